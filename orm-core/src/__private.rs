@@ -1,0 +1,475 @@
+//! Support for the code `#[derive(Model)]` generates. Not a public API: it
+//! changes whenever the derive does.
+
+#![allow(missing_docs, unreachable_pub)]
+
+pub use diesel;
+pub use inventory;
+
+pub use crate::db::{AnyConnection, MultiBackend};
+pub use crate::error::{Error, Result};
+pub use crate::fields::{Choices, ForeignKey};
+pub use crate::model::{Model, ModelOps, RegisteredModel};
+pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
+pub use crate::schema::*;
+pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
+pub use std::borrow::Cow;
+pub use crate::{__aggregate, __condition, __if_postgres, __order};
+
+use diesel::expression::{is_aggregate, BoxableExpression, ValidGrouping};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Nullable, SingleValue, SqlType, Text};
+
+/// A condition usable in a query whose FROM clause is `QS`.
+pub type BoxedCondition<QS> = Box<
+    dyn BoxableExpression<QS, MultiBackend, (), is_aggregate::No, SqlType = Nullable<Bool>>
+        + 'static,
+>;
+
+/// An ordering usable in a query whose FROM clause is `QS`.
+pub type BoxedOrder<QS> = Box<
+    dyn BoxableExpression<
+            QS,
+            MultiBackend,
+            (),
+            is_aggregate::No,
+            SqlType = diesel::expression::expression_types::NotSelectable,
+        > + 'static,
+>;
+
+/// Conditions and orderings on a model's columns, for any FROM clause its
+/// columns appear in (its table alone, or a join).
+pub trait Expressions<QS>: Model {
+    fn condition(condition: &Condition) -> Result<BoxedCondition<QS>>;
+    fn order(order: &OrderBy) -> Result<BoxedOrder<QS>>;
+}
+
+/// Text or nullable text, for `lower()`.
+pub trait TextLike: SqlType + SingleValue {}
+impl TextLike for Text {}
+impl TextLike for Nullable<Text> {}
+
+diesel::define_sql_function! {
+    /// `lower(x)`
+    fn lower<T: TextLike>(x: T) -> T;
+}
+
+/// Text bound as a parameter.
+pub fn text(value: String) -> diesel::dsl::AsExprOf<String, Text> {
+    value.into_sql::<Text>()
+}
+
+/// A literal true or false condition.
+pub fn constant<QS: 'static>(value: bool) -> BoxedCondition<QS> {
+    Box::new(Some(value).into_sql::<Nullable<Bool>>())
+}
+
+/// Builds a whole condition tree.
+pub fn build_condition<QS: 'static, M: Expressions<QS>>(q: &Q) -> Result<BoxedCondition<QS>>
+where
+    BoxedCondition<QS>: ValidGrouping<(), IsAggregate = is_aggregate::No>,
+{
+    Ok(match q {
+        Q::Condition(c) => M::condition(c)?,
+        Q::And(all) => {
+            let mut parts = all.iter();
+            let Some(first) = parts.next() else {
+                return Ok(constant(true));
+            };
+            let mut acc = build_condition::<QS, M>(first)?;
+            for part in parts {
+                acc = Box::new(acc.and(build_condition::<QS, M>(part)?));
+            }
+            acc
+        }
+        Q::Or(any) => {
+            let mut parts = any.iter();
+            let Some(first) = parts.next() else {
+                return Ok(constant(false));
+            };
+            let mut acc = build_condition::<QS, M>(first)?;
+            for part in parts {
+                acc = Box::new(acc.or(build_condition::<QS, M>(part)?));
+            }
+            acc
+        }
+        Q::Not(inner) => Box::new(diesel::dsl::not(build_condition::<QS, M>(inner)?)),
+    })
+}
+
+/// The FROM clause of a boxed select statement.
+pub trait BoxedSource {
+    type Source;
+}
+
+impl<'a, ST, QS, DB, GB> BoxedSource
+    for diesel::internal::table_macro::BoxedSelectStatement<'a, ST, diesel::internal::table_macro::FromClause<QS>, DB, GB>
+where
+    QS: diesel::QuerySource,
+{
+    type Source = QS;
+}
+
+/// Applies a spec's filter, ordering, limit and offset to a boxed query.
+pub fn apply_spec<M, B>(mut query: B, spec: &QuerySpec) -> Result<B>
+where
+    B: BoxedSource
+        + diesel::query_dsl::methods::FilterDsl<BoxedCondition<B::Source>, Output = B>
+        + diesel::query_dsl::methods::ThenOrderDsl<BoxedOrder<B::Source>, Output = B>
+        + diesel::query_dsl::methods::LimitDsl<Output = B>
+        + diesel::query_dsl::methods::OffsetDsl<Output = B>,
+    B::Source: 'static,
+    M: Expressions<B::Source>,
+    BoxedCondition<B::Source>: ValidGrouping<(), IsAggregate = is_aggregate::No>,
+{
+    if let Some(filter) = &spec.filter {
+        query = query.filter(build_condition::<B::Source, M>(filter)?);
+    }
+    for order in &spec.order {
+        query = query.then_order_by(M::order(order)?);
+    }
+    if let Some(limit) = spec.limit {
+        query = query.limit(limit);
+    }
+    if let Some(offset) = spec.offset {
+        if spec.limit.is_none() {
+            query = query.limit(i64::MAX);
+        }
+        query = query.offset(offset);
+    }
+    Ok(query)
+}
+
+/// The filter of an UPDATE or DELETE for a spec: its filter, or, when it is
+/// sliced, the primary keys of the slice.
+pub fn write_filter<M: Model>(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Option<Q>> {
+    if spec.limit.is_none() && spec.offset.is_none() {
+        return Ok(spec.filter.clone());
+    }
+    let pk = M::schema().pk_index();
+    let pks = M::__load(conn, spec)?
+        .iter()
+        .map(|m| m.field_value(pk))
+        .collect();
+    Ok(QuerySpec::for_pks(M::schema(), pks).filter)
+}
+
+/// An unknown field index: a bug in the caller.
+pub fn unknown_field<M: Model>(index: usize) -> Error {
+    Error::UnknownField {
+        model: M::schema().label(),
+        field: format!("#{index}"),
+    }
+}
+
+/// A value of the wrong type for a field.
+pub fn bad_value<M: Model>(index: usize, err: ValueTypeError) -> Error {
+    let field = M::schema()
+        .fields
+        .get(index)
+        .map_or_else(|| format!("#{index}"), |f| f.name.to_string());
+    Error::InvalidValue {
+        field,
+        message: err.to_string(),
+    }
+}
+
+/// A lookup that does not apply to a field.
+pub fn bad_lookup<M: Model>(condition: &Condition) -> Error {
+    let field = M::schema()
+        .fields
+        .get(condition.field)
+        .map_or_else(|| format!("#{}", condition.field), |f| f.name.to_string());
+    Error::InvalidLookup {
+        field,
+        lookup: condition.lookup.name().to_owned(),
+    }
+}
+
+/// The value of an aggregate's SQL type.
+pub trait AggregateOutput {
+    type Rust;
+    fn to_value(value: Option<Self::Rust>) -> Value;
+}
+
+macro_rules! aggregate_output {
+    ($($sql:ty => $rust:ty, $variant:ident;)+) => {$(
+        impl AggregateOutput for $sql {
+            type Rust = $rust;
+            fn to_value(value: Option<$rust>) -> Value {
+                value.map_or(Value::Null, Value::$variant)
+            }
+        }
+    )+};
+}
+
+aggregate_output! {
+    Nullable<diesel::sql_types::BigInt> => i64, BigInt;
+    Nullable<diesel::sql_types::Numeric> => bigdecimal::BigDecimal, Decimal;
+    Nullable<diesel::sql_types::Float> => f32, Float;
+    Nullable<diesel::sql_types::Double> => f64, Double;
+}
+
+/// The `Value` of a min/max result of field type `T`.
+pub fn min_max_value<T: FieldType>(value: Option<T::Db>) -> Result<Value> {
+    match value {
+        None => Ok(Value::Null),
+        Some(db) => T::from_db(db)
+            .map(|v| v.to_value())
+            .map_err(|e| Error::Internal(format!("unreadable aggregate: {e}"))),
+    }
+}
+
+/// Marks two models whose tables may appear in one query (a foreign key
+/// between them). Emitted by the derive for each foreign key.
+pub trait Joinable<Other> {}
+
+/// The model a table belongs to.
+pub trait TableModel {
+    type Model;
+}
+
+/// Emits the tokens only when PostgreSQL support is compiled in.
+#[cfg(feature = "postgres")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __if_postgres {
+    ($($tokens:tt)*) => { $($tokens)* };
+}
+
+/// Emits the tokens only when PostgreSQL support is compiled in.
+#[cfg(not(feature = "postgres"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __if_postgres {
+    ($($tokens:tt)*) => {};
+}
+
+/// Builds one field's condition. `$kind` is `text`, `ord` or `eq`;
+/// `$($nullable)?` is `nullable` for `Option` text fields.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __condition {
+    ($model:ty, $kind:ident, $col:expr, $ty:ty, $c:expr $(, $nullable:ident)?) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::diesel::prelude::*;
+        use $crate::__private::{Lookup, Operand, Value};
+        let c: &$crate::__private::Condition = $c;
+        let col = $col;
+        let value = |v: &Value| {
+            $crate::__private::db_value::<$ty>(v.clone())
+                .map_err(|e| $crate::__private::bad_value::<$model>(c.field, e))
+        };
+        match (c.lookup, &c.operand) {
+            (Lookup::Exact, Operand::One(Value::Null)) | (Lookup::IsNull, Operand::Flag(true)) => {
+                Ok(Box::new(col.is_null().nullable()) as $crate::__private::BoxedCondition<_>)
+            }
+            (Lookup::IsNull, Operand::Flag(false)) => Ok(Box::new(col.is_not_null().nullable()) as _),
+            (Lookup::Exact, Operand::One(v)) => Ok(Box::new(col.eq(value(v)?).nullable()) as _),
+            (Lookup::In, Operand::Many(vs)) => {
+                let vs = vs.iter().map(value).collect::<$crate::__private::Result<Vec<_>>>()?;
+                Ok(Box::new(col.eq_any(vs).nullable()) as _)
+            }
+            _ => $crate::__condition!(@$kind $model, col, value, c $(, $nullable)?),
+        }
+    }};
+    (@eq $model:ty, $col:ident, $value:ident, $c:ident $(, $nullable:ident)?) => {
+        Err($crate::__private::bad_lookup::<$model>($c))
+    };
+    (@ord $model:ty, $col:ident, $value:ident, $c:ident $(, $nullable:ident)?) => {
+        match (&$c.lookup, &$c.operand) {
+            (Lookup::Gt, Operand::One(v)) => Ok(Box::new($col.gt($value(v)?).nullable()) as _),
+            (Lookup::Gte, Operand::One(v)) => Ok(Box::new($col.ge($value(v)?).nullable()) as _),
+            (Lookup::Lt, Operand::One(v)) => Ok(Box::new($col.lt($value(v)?).nullable()) as _),
+            (Lookup::Lte, Operand::One(v)) => Ok(Box::new($col.le($value(v)?).nullable()) as _),
+            (Lookup::Range, Operand::Pair(low, high)) => {
+                Ok(Box::new($col.between($value(low)?, $value(high)?).nullable()) as _)
+            }
+            _ => Err($crate::__private::bad_lookup::<$model>($c)),
+        }
+    };
+    (@text $model:ty, $col:ident, $value:ident, $c:ident $(, $nullable:ident)?) => {
+        match (&$c.lookup, &$c.operand) {
+            (Lookup::IExact, Operand::One(Value::Text(t))) => Ok(Box::new(
+                $crate::__private::lower($col)
+                    .eq($crate::__private::lower($crate::__private::text(t.clone())) $(.$nullable())?)
+                    .nullable(),
+            ) as _),
+            (
+                lookup @ (Lookup::Contains | Lookup::StartsWith | Lookup::EndsWith),
+                Operand::One(Value::Text(t)),
+            ) => {
+                let pattern = $crate::__private::text($crate::query::like_pattern(*lookup, t));
+                Ok(Box::new($col.like(pattern $(.$nullable())?).escape('\\').nullable()) as _)
+            }
+            (
+                lookup @ (Lookup::IContains | Lookup::IStartsWith | Lookup::IEndsWith),
+                Operand::One(Value::Text(t)),
+            ) => {
+                let pattern = $crate::__private::text($crate::query::like_pattern(*lookup, t));
+                Ok(Box::new(
+                    $crate::__private::lower($col)
+                        .like($crate::__private::lower(pattern) $(.$nullable())?)
+                        .escape('\\')
+                        .nullable(),
+                ) as _)
+            }
+            _ => $crate::__condition!(@ord $model, $col, $value, $c),
+        }
+    };
+}
+
+/// Builds one field's ordering.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __order {
+    ($col:expr, $o:expr) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::diesel::prelude::*;
+        if $o.descending {
+            Ok(Box::new($col.desc()) as $crate::__private::BoxedOrder<_>)
+        } else {
+            Ok(Box::new($col.asc()) as $crate::__private::BoxedOrder<_>)
+        }
+    }};
+}
+
+/// A spec for counting and aggregating: no ordering, no slice.
+pub fn count_spec(spec: &QuerySpec) -> QuerySpec {
+    QuerySpec {
+        filter: spec.filter.clone(),
+        ..QuerySpec::default()
+    }
+}
+
+/// The longest stored value of a choice type, for its column length.
+pub const fn choices_max_length(choices: &[Choice]) -> Option<u32> {
+    if choices.is_empty() {
+        return None;
+    }
+    let mut longest = 1;
+    let mut i = 0;
+    while i < choices.len() {
+        let len = match &choices[i].value {
+            Cow::Borrowed(s) => s.len(),
+            Cow::Owned(_) => 0,
+        };
+        if len > longest {
+            longest = len;
+        }
+        i += 1;
+    }
+    Some(longest as u32)
+}
+
+/// Loads the targets of one foreign key for a batch of rows with one query
+/// and attaches them to the rows.
+pub fn fill_related<M, T, F>(conn: &mut AnyConnection, rows: &mut [M], mut field: F) -> Result<()>
+where
+    M: Model,
+    T: Model<Pk = i64>,
+    F: FnMut(&mut M) -> Option<&mut ForeignKey<T>>,
+{
+    let mut ids: Vec<i64> = rows
+        .iter_mut()
+        .filter_map(|row| field(row).map(|fk| fk.id()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let spec = QuerySpec::for_pks(T::schema(), ids.into_iter().map(Value::BigInt).collect());
+    let targets: std::collections::HashMap<i64, std::sync::Arc<T>> = T::__load(conn, &spec)?
+        .into_iter()
+        .map(|t| (*t.pk(), std::sync::Arc::new(t)))
+        .collect();
+    for row in rows.iter_mut() {
+        if let Some(fk) = field(row) {
+            if let Some(target) = targets.get(&fk.id()) {
+                fk.set_loaded(target.clone());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An aggregate that does not apply to a field.
+pub fn bad_aggregate<M: Model>(index: usize, aggregate: Aggregate) -> Error {
+    let field = M::schema()
+        .fields
+        .get(index)
+        .map_or_else(|| format!("#{index}"), |f| f.name.to_string());
+    Error::InvalidLookup {
+        field,
+        lookup: format!("{aggregate:?}").to_lowercase(),
+    }
+}
+
+/// One field's aggregate. `$kind` is `num` (all), `ord` (count, min, max) or
+/// `eq` (count).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __aggregate {
+    ($model:ty, $kind:ident, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {{
+        #[allow(unused_imports)]
+        use $crate::__private::diesel::prelude::*;
+        match $agg {
+            $crate::__private::Aggregate::Count => {
+                let query = $table
+                    .select($crate::__private::diesel::dsl::count($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                Ok($crate::__private::Value::BigInt(query.get_result::<i64>($conn)?))
+            }
+            other => $crate::__aggregate!(@$kind $model, $index, $table, $col, $inner, $conn, $spec, other),
+        }
+    }};
+    (@eq $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
+        Err($crate::__private::bad_aggregate::<$model>($index, $agg))
+    };
+    (@ord $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
+        match $agg {
+            $crate::__private::Aggregate::Min => {
+                let query = $table
+                    .select($crate::__private::diesel::dsl::min($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                let value: Option<<$inner as $crate::__private::FieldType>::Db> = query.get_result($conn)?;
+                $crate::__private::min_max_value::<$inner>(value)
+            }
+            $crate::__private::Aggregate::Max => {
+                let query = $table
+                    .select($crate::__private::diesel::dsl::max($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                let value: Option<<$inner as $crate::__private::FieldType>::Db> = query.get_result($conn)?;
+                $crate::__private::min_max_value::<$inner>(value)
+            }
+            other => Err($crate::__private::bad_aggregate::<$model>($index, other)),
+        }
+    };
+    (@num $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
+        match $agg {
+            $crate::__private::Aggregate::Sum => {
+                type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Sum;
+                let query = $table
+                    .select($crate::__private::diesel::dsl::sum($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
+                Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
+            }
+            $crate::__private::Aggregate::Avg => {
+                type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Avg;
+                let query = $table
+                    .select($crate::__private::diesel::dsl::avg($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
+                Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
+            }
+            other => $crate::__aggregate!(@ord $model, $index, $table, $col, $inner, $conn, $spec, other),
+        }
+    };
+}

@@ -1,0 +1,3 @@
+//! What differs between the backends: DDL.
+
+pub mod ddl;

@@ -1,0 +1,11 @@
+//! The database handle, its connections and URLs.
+
+#[allow(missing_docs)]
+mod connection;
+pub(crate) mod functions;
+mod pool;
+mod url;
+
+pub use connection::{AnyConnection, MultiBackend};
+pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
+pub use url::{BackendKind, DatabaseUrl, InvalidUrl, DEFAULT_DATABASE_URL};

@@ -1,0 +1,199 @@
+//! The database handle: a pool of connections opened from a URL.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::Connection;
+
+use super::connection::AnyConnection;
+use super::url::{BackendKind, DatabaseUrl};
+use crate::error::{Error, Result};
+
+/// Opens [`AnyConnection`]s for one URL; used by the pool.
+#[derive(Debug)]
+pub struct AnyConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for AnyConnectionManager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> std::result::Result<AnyConnection, Self::Error> {
+        AnyConnection::open(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> std::result::Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// A connection borrowed from the pool; returned to it when dropped.
+pub type PooledConnection = r2d2::PooledConnection<AnyConnectionManager>;
+
+/// Settings of the connection pool.
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    /// Most connections open at once.
+    pub max_size: u32,
+    /// How long a request waits for a free connection (or for the database to
+    /// answer) before it fails with [`Error::Unavailable`].
+    pub connection_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_size: 8,
+            connection_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The database: a pool of connections to one URL, cheap to clone.
+///
+/// Blocking work runs on tokio's blocking threads through [`Db::run`], never
+/// on the async executor.
+///
+/// ```
+/// # fn main() -> orm_core::Result<()> {
+/// let db = orm_core::Db::open("sqlite://:memory:")?;
+/// assert_eq!(db.backend(), orm_core::db::BackendKind::Sqlite);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: r2d2::Pool<AnyConnectionManager>,
+    url: DatabaseUrl,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("url", &self.inner.url).finish()
+    }
+}
+
+impl Db {
+    /// Opens a pool for `url` with the default [`PoolOptions`].
+    pub fn open(url: &str) -> Result<Db> {
+        Db::open_with(url, PoolOptions::default())
+    }
+
+    /// Opens a pool for `DATABASE_URL`, or `sqlite://db.sqlite3` when unset.
+    pub fn from_env() -> Result<Db> {
+        let url = DatabaseUrl::from_env()?;
+        Db::open_url(url, PoolOptions::default())
+    }
+
+    /// Opens a pool for `url` with the given options.
+    pub fn open_with(url: &str, options: PoolOptions) -> Result<Db> {
+        Db::open_url(DatabaseUrl::parse(url)?, options)
+    }
+
+    /// Opens a pool for a parsed URL.
+    pub fn open_url(url: DatabaseUrl, options: PoolOptions) -> Result<Db> {
+        if !url.backend().is_enabled() {
+            return Err(Error::BackendNotCompiled(url.backend()));
+        }
+        // Each in-memory SQLite connection is its own database: keep one.
+        let max_size = if url.is_memory() { 1 } else { options.max_size.max(1) };
+        let manager = AnyConnectionManager { url: url.clone() };
+        // Try one connection first, so a bad URL or a server that is down is
+        // reported with the driver's own message.
+        let first = manager.connect().map_err(|e| Error::Connection {
+            url: url.redacted(),
+            message: e.to_string(),
+        })?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(0))
+            .connection_timeout(options.connection_timeout)
+            .error_handler(Box::new(r2d2::NopErrorHandler))
+            .build_unchecked(manager);
+        Ok(Db {
+            inner: Arc::new(Inner { pool, url }),
+        })
+    }
+
+    /// The backend behind this handle.
+    pub fn backend(&self) -> BackendKind {
+        self.inner.url.backend()
+    }
+
+    /// The URL this handle was opened with.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.inner.url
+    }
+
+    /// Borrows a connection, blocking until one is free. For synchronous code
+    /// (commands, tests); async code uses [`Db::run`].
+    pub fn conn(&self) -> Result<PooledConnection> {
+        self.inner.pool.get().map_err(|e| Error::Unavailable {
+            message: e.to_string(),
+        })
+    }
+
+    /// Runs blocking database work on a blocking thread and awaits it.
+    ///
+    /// ```
+    /// # async fn demo(db: orm_core::Db) -> orm_core::Result<i64> {
+    /// db.run(|conn| Ok(conn.last_insert_id()?)).await
+    /// # }
+    /// ```
+    pub async fn run<R, F>(&self, work: F) -> Result<R>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.conn()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("database task failed: {e}")))?
+    }
+
+    /// Runs `work` in a transaction on a pooled connection: committed when it
+    /// returns `Ok`, rolled back when it returns `Err`.
+    pub fn atomic<R, F>(&self, work: F) -> Result<R>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<R>,
+    {
+        let mut conn = self.conn()?;
+        atomic(&mut conn, work)
+    }
+}
+
+/// Runs `work` in a transaction on `conn`. Nested calls use savepoints, so an
+/// inner failure rolls back only the inner work.
+///
+/// ```
+/// # fn main() -> orm_core::Result<()> {
+/// let db = orm_core::Db::open("sqlite://:memory:")?;
+/// let mut conn = db.conn()?;
+/// let n = orm_core::atomic(&mut conn, |conn| {
+///     let inner: orm_core::Result<()> =
+///         orm_core::atomic(conn, |_| Err(orm_core::Error::Internal("boom".into())));
+///     assert!(inner.is_err());
+///     Ok(1)
+/// })?;
+/// assert_eq!(n, 1);
+/// # Ok(()) }
+/// ```
+pub fn atomic<R, F>(conn: &mut AnyConnection, work: F) -> Result<R>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<R>,
+{
+    conn.transaction(work)
+}

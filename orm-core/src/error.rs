@@ -1,0 +1,223 @@
+//! The errors of orm-core.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::db::BackendKind;
+use crate::schema::ModelSchema;
+use crate::validation::ValidationErrors;
+
+/// A `Result` with orm-core's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong talking to the database through models.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `get` found no row.
+    #[error("{model} matching query does not exist")]
+    NotFound {
+        /// The model label.
+        model: String,
+    },
+    /// `get` found more than one row.
+    #[error("get() returned more than one {model}: it returned {count}")]
+    MultipleReturned {
+        /// The model label.
+        model: String,
+        /// How many rows matched.
+        count: i64,
+    },
+    /// A unique constraint refused the write.
+    #[error("{}", unique_message(model, field.as_deref()))]
+    UniqueViolation {
+        /// The model label (empty when unknown).
+        model: String,
+        /// The field whose value is taken, when the constraint is on one field.
+        field: Option<String>,
+        /// The database's message.
+        message: String,
+    },
+    /// A foreign-key constraint refused the write or delete.
+    #[error("foreign key constraint failed on {model}: {message}")]
+    ForeignKeyViolation {
+        /// The model label (empty when unknown).
+        model: String,
+        /// The database's message.
+        message: String,
+    },
+    /// A delete refused because rows point at the object with
+    /// `on_delete = Protect` (or `Restrict`).
+    #[error("cannot delete {model}: referenced through protected foreign keys by {}", blockers.join(", "))]
+    Protected {
+        /// The model label of the object being deleted.
+        model: String,
+        /// The objects that block the delete, as `app.Model(pk)`.
+        blockers: Vec<String>,
+    },
+    /// Field values failed validation; nothing was written.
+    #[error("{0}")]
+    Validation(ValidationErrors),
+    /// The database could not be reached when opening it.
+    #[error("cannot connect to {url}: {message}")]
+    Connection {
+        /// The URL, password hidden.
+        url: String,
+        /// The driver's message.
+        message: String,
+    },
+    /// No connection could be had in time: the database is down or overloaded.
+    #[error("the database is unavailable: {message}")]
+    Unavailable {
+        /// What the pool or driver said.
+        message: String,
+    },
+    /// The URL names a backend this build does not include.
+    #[error("{0} support is not compiled in: enable the `{feature}` feature of orm-core", feature = .0.feature())]
+    BackendNotCompiled(BackendKind),
+    /// The URL names no supported backend.
+    #[error(transparent)]
+    InvalidUrl(#[from] crate::db::InvalidUrl),
+    /// A field name that the model does not have.
+    #[error("{model} has no field named `{field}`")]
+    UnknownField {
+        /// The model label.
+        model: String,
+        /// The name asked for.
+        field: String,
+    },
+    /// A lookup that does not apply to the field.
+    #[error("lookup `{lookup}` does not apply to field `{field}`")]
+    InvalidLookup {
+        /// The field name.
+        field: String,
+        /// The lookup name.
+        lookup: String,
+    },
+    /// A value that does not fit the field.
+    #[error("invalid value for `{field}`: {message}")]
+    InvalidValue {
+        /// The field name.
+        field: String,
+        /// Why it does not fit.
+        message: String,
+    },
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Query(DieselError),
+    /// A bug or an unexpected state, with context.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn unique_message(model: &str, field: Option<&str>) -> String {
+    match field {
+        Some(field) => format!("{model} with this {field} already exists"),
+        None => format!("{model} with these values already exists"),
+    }
+}
+
+impl From<DieselError> for Error {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::NotFound => Error::NotFound {
+                model: String::new(),
+            },
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                Error::UniqueViolation {
+                    model: String::new(),
+                    field: None,
+                    message: info.message().to_owned(),
+                }
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                Error::ForeignKeyViolation {
+                    model: String::new(),
+                    message: info.message().to_owned(),
+                }
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                Error::Unavailable {
+                    message: info.message().to_owned(),
+                }
+            }
+            DieselError::DatabaseError(_, ref info) if is_connection_lost(info.message()) => {
+                Error::Unavailable {
+                    message: info.message().to_owned(),
+                }
+            }
+            other => Error::Query(other),
+        }
+    }
+}
+
+fn is_connection_lost(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "server has gone away",
+        "lost connection",
+        "server closed the connection",
+        "terminating connection",
+        "connection refused",
+        "no connection to the server",
+        "unable to open database file",
+        "disk i/o error",
+    ]
+    .iter()
+    .any(|needle| message.contains(needle))
+}
+
+impl From<ValidationErrors> for Error {
+    fn from(err: ValidationErrors) -> Self {
+        Error::Validation(err)
+    }
+}
+
+impl Error {
+    /// Adds the model's label to an error raised by a query on it, and names
+    /// the field of a unique violation from the constraint that refused it.
+    pub fn for_model(self, schema: &ModelSchema) -> Error {
+        match self {
+            Error::NotFound { model } if model.is_empty() => Error::NotFound {
+                model: schema.name.to_string(),
+            },
+            Error::UniqueViolation {
+                model,
+                field: None,
+                message,
+            } if model.is_empty() => Error::UniqueViolation {
+                model: schema.name.to_string(),
+                field: unique_field(schema, &message),
+                message,
+            },
+            Error::ForeignKeyViolation { model, message } if model.is_empty() => {
+                Error::ForeignKeyViolation {
+                    model: schema.name.to_string(),
+                    message,
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Whether the database could not be reached (a 503, not a 500).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Error::Unavailable { .. } | Error::Connection { .. })
+    }
+}
+
+/// Names the field behind a unique-violation message, from the constraint
+/// names the DDL gives (`{table}_{column}_key`) or SQLite's
+/// `UNIQUE constraint failed: table.column`.
+fn unique_field(schema: &ModelSchema, message: &str) -> Option<String> {
+    let unique_fields = schema.fields.iter().filter(|f| f.unique || f.primary_key);
+    for field in unique_fields {
+        let constraint = crate::backend::ddl::unique_constraint_name(&schema.table, &field.column);
+        let sqlite_form = format!("{}.{}", schema.table, field.column);
+        let sqlite_only = message.contains("UNIQUE constraint failed")
+            && message.ends_with(&sqlite_form);
+        if message.contains(&constraint) || sqlite_only {
+            return Some(field.name.to_string());
+        }
+    }
+    None
+}

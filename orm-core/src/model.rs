@@ -1,0 +1,215 @@
+//! The `Model` trait that `#[derive(Model)]` implements, and the registry of
+//! every model linked into the program.
+
+use crate::db::AnyConnection;
+use crate::error::{Error, Result};
+use crate::query::{Aggregate, QuerySet, QuerySpec};
+use crate::schema::ModelSchema;
+use crate::validation::{validate_values, ValidationErrors};
+use crate::value::{FieldType, Value};
+
+/// A struct stored as a table row. Implemented by `#[derive(Model)]`.
+///
+/// The `__`-prefixed methods are the generated typed diesel glue; call the
+/// public methods and [`QuerySet`] instead.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "not a model",
+    note = "add `#[derive(Model)]` to `{Self}`"
+)]
+pub trait Model: Sized + Clone + Send + Sync + 'static {
+    /// The primary key's type.
+    type Pk: FieldType;
+
+    /// `app_label.Name`.
+    const LABEL: &'static str;
+    /// The table name.
+    const TABLE: &'static str;
+    /// The primary-key column.
+    const PK_COLUMN: &'static str;
+
+    /// The schema IR of this model.
+    fn schema() -> &'static ModelSchema;
+
+    /// The primary key.
+    fn pk(&self) -> &Self::Pk;
+
+    /// Replaces the primary key.
+    fn set_pk(&mut self, pk: Self::Pk);
+
+    /// The value of the field at `index` in the schema.
+    fn field_value(&self, index: usize) -> Value;
+
+    /// Sets the field at `index` from a value of its type.
+    fn set_field_value(&mut self, index: usize, value: Value) -> Result<()>;
+
+    #[doc(hidden)]
+    fn __load(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Self>>;
+    #[doc(hidden)]
+    fn __count(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<i64>;
+    #[doc(hidden)]
+    fn __delete(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<usize>;
+    #[doc(hidden)]
+    fn __update(conn: &mut AnyConnection, spec: &QuerySpec, values: &[(usize, Value)])
+        -> Result<usize>;
+    #[doc(hidden)]
+    fn __aggregate(
+        conn: &mut AnyConnection,
+        spec: &QuerySpec,
+        field: usize,
+        aggregate: Aggregate,
+    ) -> Result<Value>;
+    #[doc(hidden)]
+    fn __insert(&mut self, conn: &mut AnyConnection, with_pk: bool) -> Result<()>;
+    #[doc(hidden)]
+    fn __select_related(conn: &mut AnyConnection, rows: &mut [Self], field: usize) -> Result<()>;
+    #[doc(hidden)]
+    fn __save(&self, conn: &mut AnyConnection) -> Result<usize>;
+
+    /// A query over every row of this model, in its default ordering.
+    fn objects() -> QuerySet<Self> {
+        QuerySet::new()
+    }
+
+    /// Every field's value, in schema order.
+    fn values(&self) -> Vec<Value> {
+        (0..Self::schema().fields.len())
+            .map(|i| self.field_value(i))
+            .collect()
+    }
+
+    /// Checks every field against its schema (required, max_length, slug,
+    /// email, URL, choices).
+    fn validate(&self) -> Result<(), ValidationErrors> {
+        validate_values(Self::schema(), &self.values()).into_result()
+    }
+
+    /// Whether the object has not been saved yet: its primary key is
+    /// auto-assigned and still zero.
+    fn is_new(&self) -> bool {
+        let schema = Self::schema();
+        schema.pk().auto_increment && self.pk().to_value().as_i64() == Some(0)
+    }
+
+    /// Inserts the object when [`is_new`](Model::is_new), else updates its row
+    /// (inserting it when no row has its primary key). Applies `auto_now`,
+    /// `auto_now_add` and validation first; sets the primary key on insert.
+    fn save(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        let now = chrono::Utc::now();
+        let creating = self.is_new();
+        crate::instance::touch_timestamps(self, now, creating)?;
+        self.validate()?;
+        if creating {
+            return self.__insert(conn, false).map_err(|e| e.for_model(Self::schema()));
+        }
+        let updated = self.__save(conn).map_err(|e| e.for_model(Self::schema()))?;
+        if updated == 0 {
+            crate::instance::touch_timestamps(self, now, true)?;
+            self.__insert(conn, true)
+                .map_err(|e| e.for_model(Self::schema()))?;
+        }
+        Ok(())
+    }
+
+    /// Inserts the object as a new row, even when it has a primary key.
+    fn insert(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        crate::instance::touch_timestamps(self, chrono::Utc::now(), true)?;
+        self.validate()?;
+        let with_pk = !self.is_new();
+        self.__insert(conn, with_pk)
+            .map_err(|e| e.for_model(Self::schema()))
+    }
+
+    /// Deletes the object's row, applying every `on_delete` rule of the rows
+    /// that point at it. Returns how many rows were deleted in all.
+    fn delete(&self, conn: &mut AnyConnection) -> Result<usize> {
+        let spec = QuerySpec::for_pk(Self::schema(), self.pk().to_value());
+        crate::deletion::delete_cascading(conn, Self::schema(), &spec)
+    }
+
+    /// Reloads the object's fields from its row.
+    fn refresh(&mut self, conn: &mut AnyConnection) -> Result<()> {
+        let spec = QuerySpec::for_pk(Self::schema(), self.pk().to_value());
+        let mut rows = Self::__load(conn, &spec)?;
+        match rows.pop() {
+            Some(fresh) => {
+                *self = fresh;
+                Ok(())
+            }
+            None => Err(Error::NotFound {
+                model: Self::schema().name.to_string(),
+            }),
+        }
+    }
+}
+
+/// A model's operations without its type: what the admin, migrations and
+/// the delete collector use for models known by name at run time.
+#[derive(Clone, Copy)]
+pub struct ModelOps {
+    /// The schema IR.
+    pub schema: fn() -> &'static ModelSchema,
+    /// `SELECT count(*)` for a query.
+    pub count: fn(&mut AnyConnection, &QuerySpec) -> Result<i64>,
+    /// Every field's value of each matching row.
+    pub values: fn(&mut AnyConnection, &QuerySpec) -> Result<Vec<Vec<Value>>>,
+    /// Deletes matching rows without applying `on_delete` rules.
+    pub delete: fn(&mut AnyConnection, &QuerySpec) -> Result<usize>,
+    /// Updates matching rows: `(field index, new value)` pairs.
+    pub update: fn(&mut AnyConnection, &QuerySpec, &[(usize, Value)]) -> Result<usize>,
+}
+
+impl std::fmt::Debug for ModelOps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ModelOps({})", (self.schema)().label())
+    }
+}
+
+impl ModelOps {
+    /// The operations of model `M`.
+    pub const fn of<M: Model>() -> ModelOps {
+        ModelOps {
+            schema: M::schema,
+            count: M::__count,
+            values: values_of::<M>,
+            delete: M::__delete,
+            update: M::__update,
+        }
+    }
+}
+
+fn values_of<M: Model>(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Vec<Value>>> {
+    Ok(M::__load(conn, spec)?.iter().map(Model::values).collect())
+}
+
+/// One registered model; the derive submits one per model.
+#[derive(Debug)]
+pub struct RegisteredModel {
+    /// The model's operations.
+    pub ops: ModelOps,
+}
+
+inventory::collect!(RegisteredModel);
+
+/// Every model linked into the program, in a stable order (by label).
+///
+/// Models are registered by the derive at link time. A crate whose models
+/// are never named by the program is not linked, so its models are absent.
+pub fn registered_models() -> Vec<ModelOps> {
+    let mut models: Vec<ModelOps> = inventory::iter::<RegisteredModel>
+        .into_iter()
+        .map(|m| m.ops)
+        .collect();
+    models.sort_by_key(|m| (m.schema)().label());
+    models.dedup_by_key(|m| (m.schema)().label());
+    models
+}
+
+/// The registered model with label `app_label.Name` (case-insensitive on the
+/// name, as in URLs: `blog.article`).
+pub fn find_model(app_label: &str, model_name: &str) -> Option<ModelOps> {
+    registered_models().into_iter().find(|m| {
+        let schema = (m.schema)();
+        schema.app_label == app_label && schema.name.eq_ignore_ascii_case(model_name)
+    })
+}

@@ -1,0 +1,222 @@
+//! Conditions: a field, a lookup and an operand, combined into trees.
+
+use std::fmt;
+use std::ops::{BitAnd, BitOr, Not};
+
+use crate::value::Value;
+
+/// How a field is compared with the operand, as in Django's `field__lookup`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lookup {
+    /// `= value` (`IS NULL` for a null operand).
+    Exact,
+    /// Case-insensitive equality.
+    IExact,
+    /// Contains the text (case-sensitive on PostgreSQL and SQLite's `GLOB`-free
+    /// `LIKE` is case-insensitive for ASCII; see the backend notes).
+    Contains,
+    /// Contains the text, ignoring case.
+    IContains,
+    /// Starts with the text.
+    StartsWith,
+    /// Starts with the text, ignoring case.
+    IStartsWith,
+    /// Ends with the text.
+    EndsWith,
+    /// Ends with the text, ignoring case.
+    IEndsWith,
+    /// `> value`
+    Gt,
+    /// `>= value`
+    Gte,
+    /// `< value`
+    Lt,
+    /// `<= value`
+    Lte,
+    /// One of a list of values.
+    In,
+    /// `IS NULL` (operand `true`) or `IS NOT NULL` (operand `false`).
+    IsNull,
+    /// Between two values, both included.
+    Range,
+}
+
+impl Lookup {
+    /// Every lookup, in Django's spelling order.
+    pub const ALL: [Lookup; 15] = [
+        Lookup::Exact,
+        Lookup::IExact,
+        Lookup::Contains,
+        Lookup::IContains,
+        Lookup::StartsWith,
+        Lookup::IStartsWith,
+        Lookup::EndsWith,
+        Lookup::IEndsWith,
+        Lookup::Gt,
+        Lookup::Gte,
+        Lookup::Lt,
+        Lookup::Lte,
+        Lookup::In,
+        Lookup::IsNull,
+        Lookup::Range,
+    ];
+
+    /// The Django name: `exact`, `icontains`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Lookup::Exact => "exact",
+            Lookup::IExact => "iexact",
+            Lookup::Contains => "contains",
+            Lookup::IContains => "icontains",
+            Lookup::StartsWith => "startswith",
+            Lookup::IStartsWith => "istartswith",
+            Lookup::EndsWith => "endswith",
+            Lookup::IEndsWith => "iendswith",
+            Lookup::Gt => "gt",
+            Lookup::Gte => "gte",
+            Lookup::Lt => "lt",
+            Lookup::Lte => "lte",
+            Lookup::In => "in",
+            Lookup::IsNull => "isnull",
+            Lookup::Range => "range",
+        }
+    }
+
+    /// The lookup with the Django name `name`.
+    pub fn from_name(name: &str) -> Option<Lookup> {
+        Lookup::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    /// Whether the lookup only applies to text fields.
+    pub fn is_text_only(self) -> bool {
+        matches!(
+            self,
+            Lookup::IExact
+                | Lookup::Contains
+                | Lookup::IContains
+                | Lookup::StartsWith
+                | Lookup::IStartsWith
+                | Lookup::EndsWith
+                | Lookup::IEndsWith
+        )
+    }
+}
+
+impl fmt::Display for Lookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a field is compared with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// One value (`exact`, `gt`, `contains`, ...).
+    One(Value),
+    /// A list (`in`).
+    Many(Vec<Value>),
+    /// Two bounds (`range`).
+    Pair(Value, Value),
+    /// A flag (`isnull`).
+    Flag(bool),
+}
+
+/// One comparison: a field (by position in the model's schema), a lookup and
+/// an operand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// The field's index in `ModelSchema::fields`.
+    pub field: usize,
+    /// The comparison.
+    pub lookup: Lookup,
+    /// What the field is compared with.
+    pub operand: Operand,
+}
+
+/// A tree of conditions, like Django's `Q` objects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Q {
+    /// One comparison.
+    Condition(Condition),
+    /// All must hold.
+    And(Vec<Q>),
+    /// One must hold.
+    Or(Vec<Q>),
+    /// Must not hold.
+    Not(Box<Q>),
+}
+
+impl BitAnd for Q {
+    type Output = Q;
+    fn bitand(self, rhs: Q) -> Q {
+        match self {
+            Q::And(mut all) => {
+                all.push(rhs);
+                Q::And(all)
+            }
+            lhs => Q::And(vec![lhs, rhs]),
+        }
+    }
+}
+
+impl BitOr for Q {
+    type Output = Q;
+    fn bitor(self, rhs: Q) -> Q {
+        match self {
+            Q::Or(mut any) => {
+                any.push(rhs);
+                Q::Or(any)
+            }
+            lhs => Q::Or(vec![lhs, rhs]),
+        }
+    }
+}
+
+impl Not for Q {
+    type Output = Q;
+    fn not(self) -> Q {
+        Q::Not(Box::new(self))
+    }
+}
+
+/// Escapes `%`, `_` and `\` so text is matched literally by `LIKE ... ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The `LIKE` pattern for a text lookup.
+pub fn like_pattern(lookup: Lookup, text: &str) -> String {
+    let text = escape_like(text);
+    match lookup {
+        Lookup::Contains | Lookup::IContains => format!("%{text}%"),
+        Lookup::StartsWith | Lookup::IStartsWith => format!("{text}%"),
+        Lookup::EndsWith | Lookup::IEndsWith => format!("%{text}"),
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(Lookup::IContains, "50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(like_pattern(Lookup::StartsWith, "ab"), "ab%");
+        assert_eq!(like_pattern(Lookup::EndsWith, "ab"), "%ab");
+    }
+
+    #[test]
+    fn lookups_round_trip_names() {
+        for lookup in Lookup::ALL {
+            assert_eq!(Lookup::from_name(lookup.name()), Some(lookup));
+        }
+    }
+}

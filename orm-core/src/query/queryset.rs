@@ -1,0 +1,420 @@
+//! `QuerySet<M>`: Django's lazy, chainable queries, typed by model.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::ops::{BitAnd, BitOr, Not};
+
+use super::field::{Field, OrderBy, Ordering};
+use super::lookup::{Condition, Lookup, Operand, Q};
+use super::parse::condition_from_text;
+use super::spec::QuerySpec;
+use crate::db::AnyConnection;
+use crate::error::{Error, Result};
+use crate::fields::ForeignKey;
+use crate::model::Model;
+use crate::schema::FieldKind;
+use crate::value::{FieldType, Value};
+
+/// A condition on model `M`'s rows; combine with `&`, `|` and `!`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filter<M> {
+    q: Q,
+    _marker: PhantomData<fn() -> M>,
+}
+
+impl<M> Filter<M> {
+    /// Wraps an untyped condition tree.
+    pub fn new(q: Q) -> Self {
+        Filter {
+            q,
+            _marker: PhantomData,
+        }
+    }
+
+    /// The untyped condition tree.
+    pub fn into_q(self) -> Q {
+        self.q
+    }
+}
+
+impl<M> BitAnd for Filter<M> {
+    type Output = Filter<M>;
+    fn bitand(self, rhs: Self) -> Self {
+        Filter::new(self.q & rhs.q)
+    }
+}
+
+impl<M> BitOr for Filter<M> {
+    type Output = Filter<M>;
+    fn bitor(self, rhs: Self) -> Self {
+        Filter::new(self.q | rhs.q)
+    }
+}
+
+impl<M> Not for Filter<M> {
+    type Output = Filter<M>;
+    fn not(self) -> Self {
+        Filter::new(!self.q)
+    }
+}
+
+/// An aggregate function over one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Aggregate {
+    /// Non-null values.
+    Count,
+    /// The sum (a decimal for integers and decimals, a float for floats).
+    Sum,
+    /// The average (same types as `Sum`).
+    Avg,
+    /// The smallest value.
+    Min,
+    /// The largest value.
+    Max,
+}
+
+/// A lazy query on model `M`: nothing runs until a method takes a
+/// connection.
+///
+/// ```ignore
+/// let recent = Article::objects()
+///     .filter(Article::IS_PUBLISHED.eq(true) & Article::TITLE.icontains("rust"))
+///     .order_by([Article::PUBLISHED_DATE.desc()])
+///     .select_related(Article::AUTHOR)
+///     .limit(10)
+///     .all(&mut conn)?;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuerySet<M> {
+    spec: QuerySpec,
+    _marker: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Default for QuerySet<M> {
+    fn default() -> Self {
+        QuerySet::new()
+    }
+}
+
+impl<M: Model> QuerySet<M> {
+    /// Every row, in the model's default ordering.
+    pub fn new() -> Self {
+        QuerySet {
+            spec: QuerySpec {
+                order: QuerySpec::default_order(M::schema()),
+                ..QuerySpec::default()
+            },
+            _marker: PhantomData,
+        }
+    }
+
+    /// A query from an untyped spec (used by the admin).
+    pub fn from_spec(spec: QuerySpec) -> Self {
+        QuerySet {
+            spec,
+            _marker: PhantomData,
+        }
+    }
+
+    /// What the query asks for.
+    pub fn spec(&self) -> &QuerySpec {
+        &self.spec
+    }
+
+    /// Keeps the rows matching `filter` (and every earlier filter).
+    pub fn filter(mut self, filter: Filter<M>) -> Self {
+        self.spec.and(filter.into_q());
+        self
+    }
+
+    /// Drops the rows matching `filter`.
+    pub fn exclude(mut self, filter: Filter<M>) -> Self {
+        self.spec.and(!filter.into_q());
+        self
+    }
+
+    /// Keeps the rows matching a Django-style lookup given by name, its value
+    /// given as text: `filter_by("published_date__gte", "2026-01-01")`.
+    pub fn filter_by(mut self, lookup: &str, text: &str) -> Result<Self> {
+        let condition = condition_from_text(M::schema(), lookup, text)?;
+        self.spec.and(Q::Condition(condition));
+        Ok(self)
+    }
+
+    /// Keeps the rows where every word of `terms` is found (ignoring case) in
+    /// at least one of `fields`, like the admin's search box.
+    pub fn search(mut self, fields: &[&str], terms: &str) -> Result<Self> {
+        let schema = M::schema();
+        let indexes = fields
+            .iter()
+            .map(|name| {
+                schema
+                    .field_index(name)
+                    .filter(|&i| schema.fields[i].kind.is_text())
+                    .ok_or_else(|| Error::UnknownField {
+                        model: schema.label(),
+                        field: (*name).to_owned(),
+                    })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        if indexes.is_empty() {
+            return Ok(self);
+        }
+        for word in terms.split_whitespace() {
+            let any_field = indexes
+                .iter()
+                .map(|&field| {
+                    Q::Condition(Condition {
+                        field,
+                        lookup: Lookup::IContains,
+                        operand: Operand::One(Value::Text(word.to_owned())),
+                    })
+                })
+                .collect();
+            self.spec.and(Q::Or(any_field));
+        }
+        Ok(self)
+    }
+
+    /// Replaces the ordering.
+    pub fn order_by(mut self, ordering: impl IntoIterator<Item = Ordering<M>>) -> Self {
+        self.spec.order = ordering.into_iter().map(|o| o.order).collect();
+        self
+    }
+
+    /// Replaces the ordering with field names, `-` for descending:
+    /// `order_by_names(&["-published_date", "title"])`.
+    pub fn order_by_names(mut self, names: &[&str]) -> Result<Self> {
+        let schema = M::schema();
+        self.spec.order = names
+            .iter()
+            .map(|name| {
+                let (descending, field) = match name.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, *name),
+                };
+                schema
+                    .field_index(field)
+                    .map(|field| OrderBy { field, descending })
+                    .ok_or_else(|| Error::UnknownField {
+                        model: schema.label(),
+                        field: field.to_owned(),
+                    })
+            })
+            .collect::<Result<_>>()?;
+        Ok(self)
+    }
+
+    /// Reverses the ordering.
+    pub fn reverse(mut self) -> Self {
+        for order in &mut self.spec.order {
+            order.descending = !order.descending;
+        }
+        self
+    }
+
+    /// At most `n` rows.
+    pub fn limit(mut self, n: i64) -> Self {
+        self.spec.limit = Some(n.max(0));
+        self
+    }
+
+    /// Skips the first `n` rows.
+    pub fn offset(mut self, n: i64) -> Self {
+        self.spec.offset = Some(n.max(0));
+        self
+    }
+
+    /// Loads the target of a foreign key in the same query (a join).
+    pub fn select_related<T: Model>(mut self, field: Field<M, ForeignKey<T>>) -> Self {
+        if !self.spec.select_related.contains(&field.index()) {
+            self.spec.select_related.push(field.index());
+        }
+        self
+    }
+
+    /// Like [`select_related`](Self::select_related), by field name.
+    pub fn select_related_by_name(mut self, name: &str) -> Result<Self> {
+        let schema = M::schema();
+        let index = schema
+            .field_index(name)
+            .filter(|&i| schema.fields[i].kind == FieldKind::ForeignKey)
+            .ok_or_else(|| Error::UnknownField {
+                model: schema.label(),
+                field: name.to_owned(),
+            })?;
+        if !self.spec.select_related.contains(&index) {
+            self.spec.select_related.push(index);
+        }
+        Ok(self)
+    }
+
+    /// Every matching row.
+    pub fn all(&self, conn: &mut AnyConnection) -> Result<Vec<M>> {
+        M::__load(conn, &self.spec).map_err(|e| e.for_model(M::schema()))
+    }
+
+    /// The first matching row in the query's ordering (by primary key when
+    /// unordered).
+    pub fn first(&self, conn: &mut AnyConnection) -> Result<Option<M>> {
+        let mut spec = self.spec.clone();
+        if spec.order.is_empty() {
+            spec.order.push(OrderBy {
+                field: M::schema().pk_index(),
+                descending: false,
+            });
+        }
+        spec.limit = Some(1);
+        Ok(M::__load(conn, &spec)?.pop())
+    }
+
+    /// The one matching row: [`Error::NotFound`] when none,
+    /// [`Error::MultipleReturned`] when several.
+    pub fn get(&self, conn: &mut AnyConnection) -> Result<M> {
+        let mut spec = self.spec.clone();
+        spec.limit = Some(2);
+        spec.offset = None;
+        let mut rows = M::__load(conn, &spec).map_err(|e| e.for_model(M::schema()))?;
+        match rows.len() {
+            0 => Err(Error::NotFound {
+                model: M::schema().name.to_string(),
+            }),
+            1 => Ok(rows.remove(0)),
+            _ => Err(Error::MultipleReturned {
+                model: M::schema().name.to_string(),
+                count: self.count(conn)?,
+            }),
+        }
+    }
+
+    /// The row with primary key `pk`.
+    pub fn get_pk(&self, conn: &mut AnyConnection, pk: M::Pk) -> Result<M> {
+        let mut spec = self.spec.clone();
+        spec.and(Q::Condition(Condition {
+            field: M::schema().pk_index(),
+            lookup: Lookup::Exact,
+            operand: Operand::One(pk.to_value()),
+        }));
+        QuerySet::<M>::from_spec(spec).get(conn)
+    }
+
+    /// How many rows match (ignores limit and offset, as `COUNT(*)` does
+    /// over the whole filter).
+    pub fn count(&self, conn: &mut AnyConnection) -> Result<i64> {
+        M::__count(conn, &self.spec)
+    }
+
+    /// Whether any row matches.
+    pub fn exists(&self, conn: &mut AnyConnection) -> Result<bool> {
+        let mut spec = self.spec.clone();
+        spec.limit = Some(1);
+        spec.order.clear();
+        spec.select_related.clear();
+        Ok(!M::__load(conn, &spec)?.is_empty())
+    }
+
+    /// An aggregate over one field of the matching rows; `Null` when no row
+    /// matches (except `Count`, which is then 0).
+    pub fn aggregate<T: FieldType>(
+        &self,
+        conn: &mut AnyConnection,
+        aggregate: Aggregate,
+        field: Field<M, T>,
+    ) -> Result<Value> {
+        M::__aggregate(conn, &self.spec, field.index(), aggregate)
+    }
+
+    /// Sets fields of every matching row in one statement; returns how many
+    /// rows changed. Values are checked against the fields' schema first.
+    pub fn update(&self, conn: &mut AnyConnection, values: Vec<Assignment<M>>) -> Result<usize> {
+        let schema = M::schema();
+        let mut errors = crate::validation::ValidationErrors::new();
+        let pairs: Vec<(usize, Value)> = values.into_iter().map(|a| (a.field, a.value)).collect();
+        for (field, value) in &pairs {
+            let field = &schema.fields[*field];
+            if let Err(message) = crate::validation::validate_value(field, value) {
+                errors.add(field.name.to_string(), message);
+            }
+        }
+        errors.into_result()?;
+        if pairs.is_empty() {
+            return Ok(0);
+        }
+        M::__update(conn, &self.spec, &pairs).map_err(|e| e.for_model(schema))
+    }
+
+    /// Deletes every matching row, applying the `on_delete` rule of every
+    /// foreign key pointing at them, in one transaction. Returns how many
+    /// rows were deleted in all.
+    pub fn delete(&self, conn: &mut AnyConnection) -> Result<usize> {
+        crate::deletion::delete_cascading(conn, M::schema(), &self.spec)
+    }
+
+    /// Loads the matching rows with, for each, the rows of model `C` whose
+    /// foreign key `fk` points at it: two queries in all, however many rows.
+    pub fn prefetch_related<C: Model>(
+        &self,
+        conn: &mut AnyConnection,
+        fk: Field<C, ForeignKey<M>>,
+    ) -> Result<Vec<(M, Vec<C>)>>
+    where
+        M: Model<Pk = i64>,
+    {
+        let parents = self.all(conn)?;
+        let ids: Vec<Value> = parents.iter().map(|p| Value::BigInt(*p.pk())).collect();
+        let mut children_by_parent: HashMap<i64, Vec<C>> = HashMap::new();
+        if !ids.is_empty() {
+            let mut spec = QuerySpec {
+                order: QuerySpec::default_order(C::schema()),
+                ..QuerySpec::default()
+            };
+            spec.and(Q::Condition(Condition {
+                field: fk.index(),
+                lookup: Lookup::In,
+                operand: Operand::Many(ids),
+            }));
+            for child in C::__load(conn, &spec)? {
+                if let Some(parent) = child.field_value(fk.index()).as_i64() {
+                    children_by_parent.entry(parent).or_default().push(child);
+                }
+            }
+        }
+        Ok(parents
+            .into_iter()
+            .map(|parent| {
+                let children = children_by_parent.remove(parent.pk()).unwrap_or_default();
+                (parent, children)
+            })
+            .collect())
+    }
+
+    /// One page of the matching rows, Django's `Paginator.page()`.
+    pub fn paginate(
+        &self,
+        conn: &mut AnyConnection,
+        page: &str,
+        per_page: i64,
+    ) -> Result<crate::pagination::Page<M>> {
+        crate::pagination::paginate(self, conn, page, per_page)
+    }
+}
+
+/// A new value for one field, for [`QuerySet::update`]:
+/// `Article::IS_PUBLISHED.set(true)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment<M> {
+    field: usize,
+    value: Value,
+    _marker: PhantomData<fn() -> M>,
+}
+
+impl<M: Model, T: FieldType> Field<M, T> {
+    /// Sets this field to `value` in an update.
+    pub fn set(self, value: impl Into<T>) -> Assignment<M> {
+        Assignment {
+            field: self.index(),
+            value: value.into().to_value(),
+            _marker: PhantomData,
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! `#[derive(Model)]` and `#[derive(Choices)]`: the compile-time half of
+//! orm-core. Use them through `orm_core::prelude`.
+//!
+//! The derive parses the struct and its attributes into its own IR
+//! ([`ast`]), checks them all at once ([`check`]), reporting every mistake at
+//! its span, and only then generates code ([`expand`]).
+
+mod ast;
+mod attr;
+mod case;
+mod check;
+mod choices;
+mod ctxt;
+mod diesel_table;
+mod expand;
+mod symbol;
+
+use proc_macro::TokenStream;
+
+/// Makes a plain struct a database model: schema IR, diesel table, row
+/// conversions, typed field handles and by-name operations.
+///
+/// See `orm_core` for the attributes.
+#[proc_macro_derive(Model, attributes(model, field))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive_model(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Makes a field-less enum storable as text choices.
+#[proc_macro_derive(Choices, attributes(choice))]
+pub fn derive_choices(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    choices::derive_choices(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

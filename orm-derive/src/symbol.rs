@@ -1,0 +1,44 @@
+//! Attribute names, in one place.
+
+pub(crate) const MODEL: &str = "model";
+pub(crate) const FIELD: &str = "field";
+pub(crate) const CHOICE: &str = "choice";
+
+/// Model attributes, for the "unknown attribute" help line.
+pub(crate) const MODEL_ATTRS: &[&str] = &[
+    "table",
+    "app_label",
+    "ordering",
+    "indexes",
+    "unique_together",
+    "verbose_name",
+    "verbose_name_plural",
+];
+
+/// Field attributes, for the "unknown attribute" help line.
+pub(crate) const FIELD_ATTRS: &[&str] = &[
+    "primary_key",
+    "max_length",
+    "text",
+    "slug",
+    "email",
+    "url",
+    "unique",
+    "index",
+    "default",
+    "auto_now",
+    "auto_now_add",
+    "on_delete",
+    "related_name",
+    "choices",
+    "verbose_name",
+    "help_text",
+    "blank",
+    "editable",
+    "db_column",
+    "max_digits",
+    "decimal_places",
+];
+
+/// `on_delete` rules.
+pub(crate) const ON_DELETE: &[&str] = &["Cascade", "Protect", "SetNull", "Restrict", "DoNothing"];
