@@ -406,8 +406,8 @@ pub fn bad_aggregate<M: Model>(index: usize, aggregate: Aggregate) -> Error {
     }
 }
 
-/// One field's aggregate. `$kind` is `num` (all), `ord` (count, min, max) or
-/// `eq` (count).
+/// One field's aggregate. `$kind` is `num` (all), `dec` (count, sum, avg:
+/// diesel does not order decimals), `ord` (count, min, max) or `eq` (count).
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __aggregate {
@@ -470,6 +470,29 @@ macro_rules! __aggregate {
                 Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
             }
             other => $crate::__aggregate!(@ord $model, $index, $table, $col, $inner, $conn, $spec, other),
+        }
+    };
+    (@dec $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
+        match $agg {
+            $crate::__private::Aggregate::Sum => {
+                type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Sum;
+                let query = $table
+                    .select($crate::__private::diesel::dsl::sum($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
+                Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
+            }
+            $crate::__private::Aggregate::Avg => {
+                type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Avg;
+                let query = $table
+                    .select($crate::__private::diesel::dsl::avg($col))
+                    .into_boxed::<$crate::__private::MultiBackend>();
+                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+                let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
+                Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
+            }
+            other => Err($crate::__private::bad_aggregate::<$model>($index, other)),
         }
     };
 }

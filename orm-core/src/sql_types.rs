@@ -30,35 +30,45 @@ pub struct UuidText;
 #[cfg_attr(feature = "mysql", diesel(mysql_type(name = "String")))]
 pub struct JsonText;
 
+/// A UUID as bound to and read from a [`UuidText`] column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = UuidText)]
+pub struct UuidValue(pub uuid::Uuid);
+
+/// A JSON document as bound to and read from a [`JsonText`] column.
+#[derive(Debug, Clone, PartialEq, diesel::AsExpression, diesel::FromSqlRow)]
+#[diesel(sql_type = JsonText)]
+pub struct JsonValue(pub serde_json::Value);
+
 fn parse_uuid(text: &str) -> deserialize::Result<uuid::Uuid> {
     Ok(uuid::Uuid::parse_str(text)?)
 }
 
-impl ToSql<UuidText, diesel::sqlite::Sqlite> for uuid::Uuid {
+impl ToSql<UuidText, diesel::sqlite::Sqlite> for UuidValue {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, diesel::sqlite::Sqlite>) -> serialize::Result {
-        out.set_value(self.hyphenated().to_string());
+        out.set_value(self.0.hyphenated().to_string());
         Ok(IsNull::No)
     }
 }
 
-impl FromSql<UuidText, diesel::sqlite::Sqlite> for uuid::Uuid {
+impl FromSql<UuidText, diesel::sqlite::Sqlite> for UuidValue {
     fn from_sql(bytes: diesel::sqlite::SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
         let text = <String as FromSql<Text, diesel::sqlite::Sqlite>>::from_sql(bytes)?;
-        parse_uuid(&text)
+        parse_uuid(&text).map(UuidValue)
     }
 }
 
-impl ToSql<JsonText, diesel::sqlite::Sqlite> for serde_json::Value {
+impl ToSql<JsonText, diesel::sqlite::Sqlite> for JsonValue {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, diesel::sqlite::Sqlite>) -> serialize::Result {
-        out.set_value(serde_json::to_string(self)?);
+        out.set_value(serde_json::to_string(&self.0)?);
         Ok(IsNull::No)
     }
 }
 
-impl FromSql<JsonText, diesel::sqlite::Sqlite> for serde_json::Value {
+impl FromSql<JsonText, diesel::sqlite::Sqlite> for JsonValue {
     fn from_sql(bytes: diesel::sqlite::SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
         let text = <String as FromSql<Text, diesel::sqlite::Sqlite>>::from_sql(bytes)?;
-        Ok(serde_json::from_str(&text)?)
+        Ok(JsonValue(serde_json::from_str(&text)?))
     }
 }
 
@@ -67,27 +77,27 @@ mod pg {
     use super::*;
     use diesel::pg::{Pg, PgValue};
 
-    impl ToSql<UuidText, Pg> for uuid::Uuid {
+    impl ToSql<UuidText, Pg> for UuidValue {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-            <uuid::Uuid as ToSql<diesel::sql_types::Uuid, Pg>>::to_sql(self, out)
+            <uuid::Uuid as ToSql<diesel::sql_types::Uuid, Pg>>::to_sql(&self.0, out)
         }
     }
 
-    impl FromSql<UuidText, Pg> for uuid::Uuid {
+    impl FromSql<UuidText, Pg> for UuidValue {
         fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-            <uuid::Uuid as FromSql<diesel::sql_types::Uuid, Pg>>::from_sql(bytes)
+            <uuid::Uuid as FromSql<diesel::sql_types::Uuid, Pg>>::from_sql(bytes).map(UuidValue)
         }
     }
 
-    impl ToSql<JsonText, Pg> for serde_json::Value {
+    impl ToSql<JsonText, Pg> for JsonValue {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
-            <serde_json::Value as ToSql<diesel::sql_types::Jsonb, Pg>>::to_sql(self, out)
+            <serde_json::Value as ToSql<diesel::sql_types::Jsonb, Pg>>::to_sql(&self.0, out)
         }
     }
 
-    impl FromSql<JsonText, Pg> for serde_json::Value {
+    impl FromSql<JsonText, Pg> for JsonValue {
         fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-            <serde_json::Value as FromSql<diesel::sql_types::Jsonb, Pg>>::from_sql(bytes)
+            <serde_json::Value as FromSql<diesel::sql_types::Jsonb, Pg>>::from_sql(bytes).map(JsonValue)
         }
     }
 }
@@ -97,31 +107,31 @@ mod mysql {
     use super::*;
     use diesel::mysql::{Mysql, MysqlValue};
 
-    impl ToSql<UuidText, Mysql> for uuid::Uuid {
+    impl ToSql<UuidText, Mysql> for UuidValue {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
-            out.write_all(self.hyphenated().to_string().as_bytes())?;
+            out.write_all(self.0.hyphenated().to_string().as_bytes())?;
             Ok(IsNull::No)
         }
     }
 
-    impl FromSql<UuidText, Mysql> for uuid::Uuid {
+    impl FromSql<UuidText, Mysql> for UuidValue {
         fn from_sql(bytes: MysqlValue<'_>) -> deserialize::Result<Self> {
             let text = <String as FromSql<Text, Mysql>>::from_sql(bytes)?;
-            parse_uuid(&text)
+            parse_uuid(&text).map(UuidValue)
         }
     }
 
-    impl ToSql<JsonText, Mysql> for serde_json::Value {
+    impl ToSql<JsonText, Mysql> for JsonValue {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
-            serde_json::to_writer(out, self)?;
+            serde_json::to_writer(out, &self.0)?;
             Ok(IsNull::No)
         }
     }
 
-    impl FromSql<JsonText, Mysql> for serde_json::Value {
+    impl FromSql<JsonText, Mysql> for JsonValue {
         fn from_sql(bytes: MysqlValue<'_>) -> deserialize::Result<Self> {
             let text = <String as FromSql<Text, Mysql>>::from_sql(bytes)?;
-            Ok(serde_json::from_str(&text)?)
+            Ok(JsonValue(serde_json::from_str(&text)?))
         }
     }
 }
@@ -151,5 +161,5 @@ macro_rules! multi_backend_type {
     };
 }
 
-multi_backend_type!(UuidText, uuid::Uuid);
-multi_backend_type!(JsonText, serde_json::Value);
+multi_backend_type!(UuidText, UuidValue);
+multi_backend_type!(JsonText, JsonValue);

@@ -87,7 +87,7 @@ pub fn validate_value(field: &FieldSchema, value: &Value) -> Result<(), String> 
         return Ok(());
     };
     if text.is_empty() {
-        return if field.blank || !field.editable || !field.choices.is_empty() && field.blank {
+        return if field.blank || !field.editable {
             Ok(())
         } else {
             Err("This field is required.".to_owned())

@@ -13,7 +13,7 @@ use diesel::sql_types;
 use uuid::Uuid;
 
 use crate::schema::FieldKind;
-use crate::sql_types::{JsonText, UuidText};
+use crate::sql_types::{JsonText, JsonValue, UuidText, UuidValue};
 
 /// One field's value, whatever its type.
 #[derive(Debug, Clone, PartialEq)]
@@ -273,14 +273,14 @@ impl FieldType for DateTime<Utc> {
 
 impl FieldType for Uuid {
     type Sql = UuidText;
-    type Db = Uuid;
+    type Db = UuidValue;
     const KIND: FieldKind = FieldKind::Uuid;
 
     fn to_db(&self) -> Self::Db {
-        *self
+        UuidValue(*self)
     }
     fn from_db(db: Self::Db) -> diesel::deserialize::Result<Self> {
-        Ok(db)
+        Ok(db.0)
     }
     fn to_value(&self) -> Value {
         Value::Uuid(*self)
@@ -298,14 +298,14 @@ impl FieldType for Uuid {
 
 impl FieldType for serde_json::Value {
     type Sql = JsonText;
-    type Db = serde_json::Value;
+    type Db = JsonValue;
     const KIND: FieldKind = FieldKind::Json;
 
     fn to_db(&self) -> Self::Db {
-        self.clone()
+        JsonValue(self.clone())
     }
     fn from_db(db: Self::Db) -> diesel::deserialize::Result<Self> {
-        Ok(db)
+        Ok(db.0)
     }
     fn to_value(&self) -> Value {
         Value::Json(self.clone())

@@ -642,7 +642,8 @@ impl<'a> Model<'a> {
             let column = f.ident;
             let inner = f.inner;
             let kind = match f.class {
-                TypeClass::I16 | TypeClass::I32 | TypeClass::I64 | TypeClass::F32 | TypeClass::F64 | TypeClass::Decimal => quote!(num),
+                TypeClass::I16 | TypeClass::I32 | TypeClass::I64 | TypeClass::F32 | TypeClass::F64 => quote!(num),
+                TypeClass::Decimal => quote!(dec),
                 TypeClass::String | TypeClass::DateTime | TypeClass::Date | TypeClass::Time | TypeClass::ForeignKey(_) => quote!(ord),
                 _ => quote!(eq),
             };
