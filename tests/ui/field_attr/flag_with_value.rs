@@ -1,0 +1,10 @@
+use orm_core::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+struct Post {
+    pub id: i64,
+    #[field(max_length = 100, unique = true)]
+    pub title: String,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use orm_core::prelude::*;
+
+#[derive(Model, Debug, Clone)]
+struct Author {
+    pub id: i64,
+}
+
+#[derive(Model, Debug, Clone)]
+struct Post {
+    pub id: i64,
+    pub author: ForeignKey<Author>,
+}
+
+fn main() {}
