@@ -13,8 +13,8 @@ pub use crate::model::{Model, ModelOps, RegisteredModel};
 pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
 pub use crate::schema::*;
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
-pub use std::borrow::Cow;
 pub use crate::{__aggregate, __condition, __if_postgres, __order};
+pub use std::borrow::Cow;
 
 use diesel::expression::{is_aggregate, BoxableExpression, ValidGrouping};
 use diesel::prelude::*;
@@ -103,7 +103,13 @@ pub trait BoxedSource {
 }
 
 impl<'a, ST, QS, DB, GB> BoxedSource
-    for diesel::internal::table_macro::BoxedSelectStatement<'a, ST, diesel::internal::table_macro::FromClause<QS>, DB, GB>
+    for diesel::internal::table_macro::BoxedSelectStatement<
+        'a,
+        ST,
+        diesel::internal::table_macro::FromClause<QS>,
+        DB,
+        GB,
+    >
 where
     QS: diesel::QuerySource,
 {

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use crate::db::{atomic, AnyConnection};
 use crate::error::{Error, Result};
 use crate::model::{registered_models, ModelOps};
-use crate::query::{Condition, Lookup, Operand, Q, QuerySpec};
+use crate::query::{Condition, Lookup, Operand, QuerySpec, Q};
 use crate::schema::{ModelSchema, OnDelete};
 use crate::value::Value;
 
@@ -33,7 +33,11 @@ impl DeletionPlan {
 }
 
 /// Works out every row a delete of `spec`'s rows of `model` touches.
-pub fn collect(conn: &mut AnyConnection, model: ModelOps, spec: &QuerySpec) -> Result<DeletionPlan> {
+pub fn collect(
+    conn: &mut AnyConnection,
+    model: ModelOps,
+    spec: &QuerySpec,
+) -> Result<DeletionPlan> {
     let schema = (model.schema)();
     let pk_index = schema.pk_index();
     let pks: Vec<Value> = (model.values)(conn, spec)?

@@ -213,8 +213,8 @@ fn unique_field(schema: &ModelSchema, message: &str) -> Option<String> {
     for field in unique_fields {
         let constraint = crate::backend::ddl::unique_constraint_name(&schema.table, &field.column);
         let sqlite_form = format!("{}.{}", schema.table, field.column);
-        let sqlite_only = message.contains("UNIQUE constraint failed")
-            && message.ends_with(&sqlite_form);
+        let sqlite_only =
+            message.contains("UNIQUE constraint failed") && message.ends_with(&sqlite_form);
         if message.contains(&constraint) || sqlite_only {
             return Some(field.name.to_string());
         }

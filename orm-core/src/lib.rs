@@ -79,8 +79,11 @@ pub fn drop_tables(conn: &mut AnyConnection, schemas: &[&schema::ModelSchema]) -
     use diesel::connection::SimpleConnection;
     let backend = conn.backend();
     for schema in schemas {
-        let sql = backend::ddl::drop_table(&schema.table, backend)
-            .replacen("DROP TABLE", "DROP TABLE IF EXISTS", 1);
+        let sql = backend::ddl::drop_table(&schema.table, backend).replacen(
+            "DROP TABLE",
+            "DROP TABLE IF EXISTS",
+            1,
+        );
         conn.batch_execute(&sql)?;
     }
     Ok(())

@@ -50,8 +50,11 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     #[doc(hidden)]
     fn __delete(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<usize>;
     #[doc(hidden)]
-    fn __update(conn: &mut AnyConnection, spec: &QuerySpec, values: &[(usize, Value)])
-        -> Result<usize>;
+    fn __update(
+        conn: &mut AnyConnection,
+        spec: &QuerySpec,
+        values: &[(usize, Value)],
+    ) -> Result<usize>;
     #[doc(hidden)]
     fn __aggregate(
         conn: &mut AnyConnection,
@@ -100,7 +103,9 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         crate::instance::touch_timestamps(self, now, creating)?;
         self.validate()?;
         if creating {
-            return self.__insert(conn, false).map_err(|e| e.for_model(Self::schema()));
+            return self
+                .__insert(conn, false)
+                .map_err(|e| e.for_model(Self::schema()));
         }
         let updated = self.__save(conn).map_err(|e| e.for_model(Self::schema()))?;
         if updated == 0 {
@@ -143,6 +148,9 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     }
 }
 
+/// Updates the rows of a query: `(field index, new value)` pairs.
+pub type UpdateFn = fn(&mut AnyConnection, &QuerySpec, &[(usize, Value)]) -> Result<usize>;
+
 /// A model's operations without its type: what the admin, migrations and
 /// the delete collector use for models known by name at run time.
 #[derive(Clone, Copy)]
@@ -156,7 +164,7 @@ pub struct ModelOps {
     /// Deletes matching rows without applying `on_delete` rules.
     pub delete: fn(&mut AnyConnection, &QuerySpec) -> Result<usize>,
     /// Updates matching rows: `(field index, new value)` pairs.
-    pub update: fn(&mut AnyConnection, &QuerySpec, &[(usize, Value)]) -> Result<usize>,
+    pub update: UpdateFn,
 }
 
 impl std::fmt::Debug for ModelOps {

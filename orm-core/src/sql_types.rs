@@ -18,14 +18,20 @@ use crate::db::MultiBackend;
 
 /// A UUID column: `uuid` on PostgreSQL, `char(36)` text elsewhere.
 #[derive(Debug, Clone, Copy, Default, SqlType, QueryId)]
-#[cfg_attr(feature = "postgres", diesel(postgres_type(oid = 2950, array_oid = 2951)))]
+#[cfg_attr(
+    feature = "postgres",
+    diesel(postgres_type(oid = 2950, array_oid = 2951))
+)]
 #[diesel(sqlite_type(name = "Text"))]
 #[cfg_attr(feature = "mysql", diesel(mysql_type(name = "String")))]
 pub struct UuidText;
 
 /// A JSON column: `jsonb` on PostgreSQL, text elsewhere.
 #[derive(Debug, Clone, Copy, Default, SqlType, QueryId)]
-#[cfg_attr(feature = "postgres", diesel(postgres_type(oid = 3802, array_oid = 3807)))]
+#[cfg_attr(
+    feature = "postgres",
+    diesel(postgres_type(oid = 3802, array_oid = 3807))
+)]
 #[diesel(sqlite_type(name = "Text"))]
 #[cfg_attr(feature = "mysql", diesel(mysql_type(name = "String")))]
 pub struct JsonText;
@@ -97,7 +103,8 @@ mod pg {
 
     impl FromSql<JsonText, Pg> for JsonValue {
         fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
-            <serde_json::Value as FromSql<diesel::sql_types::Jsonb, Pg>>::from_sql(bytes).map(JsonValue)
+            <serde_json::Value as FromSql<diesel::sql_types::Jsonb, Pg>>::from_sql(bytes)
+                .map(JsonValue)
         }
     }
 }

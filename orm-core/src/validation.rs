@@ -23,7 +23,10 @@ impl ValidationErrors {
 
     /// Adds a message for `field` (or [`NON_FIELD_ERRORS`]).
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.entry(field.into()).or_default().push(message.into());
+        self.errors
+            .entry(field.into())
+            .or_default()
+            .push(message.into());
     }
 
     /// Whether there is no error.

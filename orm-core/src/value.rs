@@ -210,7 +210,13 @@ plain_field_type!(
 );
 plain_field_type!(NaiveDate, sql_types::Date, FieldKind::Date, Date, "date");
 plain_field_type!(NaiveTime, sql_types::Time, FieldKind::Time, Time, "time");
-plain_field_type!(Vec<u8>, sql_types::Binary, FieldKind::Binary, Binary, "binary");
+plain_field_type!(
+    Vec<u8>,
+    sql_types::Binary,
+    FieldKind::Binary,
+    Binary,
+    "binary"
+);
 
 macro_rules! int_field_type {
     ($ty:ty, $sql:ty, $kind:expr, $variant:ident, $name:literal) => {
@@ -242,7 +248,13 @@ macro_rules! int_field_type {
     };
 }
 
-int_field_type!(i16, sql_types::SmallInt, FieldKind::SmallInt, SmallInt, "i16");
+int_field_type!(
+    i16,
+    sql_types::SmallInt,
+    FieldKind::SmallInt,
+    SmallInt,
+    "i16"
+);
 int_field_type!(i32, sql_types::Integer, FieldKind::Integer, Integer, "i32");
 int_field_type!(i64, sql_types::BigInt, FieldKind::BigInt, BigInt, "i64");
 

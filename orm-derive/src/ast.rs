@@ -190,7 +190,12 @@ fn classify(ty: &syn::Type) -> TypeClass<'_> {
     let Some(last) = path.path.segments.last() else {
         return TypeClass::Unsupported;
     };
-    let qualified: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let qualified: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
     match last.ident.to_string().as_str() {
         "bool" => TypeClass::Bool,
         "i16" => TypeClass::I16,

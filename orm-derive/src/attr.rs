@@ -102,9 +102,7 @@ impl Container {
                     "table" => c.table.set(cx, span, string(&meta)?),
                     "app_label" => c.app_label.set(cx, span, string(&meta)?),
                     "verbose_name" => c.verbose_name.set(cx, span, string(&meta)?),
-                    "verbose_name_plural" => {
-                        c.verbose_name_plural.set(cx, span, string(&meta)?)
-                    }
+                    "verbose_name_plural" => c.verbose_name_plural.set(cx, span, string(&meta)?),
                     "ordering" => c.ordering.set(cx, span, string_list(&meta)?),
                     "indexes" => c.indexes.set(cx, span, lists(&meta)?),
                     "unique_together" => c.unique_together.set(cx, span, lists(&meta)?),
@@ -272,10 +270,12 @@ fn int(meta: &ParseNestedMeta) -> syn::Result<u32> {
 
 fn boolean(meta: &ParseNestedMeta) -> syn::Result<bool> {
     let name = path_name(meta);
-    let lit: syn::LitBool = meta
-        .value()
-        .and_then(|v| v.parse())
-        .map_err(|e| syn::Error::new(e.span(), format!("expected `{name} = true` or `{name} = false`")))?;
+    let lit: syn::LitBool = meta.value().and_then(|v| v.parse()).map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("expected `{name} = true` or `{name} = false`"),
+        )
+    })?;
     Ok(lit.value)
 }
 
@@ -310,7 +310,7 @@ fn default_lit(meta: &ParseNestedMeta) -> syn::Result<DefaultLit> {
             ..
         }) => match &**expr {
             syn::Expr::Lit(lit) => (true, &lit.lit),
-            _ => return Err(syn::Error::new_spanned(&expr, "expected a literal default")),
+            _ => return Err(syn::Error::new_spanned(expr, "expected a literal default")),
         },
         _ => {
             return Err(syn::Error::new_spanned(
@@ -325,7 +325,12 @@ fn default_lit(meta: &ParseNestedMeta) -> syn::Result<DefaultLit> {
         syn::Lit::Int(i) => DefaultLit::Int(sign * i.base10_parse::<i64>()?),
         syn::Lit::Float(f) => DefaultLit::Float(sign as f64 * f.base10_parse::<f64>()?),
         syn::Lit::Str(s) if !negative => DefaultLit::Str(s.value()),
-        _ => return Err(syn::Error::new_spanned(&expr, "unsupported default literal")),
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &expr,
+                "unsupported default literal",
+            ))
+        }
     })
 }
 
@@ -356,7 +361,10 @@ fn lists(meta: &ParseNestedMeta) -> syn::Result<Vec<Vec<Spanned<String>>>> {
             .into_iter()
             .map(|e| match e {
                 syn::Expr::Array(a) => Ok(a),
-                other => Err(syn::Error::new_spanned(other, "expected a list of field names")),
+                other => Err(syn::Error::new_spanned(
+                    other,
+                    "expected a list of field names",
+                )),
             })
             .collect::<syn::Result<_>>()?
     } else {

@@ -25,7 +25,10 @@ fn check_field(cx: &Ctxt, f: &Field) {
         if !is_string {
             cx.error_at(
                 span,
-                format!("`max_length` applies to String fields, not {}", class.name()),
+                format!(
+                    "`max_length` applies to String fields, not {}",
+                    class.name()
+                ),
             );
         }
     }
@@ -44,15 +47,24 @@ fn check_field(cx: &Ctxt, f: &Field) {
                 format!("`{name}` applies to String fields, not {}", class.name()),
             );
         } else if let Some(first) = seen_kind {
-            cx.error_at(span, format!("`{name}` conflicts with `{first}`: a field has one kind"));
+            cx.error_at(
+                span,
+                format!("`{name}` conflicts with `{first}`: a field has one kind"),
+            );
         } else {
             seen_kind = Some(name);
         }
     }
     if let (Some(_), Some(span)) = (a.text.span(), a.max_length.span()) {
-        cx.error_at(span, "`max_length` conflicts with `text`: text has no length limit");
+        cx.error_at(
+            span,
+            "`max_length` conflicts with `text`: text has no length limit",
+        );
     }
-    for (name, span) in [("auto_now", a.auto_now.span()), ("auto_now_add", a.auto_now_add.span())] {
+    for (name, span) in [
+        ("auto_now", a.auto_now.span()),
+        ("auto_now_add", a.auto_now_add.span()),
+    ] {
         if let Some(span) = span {
             if !matches!(class, TypeClass::DateTime | TypeClass::Date) {
                 cx.error_at(
@@ -76,7 +88,10 @@ fn check_field(cx: &Ctxt, f: &Field) {
             if class != TypeClass::Decimal {
                 cx.error_at(
                     span,
-                    format!("`{name}` applies to BigDecimal fields, not {}", class.name()),
+                    format!(
+                        "`{name}` applies to BigDecimal fields, not {}",
+                        class.name()
+                    ),
                 );
             }
         }
@@ -96,7 +111,10 @@ fn check_field(cx: &Ctxt, f: &Field) {
                 ),
             );
         } else if choices.value.is_empty() {
-            cx.error_at(choices.span, "`choices` needs at least one (value, label) pair");
+            cx.error_at(
+                choices.span,
+                "`choices` needs at least one (value, label) pair",
+            );
         }
     }
     check_foreign_key(cx, f);
@@ -113,7 +131,10 @@ fn check_field(cx: &Ctxt, f: &Field) {
         if f.nullable {
             cx.error_at(span, "a primary key cannot be an Option");
         }
-        if matches!(class, TypeClass::ForeignKey(_) | TypeClass::Json | TypeClass::Binary | TypeClass::Custom) {
+        if matches!(
+            class,
+            TypeClass::ForeignKey(_) | TypeClass::Json | TypeClass::Binary | TypeClass::Custom
+        ) {
             cx.error_at(span, format!("{} cannot be a primary key", class.name()));
         }
     }
@@ -162,12 +183,18 @@ fn check_default(cx: &Ctxt, f: &Field) {
     if !fits {
         cx.error_at(
             default.span,
-            format!("this default does not fit a field of type {}", f.class.name()),
+            format!(
+                "this default does not fit a field of type {}",
+                f.class.name()
+            ),
         );
     }
     if let (DefaultLit::Str(s), Some(max)) = (&default.value, f.attrs.max_length.value()) {
         if s.chars().count() > max as usize {
-            cx.error_at(default.span, format!("the default is longer than max_length = {max}"));
+            cx.error_at(
+                default.span,
+                format!("the default is longer than max_length = {max}"),
+            );
         }
     }
 }
@@ -180,7 +207,10 @@ fn check_primary_key(cx: &Ctxt, cont: &Container) {
         .collect();
     for extra in declared.iter().skip(1) {
         if let Some(span) = extra.attrs.primary_key.span() {
-            cx.error_at(span, "a model has one primary key: `primary_key` is already set on another field");
+            cx.error_at(
+                span,
+                "a model has one primary key: `primary_key` is already set on another field",
+            );
         }
     }
     if declared.is_empty() {
@@ -203,11 +233,7 @@ fn check_columns(cx: &Ctxt, cont: &Container) {
     for f in &cont.fields {
         let column = f.column();
         if let Some(first) = columns.get(&column) {
-            let span = f
-                .attrs
-                .db_column
-                .span()
-                .unwrap_or_else(|| f.ident.span());
+            let span = f.attrs.db_column.span().unwrap_or_else(|| f.ident.span());
             cx.error_at(
                 span,
                 format!(
@@ -227,7 +253,10 @@ fn check_field_lists(cx: &Ctxt, cont: &Container) {
         for item in &ordering.value {
             let name = item.value.strip_prefix('-').unwrap_or(&item.value);
             if !known(name) {
-                cx.error_at(item.span, format!("`ordering` names unknown field `{name}`"));
+                cx.error_at(
+                    item.span,
+                    format!("`ordering` names unknown field `{name}`"),
+                );
             }
         }
     }

@@ -31,7 +31,9 @@ pub(crate) fn derive_choices(input: &syn::DeriveInput) -> syn::Result<TokenStrea
                 } else if meta.path.is_ident("label") {
                     label = lit.value();
                 } else {
-                    return Err(meta.error("unknown choice attribute\nhelp: expected `value` or `label`"));
+                    return Err(
+                        meta.error("unknown choice attribute\nhelp: expected `value` or `label`")
+                    );
                 }
                 Ok(())
             });
@@ -47,8 +49,12 @@ pub(crate) fn derive_choices(input: &syn::DeriveInput) -> syn::Result<TokenStrea
     let choices = variants.iter().map(|(_, value, label)| {
         quote!(#orm::schema::Choice { value: ::std::borrow::Cow::Borrowed(#value), label: ::std::borrow::Cow::Borrowed(#label) })
     });
-    let as_str = variants.iter().map(|(v, value, _)| quote!(#ident::#v => #value,));
-    let from_str = variants.iter().map(|(v, value, _)| quote!(#value => Some(#ident::#v),));
+    let as_str = variants
+        .iter()
+        .map(|(v, value, _)| quote!(#ident::#v => #value,));
+    let from_str = variants
+        .iter()
+        .map(|(v, value, _)| quote!(#value => Some(#ident::#v),));
     Ok(quote! {
         #[automatically_derived]
         impl #orm::Choices for #ident {

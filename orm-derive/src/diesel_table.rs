@@ -4,7 +4,13 @@
 //! Adapted from diesel_derives 2.3 (`src/table.rs`), MIT OR Apache-2.0,
 //! copyright the diesel contributors.
 
-#![allow(clippy::all, clippy::pedantic, unreachable_pub, missing_docs)]
+#![allow(
+    clippy::all,
+    clippy::pedantic,
+    clippy::unwrap_used,
+    unreachable_pub,
+    missing_docs
+)]
 
 use diesel_table_macro_syntax::{ColumnDef, TableDecl};
 use proc_macro2::{Span, TokenStream};

@@ -60,9 +60,10 @@ impl<'a> Model<'a> {
                 .unwrap_or_else(|_| "app".to_owned())
                 .replace('-', "_")
         });
-        let table = cont.attrs.table.value().unwrap_or_else(|| {
-            format!("{}_{}", app_label, cont.ident.to_string().to_lowercase())
-        });
+        let table =
+            cont.attrs.table.value().unwrap_or_else(|| {
+                format!("{}_{}", app_label, cont.ident.to_string().to_lowercase())
+            });
         let pk = cont
             .fields
             .iter()
@@ -224,7 +225,10 @@ impl<'a> Model<'a> {
             _ => quote!(<#ty as __orm::FieldType>::KIND),
         };
         let inline_choices = a.choices.value().unwrap_or_default();
-        let longest_choice = inline_choices.iter().map(|(v, _)| v.chars().count() as u32).max();
+        let longest_choice = inline_choices
+            .iter()
+            .map(|(v, _)| v.chars().count() as u32)
+            .max();
         let max_length = match f.class {
             TypeClass::String => {
                 let default_len = if a.slug.is_set() {
@@ -241,7 +245,9 @@ impl<'a> Model<'a> {
                     None => quote!(None),
                 }
             }
-            TypeClass::Custom => quote!(__orm::choices_max_length(<#ty as __orm::FieldType>::CHOICES)),
+            TypeClass::Custom => {
+                quote!(__orm::choices_max_length(<#ty as __orm::FieldType>::CHOICES))
+            }
             _ => quote!(None),
         };
         let option_u32 = |v: Option<u32>| match v {
@@ -260,16 +266,20 @@ impl<'a> Model<'a> {
             Some(DefaultLit::Bool(b)) => quote!(Some(__orm::DefaultValue::Bool(#b))),
             Some(DefaultLit::Int(i)) => quote!(Some(__orm::DefaultValue::Int(#i))),
             Some(DefaultLit::Float(x)) => quote!(Some(__orm::DefaultValue::Float(#x))),
-            Some(DefaultLit::Str(s)) => quote!(Some(__orm::DefaultValue::Str(__orm::Cow::Borrowed(#s)))),
+            Some(DefaultLit::Str(s)) => {
+                quote!(Some(__orm::DefaultValue::Str(__orm::Cow::Borrowed(#s))))
+            }
             None => quote!(None),
         };
         let foreign_key = match f.class {
             TypeClass::ForeignKey(target) => {
-                let rule = format_ident!("{}", a.on_delete.value().unwrap_or_else(|| "Cascade".into()));
-                let related_name = a
-                    .related_name
-                    .value()
-                    .unwrap_or_else(|| format!("{}_set", self.cont.ident.to_string().to_lowercase()));
+                let rule = format_ident!(
+                    "{}",
+                    a.on_delete.value().unwrap_or_else(|| "Cascade".into())
+                );
+                let related_name = a.related_name.value().unwrap_or_else(|| {
+                    format!("{}_set", self.cont.ident.to_string().to_lowercase())
+                });
                 quote! {
                     Some(__orm::ForeignKeySchema {
                         to: __orm::Cow::Borrowed(<#target as __orm::Model>::LABEL),
@@ -300,7 +310,8 @@ impl<'a> Model<'a> {
         let auto_now = a.auto_now.is_set();
         let auto_now_add = a.auto_now_add.is_set();
         let blank = a.blank.is_set();
-        let editable = a.editable.value().unwrap_or(true) && !auto_now && !auto_now_add && !auto_increment;
+        let editable =
+            a.editable.value().unwrap_or(true) && !auto_now && !auto_now_add && !auto_increment;
         quote! {
             __orm::FieldSchema {
                 name: __orm::Cow::Borrowed(#name),
@@ -382,12 +393,18 @@ impl<'a> Model<'a> {
             let ty = f.ty;
             let c = quote!(__orm_table::#column);
             match (lookups(f), f.nullable) {
-                (Lookups::Text, false) => quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c),),
+                (Lookups::Text, false) => {
+                    quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c),)
+                }
                 (Lookups::Text, true) => {
                     quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c, nullable),)
                 }
-                (Lookups::Ordered, _) => quote!(#i => __orm::__condition!(#ident, ord, #c, #ty, c),),
-                (Lookups::Equality, _) => quote!(#i => __orm::__condition!(#ident, eq, #c, #ty, c),),
+                (Lookups::Ordered, _) => {
+                    quote!(#i => __orm::__condition!(#ident, ord, #c, #ty, c),)
+                }
+                (Lookups::Equality, _) => {
+                    quote!(#i => __orm::__condition!(#ident, eq, #c, #ty, c),)
+                }
             }
         });
         let orders = self.fields().map(|(i, f)| {

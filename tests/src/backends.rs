@@ -58,7 +58,10 @@ impl Drop for TestDb {
 /// a test told to use a database must not pass without it.
 pub fn configured() -> Vec<(BackendKind, Option<String>)> {
     let mut backends = vec![(BackendKind::Sqlite, None)];
-    for (kind, env) in [(BackendKind::Postgres, POSTGRES_ENV), (BackendKind::Mysql, MYSQL_ENV)] {
+    for (kind, env) in [
+        (BackendKind::Postgres, POSTGRES_ENV),
+        (BackendKind::Mysql, MYSQL_ENV),
+    ] {
         match std::env::var(env) {
             Ok(url) if !url.trim().is_empty() => {
                 assert!(
@@ -92,7 +95,10 @@ pub fn fresh(kind: BackendKind, base_url: Option<&str>, schemas: &[&ModelSchema]
         (_, Some(base)) => server_database(kind, base, &name),
         (_, None) => panic!("{kind} needs a server URL"),
     };
-    let mut conn = test_db.db.conn().expect("a connection to the test database");
+    let mut conn = test_db
+        .db
+        .conn()
+        .expect("a connection to the test database");
     orm_core::create_tables(&mut conn, schemas).expect("create the test tables");
     drop(conn);
     test_db
@@ -107,9 +113,7 @@ fn server_database(kind: BackendKind, base: &str, name: &str) -> TestDb {
         let mut conn = admin.conn().expect("a connection to the test server");
         let sql = match kind {
             BackendKind::Postgres => format!("CREATE DATABASE \"{name}\""),
-            _ => format!(
-                "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-            ),
+            _ => format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"),
         };
         conn.batch_execute(&sql)
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
@@ -168,7 +172,10 @@ mod tests {
             with_database("postgres://postgres@127.0.0.1:5432/test", "x"),
             "postgres://postgres@127.0.0.1:5432/x"
         );
-        assert_eq!(with_database("mysql://root@localhost", "x"), "mysql://root@localhost/x");
+        assert_eq!(
+            with_database("mysql://root@localhost", "x"),
+            "mysql://root@localhost/x"
+        );
         assert_eq!(
             with_database("postgres://u@h/db?sslmode=disable", "x"),
             "postgres://u@h/x?sslmode=disable"

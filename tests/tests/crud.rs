@@ -20,7 +20,12 @@ fn author(conn: &mut orm_core::AnyConnection, name: &str) -> Author {
     author
 }
 
-fn article(conn: &mut orm_core::AnyConnection, author: &Author, n: usize, published: bool) -> Article {
+fn article(
+    conn: &mut orm_core::AnyConnection,
+    author: &Author,
+    n: usize,
+    published: bool,
+) -> Article {
     let mut article = Article {
         id: 0,
         title: format!("Article {n:02}"),
@@ -42,7 +47,10 @@ fn article_lifecycle() {
         let conn = &mut *conn;
         let alice = author(conn, "alice");
         let bob = author(conn, "bob");
-        assert!(alice.id > 0 && bob.id > alice.id, "{kind}: ids are assigned");
+        assert!(
+            alice.id > 0 && bob.id > alice.id,
+            "{kind}: ids are assigned"
+        );
         for n in 0..25 {
             let who = if n % 2 == 0 { &alice } else { &bob };
             article(conn, who, n, n % 5 != 0);
@@ -63,7 +71,10 @@ fn article_lifecycle() {
         assert!(page.has_previous() && !page.has_next(), "{kind}");
         let first = &page.objects[0];
         assert_eq!(first.title, "Article 13", "{kind}");
-        let loaded = first.author.get().expect("author loaded with select_related");
+        let loaded = first
+            .author
+            .get()
+            .expect("author loaded with select_related");
         assert_eq!(loaded.username, "bob", "{kind}");
 
         let by_alice = Article::objects()

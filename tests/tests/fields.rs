@@ -45,7 +45,9 @@ fn every_kind_round_trips() {
         let mut conn = db.conn().unwrap();
         let mut original = sample();
         original.save(&mut conn).unwrap();
-        let loaded = Everything::objects().get_pk(&mut conn, original.id).unwrap();
+        let loaded = Everything::objects()
+            .get_pk(&mut conn, original.id)
+            .unwrap();
         assert_eq!(loaded, original, "{kind}");
 
         let mut extremes = sample();
@@ -65,7 +67,9 @@ fn every_kind_round_trips() {
         extremes.maybe_data = Some(serde_json::json!([]));
         extremes.maybe_status = None;
         extremes.save(&mut conn).unwrap();
-        let loaded = Everything::objects().get_pk(&mut conn, extremes.id).unwrap();
+        let loaded = Everything::objects()
+            .get_pk(&mut conn, extremes.id)
+            .unwrap();
         assert_eq!(loaded, extremes, "{kind}");
     });
 }
@@ -82,16 +86,76 @@ fn nulls_and_values_filter() {
         b.save(&mut conn).unwrap();
         let conn = &mut *conn;
         let q = Everything::objects();
-        assert_eq!(q.clone().filter(Everything::MAYBE_INT.is_null(true)).count(conn).unwrap(), 1, "{kind}");
-        assert_eq!(q.clone().filter(Everything::MAYBE_INT.eq(7)).count(conn).unwrap(), 1, "{kind}");
-        assert_eq!(q.clone().filter(Everything::STATUS.eq(Status::Draft)).count(conn).unwrap(), 1, "{kind}");
-        assert_eq!(q.clone().filter(Everything::UUID.eq(a.uuid)).count(conn).unwrap(), 2, "{kind}");
-        assert_eq!(q.clone().filter(Everything::DAY.lt(a.day)).count(conn).unwrap(), 0, "{kind}");
-        assert_eq!(q.clone().filter(Everything::PRICE.gte(a.price.clone())).count(conn).unwrap(), 2, "{kind}");
-        assert_eq!(q.clone().filter(Everything::SHORT.contains("wörld")).count(conn).unwrap(), 2, "{kind}");
-        assert_eq!(q.clone().filter(Everything::AT.eq(a.at)).count(conn).unwrap(), 2, "{kind}");
         assert_eq!(
-            q.clone().filter_by("status", "pub").unwrap().count(conn).unwrap(),
+            q.clone()
+                .filter(Everything::MAYBE_INT.is_null(true))
+                .count(conn)
+                .unwrap(),
+            1,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::MAYBE_INT.eq(7))
+                .count(conn)
+                .unwrap(),
+            1,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::STATUS.eq(Status::Draft))
+                .count(conn)
+                .unwrap(),
+            1,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::UUID.eq(a.uuid))
+                .count(conn)
+                .unwrap(),
+            2,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::DAY.lt(a.day))
+                .count(conn)
+                .unwrap(),
+            0,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::PRICE.gte(a.price.clone()))
+                .count(conn)
+                .unwrap(),
+            2,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::SHORT.contains("wörld"))
+                .count(conn)
+                .unwrap(),
+            2,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter(Everything::AT.eq(a.at))
+                .count(conn)
+                .unwrap(),
+            2,
+            "{kind}"
+        );
+        assert_eq!(
+            q.clone()
+                .filter_by("status", "pub")
+                .unwrap()
+                .count(conn)
+                .unwrap(),
             1,
             "{kind}: by name, from text"
         );

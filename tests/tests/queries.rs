@@ -7,17 +7,35 @@ use tests::backends::each_backend;
 use tests::models::{Article, Author};
 
 fn setup(conn: &mut orm_core::AnyConnection) -> (Author, Author) {
-    let mut alice = Author { id: 0, username: "alice".into(), email: "a@example.com".into() };
-    let mut bob = Author { id: 0, username: "Bob_%".into(), email: "b@example.com".into() };
+    let mut alice = Author {
+        id: 0,
+        username: "alice".into(),
+        email: "a@example.com".into(),
+    };
+    let mut bob = Author {
+        id: 0,
+        username: "Bob_%".into(),
+        email: "b@example.com".into(),
+    };
     alice.save(conn).unwrap();
     bob.save(conn).unwrap();
-    let titles = ["Rust in Action", "rusty Nails", "Django Tips", "50% off_sale", "Ünïcode Straße"];
+    let titles = [
+        "Rust in Action",
+        "rusty Nails",
+        "Django Tips",
+        "50% off_sale",
+        "Ünïcode Straße",
+    ];
     for (n, title) in titles.iter().enumerate() {
         let mut article = Article {
             id: 0,
             title: (*title).into(),
             slug: format!("slug-{n}"),
-            author: if n < 3 { (&alice).into() } else { (&bob).into() },
+            author: if n < 3 {
+                (&alice).into()
+            } else {
+                (&bob).into()
+            },
             content: String::new() + "x",
             published_date: Utc::now(),
             updated_date: Utc::now(),
@@ -43,28 +61,83 @@ fn lookups() {
             Article::objects().filter(f).count(conn).unwrap()
         };
         assert_eq!(n(conn, Article::TITLE.eq("Django Tips")), 1, "{kind} exact");
-        assert_eq!(n(conn, Article::TITLE.eq("django tips")), 0, "{kind} exact is case-sensitive");
-        assert_eq!(n(conn, Article::TITLE.iexact("django TIPS")), 1, "{kind} iexact");
-        assert_eq!(n(conn, Article::TITLE.contains("ust")), 2, "{kind} contains");
-        assert_eq!(n(conn, Article::TITLE.contains("RUST")), 0, "{kind} contains is case-sensitive");
-        assert_eq!(n(conn, Article::TITLE.icontains("RUST")), 2, "{kind} icontains");
-        assert_eq!(n(conn, Article::TITLE.icontains("%")), 1, "{kind} % is literal");
-        assert_eq!(n(conn, Article::TITLE.icontains("_")), 1, "{kind} _ is literal");
-        assert_eq!(n(conn, Article::TITLE.startswith("Rust")), 1, "{kind} startswith");
-        assert_eq!(n(conn, Article::TITLE.istartswith("rust")), 2, "{kind} istartswith");
-        assert_eq!(n(conn, Article::TITLE.endswith("Tips")), 1, "{kind} endswith");
-        assert_eq!(n(conn, Article::TITLE.iendswith("NAILS")), 1, "{kind} iendswith");
-        assert_eq!(n(conn, Article::TITLE.contains("Straße")), 1, "{kind} unicode");
+        assert_eq!(
+            n(conn, Article::TITLE.eq("django tips")),
+            0,
+            "{kind} exact is case-sensitive"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.iexact("django TIPS")),
+            1,
+            "{kind} iexact"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.contains("ust")),
+            2,
+            "{kind} contains"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.contains("RUST")),
+            0,
+            "{kind} contains is case-sensitive"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.icontains("RUST")),
+            2,
+            "{kind} icontains"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.icontains("%")),
+            1,
+            "{kind} % is literal"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.icontains("_")),
+            1,
+            "{kind} _ is literal"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.startswith("Rust")),
+            1,
+            "{kind} startswith"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.istartswith("rust")),
+            2,
+            "{kind} istartswith"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.endswith("Tips")),
+            1,
+            "{kind} endswith"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.iendswith("NAILS")),
+            1,
+            "{kind} iendswith"
+        );
+        assert_eq!(
+            n(conn, Article::TITLE.contains("Straße")),
+            1,
+            "{kind} unicode"
+        );
         assert_eq!(n(conn, Article::ID.gt(2)), 3, "{kind} gt");
         assert_eq!(n(conn, Article::ID.gte(2)), 4, "{kind} gte");
         assert_eq!(n(conn, Article::ID.lt(2)), 1, "{kind} lt");
         assert_eq!(n(conn, Article::ID.lte(2)), 2, "{kind} lte");
         assert_eq!(n(conn, Article::ID.is_in([1, 3, 99])), 2, "{kind} in");
-        assert_eq!(n(conn, Article::ID.is_in(Vec::<i64>::new())), 0, "{kind} in []");
+        assert_eq!(
+            n(conn, Article::ID.is_in(Vec::<i64>::new())),
+            0,
+            "{kind} in []"
+        );
         assert_eq!(n(conn, Article::ID.range(2, 4)), 3, "{kind} range");
         assert_eq!(n(conn, Article::ID.ne(1)), 4, "{kind} ne");
         assert_eq!(
-            n(conn, Article::IS_PUBLISHED.eq(true) | Article::TITLE.startswith("Dj")),
+            n(
+                conn,
+                Article::IS_PUBLISHED.eq(true) | Article::TITLE.startswith("Dj")
+            ),
             3,
             "{kind} or"
         );
@@ -73,11 +146,18 @@ fn lookups() {
             1,
             "{kind} not"
         );
-        let excluded = Article::objects().exclude(Article::IS_PUBLISHED.eq(true)).count(conn).unwrap();
+        let excluded = Article::objects()
+            .exclude(Article::IS_PUBLISHED.eq(true))
+            .count(conn)
+            .unwrap();
         assert_eq!(excluded, 2, "{kind} exclude");
 
         let by_name = |conn: &mut orm_core::AnyConnection, name: &str, value: &str| {
-            Article::objects().filter_by(name, value).unwrap().count(conn).unwrap()
+            Article::objects()
+                .filter_by(name, value)
+                .unwrap()
+                .count(conn)
+                .unwrap()
         };
         assert_eq!(by_name(conn, "title__icontains", "rust"), 2, "{kind}");
         assert_eq!(by_name(conn, "id__in", "1,2"), 2, "{kind}");
@@ -97,8 +177,14 @@ fn lookups() {
             Err(Error::InvalidValue { .. })
         ));
 
-        let searched = Article::objects().search(&["title", "content"], "  rust   NAILS ").unwrap();
-        assert_eq!(titles(searched.all(conn).unwrap()), vec!["rusty Nails"], "{kind} search");
+        let searched = Article::objects()
+            .search(&["title", "content"], "  rust   NAILS ")
+            .unwrap();
+        assert_eq!(
+            titles(searched.all(conn).unwrap()),
+            vec!["rusty Nails"],
+            "{kind} search"
+        );
 
         let ordered = titles(q().all(conn).unwrap());
         let mut expected = ordered.clone();
@@ -113,7 +199,13 @@ fn lookups() {
         );
         assert_eq!(
             desc,
-            vec!["Rust in Action", "Django Tips", "Ünïcode Straße", "rusty Nails", "50% off_sale"],
+            vec![
+                "Rust in Action",
+                "Django Tips",
+                "Ünïcode Straße",
+                "rusty Nails",
+                "50% off_sale"
+            ],
             "{kind} multi-key order"
         );
         let sliced = titles(q().offset(1).limit(2).all(conn).unwrap());
@@ -122,7 +214,10 @@ fn lookups() {
         assert_eq!(first.title, expected[0], "{kind} first");
         assert!(q().exists(conn).unwrap());
         assert!(!q().filter(Article::ID.eq(999)).exists(conn).unwrap());
-        assert!(matches!(q().get(conn), Err(Error::MultipleReturned { count: 5, .. })));
+        assert!(matches!(
+            q().get(conn),
+            Err(Error::MultipleReturned { count: 5, .. })
+        ));
         assert!(matches!(
             q().filter(Article::ID.eq(999)).get(conn),
             Err(Error::NotFound { .. })
@@ -155,15 +250,29 @@ fn aggregates_and_bulk_writes() {
             .aggregate(conn, Aggregate::Sum, Article::ID)
             .unwrap();
         assert_eq!(none, Value::Null, "{kind}");
-        assert!(all.aggregate(conn, Aggregate::Sum, Article::IS_PUBLISHED).is_err());
+        assert!(all
+            .aggregate(conn, Aggregate::Sum, Article::IS_PUBLISHED)
+            .is_err());
 
         let updated = all
             .clone()
             .filter(Article::IS_PUBLISHED.eq(false))
-            .update(conn, vec![Article::CONTENT.set("updated"), Article::IS_PUBLISHED.set(true)])
+            .update(
+                conn,
+                vec![
+                    Article::CONTENT.set("updated"),
+                    Article::IS_PUBLISHED.set(true),
+                ],
+            )
             .unwrap();
         assert_eq!(updated, 2, "{kind}");
-        assert_eq!(all.clone().filter(Article::CONTENT.eq("updated")).count(conn).unwrap(), 2);
+        assert_eq!(
+            all.clone()
+                .filter(Article::CONTENT.eq("updated"))
+                .count(conn)
+                .unwrap(),
+            2
+        );
         let too_long = "x".repeat(201);
         assert!(matches!(
             all.update(conn, vec![Article::TITLE.set(too_long)]),
@@ -193,7 +302,10 @@ fn prefetch_related_uses_one_extra_query() {
         assert_eq!(authors.len(), 2, "{kind}");
         assert_eq!(authors[0].1.len(), 3, "{kind}");
         assert_eq!(authors[1].1.len(), 2, "{kind}");
-        assert!(authors[1].1.iter().all(|a| a.author.id() == authors[1].0.id));
+        assert!(authors[1]
+            .1
+            .iter()
+            .all(|a| a.author.id() == authors[1].0.id));
     });
 }
 

@@ -105,7 +105,11 @@ impl Db {
             return Err(Error::BackendNotCompiled(url.backend()));
         }
         // Each in-memory SQLite connection is its own database: keep one.
-        let max_size = if url.is_memory() { 1 } else { options.max_size.max(1) };
+        let max_size = if url.is_memory() {
+            1
+        } else {
+            options.max_size.max(1)
+        };
         let manager = AnyConnectionManager { url: url.clone() };
         // Try one connection first, so a bad URL or a server that is down is
         // reported with the driver's own message.

@@ -208,7 +208,10 @@ mod tests {
 
     #[test]
     fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern(Lookup::IContains, "50%_off\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(
+            like_pattern(Lookup::IContains, "50%_off\\"),
+            "%50\\%\\_off\\\\%"
+        );
         assert_eq!(like_pattern(Lookup::StartsWith, "ab"), "ab%");
         assert_eq!(like_pattern(Lookup::EndsWith, "ab"), "%ab");
     }

@@ -24,11 +24,9 @@ pub fn parse_value(field: &FieldSchema, text: &str) -> Result<Value, String> {
     }
     let invalid = |what: &str| format!("Enter a valid {what}.");
     match field.kind {
-        FieldKind::Char
-        | FieldKind::Text
-        | FieldKind::Slug
-        | FieldKind::Email
-        | FieldKind::Url => Ok(Value::Text(text.to_owned())),
+        FieldKind::Char | FieldKind::Text | FieldKind::Slug | FieldKind::Email | FieldKind::Url => {
+            Ok(Value::Text(text.to_owned()))
+        }
         _ if trimmed.is_empty() => Err("This field is required.".to_owned()),
         FieldKind::Bool => match trimmed.to_ascii_lowercase().as_str() {
             "true" | "on" | "1" | "yes" | "t" => Ok(Value::Bool(true)),
@@ -83,9 +81,9 @@ fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, String> {
         )),
         Ok(v) if v > max => Err(format!("Ensure this value is less than or equal to {max}.")),
         Ok(v) => Ok(v),
-        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => Err(format!(
-            "Ensure this value is less than or equal to {max}."
-        )),
+        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow) => {
+            Err(format!("Ensure this value is less than or equal to {max}."))
+        }
         Err(e) if matches!(e.kind(), std::num::IntErrorKind::NegOverflow) => Err(format!(
             "Ensure this value is greater than or equal to {min}."
         )),
@@ -103,7 +101,12 @@ fn parse_decimal(field: &FieldSchema, text: &str) -> Result<Value, String> {
             "Ensure that there are no more than {places} decimal places."
         ));
     }
-    let whole_digits = value.with_scale(0).abs().to_string().trim_start_matches('0').len();
+    let whole_digits = value
+        .with_scale(0)
+        .abs()
+        .to_string()
+        .trim_start_matches('0')
+        .len();
     if whole_digits as i64 > i64::from(digits) - i64::from(places) {
         return Err(format!(
             "Ensure that there are no more than {} digits before the decimal point.",
@@ -117,15 +120,20 @@ fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt.with_timezone(&Utc));
     }
-    ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|fmt| NaiveDateTime::parse_from_str(text, fmt).ok())
-        .or_else(|| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        })
-        .map(|naive| naive.and_utc())
+    [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|fmt| NaiveDateTime::parse_from_str(text, fmt).ok())
+    .or_else(|| {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    })
+    .map(|naive| naive.and_utc())
 }
 
 fn parse_time(text: &str) -> Option<NaiveTime> {
@@ -140,7 +148,10 @@ fn parse_hex(text: &str) -> Option<Vec<u8>> {
     }
     (0..text.len())
         .step_by(2)
-        .map(|i| text.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+        })
         .collect()
 }
 
@@ -219,7 +230,9 @@ mod tests {
     #[test]
     fn integers_report_range() {
         let f = FieldSchema::new("n", "n", FieldKind::SmallInt);
-        assert!(parse_value(&f, "40000").unwrap_err().contains("less than or equal to 32767"));
+        assert!(parse_value(&f, "40000")
+            .unwrap_err()
+            .contains("less than or equal to 32767"));
         assert_eq!(parse_value(&f, " 12 ").unwrap(), Value::SmallInt(12));
         assert_eq!(parse_value(&f, "x").unwrap_err(), "Enter a whole number.");
     }
