@@ -37,6 +37,61 @@ pub type BoxedOrder<QS> = Box<
         > + 'static,
 >;
 
+/// An expression given another SQL type without changing its SQL: a boolean
+/// (nullable or not) seen as `Nullable<Bool>` so that every condition boxes
+/// to one type, or text seen as nullable text. Unlike diesel's `Nullable`,
+/// it is selectable wherever its inner expression is, so conditions stay
+/// generic over the FROM clause (a table alone or a join).
+#[derive(Debug, Clone, Copy, diesel::query_builder::QueryId)]
+pub struct Retype<T, ST>(pub T, pub std::marker::PhantomData<ST>);
+
+/// Wraps a boolean expression as a condition.
+pub fn cond<T>(expr: T) -> Retype<T, Nullable<Bool>> {
+    Retype(expr, std::marker::PhantomData)
+}
+
+/// Text seen as nullable text, to compare with a nullable column.
+pub fn nullable_text<T>(expr: T) -> Retype<T, Nullable<Text>> {
+    Retype(expr, std::marker::PhantomData)
+}
+
+/// The expression unchanged.
+pub fn same<T>(expr: T) -> T {
+    expr
+}
+
+impl<T: diesel::Expression, ST: SqlType + diesel::expression::TypedExpressionType> diesel::Expression for Retype<T, ST> {
+    type SqlType = ST;
+}
+
+impl<T, ST, DB> diesel::query_builder::QueryFragment<DB> for Retype<T, ST>
+where
+    T: diesel::query_builder::QueryFragment<DB>,
+    DB: diesel::backend::Backend,
+{
+    fn walk_ast<'b>(&'b self, pass: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.0.walk_ast(pass)
+    }
+}
+
+impl<T, ST, QS> diesel::AppearsOnTable<QS> for Retype<T, ST>
+where
+    T: diesel::AppearsOnTable<QS>,
+    Self: diesel::Expression,
+{
+}
+
+impl<T, ST, QS> diesel::SelectableExpression<QS> for Retype<T, ST>
+where
+    T: diesel::SelectableExpression<QS>,
+    Self: diesel::Expression,
+{
+}
+
+impl<T: ValidGrouping<GB>, ST, GB> ValidGrouping<GB> for Retype<T, ST> {
+    type IsAggregate = T::IsAggregate;
+}
+
 /// Conditions and orderings on a model's columns, for any FROM clause its
 /// columns appear in (its table alone, or a join).
 pub trait Expressions<QS>: Model {
@@ -61,7 +116,7 @@ pub fn text(value: String) -> diesel::dsl::AsExprOf<String, Text> {
 
 /// A literal true or false condition.
 pub fn constant<QS: 'static>(value: bool) -> BoxedCondition<QS> {
-    Box::new(Some(value).into_sql::<Nullable<Bool>>())
+    Box::new(cond(value.into_sql::<Bool>()))
 }
 
 /// Builds a whole condition tree.
@@ -226,13 +281,19 @@ pub fn min_max_value<T: FieldType>(value: Option<T::Db>) -> Result<Value> {
     }
 }
 
-/// Marks two models whose tables may appear in one query (a foreign key
-/// between them). Emitted by the derive for each foreign key.
-pub trait Joinable<Other> {}
+/// `impl JoinsTable<article::table> for User`: the table of model `User`
+/// may appear in one query with `article::table` (Article has a foreign key
+/// to User). Emitted by the derive of the model holding the foreign key.
+pub trait JoinsTable<T> {}
 
-/// The model a table belongs to.
-pub trait TableModel {
-    type Model;
+/// What the derive of a model exposes so that others can join its table
+/// under an alias: the table, its columns and its primary key.
+pub trait JoinTarget: Model {
+    type Table: diesel::Table + Default + Copy + Send + Sync + std::fmt::Debug + 'static;
+    type Columns: Copy;
+    type PkColumn: diesel::Column + Copy;
+    const COLUMNS: Self::Columns;
+    const PK: Self::PkColumn;
 }
 
 /// Emits the tokens only when PostgreSQL support is compiled in.
@@ -251,12 +312,12 @@ macro_rules! __if_postgres {
     ($($tokens:tt)*) => {};
 }
 
-/// Builds one field's condition. `$kind` is `text`, `ord` or `eq`;
-/// `$($nullable)?` is `nullable` for `Option` text fields.
+/// Builds one field's condition. `$kind` is `text`, `ord` or `eq`; text
+/// fields pass `same`, or `nullable_text` when they are an `Option`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __condition {
-    ($model:ty, $kind:ident, $col:expr, $ty:ty, $c:expr $(, $nullable:ident)?) => {{
+    ($model:ty, $kind:ident, $col:expr, $ty:ty, $c:expr $(, $wrap:ident)?) => {{
         #[allow(unused_imports)]
         use $crate::__private::diesel::prelude::*;
         use $crate::__private::{Lookup, Operand, Value};
@@ -268,57 +329,55 @@ macro_rules! __condition {
         };
         match (c.lookup, &c.operand) {
             (Lookup::Exact, Operand::One(Value::Null)) | (Lookup::IsNull, Operand::Flag(true)) => {
-                Ok(Box::new(col.is_null().nullable()) as $crate::__private::BoxedCondition<_>)
+                Ok(Box::new($crate::__private::cond(col.is_null())) as $crate::__private::BoxedCondition<_>)
             }
-            (Lookup::IsNull, Operand::Flag(false)) => Ok(Box::new(col.is_not_null().nullable()) as _),
-            (Lookup::Exact, Operand::One(v)) => Ok(Box::new(col.eq(value(v)?).nullable()) as _),
+            (Lookup::IsNull, Operand::Flag(false)) => Ok(Box::new($crate::__private::cond(col.is_not_null())) as _),
+            (Lookup::Exact, Operand::One(v)) => Ok(Box::new($crate::__private::cond(col.eq(value(v)?))) as _),
             (Lookup::In, Operand::Many(vs)) => {
                 let vs = vs.iter().map(value).collect::<$crate::__private::Result<Vec<_>>>()?;
-                Ok(Box::new(col.eq_any(vs).nullable()) as _)
+                Ok(Box::new($crate::__private::cond(col.eq_any(vs))) as _)
             }
-            _ => $crate::__condition!(@$kind $model, col, value, c $(, $nullable)?),
+            _ => $crate::__condition!(@$kind $model, col, value, c $(, $wrap)?),
         }
     }};
-    (@eq $model:ty, $col:ident, $value:ident, $c:ident $(, $nullable:ident)?) => {
+    (@eq $model:ty, $col:ident, $value:ident, $c:ident $(, $wrap:ident)?) => {
         Err($crate::__private::bad_lookup::<$model>($c))
     };
-    (@ord $model:ty, $col:ident, $value:ident, $c:ident $(, $nullable:ident)?) => {
+    (@ord $model:ty, $col:ident, $value:ident, $c:ident $(, $wrap:ident)?) => {
         match (&$c.lookup, &$c.operand) {
-            (Lookup::Gt, Operand::One(v)) => Ok(Box::new($col.gt($value(v)?).nullable()) as _),
-            (Lookup::Gte, Operand::One(v)) => Ok(Box::new($col.ge($value(v)?).nullable()) as _),
-            (Lookup::Lt, Operand::One(v)) => Ok(Box::new($col.lt($value(v)?).nullable()) as _),
-            (Lookup::Lte, Operand::One(v)) => Ok(Box::new($col.le($value(v)?).nullable()) as _),
+            (Lookup::Gt, Operand::One(v)) => Ok(Box::new($crate::__private::cond($col.gt($value(v)?))) as _),
+            (Lookup::Gte, Operand::One(v)) => Ok(Box::new($crate::__private::cond($col.ge($value(v)?))) as _),
+            (Lookup::Lt, Operand::One(v)) => Ok(Box::new($crate::__private::cond($col.lt($value(v)?))) as _),
+            (Lookup::Lte, Operand::One(v)) => Ok(Box::new($crate::__private::cond($col.le($value(v)?))) as _),
             (Lookup::Range, Operand::Pair(low, high)) => {
-                Ok(Box::new($col.between($value(low)?, $value(high)?).nullable()) as _)
+                Ok(Box::new($crate::__private::cond($col.between($value(low)?, $value(high)?))) as _)
             }
             _ => Err($crate::__private::bad_lookup::<$model>($c)),
         }
     };
-    (@text $model:ty, $col:ident, $value:ident, $c:ident $(, $nullable:ident)?) => {
+    (@text $model:ty, $col:ident, $value:ident, $c:ident, $wrap:ident) => {
         match (&$c.lookup, &$c.operand) {
-            (Lookup::IExact, Operand::One(Value::Text(t))) => Ok(Box::new(
+            (Lookup::IExact, Operand::One(Value::Text(t))) => Ok(Box::new($crate::__private::cond(
                 $crate::__private::lower($col)
-                    .eq($crate::__private::lower($crate::__private::text(t.clone())) $(.$nullable())?)
-                    .nullable(),
-            ) as _),
+                    .eq($crate::__private::$wrap($crate::__private::lower($crate::__private::text(t.clone())))),
+            )) as _),
             (
                 lookup @ (Lookup::Contains | Lookup::StartsWith | Lookup::EndsWith),
                 Operand::One(Value::Text(t)),
             ) => {
                 let pattern = $crate::__private::text($crate::query::like_pattern(*lookup, t));
-                Ok(Box::new($col.like(pattern $(.$nullable())?).escape('\\').nullable()) as _)
+                Ok(Box::new($crate::__private::cond($col.like($crate::__private::$wrap(pattern)).escape('\\'))) as _)
             }
             (
                 lookup @ (Lookup::IContains | Lookup::IStartsWith | Lookup::IEndsWith),
                 Operand::One(Value::Text(t)),
             ) => {
                 let pattern = $crate::__private::text($crate::query::like_pattern(*lookup, t));
-                Ok(Box::new(
+                Ok(Box::new($crate::__private::cond(
                     $crate::__private::lower($col)
-                        .like($crate::__private::lower(pattern) $(.$nullable())?)
-                        .escape('\\')
-                        .nullable(),
-                ) as _)
+                        .like($crate::__private::$wrap($crate::__private::lower(pattern)))
+                        .escape('\\'),
+                )) as _)
             }
             _ => $crate::__condition!(@ord $model, $col, $value, $c),
         }

@@ -81,17 +81,27 @@ impl<'a> Container<'a> {
     pub(crate) fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Container<'a>> {
         let attrs = attr::Container::from_ast(cx, input);
         if !input.generics.params.is_empty() {
-            cx.error_spanned_by(&input.generics, "a model cannot be generic");
+            cx.error_spanned_by(
+                &input.generics,
+                "a model cannot be generic\nhelp: remove the parameters: a model is one concrete table",
+            );
         }
         let fields = match &input.data {
             syn::Data::Struct(syn::DataStruct {
                 fields: syn::Fields::Named(named),
                 ..
             }) => &named.named,
+            syn::Data::Enum(_) => {
+                cx.error_spanned_by(
+                    &input.ident,
+                    "#[derive(Model)] needs a struct with named fields, not an enum\nhelp: to store an enum in a field, derive `Choices` on it",
+                );
+                return None;
+            }
             _ => {
                 cx.error_spanned_by(
                     &input.ident,
-                    "#[derive(Model)] needs a struct with named fields",
+                    "#[derive(Model)] needs a struct with named fields\nhelp: name the fields, as in `struct Post { pub id: i64, ... }`",
                 );
                 return None;
             }
@@ -118,15 +128,13 @@ impl<'a> Field<'a> {
         };
         let class = classify(inner);
         if class == TypeClass::Unsupported {
-            cx.error_spanned_by(
-                &field.ty,
-                "unsupported field type\nhelp: use bool, i16, i32, i64, f32, f64, String, BigDecimal, \
-                 DateTime<Utc>, NaiveDate, NaiveTime, Uuid, serde_json::Value, Vec<u8>, \
-                 ForeignKey<M>, a Choices enum, or Option of one of them",
-            );
+            cx.error_spanned_by(inner, unsupported(inner));
         }
         if generic_arg(inner, "Option").is_some() {
-            cx.error_spanned_by(&field.ty, "nested Option is not a column type");
+            cx.error_spanned_by(
+                &field.ty,
+                "nested Option is not a column type\nhelp: use a single `Option<...>`: NULL is the only missing value",
+            );
         }
         Some(Field {
             ident,
@@ -190,12 +198,6 @@ fn classify(ty: &syn::Type) -> TypeClass<'_> {
     let Some(last) = path.path.segments.last() else {
         return TypeClass::Unsupported;
     };
-    let qualified: Vec<String> = path
-        .path
-        .segments
-        .iter()
-        .map(|s| s.ident.to_string())
-        .collect();
     match last.ident.to_string().as_str() {
         "bool" => TypeClass::Bool,
         "i16" => TypeClass::I16,
@@ -205,13 +207,73 @@ fn classify(ty: &syn::Type) -> TypeClass<'_> {
         "f64" => TypeClass::F64,
         "String" => TypeClass::String,
         "BigDecimal" | "Decimal" => TypeClass::Decimal,
-        "DateTime" => TypeClass::DateTime,
+        "DateTime" => match generic_arg(ty, "DateTime") {
+            Some(syn::Type::Path(tz)) if tz.path.segments.last().is_some_and(|s| s.ident == "Utc") => {
+                TypeClass::DateTime
+            }
+            _ => TypeClass::Unsupported,
+        },
         "NaiveDate" => TypeClass::Date,
         "NaiveTime" => TypeClass::Time,
         "Uuid" => TypeClass::Uuid,
-        "JsonValue" => TypeClass::Json,
-        "Value" if qualified.iter().any(|s| s == "serde_json") => TypeClass::Json,
-        "Value" => TypeClass::Json,
+        "JsonValue" | "Value" => TypeClass::Json,
+        name if unsupported_name(name).is_some() => TypeClass::Unsupported,
         _ => TypeClass::Custom,
+    }
+}
+
+/// Why a well-known non-column type named `name` is not a field, and what to
+/// use instead.
+fn unsupported_name(name: &str) -> Option<(&'static str, &'static str)> {
+    const UNSIGNED: &str = "the databases have no common unsigned integer column";
+    Some(match name {
+        "u8" => (UNSIGNED, "use i16"),
+        "u16" => (UNSIGNED, "use i32"),
+        "u32" | "u64" | "u128" | "usize" => (UNSIGNED, "use i64"),
+        "i8" => ("the databases have no common 8-bit integer column", "use i16"),
+        "i128" | "isize" => ("the widest integer column is 64 bits", "use i64"),
+        "char" => ("a character is stored as text", "use String with `#[field(max_length = 1)]`"),
+        "str" => ("a model owns its data", "use String"),
+        "NaiveDateTime" | "DateTime" => (
+            "timestamps are stored in UTC",
+            "use DateTime<Utc> (convert with `.with_timezone(&Utc)`)",
+        ),
+        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" => (
+            "a list is not a column",
+            "use serde_json::Value, or a separate model with a ForeignKey to this one",
+        ),
+        "HashMap" | "BTreeMap" => ("a map is not a column", "use serde_json::Value"),
+        "Box" | "Rc" | "Arc" | "Cow" | "Cell" | "RefCell" => {
+            ("a field holds its value directly", "use the inner type")
+        }
+        _ => return None,
+    })
+}
+
+/// The error for an unsupported field type, with what to use instead.
+fn unsupported(ty: &syn::Type) -> String {
+    const SUPPORTED: &str = "bool, i16, i32, i64, f32, f64, String, BigDecimal, \
+         DateTime<Utc>, NaiveDate, NaiveTime, Uuid, serde_json::Value, Vec<u8>, \
+         ForeignKey<M>, a Choices enum, or Option of one of them";
+    let specific = match ty {
+        syn::Type::Reference(r) => Some(match &*r.elem {
+            syn::Type::Path(p) if p.path.is_ident("str") => ("a model owns its data", "use String"),
+            _ => ("a model owns its data", "use an owned type"),
+        }),
+        syn::Type::Tuple(_) => Some(("a field is one column", "use one field per column")),
+        syn::Type::Array(_) | syn::Type::Slice(_) => Some((
+            "a list is not a column",
+            "use serde_json::Value for a list, or Vec<u8> for bytes",
+        )),
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .and_then(|s| unsupported_name(&s.ident.to_string())),
+        _ => None,
+    };
+    match specific {
+        Some((why, fix)) => format!("unsupported field type: {why}\nhelp: {fix}"),
+        None => format!("unsupported field type\nhelp: use {SUPPORTED}"),
     }
 }

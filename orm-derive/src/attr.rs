@@ -1,19 +1,25 @@
-//! `#[model(...)]` and `#[field(...)]`: parsed into plain structs that keep
-//! the span of every value for error messages.
+//! `#[model(...)]`, `#[field(...)]` and `#[choice(...)]`: parsed into plain
+//! structs that keep the span of every value for error messages.
+//!
+//! A value that does not parse is reported and skipped, so the attributes
+//! after it are still read and every mistake shows up in one compile.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
+use syn::parse::Parser as _;
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
-use syn::{LitInt, LitStr};
 
 use crate::ctxt::Ctxt;
-use crate::symbol::{FIELD, FIELD_ATTRS, MODEL, MODEL_ATTRS, ON_DELETE};
+use crate::symbol::{CHOICE, CHOICE_ATTRS, FIELD, FIELD_ATTRS, MODEL, MODEL_ATTRS, ON_DELETE};
 
-/// A value and where it was written.
+/// A value and where it was written: `span` is the attribute's name,
+/// `value_span` the value after `=` (the name again for flags).
 #[derive(Clone)]
 pub(crate) struct Spanned<T> {
     pub(crate) value: T,
     pub(crate) span: Span,
+    pub(crate) value_span: Span,
 }
 
 /// One attribute slot: set at most once.
@@ -32,14 +38,21 @@ impl<T> Attr<T> {
         }
     }
 
-    fn set(&mut self, cx: &Ctxt, span: Span, value: T) {
+    fn set_at(&mut self, cx: &Ctxt, span: Span, value_span: Span, value: T) {
         if self.value.is_some() {
             cx.error_at(
                 span,
-                format!("duplicate {} attribute `{}`", self.scope, self.name),
+                format!(
+                    "duplicate {} attribute `{}`\nhelp: remove one of them",
+                    self.scope, self.name
+                ),
             );
         } else {
-            self.value = Some(Spanned { value, span });
+            self.value = Some(Spanned {
+                value,
+                span,
+                value_span,
+            });
         }
     }
 
@@ -53,6 +66,11 @@ impl<T> Attr<T> {
 
     pub(crate) fn span(&self) -> Option<Span> {
         self.value.as_ref().map(|v| v.span)
+    }
+
+    /// Where the value after `=` was written.
+    pub(crate) fn value_span(&self) -> Option<Span> {
+        self.value.as_ref().map(|v| v.value_span)
     }
 }
 
@@ -96,22 +114,19 @@ impl Container {
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(MODEL)) {
             let result = attr.parse_nested_meta(|meta| {
-                let span = meta.path.span();
                 let name = path_name(&meta);
                 match name.as_str() {
-                    "table" => c.table.set(cx, span, string(&meta)?),
-                    "app_label" => c.app_label.set(cx, span, string(&meta)?),
-                    "verbose_name" => c.verbose_name.set(cx, span, string(&meta)?),
-                    "verbose_name_plural" => c.verbose_name_plural.set(cx, span, string(&meta)?),
-                    "ordering" => c.ordering.set(cx, span, string_list(&meta)?),
-                    "indexes" => c.indexes.set(cx, span, lists(&meta)?),
-                    "unique_together" => c.unique_together.set(cx, span, lists(&meta)?),
-                    _ => {
-                        skip_value(&meta)?;
-                        cx.error_at(span, unknown(MODEL, &name, MODEL_ATTRS));
+                    "table" => parse_into(cx, &meta, &mut c.table, string),
+                    "app_label" => parse_into(cx, &meta, &mut c.app_label, string),
+                    "verbose_name" => parse_into(cx, &meta, &mut c.verbose_name, string),
+                    "verbose_name_plural" => {
+                        parse_into(cx, &meta, &mut c.verbose_name_plural, string)
                     }
+                    "ordering" => parse_into(cx, &meta, &mut c.ordering, string_list),
+                    "indexes" => parse_into(cx, &meta, &mut c.indexes, lists),
+                    "unique_together" => parse_into(cx, &meta, &mut c.unique_together, lists),
+                    _ => unknown(cx, &meta, MODEL, &name, MODEL_ATTRS),
                 }
-                Ok(())
             });
             if let Err(err) = result {
                 cx.syn_error(err);
@@ -174,36 +189,37 @@ impl Field {
         };
         for attr in field.attrs.iter().filter(|a| a.path().is_ident(FIELD)) {
             let result = attr.parse_nested_meta(|meta| {
-                let span = meta.path.span();
                 let name = path_name(&meta);
                 match name.as_str() {
-                    "primary_key" => f.primary_key.set(cx, span, flag(&meta)?),
-                    "text" => f.text.set(cx, span, flag(&meta)?),
-                    "slug" => f.slug.set(cx, span, flag(&meta)?),
-                    "email" => f.email.set(cx, span, flag(&meta)?),
-                    "url" => f.url.set(cx, span, flag(&meta)?),
-                    "unique" => f.unique.set(cx, span, flag(&meta)?),
-                    "index" => f.index.set(cx, span, flag(&meta)?),
-                    "auto_now" => f.auto_now.set(cx, span, flag(&meta)?),
-                    "auto_now_add" => f.auto_now_add.set(cx, span, flag(&meta)?),
-                    "blank" => f.blank.set(cx, span, flag(&meta)?),
-                    "max_length" => f.max_length.set(cx, span, int(&meta)?),
-                    "max_digits" => f.max_digits.set(cx, span, int(&meta)?),
-                    "decimal_places" => f.decimal_places.set(cx, span, int(&meta)?),
-                    "default" => f.default.set(cx, span, default_lit(&meta)?),
-                    "on_delete" => f.on_delete.set(cx, span, on_delete(&meta)?),
-                    "related_name" => f.related_name.set(cx, span, string(&meta)?),
-                    "choices" => f.choices.set(cx, span, choices(&meta)?),
-                    "verbose_name" => f.verbose_name.set(cx, span, string(&meta)?),
-                    "help_text" => f.help_text.set(cx, span, string(&meta)?),
-                    "db_column" => f.db_column.set(cx, span, string(&meta)?),
-                    "editable" => f.editable.set(cx, span, boolean(&meta)?),
-                    _ => {
-                        skip_value(&meta)?;
-                        cx.error_at(span, unknown(FIELD, &name, FIELD_ATTRS));
+                    "primary_key" => parse_into(cx, &meta, &mut f.primary_key, flag),
+                    "text" => parse_into(cx, &meta, &mut f.text, flag),
+                    "slug" => parse_into(cx, &meta, &mut f.slug, flag),
+                    "email" => parse_into(cx, &meta, &mut f.email, flag),
+                    "url" => parse_into(cx, &meta, &mut f.url, flag),
+                    "unique" => parse_into(cx, &meta, &mut f.unique, flag),
+                    "index" => parse_into(cx, &meta, &mut f.index, flag),
+                    "auto_now" => parse_into(cx, &meta, &mut f.auto_now, flag),
+                    "auto_now_add" => parse_into(cx, &meta, &mut f.auto_now_add, flag),
+                    "blank" => parse_into(cx, &meta, &mut f.blank, flag),
+                    "max_length" => parse_into(cx, &meta, &mut f.max_length, int),
+                    "max_digits" => parse_into(cx, &meta, &mut f.max_digits, int),
+                    "decimal_places" => parse_into(cx, &meta, &mut f.decimal_places, int),
+                    "default" => parse_into(cx, &meta, &mut f.default, default_lit),
+                    "on_delete" => {
+                        // Always set, even when the rule is misspelled, so the
+                        // ForeignKey is not also reported as lacking a rule.
+                        let (rule, value_span) = on_delete(cx, &meta)?;
+                        f.on_delete.set_at(cx, meta.path.span(), value_span, rule);
+                        Ok(())
                     }
+                    "related_name" => parse_into(cx, &meta, &mut f.related_name, string),
+                    "choices" => parse_into(cx, &meta, &mut f.choices, choices),
+                    "verbose_name" => parse_into(cx, &meta, &mut f.verbose_name, string),
+                    "help_text" => parse_into(cx, &meta, &mut f.help_text, string),
+                    "db_column" => parse_into(cx, &meta, &mut f.db_column, string),
+                    "editable" => parse_into(cx, &meta, &mut f.editable, boolean),
+                    _ => unknown(cx, &meta, FIELD, &name, FIELD_ATTRS),
                 }
-                Ok(())
             });
             if let Err(err) = result {
                 cx.syn_error(err);
@@ -211,6 +227,86 @@ impl Field {
         }
         f
     }
+}
+
+/// The attributes of one `Choices` variant.
+pub(crate) struct Variant {
+    pub(crate) value: Attr<String>,
+    pub(crate) label: Attr<String>,
+}
+
+impl Variant {
+    pub(crate) fn from_ast(cx: &Ctxt, variant: &syn::Variant) -> Self {
+        let scope = "choice";
+        let mut v = Variant {
+            value: Attr::none(scope, "value"),
+            label: Attr::none(scope, "label"),
+        };
+        for attr in variant.attrs.iter().filter(|a| a.path().is_ident(CHOICE)) {
+            let result = attr.parse_nested_meta(|meta| {
+                let name = path_name(&meta);
+                match name.as_str() {
+                    "value" => parse_into(cx, &meta, &mut v.value, string),
+                    "label" => parse_into(cx, &meta, &mut v.label, string),
+                    _ => unknown(cx, &meta, CHOICE, &name, CHOICE_ATTRS),
+                }
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+        v
+    }
+}
+
+/// Parses the value of `meta` into `slot`; a value that does not parse is
+/// reported and skipped.
+fn parse_into<T>(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    slot: &mut Attr<T>,
+    parse: impl FnOnce(&ParseNestedMeta) -> syn::Result<(T, Span)>,
+) -> syn::Result<()> {
+    match parse(meta) {
+        Ok((value, value_span)) => slot.set_at(cx, meta.path.span(), value_span, value),
+        Err(err) => {
+            cx.syn_error(err);
+            skip_rest(meta)?;
+        }
+    }
+    Ok(())
+}
+
+/// Reports an unknown attribute and skips its value.
+fn unknown(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    scope: &str,
+    name: &str,
+    known: &[&str],
+) -> syn::Result<()> {
+    cx.error_at(
+        meta.path.span(),
+        format!(
+            "unknown {scope} attribute `{name}`\nhelp: expected one of: {}",
+            known.join(", ")
+        ),
+    );
+    skip_rest(meta)
+}
+
+/// Skips to the `,` that ends this item, or to the end of the list.
+fn skip_rest(meta: &ParseNestedMeta) -> syn::Result<()> {
+    meta.input.step(|cursor| {
+        let mut rest = *cursor;
+        while let Some((tt, next)) = rest.token_tree() {
+            if matches!(&tt, TokenTree::Punct(p) if p.as_char() == ',') {
+                break;
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    })
 }
 
 fn path_name(meta: &ParseNestedMeta) -> String {
@@ -223,123 +319,149 @@ fn path_name(meta: &ParseNestedMeta) -> String {
         })
 }
 
-fn unknown(scope: &str, name: &str, known: &[&str]) -> String {
-    format!(
-        "unknown {scope} attribute `{name}`\nhelp: expected one of: {}",
-        known.join(", ")
-    )
-}
-
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) {
-        let _: syn::Expr = meta.value()?.parse()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let _ = meta.parse_nested_meta(|inner| skip_value(&inner));
+/// The expression after `name =`; `usage` is the error when there is none.
+fn value_expr(meta: &ParseNestedMeta, usage: &str) -> syn::Result<syn::Expr> {
+    if !meta.input.peek(syn::Token![=]) {
+        return Err(syn::Error::new(
+            meta.path.span(),
+            format!("expected {usage}"),
+        ));
     }
-    Ok(())
+    meta.value()?.parse()
 }
 
-fn flag(meta: &ParseNestedMeta) -> syn::Result<()> {
+fn flag(meta: &ParseNestedMeta) -> syn::Result<((), Span)> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
-        return Err(meta.error(format!(
-            "`{}` takes no value\nhelp: write `#[field({})]`",
-            path_name(meta),
-            path_name(meta)
-        )));
+        let name = path_name(meta);
+        return Err(syn::Error::new(
+            meta.path.span(),
+            format!("`{name}` takes no value\nhelp: write `{name}` alone, as in `#[field({name})]`"),
+        ));
     }
-    Ok(())
+    Ok(((), meta.path.span()))
 }
 
-fn string(meta: &ParseNestedMeta) -> syn::Result<String> {
-    let name = path_name(meta);
-    let lit: LitStr = meta
-        .value()
-        .and_then(|v| v.parse())
-        .map_err(|e| syn::Error::new(e.span(), format!("expected `{name} = \"...\"`")))?;
-    Ok(lit.value())
-}
-
-fn int(meta: &ParseNestedMeta) -> syn::Result<u32> {
-    let name = path_name(meta);
-    let lit: LitInt = meta
-        .value()
-        .and_then(|v| v.parse())
-        .map_err(|e| syn::Error::new(e.span(), format!("expected `{name} = <number>`")))?;
-    lit.base10_parse::<u32>()
-}
-
-fn boolean(meta: &ParseNestedMeta) -> syn::Result<bool> {
-    let name = path_name(meta);
-    let lit: syn::LitBool = meta.value().and_then(|v| v.parse()).map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!("expected `{name} = true` or `{name} = false`"),
-        )
-    })?;
-    Ok(lit.value)
-}
-
-fn on_delete(meta: &ParseNestedMeta) -> syn::Result<String> {
-    let path: syn::Path = meta.value()?.parse()?;
-    let rule = path
-        .segments
-        .last()
-        .map(|s| s.ident.to_string())
-        .unwrap_or_default();
-    if ON_DELETE.contains(&rule.as_str()) {
-        Ok(rule)
-    } else {
-        Err(syn::Error::new_spanned(
-            &path,
-            format!(
-                "unknown on_delete rule `{}`\nhelp: expected one of: {}",
-                quote::quote!(#path).to_string().replace(' ', ""),
-                ON_DELETE.join(", ")
-            ),
-        ))
+fn string(meta: &ParseNestedMeta) -> syn::Result<(String, Span)> {
+    let usage = format!("`{} = \"...\"`", path_name(meta));
+    let expr = value_expr(meta, &usage)?;
+    match &expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok((s.value(), s.span())),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected a string: {usage}"),
+        )),
     }
 }
 
-fn default_lit(meta: &ParseNestedMeta) -> syn::Result<DefaultLit> {
-    let expr: syn::Expr = meta.value()?.parse()?;
+fn int(meta: &ParseNestedMeta) -> syn::Result<(u32, Span)> {
+    let usage = format!("`{} = <number>`", path_name(meta));
+    let expr = value_expr(meta, &usage)?;
+    let number = match &expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<u32>().ok().map(|n| (n, i.span())),
+        _ => None,
+    };
+    number.ok_or_else(|| {
+        syn::Error::new_spanned(&expr, format!("expected a whole number: {usage}"))
+    })
+}
+
+fn boolean(meta: &ParseNestedMeta) -> syn::Result<(bool, Span)> {
+    let name = path_name(meta);
+    let usage = format!("`{name} = true` or `{name} = false`");
+    let expr = value_expr(meta, &usage)?;
+    match &expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(b),
+            ..
+        }) => Ok((b.value, b.span())),
+        other => Err(syn::Error::new_spanned(other, format!("expected {usage}"))),
+    }
+}
+
+/// `on_delete = Rule`. Reports what is wrong itself and always yields a
+/// rule name, so that a misspelled rule is the only error on the field.
+fn on_delete(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<(String, Span)> {
+    let help = format!("help: expected one of: {}", ON_DELETE.join(", "));
+    let expr = match value_expr(meta, "`on_delete = Cascade`") {
+        Ok(expr) => expr,
+        Err(err) => {
+            cx.syn_error(syn::Error::new(err.span(), format!("{err}\n{help}")));
+            skip_rest(meta)?;
+            return Ok((String::new(), meta.path.span()));
+        }
+    };
+    let span = expr.span();
+    let written = quote::quote!(#expr).to_string().replace(' ', "");
+    let rule = match &expr {
+        syn::Expr::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => {
+            cx.error_spanned_by(
+                &expr,
+                format!(
+                    "the on_delete rule is a name, not a string\nhelp: write `on_delete = {}`",
+                    s.value()
+                ),
+            );
+            return Ok((s.value(), span));
+        }
+        _ => String::new(),
+    };
+    if !ON_DELETE.contains(&rule.as_str()) {
+        cx.error_spanned_by(&expr, format!("unknown on_delete rule `{written}`\n{help}"));
+    }
+    Ok((rule, span))
+}
+
+fn default_lit(meta: &ParseNestedMeta) -> syn::Result<(DefaultLit, Span)> {
+    let help = "help: write a literal, as in `default = false`, `default = 0` or `default = \"draft\"`";
+    let expr = value_expr(meta, &format!("`default = <literal>`\n{help}"))?;
+    let not_literal = || syn::Error::new_spanned(&expr, format!("expected a literal default\n{help}"));
     let (negative, lit) = match &expr {
         syn::Expr::Lit(lit) => (false, &lit.lit),
         syn::Expr::Unary(syn::ExprUnary {
             op: syn::UnOp::Neg(_),
-            expr,
+            expr: inner,
             ..
-        }) => match &**expr {
+        }) => match &**inner {
             syn::Expr::Lit(lit) => (true, &lit.lit),
-            _ => return Err(syn::Error::new_spanned(expr, "expected a literal default")),
+            _ => return Err(not_literal()),
         },
-        _ => {
-            return Err(syn::Error::new_spanned(
-                &expr,
-                "expected a literal default\nhelp: `default = false`, `default = 0`, `default = \"draft\"`",
-            ))
-        }
+        _ => return Err(not_literal()),
     };
     let sign = if negative { -1 } else { 1 };
-    Ok(match lit {
+    let value = match lit {
         syn::Lit::Bool(b) if !negative => DefaultLit::Bool(b.value),
-        syn::Lit::Int(i) => DefaultLit::Int(sign * i.base10_parse::<i64>()?),
+        syn::Lit::Int(i) => match i.base10_parse::<i64>() {
+            Ok(v) => DefaultLit::Int(sign * v),
+            Err(_) => {
+                return Err(syn::Error::new_spanned(
+                    &expr,
+                    "this default does not fit in 64 bits",
+                ))
+            }
+        },
         syn::Lit::Float(f) => DefaultLit::Float(sign as f64 * f.base10_parse::<f64>()?),
         syn::Lit::Str(s) if !negative => DefaultLit::Str(s.value()),
-        _ => {
-            return Err(syn::Error::new_spanned(
-                &expr,
-                "unsupported default literal",
-            ))
-        }
-    })
+        _ => return Err(not_literal()),
+    };
+    Ok((value, lit.span()))
 }
 
-fn string_list(meta: &ParseNestedMeta) -> syn::Result<Vec<Spanned<String>>> {
-    let array: syn::ExprArray = meta.value()?.parse()?;
-    array.elems.iter().map(lit_str).collect()
-}
-
-fn lit_str(expr: &syn::Expr) -> syn::Result<Spanned<String>> {
+fn lit_str(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
     match expr {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
@@ -347,58 +469,102 @@ fn lit_str(expr: &syn::Expr) -> syn::Result<Spanned<String>> {
         }) => Ok(Spanned {
             value: s.value(),
             span: s.span(),
+            value_span: s.span(),
         }),
-        other => Err(syn::Error::new_spanned(other, "expected a string literal")),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected a field name in quotes: {usage}"),
+        )),
     }
 }
 
+/// `ordering = ["a", "-b"]`.
+fn string_list(meta: &ParseNestedMeta) -> syn::Result<(Vec<Spanned<String>>, Span)> {
+    let name = path_name(meta);
+    let usage = format!("`{name} = [\"field\", \"-field\"]`");
+    let expr = value_expr(meta, &usage)?;
+    let syn::Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a list of field names: {usage}"),
+        ));
+    };
+    let names = array
+        .elems
+        .iter()
+        .map(|e| lit_str(e, &usage))
+        .collect::<syn::Result<_>>()?;
+    Ok((names, meta.path.span()))
+}
+
 /// `indexes(["a"], ["-b", "c"])` or `indexes = [["a"], ["b"]]`.
-fn lists(meta: &ParseNestedMeta) -> syn::Result<Vec<Vec<Spanned<String>>>> {
-    let arrays: Vec<syn::ExprArray> = if meta.input.peek(syn::Token![=]) {
-        let outer: syn::ExprArray = meta.value()?.parse()?;
-        outer
-            .elems
-            .into_iter()
-            .map(|e| match e {
-                syn::Expr::Array(a) => Ok(a),
-                other => Err(syn::Error::new_spanned(
-                    other,
-                    "expected a list of field names",
-                )),
-            })
-            .collect::<syn::Result<_>>()?
-    } else {
+fn lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<Vec<Spanned<String>>>, Span)> {
+    let name = path_name(meta);
+    let usage = format!("`{name}([\"a\"], [\"b\", \"c\"])`");
+    let not_lists = |tokens: &dyn quote::ToTokens| {
+        syn::Error::new_spanned(
+            tokens,
+            format!("expected lists of field names: {usage}"),
+        )
+    };
+    let items: Vec<syn::Expr> = if meta.input.peek(syn::Token![=]) {
+        match meta.value()?.parse::<syn::Expr>()? {
+            syn::Expr::Array(outer) => outer.elems.into_iter().collect(),
+            other => return Err(not_lists(&other)),
+        }
+    } else if meta.input.peek(syn::token::Paren) {
         let content;
         syn::parenthesized!(content in meta.input);
-        content
-            .parse_terminated(syn::ExprArray::parse, syn::Token![,])?
+        let tokens: proc_macro2::TokenStream = content.parse()?;
+        Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
+            .parse2(tokens)?
             .into_iter()
             .collect()
+    } else {
+        return Err(not_lists(&meta.path));
     };
-    arrays
+    let lists = items
         .iter()
-        .map(|a| a.elems.iter().map(lit_str).collect())
-        .collect()
+        .map(|item| match item {
+            syn::Expr::Array(list) => list.elems.iter().map(|e| lit_str(e, &usage)).collect(),
+            other => Err(not_lists(other)),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok((lists, meta.path.span()))
 }
 
 /// `choices = [("draft", "Draft"), ("pub", "Published")]`.
-fn choices(meta: &ParseNestedMeta) -> syn::Result<Vec<(String, String)>> {
-    let array: syn::ExprArray = meta.value()?.parse()?;
-    array
+fn choices(meta: &ParseNestedMeta) -> syn::Result<(Vec<(String, String)>, Span)> {
+    let usage = "`choices = [(\"value\", \"Label\"), ...]`";
+    let expr = value_expr(meta, usage)?;
+    let syn::Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a list of pairs: {usage}"),
+        ));
+    };
+    let pair_str = |e: &syn::Expr| match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s.value()),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected a string: {usage}"),
+        )),
+    };
+    let pairs = array
         .elems
         .iter()
         .map(|e| match e {
             syn::Expr::Tuple(t) if t.elems.len() == 2 => {
-                let value = lit_str(&t.elems[0])?.value;
-                let label = lit_str(&t.elems[1])?.value;
-                Ok((value, label))
+                Ok((pair_str(&t.elems[0])?, pair_str(&t.elems[1])?))
             }
             other => Err(syn::Error::new_spanned(
                 other,
-                "expected (\"value\", \"label\")",
+                format!("expected a (\"value\", \"Label\") pair: {usage}"),
             )),
         })
-        .collect()
+        .collect::<syn::Result<_>>()?;
+    Ok((pairs, meta.path.span()))
 }
-
-use syn::parse::Parse;

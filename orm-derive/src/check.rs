@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use proc_macro2::Span;
+
 use crate::ast::{Container, Field, TypeClass};
 use crate::attr::DefaultLit;
 use crate::ctxt::Ctxt;
@@ -26,41 +28,18 @@ fn check_field(cx: &Ctxt, f: &Field) {
             cx.error_at(
                 span,
                 format!(
-                    "`max_length` applies to String fields, not {}",
+                    "`max_length` applies to String fields, not {}\nhelp: remove `max_length`",
                     class.name()
                 ),
             );
         }
     }
-    let kinds: Vec<(&str, Option<proc_macro2::Span>)> = vec![
-        ("text", a.text.span()),
-        ("slug", a.slug.span()),
-        ("email", a.email.span()),
-        ("url", a.url.span()),
-    ];
-    let mut seen_kind: Option<&str> = None;
-    for (name, span) in kinds {
-        let Some(span) = span else { continue };
-        if !is_string {
-            cx.error_at(
-                span,
-                format!("`{name}` applies to String fields, not {}", class.name()),
-            );
-        } else if let Some(first) = seen_kind {
-            cx.error_at(
-                span,
-                format!("`{name}` conflicts with `{first}`: a field has one kind"),
-            );
-        } else {
-            seen_kind = Some(name);
+    if let Some(max) = a.max_length.get() {
+        if max.value == 0 {
+            cx.error_at(max.value_span, "`max_length` must be at least 1");
         }
     }
-    if let (Some(_), Some(span)) = (a.text.span(), a.max_length.span()) {
-        cx.error_at(
-            span,
-            "`max_length` conflicts with `text`: text has no length limit",
-        );
-    }
+    check_kind(cx, f);
     for (name, span) in [
         ("auto_now", a.auto_now.span()),
         ("auto_now_add", a.auto_now_add.span()),
@@ -70,7 +49,7 @@ fn check_field(cx: &Ctxt, f: &Field) {
                 cx.error_at(
                     span,
                     format!(
-                        "`{name}` applies to DateTime<Utc> and NaiveDate fields, not {}",
+                        "`{name}` applies to DateTime<Utc> and NaiveDate fields, not {}\nhelp: make the field `DateTime<Utc>`, or remove `{name}`",
                         class.name()
                     ),
                 );
@@ -78,7 +57,10 @@ fn check_field(cx: &Ctxt, f: &Field) {
         }
     }
     if let (Some(_), Some(span)) = (a.auto_now.span(), a.auto_now_add.span()) {
-        cx.error_at(span, "`auto_now_add` conflicts with `auto_now`: choose one");
+        cx.error_at(
+            span,
+            "`auto_now_add` conflicts with `auto_now`: choose one\nhelp: `auto_now_add` sets the field on insert, `auto_now` on every save",
+        );
     }
     for (name, span) in [
         ("max_digits", a.max_digits.span()),
@@ -89,7 +71,7 @@ fn check_field(cx: &Ctxt, f: &Field) {
                 cx.error_at(
                     span,
                     format!(
-                        "`{name}` applies to BigDecimal fields, not {}",
+                        "`{name}` applies to BigDecimal fields, not {}\nhelp: remove `{name}`",
                         class.name()
                     ),
                 );
@@ -98,7 +80,13 @@ fn check_field(cx: &Ctxt, f: &Field) {
     }
     if let (Some(digits), Some(places)) = (a.max_digits.get(), a.decimal_places.get()) {
         if places.value > digits.value {
-            cx.error_at(places.span, "`decimal_places` cannot exceed `max_digits`");
+            cx.error_at(
+                places.value_span,
+                format!(
+                    "`decimal_places` cannot exceed `max_digits` ({})",
+                    digits.value
+                ),
+            );
         }
     }
     if let Some(choices) = a.choices.get() {
@@ -119,23 +107,116 @@ fn check_field(cx: &Ctxt, f: &Field) {
     }
     check_foreign_key(cx, f);
     check_default(cx, f);
-    if let Some(span) = a.unique.span() {
-        if is_string && a.text.is_set() {
-            cx.error_at(
-                span,
-                "`unique` needs a bounded string: MySQL cannot index unbounded text\nhelp: use `max_length = N` instead of `text`",
-            );
-        }
-    }
+    check_indexable(cx, f);
     if let Some(span) = a.primary_key.span() {
         if f.nullable {
-            cx.error_at(span, "a primary key cannot be an Option");
+            cx.error_at(
+                span,
+                "a primary key cannot be an Option\nhelp: remove the `Option<...>`: a primary key is never NULL",
+            );
         }
         if matches!(
             class,
-            TypeClass::ForeignKey(_) | TypeClass::Json | TypeClass::Binary | TypeClass::Custom
+            TypeClass::ForeignKey(_) | TypeClass::Custom
         ) {
-            cx.error_at(span, format!("{} cannot be a primary key", class.name()));
+            cx.error_at(
+                span,
+                format!(
+                    "{} cannot be a primary key\nhelp: use an integer, a String with `max_length`, or a Uuid",
+                    class.name()
+                ),
+            );
+        }
+    }
+}
+
+/// `text`, `slug`, `email`, `url` and `max_length`: on strings only, and
+/// one kind per field.
+fn check_kind(cx: &Ctxt, f: &Field) {
+    let a = &f.attrs;
+    let is_string = f.class == TypeClass::String;
+    let kinds = [
+        ("text", a.text.span()),
+        ("slug", a.slug.span()),
+        ("email", a.email.span()),
+        ("url", a.url.span()),
+    ];
+    let mut seen_kind: Option<&str> = None;
+    for (name, span) in kinds {
+        let Some(span) = span else { continue };
+        if !is_string {
+            cx.error_at(
+                span,
+                format!(
+                    "`{name}` applies to String fields, not {}\nhelp: remove `{name}`",
+                    f.class.name()
+                ),
+            );
+        } else if let Some(first) = seen_kind {
+            cx.error_at(
+                span,
+                format!(
+                    "`{name}` conflicts with `{first}`: a field has one kind\nhelp: keep one of `{first}` and `{name}`"
+                ),
+            );
+        } else {
+            seen_kind = Some(name);
+        }
+    }
+    if let (true, Some(_), Some(span)) = (is_string, a.text.span(), a.max_length.span()) {
+        cx.error_at(
+            span,
+            "`max_length` conflicts with `text`: text has no length limit\nhelp: remove `text` for a bounded string, or `max_length` for unbounded text",
+        );
+    }
+}
+
+/// What MySQL cannot index about this field's column, if anything, and
+/// how to make it indexable (none: it cannot be).
+fn unindexable(f: &Field) -> Option<(&'static str, Option<&'static str>)> {
+    let a = &f.attrs;
+    match f.class {
+        TypeClass::String if a.text.is_set() => Some((
+            "unbounded text",
+            Some("use `max_length = N` instead of `text`"),
+        )),
+        TypeClass::String
+            if !(a.max_length.is_set()
+                || a.slug.is_set()
+                || a.email.is_set()
+                || a.url.is_set()
+                || a.choices.is_set()) =>
+        {
+            Some((
+                "unbounded text",
+                Some("add `#[field(max_length = N)]`: a String without it is unbounded text"),
+            ))
+        }
+        TypeClass::Json => Some(("JSON", None)),
+        TypeClass::Binary => Some(("binary data", None)),
+        _ => None,
+    }
+}
+
+/// `unique`, `index` and `primary_key` need a column MySQL can index.
+fn check_indexable(cx: &Ctxt, f: &Field) {
+    let Some((what, fix)) = unindexable(f) else {
+        return;
+    };
+    let a = &f.attrs;
+    for (name, span) in [
+        ("unique", a.unique.span()),
+        ("index", a.index.span()),
+        ("primary_key", a.primary_key.span()),
+    ] {
+        if let Some(span) = span {
+            let fix = fix.map_or_else(|| format!("remove `{name}`"), str::to_owned);
+            cx.error_at(
+                span,
+                format!(
+                    "`{name}` needs a bounded column: MySQL cannot index {what}\nhelp: {fix}"
+                ),
+            );
         }
     }
 }
@@ -145,10 +226,16 @@ fn check_foreign_key(cx: &Ctxt, f: &Field) {
     let is_fk = matches!(f.class, TypeClass::ForeignKey(_));
     if let Some(rule) = a.on_delete.get() {
         if !is_fk {
-            cx.error_at(rule.span, "`on_delete` applies to ForeignKey fields");
-        } else if rule.value == "SetNull" && !f.nullable {
             cx.error_at(
                 rule.span,
+                format!(
+                    "`on_delete` applies to ForeignKey fields, not {}\nhelp: make the field `ForeignKey<M>`, or remove `on_delete`",
+                    f.class.name()
+                ),
+            );
+        } else if rule.value == "SetNull" && !f.nullable {
+            cx.error_at(
+                rule.value_span,
                 "`on_delete = SetNull` needs a nullable field\nhelp: make the field `Option<ForeignKey<...>>`",
             );
         }
@@ -160,7 +247,10 @@ fn check_foreign_key(cx: &Ctxt, f: &Field) {
     }
     if let Some(span) = a.related_name.span() {
         if !is_fk {
-            cx.error_at(span, "`related_name` applies to ForeignKey fields");
+            cx.error_at(
+                span,
+                "`related_name` applies to ForeignKey fields\nhelp: remove `related_name`",
+            );
         }
     }
 }
@@ -169,30 +259,57 @@ fn check_default(cx: &Ctxt, f: &Field) {
     let Some(default) = f.attrs.default.get() else {
         return;
     };
-    let fits = match (&default.value, f.class) {
-        (DefaultLit::Bool(_), TypeClass::Bool) => true,
-        (DefaultLit::Int(v), TypeClass::I16) => i16::try_from(*v).is_ok(),
-        (DefaultLit::Int(v), TypeClass::I32) => i32::try_from(*v).is_ok(),
-        (DefaultLit::Int(_), TypeClass::I64 | TypeClass::Decimal) => true,
-        (DefaultLit::Int(_) | DefaultLit::Float(_), TypeClass::F32 | TypeClass::F64) => true,
-        (DefaultLit::Float(_), TypeClass::Decimal) => true,
-        (DefaultLit::Str(_), TypeClass::String | TypeClass::Custom) => true,
-        (DefaultLit::Str(s), TypeClass::Json) => !s.is_empty(),
-        _ => false,
+    let span = default.value_span;
+    let class = f.class;
+    let range = |min: i64, max: i64, v: i64| {
+        if (min..=max).contains(&v) {
+            None
+        } else {
+            Some(format!(
+                "default {v} is out of range for {}\nhelp: {} holds {min}..={max}",
+                class.name(),
+                class.name()
+            ))
+        }
     };
-    if !fits {
-        cx.error_at(
-            default.span,
-            format!(
-                "this default does not fit a field of type {}",
-                f.class.name()
-            ),
-        );
+    let error = match (&default.value, class) {
+        (DefaultLit::Bool(_), TypeClass::Bool) => None,
+        (DefaultLit::Int(v), TypeClass::I16) => range(i16::MIN.into(), i16::MAX.into(), *v),
+        (DefaultLit::Int(v), TypeClass::I32) => range(i32::MIN.into(), i32::MAX.into(), *v),
+        (DefaultLit::Int(_), TypeClass::I64 | TypeClass::Decimal) => None,
+        (DefaultLit::Int(_) | DefaultLit::Float(_), TypeClass::F32 | TypeClass::F64) => None,
+        (DefaultLit::Float(_), TypeClass::Decimal) => None,
+        (DefaultLit::Str(_), TypeClass::String | TypeClass::Custom) => None,
+        (DefaultLit::Str(s), TypeClass::Json) if !s.is_empty() => None,
+        (_, TypeClass::Unsupported) => None,
+        (_, class) => {
+            let help = match class {
+                TypeClass::Bool => "write `default = true` or `default = false`",
+                TypeClass::I16 | TypeClass::I32 | TypeClass::I64 => {
+                    "write a whole number, as in `default = 0`"
+                }
+                TypeClass::F32 | TypeClass::F64 | TypeClass::Decimal => {
+                    "write a number, as in `default = 0.0`"
+                }
+                TypeClass::String | TypeClass::Custom => {
+                    "write a string, as in `default = \"draft\"`"
+                }
+                TypeClass::Json => "write the JSON text, as in `default = \"{}\"`",
+                _ => "remove `default`: this field type takes no literal default",
+            };
+            Some(format!(
+                "this default does not fit a field of type {}\nhelp: {help}",
+                class.name()
+            ))
+        }
+    };
+    if let Some(error) = error {
+        cx.error_at(span, error);
     }
     if let (DefaultLit::Str(s), Some(max)) = (&default.value, f.attrs.max_length.value()) {
         if s.chars().count() > max as usize {
             cx.error_at(
-                default.span,
+                span,
                 format!("the default is longer than max_length = {max}"),
             );
         }
@@ -205,20 +322,24 @@ fn check_primary_key(cx: &Ctxt, cont: &Container) {
         .iter()
         .filter(|f| f.attrs.primary_key.is_set())
         .collect();
-    for extra in declared.iter().skip(1) {
-        if let Some(span) = extra.attrs.primary_key.span() {
-            cx.error_at(
-                span,
-                "a model has one primary key: `primary_key` is already set on another field",
-            );
+    if let Some(first) = declared.first() {
+        for extra in &declared[1..] {
+            if let Some(span) = extra.attrs.primary_key.span() {
+                cx.error_at(
+                    span,
+                    format!(
+                        "a model has one primary key: `{}` is already the primary key\nhelp: use `unique` for other fields that must not repeat",
+                        first.name()
+                    ),
+                );
+            }
         }
-    }
-    if declared.is_empty() {
+    } else {
         match cont.fields.iter().find(|f| f.name() == "id") {
             Some(id) if id.class == TypeClass::I64 && !id.nullable => {}
             Some(id) => cx.error_spanned_by(
                 id.ty,
-                "the implicit primary key `id` must be `i64`\nhelp: or mark another field `#[field(primary_key)]`",
+                "the implicit primary key `id` must be `i64`\nhelp: make it `pub id: i64`, or mark the field that is the key `#[field(primary_key)]`",
             ),
             None => cx.error_spanned_by(
                 cont.ident,
@@ -234,10 +355,18 @@ fn check_columns(cx: &Ctxt, cont: &Container) {
         let column = f.column();
         if let Some(first) = columns.get(&column) {
             let span = f.attrs.db_column.span().unwrap_or_else(|| f.ident.span());
+            let help = match first.class {
+                TypeClass::ForeignKey(_) if !first.attrs.db_column.is_set() => format!(
+                    "the ForeignKey `{}` stores its id in `{column}`; read it with `.{}.id()`, or remove this field",
+                    first.name(),
+                    first.name()
+                ),
+                _ => "give one of them another column with `#[field(db_column = \"...\")]`".to_owned(),
+            };
             cx.error_at(
                 span,
                 format!(
-                    "duplicate column `{column}`: field `{}` already uses it",
+                    "duplicate column `{column}`: field `{}` already uses it\nhelp: {help}",
                     first.name()
                 ),
             );
@@ -248,15 +377,22 @@ fn check_columns(cx: &Ctxt, cont: &Container) {
 }
 
 fn check_field_lists(cx: &Ctxt, cont: &Container) {
-    let known = |name: &str| cont.fields.iter().any(|f| f.name() == name);
+    let field = |name: &str| cont.fields.iter().find(|f| f.name() == name);
+    let names: Vec<String> = cont.fields.iter().map(Field::name).collect();
+    let unknown = |attr: &str, name: &str, span: Span| {
+        cx.error_at(
+            span,
+            format!(
+                "`{attr}` names unknown field `{name}`\nhelp: the fields are: {}",
+                names.join(", ")
+            ),
+        );
+    };
     if let Some(ordering) = cont.attrs.ordering.get() {
         for item in &ordering.value {
             let name = item.value.strip_prefix('-').unwrap_or(&item.value);
-            if !known(name) {
-                cx.error_at(
-                    item.span,
-                    format!("`ordering` names unknown field `{name}`"),
-                );
+            if field(name).is_none() {
+                unknown("ordering", name, item.span);
             }
         }
     }
@@ -276,10 +412,65 @@ fn check_field_lists(cx: &Ctxt, cont: &Container) {
                 } else {
                     &item.value
                 };
-                if !known(name) {
-                    cx.error_at(item.span, format!("`{attr}` names unknown field `{name}`"));
+                match field(name) {
+                    None => unknown(attr, name, item.span),
+                    Some(f) => {
+                        if let Some((what, fix)) = unindexable(f) {
+                            let fix = match fix {
+                                Some(fix) => format!("{fix} on `{name}`"),
+                                None => format!("remove `{name}` from `{attr}`"),
+                            };
+                            cx.error_at(
+                                item.span,
+                                format!(
+                                    "`{attr}` names `{name}`, a column of {what} that MySQL cannot index\nhelp: {fix}"
+                                ),
+                            );
+                        }
+                    }
                 }
             }
+        }
+    }
+}
+
+/// The checks of `#[derive(Choices)]`: a plain enum of unit variants whose
+/// stored values (`values`, with where each comes from) are distinct.
+pub(crate) fn check_choices(
+    cx: &Ctxt,
+    input: &syn::DeriveInput,
+    data: &syn::DataEnum,
+    values: &[(String, Span)],
+) {
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(&input.generics, "a Choices enum cannot be generic");
+    }
+    if data.variants.is_empty() {
+        cx.error_spanned_by(
+            &input.ident,
+            "a Choices enum needs at least one variant",
+        );
+    }
+    for variant in &data.variants {
+        if !matches!(variant.fields, syn::Fields::Unit) {
+            cx.error_spanned_by(
+                &variant.fields,
+                "a choice variant cannot have fields\nhelp: Choices stores each variant as its name; remove the fields",
+            );
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, (value, span)) in values.iter().enumerate() {
+        if let Some(&first) = seen.get(value.as_str()) {
+            let first = &data.variants[first].ident;
+            cx.error_at(
+                *span,
+                format!(
+                    "duplicate choice value `{value}`: variant `{first}` already uses it\nhelp: give one of them another `#[choice(value = \"...\")]`"
+                ),
+            );
+        } else {
+            seen.insert(value, i);
         }
     }
 }

@@ -3,10 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::case;
 use crate::ctxt::Ctxt;
 use crate::expand::orm_path;
-use crate::symbol::CHOICE;
+use crate::{attr, case, check};
 
 pub(crate) fn derive_choices(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
     let cx = Ctxt::default();
@@ -17,32 +16,25 @@ pub(crate) fn derive_choices(input: &syn::DeriveInput) -> syn::Result<TokenStrea
         ));
     };
     let mut variants = Vec::new();
+    let mut values = Vec::new();
     for variant in &data.variants {
-        if !matches!(variant.fields, syn::Fields::Unit) {
-            cx.error_spanned_by(&variant.fields, "a choice variant cannot have fields");
-        }
-        let mut value = case::camel_to_snake(&variant.ident.to_string());
-        let mut label = case::camel_to_label(&variant.ident.to_string());
-        for attr in variant.attrs.iter().filter(|a| a.path().is_ident(CHOICE)) {
-            let result = attr.parse_nested_meta(|meta| {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                if meta.path.is_ident("value") {
-                    value = lit.value();
-                } else if meta.path.is_ident("label") {
-                    label = lit.value();
-                } else {
-                    return Err(
-                        meta.error("unknown choice attribute\nhelp: expected `value` or `label`")
-                    );
-                }
-                Ok(())
-            });
-            if let Err(err) = result {
-                cx.syn_error(err);
-            }
-        }
+        let attrs = attr::Variant::from_ast(&cx, variant);
+        let value = attrs
+            .value
+            .value()
+            .unwrap_or_else(|| case::camel_to_snake(&variant.ident.to_string()));
+        let label = attrs
+            .label
+            .value()
+            .unwrap_or_else(|| case::camel_to_label(&variant.ident.to_string()));
+        let span = attrs
+            .value
+            .value_span()
+            .unwrap_or_else(|| variant.ident.span());
+        values.push((value.clone(), span));
         variants.push((&variant.ident, value, label));
     }
+    check::check_choices(&cx, input, data, &values);
     cx.check()?;
     let orm = orm_path();
     let ident = &input.ident;

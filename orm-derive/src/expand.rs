@@ -90,6 +90,8 @@ impl<'a> Model<'a> {
         let model_impl = self.model_impl();
         let queryable = self.queryable();
         let expressions = self.expressions();
+        let join_target = self.join_target();
+        let joins = self.joins();
         let field_consts = self.field_consts();
         quote! {
             #field_consts
@@ -101,6 +103,8 @@ impl<'a> Model<'a> {
                 #schema
                 #queryable
                 #expressions
+                #join_target
+                #joins
                 #model_impl
                 __orm::inventory::submit! {
                     __orm::RegisteredModel { ops: __orm::ModelOps::of::<#ident>() }
@@ -394,10 +398,10 @@ impl<'a> Model<'a> {
             let c = quote!(__orm_table::#column);
             match (lookups(f), f.nullable) {
                 (Lookups::Text, false) => {
-                    quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c),)
+                    quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c, same),)
                 }
                 (Lookups::Text, true) => {
-                    quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c, nullable),)
+                    quote!(#i => __orm::__condition!(#ident, text, #c, #ty, c, nullable_text),)
                 }
                 (Lookups::Ordered, _) => {
                     quote!(#i => __orm::__condition!(#ident, ord, #c, #ty, c),)
@@ -411,15 +415,22 @@ impl<'a> Model<'a> {
             let column = f.ident;
             quote!(#i => __orm::__order!(__orm_table::#column, o),)
         });
+        let bounds = self.cont.fields.iter().map(|f| {
+            let column = f.ident;
+            quote!(__orm_table::#column: __orm::diesel::SelectableExpression<QS>,)
+        });
         quote! {
-            impl __orm::Expressions<__orm_table::table> for #ident {
-                fn condition(c: &__orm::Condition) -> __orm::Result<__orm::BoxedCondition<__orm_table::table>> {
+            impl<QS: 'static> __orm::Expressions<QS> for #ident
+            where
+                #(#bounds)*
+            {
+                fn condition(c: &__orm::Condition) -> __orm::Result<__orm::BoxedCondition<QS>> {
                     match c.field {
                         #(#conditions)*
                         other => Err(__orm::unknown_field::<Self>(other)),
                     }
                 }
-                fn order(o: &__orm::OrderBy) -> __orm::Result<__orm::BoxedOrder<__orm_table::table>> {
+                fn order(o: &__orm::OrderBy) -> __orm::Result<__orm::BoxedOrder<QS>> {
                     match o.field {
                         #(#orders)*
                         other => Err(__orm::unknown_field::<Self>(other)),
@@ -427,6 +438,151 @@ impl<'a> Model<'a> {
                 }
             }
         }
+    }
+
+    /// What lets other models join this one's table under an alias.
+    fn join_target(&self) -> TokenStream {
+        let ident = self.cont.ident;
+        let columns: Vec<TokenStream> = self
+            .cont
+            .fields
+            .iter()
+            .map(|f| {
+                let c = f.ident;
+                quote!(__orm_table::#c)
+            })
+            .collect();
+        let pk = self.cont.fields[self.pk].ident;
+        quote! {
+            impl __orm::JoinTarget for #ident {
+                type Table = __orm_table::table;
+                type Columns = (#(#columns,)*);
+                type PkColumn = __orm_table::#pk;
+                const COLUMNS: Self::Columns = (#(#columns,)*);
+                const PK: Self::PkColumn = __orm_table::#pk;
+            }
+
+            impl<T> __orm::diesel::query_source::TableNotEqual<T> for __orm_table::table
+            where
+                T: __orm::diesel::Table,
+                #ident: __orm::JoinsTable<T>,
+            {
+            }
+        }
+    }
+
+    /// For each foreign key to another model: an alias of the target table
+    /// and a loader that joins it.
+    fn joins(&self) -> TokenStream {
+        let ident = self.cont.ident;
+        let mut seen_targets: Vec<String> = Vec::new();
+        let mut out = TokenStream::new();
+        let columns: Vec<TokenStream> = self
+            .cont
+            .fields
+            .iter()
+            .map(|f| {
+                let c = f.ident;
+                quote!(__orm_table::#c)
+            })
+            .collect();
+        for (i, f) in self.fields() {
+            let Some(target) = self.join_target_of(f) else {
+                continue;
+            };
+            let key = quote!(#target).to_string();
+            if !seen_targets.contains(&key) {
+                seen_targets.push(key);
+                out.extend(quote! {
+                    impl __orm::JoinsTable<__orm_table::table> for #target {}
+                });
+            }
+            let alias = format_ident!("__Alias{}", i);
+            let alias_name = format!("__{}", f.name());
+            let loader = format_ident!("__load_joined_{}", i);
+            let field = f.ident;
+            let column = f.ident;
+            let on_target = if f.nullable {
+                quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.field(<#target as __orm::JoinTarget>::PK)))
+            } else {
+                quote!(alias.field(<#target as __orm::JoinTarget>::PK))
+            };
+            let (join, selection, attach) = if f.nullable {
+                (
+                    quote!(left_join),
+                    quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS))),
+                    quote! {
+                        let rows: Vec<(Self, Option<#target>)> = query.load(conn)?;
+                        Ok(rows
+                            .into_iter()
+                            .map(|(mut row, target)| {
+                                if let (Some(fk), Some(target)) = (row.#field.as_mut(), target) {
+                                    fk.set_loaded(::std::sync::Arc::new(target));
+                                }
+                                row
+                            })
+                            .collect())
+                    },
+                )
+            } else {
+                (
+                    quote!(inner_join),
+                    quote!(alias.fields(<#target as __orm::JoinTarget>::COLUMNS)),
+                    quote! {
+                        let rows: Vec<(Self, #target)> = query.load(conn)?;
+                        Ok(rows
+                            .into_iter()
+                            .map(|(mut row, target)| {
+                                row.#field.set_loaded(::std::sync::Arc::new(target));
+                                row
+                            })
+                            .collect())
+                    },
+                )
+            };
+            out.extend(quote! {
+                #[derive(Debug, Clone, Copy, Default)]
+                #[allow(non_camel_case_types)]
+                struct #alias {
+                    table: <#target as __orm::JoinTarget>::Table,
+                }
+
+                impl __orm::diesel::query_source::AliasSource for #alias {
+                    const NAME: &'static str = #alias_name;
+                    type Target = <#target as __orm::JoinTarget>::Table;
+                    fn target(&self) -> &Self::Target {
+                        &self.table
+                    }
+                }
+
+                impl __orm::diesel::internal::alias_macro::AliasAliasAppearsInFromClauseSameTable<#alias, <#target as __orm::JoinTarget>::Table> for #alias {
+                    type Count = __orm::diesel::query_source::Once;
+                }
+
+                impl #ident {
+                    fn #loader(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
+                        use __orm::diesel::prelude::*;
+                        let alias = __orm::diesel::query_source::Alias::new(#alias::default());
+                        let query = __orm_table::table
+                            .#join(alias.on(__orm_table::#column.eq(#on_target)))
+                            .select(((#(#columns,)*), #selection))
+                            .into_boxed::<__orm::MultiBackend>();
+                        let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                        #attach
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// The target type of a foreign key that can be joined (not to itself).
+    fn join_target_of(&self, f: &Field<'a>) -> Option<&'a syn::Type> {
+        let TypeClass::ForeignKey(target) = f.class else {
+            return None;
+        };
+        let is_self = matches!(target, syn::Type::Path(p) if p.path.is_ident(self.cont.ident) || p.path.is_ident("Self"));
+        (!is_self).then_some(target)
     }
 
     fn model_impl(&self) -> TokenStream {
@@ -460,6 +616,11 @@ impl<'a> Model<'a> {
                         .map_err(|e| __orm::bad_value::<Self>(#i, e))?;
                 }
             }
+        });
+        let joined_arms = self.fields().filter_map(|(i, f)| {
+            self.join_target_of(f)?;
+            let loader = format_ident!("__load_joined_{}", i);
+            Some(quote!(Some(&#i) => (Self::#loader(conn, spec)?, Some(#i)),))
         });
         let insert = self.insert_body();
         let save = self.save_body();
@@ -497,13 +658,20 @@ impl<'a> Model<'a> {
                 }
                 fn __load(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
                     use __orm::diesel::prelude::*;
-                    let query = __orm_table::table
-                        .select((#(#all_columns,)*))
-                        .into_boxed::<__orm::MultiBackend>();
-                    let query = __orm::apply_spec::<Self, _>(query, spec)?;
-                    let mut rows = query.load::<Self>(conn)?;
+                    let (mut rows, joined) = match spec.select_related.first() {
+                        #(#joined_arms)*
+                        _ => {
+                            let query = __orm_table::table
+                                .select((#(#all_columns,)*))
+                                .into_boxed::<__orm::MultiBackend>();
+                            let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                            (query.load::<Self>(conn)?, None)
+                        }
+                    };
                     for &field in &spec.select_related {
-                        Self::__select_related(conn, &mut rows, field)?;
+                        if Some(field) != joined {
+                            Self::__select_related(conn, &mut rows, field)?;
+                        }
                     }
                     Ok(rows)
                 }

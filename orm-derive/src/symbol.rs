@@ -40,5 +40,8 @@ pub(crate) const FIELD_ATTRS: &[&str] = &[
     "decimal_places",
 ];
 
+/// Choice attributes, for the "unknown attribute" help line.
+pub(crate) const CHOICE_ATTRS: &[&str] = &["value", "label"];
+
 /// `on_delete` rules.
 pub(crate) const ON_DELETE: &[&str] = &["Cascade", "Protect", "SetNull", "Restrict", "DoNothing"];
