@@ -115,3 +115,31 @@ fn article_lifecycle() {
         ));
     });
 }
+
+#[test]
+fn select_related_is_one_joined_query() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let alice = author(conn, "alice");
+        for n in 0..12 {
+            article(conn, &alice, n, true);
+        }
+        let query = Article::objects()
+            .filter(Article::IS_PUBLISHED.eq(true))
+            .select_related(Article::AUTHOR)
+            .limit(10);
+        let (rows, queries) = orm_core::db::capture_queries(conn, |conn| query.all(conn));
+        let rows = rows.unwrap();
+        assert_eq!(rows.len(), 10, "{kind}");
+        assert!(rows.iter().all(|a| a.author.get().is_some_and(|u| u.username == "alice")));
+        assert_eq!(queries.len(), 1, "{kind}: {queries:?}");
+        assert!(queries[0].contains("JOIN"), "{kind}: {}", queries[0]);
+
+        let (_, without) = orm_core::db::capture_queries(conn, |conn| {
+            Article::objects().limit(10).all(conn).unwrap();
+        });
+        assert_eq!(without.len(), 1, "{kind}");
+        assert!(!without[0].contains("JOIN"), "{kind}");
+    });
+}

@@ -4,8 +4,10 @@
 mod connection;
 pub(crate) mod functions;
 mod pool;
+mod query_log;
 mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
+pub use query_log::capture_queries;
 pub use url::{BackendKind, DatabaseUrl, InvalidUrl, DEFAULT_DATABASE_URL};
