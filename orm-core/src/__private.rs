@@ -60,7 +60,9 @@ pub fn same<T>(expr: T) -> T {
     expr
 }
 
-impl<T: diesel::Expression, ST: SqlType + diesel::expression::TypedExpressionType> diesel::Expression for Retype<T, ST> {
+impl<T: diesel::Expression, ST: SqlType + diesel::expression::TypedExpressionType>
+    diesel::Expression for Retype<T, ST>
+{
     type SqlType = ST;
 }
 

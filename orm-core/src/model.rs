@@ -125,6 +125,24 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
             .map_err(|e| e.for_model(Self::schema()))
     }
 
+    /// Inserts many new objects in one transaction: timestamps, defaults and
+    /// validation as for [`save`](Model::save); every object gets its primary
+    /// key. Either all are inserted or none.
+    fn bulk_create(conn: &mut AnyConnection, objects: &mut [Self]) -> Result<()> {
+        let now = chrono::Utc::now();
+        crate::db::atomic(conn, |conn| {
+            for object in objects.iter_mut() {
+                crate::instance::touch_timestamps(object, now, true)?;
+                object.validate()?;
+                let with_pk = !object.is_new();
+                object
+                    .__insert(conn, with_pk)
+                    .map_err(|e| e.for_model(Self::schema()))?;
+            }
+            Ok(())
+        })
+    }
+
     /// Deletes the object's row, applying every `on_delete` rule of the rows
     /// that point at it. Returns how many rows were deleted in all.
     fn delete(&self, conn: &mut AnyConnection) -> Result<usize> {

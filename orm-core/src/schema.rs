@@ -145,6 +145,30 @@ impl FieldSchema {
         }
     }
 
+    /// A value as a person reads it: the label of a choice, `Yes`/`No` for
+    /// booleans, `-` for null, the value's text otherwise.
+    ///
+    /// ```
+    /// use orm_core::schema::{FieldKind, FieldSchema};
+    /// use orm_core::Value;
+    /// let flag = FieldSchema::new("ok", "ok", FieldKind::Bool);
+    /// assert_eq!(flag.display_value(&Value::Bool(true)), "Yes");
+    /// ```
+    pub fn display_value(&self, value: &crate::value::Value) -> String {
+        use crate::value::Value;
+        match value {
+            Value::Null => "-".to_owned(),
+            Value::Bool(true) => "Yes".to_owned(),
+            Value::Bool(false) => "No".to_owned(),
+            Value::Text(text) => self
+                .choices
+                .iter()
+                .find(|c| c.value == *text)
+                .map_or_else(|| text.clone(), |c| c.label.to_string()),
+            other => other.to_string(),
+        }
+    }
+
     /// Whether a form must be given a value for this field.
     pub fn is_required(&self) -> bool {
         self.editable

@@ -208,7 +208,9 @@ fn classify(ty: &syn::Type) -> TypeClass<'_> {
         "String" => TypeClass::String,
         "BigDecimal" | "Decimal" => TypeClass::Decimal,
         "DateTime" => match generic_arg(ty, "DateTime") {
-            Some(syn::Type::Path(tz)) if tz.path.segments.last().is_some_and(|s| s.ident == "Utc") => {
+            Some(syn::Type::Path(tz))
+                if tz.path.segments.last().is_some_and(|s| s.ident == "Utc") =>
+            {
                 TypeClass::DateTime
             }
             _ => TypeClass::Unsupported,
@@ -230,9 +232,15 @@ fn unsupported_name(name: &str) -> Option<(&'static str, &'static str)> {
         "u8" => (UNSIGNED, "use i16"),
         "u16" => (UNSIGNED, "use i32"),
         "u32" | "u64" | "u128" | "usize" => (UNSIGNED, "use i64"),
-        "i8" => ("the databases have no common 8-bit integer column", "use i16"),
+        "i8" => (
+            "the databases have no common 8-bit integer column",
+            "use i16",
+        ),
         "i128" | "isize" => ("the widest integer column is 64 bits", "use i64"),
-        "char" => ("a character is stored as text", "use String with `#[field(max_length = 1)]`"),
+        "char" => (
+            "a character is stored as text",
+            "use String with `#[field(max_length = 1)]`",
+        ),
         "str" => ("a model owns its data", "use String"),
         "NaiveDateTime" | "DateTime" => (
             "timestamps are stored in UTC",

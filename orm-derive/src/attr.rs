@@ -335,7 +335,9 @@ fn flag(meta: &ParseNestedMeta) -> syn::Result<((), Span)> {
         let name = path_name(meta);
         return Err(syn::Error::new(
             meta.path.span(),
-            format!("`{name}` takes no value\nhelp: write `{name}` alone, as in `#[field({name})]`"),
+            format!(
+                "`{name}` takes no value\nhelp: write `{name}` alone, as in `#[field({name})]`"
+            ),
         ));
     }
     Ok(((), meta.path.span()))
@@ -366,9 +368,8 @@ fn int(meta: &ParseNestedMeta) -> syn::Result<(u32, Span)> {
         }) => i.base10_parse::<u32>().ok().map(|n| (n, i.span())),
         _ => None,
     };
-    number.ok_or_else(|| {
-        syn::Error::new_spanned(&expr, format!("expected a whole number: {usage}"))
-    })
+    number
+        .ok_or_else(|| syn::Error::new_spanned(&expr, format!("expected a whole number: {usage}")))
 }
 
 fn boolean(meta: &ParseNestedMeta) -> syn::Result<(bool, Span)> {
@@ -427,9 +428,11 @@ fn on_delete(cx: &Ctxt, meta: &ParseNestedMeta) -> syn::Result<(String, Span)> {
 }
 
 fn default_lit(meta: &ParseNestedMeta) -> syn::Result<(DefaultLit, Span)> {
-    let help = "help: write a literal, as in `default = false`, `default = 0` or `default = \"draft\"`";
+    let help =
+        "help: write a literal, as in `default = false`, `default = 0` or `default = \"draft\"`";
     let expr = value_expr(meta, &format!("`default = <literal>`\n{help}"))?;
-    let not_literal = || syn::Error::new_spanned(&expr, format!("expected a literal default\n{help}"));
+    let not_literal =
+        || syn::Error::new_spanned(&expr, format!("expected a literal default\n{help}"));
     let (negative, lit) = match &expr {
         syn::Expr::Lit(lit) => (false, &lit.lit),
         syn::Expr::Unary(syn::ExprUnary {
@@ -502,10 +505,7 @@ fn lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<Vec<Spanned<String>>>, Span
     let name = path_name(meta);
     let usage = format!("`{name}([\"a\"], [\"b\", \"c\"])`");
     let not_lists = |tokens: &dyn quote::ToTokens| {
-        syn::Error::new_spanned(
-            tokens,
-            format!("expected lists of field names: {usage}"),
-        )
+        syn::Error::new_spanned(tokens, format!("expected lists of field names: {usage}"))
     };
     let items: Vec<syn::Expr> = if meta.input.peek(syn::Token![=]) {
         match meta.value()?.parse::<syn::Expr>()? {

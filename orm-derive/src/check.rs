@@ -115,10 +115,7 @@ fn check_field(cx: &Ctxt, f: &Field) {
                 "a primary key cannot be an Option\nhelp: remove the `Option<...>`: a primary key is never NULL",
             );
         }
-        if matches!(
-            class,
-            TypeClass::ForeignKey(_) | TypeClass::Custom
-        ) {
+        if matches!(class, TypeClass::ForeignKey(_) | TypeClass::Custom) {
             cx.error_at(
                 span,
                 format!(
@@ -213,9 +210,7 @@ fn check_indexable(cx: &Ctxt, f: &Field) {
             let fix = fix.map_or_else(|| format!("remove `{name}`"), str::to_owned);
             cx.error_at(
                 span,
-                format!(
-                    "`{name}` needs a bounded column: MySQL cannot index {what}\nhelp: {fix}"
-                ),
+                format!("`{name}` needs a bounded column: MySQL cannot index {what}\nhelp: {fix}"),
             );
         }
     }
@@ -446,10 +441,7 @@ pub(crate) fn check_choices(
         cx.error_spanned_by(&input.generics, "a Choices enum cannot be generic");
     }
     if data.variants.is_empty() {
-        cx.error_spanned_by(
-            &input.ident,
-            "a Choices enum needs at least one variant",
-        );
+        cx.error_spanned_by(&input.ident, "a Choices enum needs at least one variant");
     }
     for variant in &data.variants {
         if !matches!(variant.fields, syn::Fields::Unit) {

@@ -132,7 +132,9 @@ fn select_related_is_one_joined_query() {
         let (rows, queries) = orm_core::db::capture_queries(conn, |conn| query.all(conn));
         let rows = rows.unwrap();
         assert_eq!(rows.len(), 10, "{kind}");
-        assert!(rows.iter().all(|a| a.author.get().is_some_and(|u| u.username == "alice")));
+        assert!(rows
+            .iter()
+            .all(|a| a.author.get().is_some_and(|u| u.username == "alice")));
         assert_eq!(queries.len(), 1, "{kind}: {queries:?}");
         assert!(queries[0].contains("JOIN"), "{kind}: {}", queries[0]);
 
@@ -141,5 +143,41 @@ fn select_related_is_one_joined_query() {
         });
         assert_eq!(without.len(), 1, "{kind}");
         assert!(!without[0].contains("JOIN"), "{kind}");
+    });
+}
+
+#[test]
+fn bulk_create_is_all_or_nothing() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let mut authors: Vec<Author> = (0..50)
+            .map(|n| Author {
+                id: 0,
+                username: format!("user{n}"),
+                email: String::new(),
+            })
+            .collect();
+        Author::bulk_create(conn, &mut authors).unwrap();
+        assert!(authors.iter().all(|a| a.id > 0), "{kind}: keys assigned");
+        assert_eq!(Author::objects().count(conn).unwrap(), 50, "{kind}");
+        let mut clash = vec![
+            Author {
+                id: 0,
+                username: "fresh".into(),
+                email: String::new(),
+            },
+            Author {
+                id: 0,
+                username: "user3".into(),
+                email: String::new(),
+            },
+        ];
+        assert!(Author::bulk_create(conn, &mut clash).is_err(), "{kind}");
+        assert_eq!(
+            Author::objects().count(conn).unwrap(),
+            50,
+            "{kind}: none inserted"
+        );
     });
 }
