@@ -7,13 +7,15 @@
 
 use std::borrow::Cow;
 
+use serde::{Deserialize, Serialize};
+
 /// A static or owned string.
 pub type Str = Cow<'static, str>;
 /// A static or owned list.
 pub type List<T> = Cow<'static, [T]>;
 
 /// The schema of one model: the table, its fields and its options.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModelSchema {
     /// The Rust struct name, e.g. `Article`.
     pub name: Str,
@@ -28,10 +30,13 @@ pub struct ModelSchema {
     /// The fields, in declaration order (the primary key included).
     pub fields: List<FieldSchema>,
     /// Default ordering: field names, `-` prefixed for descending.
+    #[serde(default, skip_serializing_if = "is_empty")]
     pub ordering: List<Str>,
     /// Secondary indexes declared on the model.
+    #[serde(default, skip_serializing_if = "is_empty")]
     pub indexes: List<IndexSchema>,
     /// Groups of fields whose combined values must be unique.
+    #[serde(default, skip_serializing_if = "is_empty")]
     pub unique_together: List<List<Str>>,
 }
 
@@ -73,7 +78,7 @@ impl ModelSchema {
 }
 
 /// One field of a model: its column, type and constraints.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldSchema {
     /// The Rust field name, e.g. `author`.
     pub name: Str,
@@ -82,38 +87,55 @@ pub struct FieldSchema {
     /// What kind of value it holds.
     pub kind: FieldKind,
     /// `Option<T>`: the column accepts NULL.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub nullable: bool,
     /// The primary key.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub primary_key: bool,
     /// Filled in by the database (auto-increment primary key).
+    #[serde(default, skip_serializing_if = "is_false")]
     pub auto_increment: bool,
     /// Maximum length in characters, for strings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
     /// Total digits, for decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_digits: Option<u32>,
     /// Digits after the point, for decimals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimal_places: Option<u32>,
     /// A unique constraint on the column.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
     /// A secondary index on the column.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub index: bool,
     /// The default used when a new row leaves the field unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<DefaultValue>,
     /// Set to now on every save.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub auto_now: bool,
     /// Set to now when the row is created.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub auto_now_add: bool,
     /// The foreign-key target, when the field is a `ForeignKey<M>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub foreign_key: Option<ForeignKeySchema>,
     /// Allowed values and their labels, for choice fields.
+    #[serde(default, skip_serializing_if = "is_empty")]
     pub choices: List<Choice>,
     /// Human-readable name, e.g. `published date`.
+    #[serde(default, skip_serializing_if = "str_is_empty")]
     pub verbose_name: Str,
     /// Help text shown under the form widget.
+    #[serde(default, skip_serializing_if = "str_is_empty")]
     pub help_text: Str,
     /// Forms accept an empty value.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub blank: bool,
     /// Shown in forms (false for `editable = false`, auto_now, auto_now_add).
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub editable: bool,
 }
 
@@ -182,7 +204,7 @@ impl FieldSchema {
 
 /// The kind of value a field holds; decides the column type on each backend,
 /// the form widget and how text is parsed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FieldKind {
     /// `bool`
     Bool,
@@ -302,7 +324,8 @@ pub const ALL_KINDS: [FieldKind; 19] = [
 ];
 
 /// A default value, as written in the model attribute.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
 pub enum DefaultValue {
     /// `default = true`
     Bool(bool),
@@ -315,7 +338,7 @@ pub enum DefaultValue {
 }
 
 /// Where a foreign key points and what happens when the target is deleted.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForeignKeySchema {
     /// The target model's label, `app_label.Name`.
     pub to: Str,
@@ -330,7 +353,7 @@ pub struct ForeignKeySchema {
 }
 
 /// What happens to referencing rows when a referenced row is deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OnDelete {
     /// Delete the referencing rows too.
     Cascade,
@@ -372,7 +395,7 @@ impl OnDelete {
 }
 
 /// One allowed value of a choice field and its label.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     /// The stored value.
     pub value: Str,
@@ -381,12 +404,33 @@ pub struct Choice {
 }
 
 /// A secondary index over one or more fields.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IndexSchema {
     /// The index name in the database.
     pub name: Str,
     /// Field names, `-` prefixed for descending.
     pub fields: List<Str>,
     /// A unique index.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_empty<T: Clone>(list: &List<T>) -> bool {
+    list.is_empty()
+}
+
+fn str_is_empty(text: &Str) -> bool {
+    text.is_empty()
 }

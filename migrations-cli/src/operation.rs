@@ -1,0 +1,122 @@
+//! Migration operations: each changes the project state and knows the SQL
+//! that makes the database follow, forwards and backwards.
+
+use serde::{Deserialize, Serialize};
+
+use orm_core::schema::{FieldSchema, IndexSchema, ModelSchema};
+
+/// One step of a migration, like Django's `migrations.operations`.
+///
+/// Models are named by their Rust name within the migration's app.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Operation {
+    /// Creates a model's table with its fields, indexes and constraints.
+    CreateModel {
+        /// The whole model.
+        model: ModelSchema,
+    },
+    /// Drops a model's table.
+    DeleteModel {
+        /// The model's name.
+        name: String,
+    },
+    /// Adds a column.
+    AddField {
+        /// The model's name.
+        model: String,
+        /// The new field. Its `default` fills existing rows.
+        field: FieldSchema,
+        /// Whether the default stays in the model after the migration
+        /// (false for a one-off default given to `makemigrations`).
+        #[serde(default = "yes", skip_serializing_if = "is_true")]
+        preserve_default: bool,
+    },
+    /// Drops a column.
+    RemoveField {
+        /// The model's name.
+        model: String,
+        /// The field's name.
+        name: String,
+    },
+    /// Changes a column's type, nullability, length, constraints.
+    AlterField {
+        /// The model's name.
+        model: String,
+        /// The field's name.
+        name: String,
+        /// The field as it becomes.
+        field: FieldSchema,
+    },
+    /// Renames a field (and its column when the column follows the name).
+    RenameField {
+        /// The model's name.
+        model: String,
+        /// The field's old name.
+        old_name: String,
+        /// The field's new name.
+        new_name: String,
+    },
+    /// Renames a model (and its table when the table follows the name).
+    RenameModel {
+        /// The old name.
+        old_name: String,
+        /// The new name.
+        new_name: String,
+    },
+    /// Changes a model's table name.
+    AlterModelTable {
+        /// The model's name.
+        model: String,
+        /// The new table name.
+        table: String,
+    },
+    /// Adds an index.
+    AddIndex {
+        /// The model's name.
+        model: String,
+        /// The index, with its name.
+        index: IndexSchema,
+    },
+    /// Drops an index by name.
+    RemoveIndex {
+        /// The model's name.
+        model: String,
+        /// The index name.
+        name: String,
+    },
+    /// Replaces the model's unique-together groups.
+    AlterUniqueTogether {
+        /// The model's name.
+        model: String,
+        /// The groups of field names, as they become.
+        unique_together: Vec<Vec<String>>,
+    },
+    /// Changes options that do not touch the database (ordering, names).
+    AlterModelOptions {
+        /// The model's name.
+        model: String,
+        /// Default ordering.
+        ordering: Vec<String>,
+        /// Singular name.
+        verbose_name: String,
+        /// Plural name.
+        verbose_name_plural: String,
+    },
+    /// Runs SQL written by hand (a data step), with optional reverse SQL.
+    RunSql {
+        /// The SQL to run forwards.
+        sql: String,
+        /// The SQL that undoes it; without it the migration is irreversible.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverse_sql: Option<String>,
+    },
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
+}

@@ -1,0 +1,131 @@
+//! The questions `makemigrations` may ask: renames and one-off defaults
+//! (Django's `questioner.py`).
+
+use std::io::{BufRead, Write};
+
+use orm_core::schema::{DefaultValue, FieldKind, FieldSchema, ModelSchema};
+
+use crate::error::Error;
+
+/// Answers the autodetector's questions.
+pub trait Questioner {
+    /// Was model `old` renamed to `new`?
+    fn ask_rename_model(&mut self, old: &ModelSchema, new: &ModelSchema) -> bool;
+    /// Was field `old` of `model` renamed to `new`?
+    fn ask_rename_field(&mut self, model: &ModelSchema, old: &FieldSchema, new: &FieldSchema) -> bool;
+    /// A one-off default to fill existing rows for a new non-null field that
+    /// has none.
+    fn ask_not_null_default(&mut self, model: &ModelSchema, field: &FieldSchema) -> Result<DefaultValue, Error>;
+}
+
+/// For `--noinput`: never guesses a rename, refuses to invent defaults.
+#[derive(Debug, Default)]
+pub struct NonInteractiveQuestioner;
+
+impl Questioner for NonInteractiveQuestioner {
+    fn ask_rename_model(&mut self, _: &ModelSchema, _: &ModelSchema) -> bool {
+        false
+    }
+
+    fn ask_rename_field(&mut self, _: &ModelSchema, _: &FieldSchema, _: &FieldSchema) -> bool {
+        false
+    }
+
+    fn ask_not_null_default(&mut self, model: &ModelSchema, field: &FieldSchema) -> Result<DefaultValue, Error> {
+        Err(Error::NeedsInput(format!(
+            "cannot add non-nullable field `{}` to {} without a default: existing rows need a value. \
+             Give it a default (#[field(default = ...)]), make it an Option, \
+             or run makemigrations without --noinput to enter a one-off value.",
+            field.name,
+            model.label()
+        )))
+    }
+}
+
+/// Asks on a terminal (or any reader/writer pair, for tests).
+pub struct InteractiveQuestioner<R, W> {
+    input: R,
+    output: W,
+}
+
+impl<R: BufRead, W: Write> InteractiveQuestioner<R, W> {
+    /// Questions go to `output`, answers come from `input`.
+    pub fn new(input: R, output: W) -> Self {
+        InteractiveQuestioner { input, output }
+    }
+
+    fn ask(&mut self, question: &str) -> Option<String> {
+        let _ = write!(self.output, "{question}");
+        let _ = self.output.flush();
+        let mut answer = String::new();
+        match self.input.read_line(&mut answer) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(answer.trim().to_owned()),
+        }
+    }
+
+    fn yes_no(&mut self, question: &str) -> bool {
+        matches!(
+            self.ask(&format!("{question} [y/N] ")).as_deref(),
+            Some("y" | "Y" | "yes" | "Yes")
+        )
+    }
+}
+
+impl<R: BufRead, W: Write> Questioner for InteractiveQuestioner<R, W> {
+    fn ask_rename_model(&mut self, old: &ModelSchema, new: &ModelSchema) -> bool {
+        self.yes_no(&format!("Was the model {} renamed to {}?", old.label(), new.name))
+    }
+
+    fn ask_rename_field(&mut self, model: &ModelSchema, old: &FieldSchema, new: &FieldSchema) -> bool {
+        self.yes_no(&format!(
+            "Was {}.{} renamed to {}.{} (a {} field)?",
+            model.name,
+            old.name,
+            model.name,
+            new.name,
+            new.kind.name()
+        ))
+    }
+
+    fn ask_not_null_default(&mut self, model: &ModelSchema, field: &FieldSchema) -> Result<DefaultValue, Error> {
+        let _ = writeln!(
+            self.output,
+            "Field `{}` of {} is not nullable and has no default; existing rows need a value.",
+            field.name,
+            model.label()
+        );
+        loop {
+            let Some(answer) = self.ask("One-off default for existing rows (empty to quit): ") else {
+                return Err(Error::NeedsInput("no default given".to_owned()));
+            };
+            if answer.is_empty() {
+                return Err(Error::NeedsInput("no default given".to_owned()));
+            }
+            match default_from_text(field, &answer) {
+                Ok(value) => return Ok(value),
+                Err(message) => {
+                    let _ = writeln!(self.output, "{message}");
+                }
+            }
+        }
+    }
+}
+
+/// A one-off default typed by a person, checked against the field.
+pub fn default_from_text(field: &FieldSchema, text: &str) -> Result<DefaultValue, String> {
+    let value = orm_core::query::parse_value(field, text)?;
+    Ok(match value {
+        orm_core::Value::Bool(b) => DefaultValue::Bool(b),
+        orm_core::Value::SmallInt(v) => DefaultValue::Int(i64::from(v)),
+        orm_core::Value::Integer(v) => DefaultValue::Int(i64::from(v)),
+        orm_core::Value::BigInt(v) => DefaultValue::Int(v),
+        orm_core::Value::Float(v) => DefaultValue::Float(f64::from(v)),
+        orm_core::Value::Double(v) => DefaultValue::Float(v),
+        orm_core::Value::Null => return Err("A non-nullable field needs a value.".to_owned()),
+        other if field.kind == FieldKind::DateTime => {
+            DefaultValue::Str(other.to_string().into())
+        }
+        other => DefaultValue::Str(other.to_string().into()),
+    })
+}

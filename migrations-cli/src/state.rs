@@ -1,0 +1,287 @@
+//! The project state: every model as the migrations describe it, rebuilt by
+//! replaying operations (Django's `ProjectState`).
+
+use std::collections::BTreeMap;
+
+use orm_core::backend::ddl;
+use orm_core::schema::{FieldKind, FieldSchema, ModelSchema, Str};
+
+use crate::error::Error;
+use crate::operation::Operation;
+
+/// Every model of every app, keyed by `(app_label, lower-case name)`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectState {
+    models: BTreeMap<(String, String), ModelSchema>,
+}
+
+fn key(app: &str, name: &str) -> (String, String) {
+    (app.to_owned(), name.to_lowercase())
+}
+
+impl ProjectState {
+    /// An empty project.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The state the given models describe (from the registry), with every
+    /// index named, as migration files name them.
+    pub fn from_models<'a>(models: impl IntoIterator<Item = &'a ModelSchema>) -> Self {
+        let mut state = ProjectState::new();
+        for model in models {
+            state.insert(normalized(model.clone()));
+        }
+        state
+    }
+
+    /// Adds or replaces a model.
+    pub fn insert(&mut self, model: ModelSchema) {
+        self.models.insert(key(&model.app_label, &model.name), model);
+    }
+
+    /// A model by app and name (name case-insensitive).
+    pub fn get(&self, app: &str, name: &str) -> Option<&ModelSchema> {
+        self.models.get(&key(app, name))
+    }
+
+    /// Every model, ordered by app then name.
+    pub fn models(&self) -> impl Iterator<Item = &ModelSchema> {
+        self.models.values()
+    }
+
+    /// The models of one app.
+    pub fn app_models<'a>(&'a self, app: &'a str) -> impl Iterator<Item = &'a ModelSchema> {
+        self.models.values().filter(move |m| m.app_label == app)
+    }
+
+    /// The app labels present.
+    pub fn app_labels(&self) -> Vec<String> {
+        let mut apps: Vec<String> = self.models.keys().map(|(app, _)| app.clone()).collect();
+        apps.dedup();
+        apps
+    }
+
+    fn model_mut(&mut self, app: &str, name: &str) -> Result<&mut ModelSchema, Error> {
+        self.models
+            .get_mut(&key(app, name))
+            .ok_or_else(|| Error::UnknownModel {
+                app: app.to_owned(),
+                model: name.to_owned(),
+            })
+    }
+
+    /// Applies one operation of app `app` to the state (`state_forwards`).
+    pub fn apply(&mut self, app: &str, operation: &Operation) -> Result<(), Error> {
+        match operation {
+            Operation::CreateModel { model } => {
+                let mut model = model.clone();
+                model.app_label = Str::from(app.to_owned());
+                if self.get(app, &model.name).is_some() {
+                    return Err(Error::InvalidOperation(format!(
+                        "CreateModel: {app}.{} already exists",
+                        model.name
+                    )));
+                }
+                self.insert(normalized(model));
+            }
+            Operation::DeleteModel { name } => {
+                if self.models.remove(&key(app, name)).is_none() {
+                    return Err(Error::UnknownModel {
+                        app: app.to_owned(),
+                        model: name.clone(),
+                    });
+                }
+            }
+            Operation::AddField {
+                model,
+                field,
+                preserve_default,
+            } => {
+                let schema = self.model_mut(app, model)?;
+                if schema.field(&field.name).is_some() {
+                    return Err(Error::InvalidOperation(format!(
+                        "AddField: {app}.{model}.{} already exists",
+                        field.name
+                    )));
+                }
+                let mut field = field.clone();
+                if !preserve_default {
+                    field.default = None;
+                }
+                schema.fields.to_mut().push(field);
+            }
+            Operation::RemoveField { model, name } => {
+                let schema = self.model_mut(app, model)?;
+                let index = field_index(schema, app, name)?;
+                schema.fields.to_mut().remove(index);
+                forget_field(schema, name);
+            }
+            Operation::AlterField { model, name, field } => {
+                let schema = self.model_mut(app, model)?;
+                let index = field_index(schema, app, name)?;
+                let mut field = field.clone();
+                field.name = Str::from(name.clone());
+                schema.fields.to_mut()[index] = field;
+            }
+            Operation::RenameField {
+                model,
+                old_name,
+                new_name,
+            } => {
+                let schema = self.model_mut(app, model)?;
+                let index = field_index(schema, app, old_name)?;
+                let field = &mut schema.fields.to_mut()[index];
+                if field.column == default_column(old_name, field) {
+                    field.column = Str::from(default_column(new_name, field));
+                }
+                field.name = Str::from(new_name.clone());
+                rename_references(schema, old_name, new_name);
+            }
+            Operation::RenameModel { old_name, new_name } => {
+                let mut schema = self
+                    .models
+                    .remove(&key(app, old_name))
+                    .ok_or_else(|| Error::UnknownModel {
+                        app: app.to_owned(),
+                        model: old_name.clone(),
+                    })?;
+                let old_label = schema.label();
+                let old_table = schema.table.to_string();
+                if old_table == default_table(app, old_name) {
+                    schema.table = Str::from(default_table(app, new_name));
+                }
+                schema.name = Str::from(new_name.clone());
+                let new_label = schema.label();
+                let new_table = schema.table.to_string();
+                self.insert(schema);
+                self.retarget(&old_label, &new_label, &new_table);
+            }
+            Operation::AlterModelTable { model, table } => {
+                let schema = self.model_mut(app, model)?;
+                schema.table = Str::from(table.clone());
+                let label = schema.label();
+                self.retarget(&label, &label, table);
+            }
+            Operation::AddIndex { model, index } => {
+                let schema = self.model_mut(app, model)?;
+                schema.indexes.to_mut().push(index.clone());
+            }
+            Operation::RemoveIndex { model, name } => {
+                let schema = self.model_mut(app, model)?;
+                let before = schema.indexes.len();
+                schema.indexes.to_mut().retain(|i| i.name != *name);
+                if schema.indexes.len() == before {
+                    return Err(Error::InvalidOperation(format!(
+                        "RemoveIndex: {app}.{model} has no index {name}"
+                    )));
+                }
+            }
+            Operation::AlterUniqueTogether {
+                model,
+                unique_together,
+            } => {
+                let schema = self.model_mut(app, model)?;
+                schema.unique_together = unique_together
+                    .iter()
+                    .map(|group| group.iter().map(|f| Str::from(f.clone())).collect())
+                    .collect();
+            }
+            Operation::AlterModelOptions {
+                model,
+                ordering,
+                verbose_name,
+                verbose_name_plural,
+            } => {
+                let schema = self.model_mut(app, model)?;
+                schema.ordering = ordering.iter().map(|o| Str::from(o.clone())).collect();
+                schema.verbose_name = Str::from(verbose_name.clone());
+                schema.verbose_name_plural = Str::from(verbose_name_plural.clone());
+            }
+            Operation::RunSql { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Points foreign keys at `old_label` to the renamed model.
+    fn retarget(&mut self, old_label: &str, new_label: &str, new_table: &str) {
+        for model in self.models.values_mut() {
+            for field in model.fields.to_mut() {
+                if let Some(fk) = &mut field.foreign_key {
+                    if fk.to == old_label {
+                        fk.to = Str::from(new_label.to_owned());
+                        fk.to_table = Str::from(new_table.to_owned());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The table name the derive gives a model by default.
+pub fn default_table(app: &str, name: &str) -> String {
+    format!("{app}_{}", name.to_lowercase())
+}
+
+/// The column name the derive gives a field by default.
+fn default_column(name: &str, field: &FieldSchema) -> String {
+    if field.kind == FieldKind::ForeignKey {
+        format!("{name}_id")
+    } else {
+        name.to_owned()
+    }
+}
+
+fn field_index(schema: &ModelSchema, app: &str, name: &str) -> Result<usize, Error> {
+    schema
+        .field_index(name)
+        .ok_or_else(|| Error::InvalidOperation(format!("{app}.{} has no field {name}", schema.name)))
+}
+
+/// Drops references to a removed field from indexes, unique groups and the
+/// ordering.
+fn forget_field(schema: &mut ModelSchema, name: &str) {
+    let mentions = |entry: &Str| entry.trim_start_matches('-') == name;
+    schema.ordering.to_mut().retain(|o| !mentions(o));
+    schema
+        .indexes
+        .to_mut()
+        .retain(|index| !index.fields.iter().any(mentions));
+    schema
+        .unique_together
+        .to_mut()
+        .retain(|group| !group.iter().any(mentions));
+}
+
+fn rename_references(schema: &mut ModelSchema, old: &str, new: &str) {
+    let rename = |entry: &mut Str| {
+        let (prefix, bare) = match entry.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", entry.as_ref()),
+        };
+        if bare == old {
+            *entry = Str::from(format!("{prefix}{new}"));
+        }
+    };
+    schema.ordering.to_mut().iter_mut().for_each(rename);
+    for index in schema.indexes.to_mut() {
+        index.fields.to_mut().iter_mut().for_each(rename);
+    }
+    for group in schema.unique_together.to_mut() {
+        group.to_mut().iter_mut().for_each(rename);
+    }
+}
+
+/// Gives every index its name, as the DDL would, so states from models and
+/// from files compare equal.
+fn normalized(mut model: ModelSchema) -> ModelSchema {
+    let names: Vec<String> = model
+        .indexes
+        .iter()
+        .map(|index| ddl::index_name(&model, index))
+        .collect();
+    for (index, name) in model.indexes.to_mut().iter_mut().zip(names) {
+        index.name = Str::from(name);
+    }
+    model
+}
