@@ -344,9 +344,36 @@ fn check_primary_key(cx: &Ctxt, cont: &Container) {
     }
 }
 
+/// Names the generated diesel table module already uses for its own items.
+const RESERVED_FIELD_NAMES: &[&str] = &["table", "columns", "dsl", "all_columns", "star"];
+
 fn check_columns(cx: &Ctxt, cont: &Container) {
     let mut columns: HashMap<String, &Field> = HashMap::new();
+    let mut consts: HashMap<String, &Field> = HashMap::new();
     for f in &cont.fields {
+        let name = f.name();
+        if RESERVED_FIELD_NAMES.contains(&name.as_str()) {
+            cx.error_at(
+                f.ident.span(),
+                format!(
+                    "`{name}` cannot be a field name: the generated table code uses it\nhelp: rename the field and keep the column with `#[field(db_column = \"{}\")]`",
+                    f.column()
+                ),
+            );
+        }
+        let const_name = name.to_uppercase();
+        if let Some(first) = consts.get(&const_name) {
+            cx.error_at(
+                f.ident.span(),
+                format!(
+                    "fields `{}` and `{name}` would both get the field handle `{const_name}`\nhelp: rename one of them",
+                    first.name()
+                ),
+            );
+        } else {
+            consts.insert(const_name, f);
+        }
+
         let column = f.column();
         if let Some(first) = columns.get(&column) {
             let span = f.attrs.db_column.span().unwrap_or_else(|| f.ident.span());
