@@ -87,7 +87,10 @@ impl AppDetector<'_> {
     }
 
     fn names(state: &ProjectState, app: &str) -> BTreeSet<String> {
-        state.app_models(app).map(|m| m.name.to_lowercase()).collect()
+        state
+            .app_models(app)
+            .map(|m| m.name.to_lowercase())
+            .collect()
     }
 
     fn run(&mut self) -> Result<(), Error> {
@@ -181,7 +184,11 @@ impl AppDetector<'_> {
         self.renamed_fields(&model, &new)?;
         let current = self.current(&model)?;
         for index in current.indexes.iter() {
-            if !new.indexes.iter().any(|i| i.name == index.name && i == index) {
+            if !new
+                .indexes
+                .iter()
+                .any(|i| i.name == index.name && i == index)
+            {
                 self.push(Operation::RemoveIndex {
                     model: model.clone(),
                     name: index.name.to_string(),
@@ -274,10 +281,14 @@ impl AppDetector<'_> {
         let mut taken: BTreeSet<String> = BTreeSet::new();
         for new_field in &added {
             for old_field in &removed {
-                if taken.contains(old_field.name.as_ref()) || !same_definition(old_field, new_field) {
+                if taken.contains(old_field.name.as_ref()) || !same_definition(old_field, new_field)
+                {
                     continue;
                 }
-                if self.questioner.ask_rename_field(&current, old_field, new_field) {
+                if self
+                    .questioner
+                    .ask_rename_field(&current, old_field, new_field)
+                {
                     taken.insert(old_field.name.to_string());
                     self.push(Operation::RenameField {
                         model: model.to_owned(),
@@ -370,7 +381,11 @@ fn fk_targets(model: &ModelSchema) -> Vec<String> {
 /// Two models with the same fields (a rename candidate).
 fn same_fields(old: &ModelSchema, new: &ModelSchema) -> bool {
     old.fields.len() == new.fields.len()
-        && old.fields.iter().zip(new.fields.iter()).all(|(a, b)| a == b)
+        && old
+            .fields
+            .iter()
+            .zip(new.fields.iter())
+            .all(|(a, b)| a == b)
 }
 
 /// Two fields that differ only by name (and a column that follows the name).
@@ -462,7 +477,11 @@ mod tests {
         fn ask_rename_field(&mut self, _: &ModelSchema, _: &FieldSchema, _: &FieldSchema) -> bool {
             true
         }
-        fn ask_not_null_default(&mut self, _: &ModelSchema, _: &FieldSchema) -> Result<DefaultValue, Error> {
+        fn ask_not_null_default(
+            &mut self,
+            _: &ModelSchema,
+            _: &FieldSchema,
+        ) -> Result<DefaultValue, Error> {
             Ok(DefaultValue::Int(0))
         }
     }
@@ -520,7 +539,9 @@ mod tests {
         let operations = ops(&before, &after, &mut NonInteractiveQuestioner);
         assert!(matches!(&operations[0], Operation::RemoveField { name, .. } if name == "price"));
         assert!(matches!(&operations[1], Operation::AlterField { name, .. } if name == "title"));
-        assert!(matches!(&operations[2], Operation::AddField { field, preserve_default: true, .. } if field.name == "summary"));
+        assert!(
+            matches!(&operations[2], Operation::AddField { field, preserve_default: true, .. } if field.name == "summary")
+        );
         assert_eq!(replay(&before, &operations), state(&after));
     }
 
@@ -528,14 +549,26 @@ mod tests {
     fn not_null_without_default_needs_input() {
         let before = [Category::schema().clone()];
         let mut category = Category::schema().clone();
-        category.fields.to_mut().push(FieldSchema::new("rank", "rank", FieldKind::Integer));
+        category
+            .fields
+            .to_mut()
+            .push(FieldSchema::new("rank", "rank", FieldKind::Integer));
         let after = [category];
-        let err = detect_changes(&state(&before), &state(&after), &mut NonInteractiveQuestioner, "now")
-            .unwrap_err();
+        let err = detect_changes(
+            &state(&before),
+            &state(&after),
+            &mut NonInteractiveQuestioner,
+            "now",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("without a default"), "{err}");
         let operations = ops(&before, &after, &mut Yes);
         match &operations[0] {
-            Operation::AddField { field, preserve_default, .. } => {
+            Operation::AddField {
+                field,
+                preserve_default,
+                ..
+            } => {
                 assert_eq!(field.default, Some(DefaultValue::Int(0)));
                 assert!(!preserve_default);
             }
@@ -553,12 +586,19 @@ mod tests {
         title.column = "name".into();
         let after = [Category::schema().clone(), product];
         let yes = ops(&before, &after, &mut Yes);
-        assert!(matches!(&yes[0], Operation::RenameField { old_name, new_name, .. } if old_name == "title" && new_name == "name"));
+        assert!(
+            matches!(&yes[0], Operation::RenameField { old_name, new_name, .. } if old_name == "title" && new_name == "name")
+        );
         assert_eq!(yes.len(), 1);
         assert_eq!(replay(&before, &yes), state(&after));
         // Without input a rename is never guessed: the new non-null field
         // then needs a default, which --noinput refuses to invent.
-        let no = detect_changes(&state(&before), &state(&after), &mut NonInteractiveQuestioner, "now");
+        let no = detect_changes(
+            &state(&before),
+            &state(&after),
+            &mut NonInteractiveQuestioner,
+            "now",
+        );
         assert!(matches!(no, Err(Error::NeedsInput(_))));
 
         let mut renamed = Category::schema().clone();
@@ -570,7 +610,9 @@ mod tests {
         fk.to_table = "shop_kind".into();
         let after = [renamed, product];
         let operations = ops(&before, &after, &mut Yes);
-        assert!(matches!(&operations[0], Operation::RenameModel { old_name, new_name } if old_name == "Category" && new_name == "Kind"));
+        assert!(
+            matches!(&operations[0], Operation::RenameModel { old_name, new_name } if old_name == "Category" && new_name == "Kind")
+        );
         assert_eq!(replay(&before, &operations), state(&after));
     }
 
@@ -601,7 +643,13 @@ mod tests {
             .collect();
         assert_eq!(
             kinds,
-            vec!["RemoveIndex", "AddIndex", "AlterUniqueTogether", "AlterModelOptions", "DeleteModel"]
+            vec![
+                "RemoveIndex",
+                "AddIndex",
+                "AlterUniqueTogether",
+                "AlterModelOptions",
+                "DeleteModel"
+            ]
         );
         assert_eq!(replay(&before, &operations), state(&after));
     }
@@ -614,7 +662,13 @@ mod tests {
             preserve_default: true,
         };
         assert_eq!(suggest_name(&[add], false, "x"), "article_summary");
-        let many = vec![Operation::RunSql { sql: "SELECT 1".into(), reverse_sql: None }];
-        assert_eq!(suggest_name(&many, false, "20260101_0000"), "auto_20260101_0000");
+        let many = vec![Operation::RunSql {
+            sql: "SELECT 1".into(),
+            reverse_sql: None,
+        }];
+        assert_eq!(
+            suggest_name(&many, false, "20260101_0000"),
+            "auto_20260101_0000"
+        );
     }
 }

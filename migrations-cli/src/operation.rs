@@ -120,3 +120,49 @@ fn yes() -> bool {
 fn is_true(value: &bool) -> bool {
     *value
 }
+
+impl Operation {
+    /// A short description, as `migrate` and error messages show it.
+    pub fn describe(&self) -> String {
+        match self {
+            Operation::CreateModel { model } => format!("Create model {}", model.name),
+            Operation::DeleteModel { name } => format!("Delete model {name}"),
+            Operation::AddField { model, field, .. } => {
+                format!("Add field {} to {}", field.name, model.to_lowercase())
+            }
+            Operation::RemoveField { model, name } => {
+                format!("Remove field {name} from {}", model.to_lowercase())
+            }
+            Operation::AlterField { model, name, .. } => {
+                format!("Alter field {name} on {}", model.to_lowercase())
+            }
+            Operation::RenameField {
+                model,
+                old_name,
+                new_name,
+            } => format!(
+                "Rename field {old_name} on {} to {new_name}",
+                model.to_lowercase()
+            ),
+            Operation::RenameModel { old_name, new_name } => {
+                format!("Rename model {old_name} to {new_name}")
+            }
+            Operation::AlterModelTable { model, table } => {
+                format!("Rename table for {} to {table}", model.to_lowercase())
+            }
+            Operation::AddIndex { model, index } => {
+                format!("Create index {} on {}", index.name, model.to_lowercase())
+            }
+            Operation::RemoveIndex { model, name } => {
+                format!("Remove index {name} from {}", model.to_lowercase())
+            }
+            Operation::AlterUniqueTogether { model, .. } => {
+                format!("Alter unique_together for {}", model.to_lowercase())
+            }
+            Operation::AlterModelOptions { model, .. } => {
+                format!("Change Meta options on {}", model.to_lowercase())
+            }
+            Operation::RunSql { .. } => "Raw SQL operation".to_owned(),
+        }
+    }
+}

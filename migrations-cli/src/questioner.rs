@@ -12,10 +12,19 @@ pub trait Questioner {
     /// Was model `old` renamed to `new`?
     fn ask_rename_model(&mut self, old: &ModelSchema, new: &ModelSchema) -> bool;
     /// Was field `old` of `model` renamed to `new`?
-    fn ask_rename_field(&mut self, model: &ModelSchema, old: &FieldSchema, new: &FieldSchema) -> bool;
+    fn ask_rename_field(
+        &mut self,
+        model: &ModelSchema,
+        old: &FieldSchema,
+        new: &FieldSchema,
+    ) -> bool;
     /// A one-off default to fill existing rows for a new non-null field that
     /// has none.
-    fn ask_not_null_default(&mut self, model: &ModelSchema, field: &FieldSchema) -> Result<DefaultValue, Error>;
+    fn ask_not_null_default(
+        &mut self,
+        model: &ModelSchema,
+        field: &FieldSchema,
+    ) -> Result<DefaultValue, Error>;
 }
 
 /// For `--noinput`: never guesses a rename, refuses to invent defaults.
@@ -31,7 +40,11 @@ impl Questioner for NonInteractiveQuestioner {
         false
     }
 
-    fn ask_not_null_default(&mut self, model: &ModelSchema, field: &FieldSchema) -> Result<DefaultValue, Error> {
+    fn ask_not_null_default(
+        &mut self,
+        model: &ModelSchema,
+        field: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
         Err(Error::NeedsInput(format!(
             "cannot add non-nullable field `{}` to {} without a default: existing rows need a value. \
              Give it a default (#[field(default = ...)]), make it an Option, \
@@ -74,10 +87,19 @@ impl<R: BufRead, W: Write> InteractiveQuestioner<R, W> {
 
 impl<R: BufRead, W: Write> Questioner for InteractiveQuestioner<R, W> {
     fn ask_rename_model(&mut self, old: &ModelSchema, new: &ModelSchema) -> bool {
-        self.yes_no(&format!("Was the model {} renamed to {}?", old.label(), new.name))
+        self.yes_no(&format!(
+            "Was the model {} renamed to {}?",
+            old.label(),
+            new.name
+        ))
     }
 
-    fn ask_rename_field(&mut self, model: &ModelSchema, old: &FieldSchema, new: &FieldSchema) -> bool {
+    fn ask_rename_field(
+        &mut self,
+        model: &ModelSchema,
+        old: &FieldSchema,
+        new: &FieldSchema,
+    ) -> bool {
         self.yes_no(&format!(
             "Was {}.{} renamed to {}.{} (a {} field)?",
             model.name,
@@ -88,7 +110,11 @@ impl<R: BufRead, W: Write> Questioner for InteractiveQuestioner<R, W> {
         ))
     }
 
-    fn ask_not_null_default(&mut self, model: &ModelSchema, field: &FieldSchema) -> Result<DefaultValue, Error> {
+    fn ask_not_null_default(
+        &mut self,
+        model: &ModelSchema,
+        field: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
         let _ = writeln!(
             self.output,
             "Field `{}` of {} is not nullable and has no default; existing rows need a value.",
@@ -96,7 +122,8 @@ impl<R: BufRead, W: Write> Questioner for InteractiveQuestioner<R, W> {
             model.label()
         );
         loop {
-            let Some(answer) = self.ask("One-off default for existing rows (empty to quit): ") else {
+            let Some(answer) = self.ask("One-off default for existing rows (empty to quit): ")
+            else {
                 return Err(Error::NeedsInput("no default given".to_owned()));
             };
             if answer.is_empty() {
@@ -123,9 +150,7 @@ pub fn default_from_text(field: &FieldSchema, text: &str) -> Result<DefaultValue
         orm_core::Value::Float(v) => DefaultValue::Float(f64::from(v)),
         orm_core::Value::Double(v) => DefaultValue::Float(v),
         orm_core::Value::Null => return Err("A non-nullable field needs a value.".to_owned()),
-        other if field.kind == FieldKind::DateTime => {
-            DefaultValue::Str(other.to_string().into())
-        }
+        other if field.kind == FieldKind::DateTime => DefaultValue::Str(other.to_string().into()),
         other => DefaultValue::Str(other.to_string().into()),
     })
 }

@@ -37,7 +37,8 @@ impl ProjectState {
 
     /// Adds or replaces a model.
     pub fn insert(&mut self, model: ModelSchema) {
-        self.models.insert(key(&model.app_label, &model.name), model);
+        self.models
+            .insert(key(&model.app_label, &model.name), model);
     }
 
     /// A model by app and name (name case-insensitive).
@@ -139,13 +140,13 @@ impl ProjectState {
                 rename_references(schema, old_name, new_name);
             }
             Operation::RenameModel { old_name, new_name } => {
-                let mut schema = self
-                    .models
-                    .remove(&key(app, old_name))
-                    .ok_or_else(|| Error::UnknownModel {
-                        app: app.to_owned(),
-                        model: old_name.clone(),
-                    })?;
+                let mut schema =
+                    self.models
+                        .remove(&key(app, old_name))
+                        .ok_or_else(|| Error::UnknownModel {
+                            app: app.to_owned(),
+                            model: old_name.clone(),
+                        })?;
                 let old_label = schema.label();
                 let old_table = schema.table.to_string();
                 if old_table == default_table(app, old_name) {
@@ -233,9 +234,9 @@ fn default_column(name: &str, field: &FieldSchema) -> String {
 }
 
 fn field_index(schema: &ModelSchema, app: &str, name: &str) -> Result<usize, Error> {
-    schema
-        .field_index(name)
-        .ok_or_else(|| Error::InvalidOperation(format!("{app}.{} has no field {name}", schema.name)))
+    schema.field_index(name).ok_or_else(|| {
+        Error::InvalidOperation(format!("{app}.{} has no field {name}", schema.name))
+    })
 }
 
 /// Drops references to a removed field from indexes, unique groups and the

@@ -290,6 +290,11 @@ pub trait JoinsTable<T> {}
 
 /// What the derive of a model exposes so that others can join its table
 /// under an alias: the table, its columns and its primary key.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "not a model",
+    note = "add `#[derive(Model)]` to `{Self}`"
+)]
 pub trait JoinTarget: Model {
     type Table: diesel::Table + Default + Copy + Send + Sync + std::fmt::Debug + 'static;
     type Columns: Copy;

@@ -33,6 +33,7 @@
 
 extern crate self as orm_core;
 
+pub mod auth;
 pub mod backend;
 pub mod db;
 pub mod deletion;

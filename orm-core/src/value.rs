@@ -139,6 +139,11 @@ pub struct ValueTypeError {
 /// Implemented for the supported scalar types, `Option<T>` (a nullable
 /// column), [`ForeignKey`](crate::ForeignKey) and enums deriving
 /// [`Choices`](crate::Choices).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a model field",
+    label = "not a field type",
+    note = "use bool, i16, i32, i64, f32, f64, String, BigDecimal, DateTime<Utc>, NaiveDate, NaiveTime, Uuid, serde_json::Value, Vec<u8>, ForeignKey<M>, an enum deriving Choices, or Option of one of them"
+)]
 pub trait FieldType: Sized + Clone + Send + Sync + 'static {
     /// The diesel SQL type of the column.
     type Sql: sql_types::SqlType + sql_types::SingleValue;

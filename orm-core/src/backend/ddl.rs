@@ -44,6 +44,32 @@ pub fn create_table(
     backend: BackendKind,
     inline_foreign_keys: bool,
 ) -> TableDdl {
+    let (create_table, foreign_keys) =
+        create_table_named(schema, backend, inline_foreign_keys, &schema.table);
+    TableDdl {
+        create_table,
+        indexes: table_indexes(schema, backend),
+        foreign_keys,
+    }
+}
+
+/// `CREATE TABLE` for `schema`'s columns and constraints under the name
+/// `name`, with the foreign keys inline.
+///
+/// Constraint names and foreign-key targets still follow `schema.table`, so
+/// that the table is right once renamed to it: the SQLite table rebuild
+/// creates the new table as `new__{table}` this way.
+pub fn create_table_as(schema: &ModelSchema, backend: BackendKind, name: &str) -> String {
+    create_table_named(schema, backend, true, name).0
+}
+
+/// The `CREATE TABLE` statement named `name` and the separate foreign keys.
+fn create_table_named(
+    schema: &ModelSchema,
+    backend: BackendKind,
+    inline_foreign_keys: bool,
+    name: &str,
+) -> (String, Vec<String>) {
     let table = schema.table.as_ref();
     let inline = inline_foreign_keys || backend == BackendKind::Sqlite;
 
@@ -71,16 +97,13 @@ pub fn create_table(
             .collect()
     };
 
-    TableDdl {
-        create_table: format!(
-            "CREATE TABLE {} ({}){}",
-            quote_ident(table, backend),
-            items.join(", "),
-            table_options(backend)
-        ),
-        indexes: table_indexes(schema, backend),
-        foreign_keys,
-    }
+    let create_table = format!(
+        "CREATE TABLE {} ({}){}",
+        quote_ident(name, backend),
+        items.join(", "),
+        table_options(backend)
+    );
+    (create_table, foreign_keys)
 }
 
 /// `DROP TABLE` for `table`.
@@ -133,6 +156,25 @@ pub fn column_definition(field: &FieldSchema, backend: BackendKind) -> String {
         quote_ident(&field.column, backend),
         column_type(field, backend),
         column_constraints(field, backend)
+    )
+}
+
+/// The column for `ALTER TABLE .. MODIFY COLUMN` on MySQL: quoted name, type,
+/// nullability and `AUTO_INCREMENT`, without `PRIMARY KEY` (the key stays).
+pub fn column_definition_without_key(field: &FieldSchema, backend: BackendKind) -> String {
+    let null = if field.nullable && !field.primary_key {
+        "NULL"
+    } else {
+        "NOT NULL"
+    };
+    let auto = match backend {
+        BackendKind::Mysql if is_auto_primary_key(field) => " AUTO_INCREMENT",
+        _ => "",
+    };
+    format!(
+        "{} {} {null}{auto}",
+        quote_ident(&field.column, backend),
+        column_type(field, backend)
     )
 }
 
@@ -232,6 +274,55 @@ pub fn add_foreign_key(table: &str, field: &FieldSchema, backend: BackendKind) -
         "ALTER TABLE {} ADD {constraint}",
         quote_ident(table, backend)
     ))
+}
+
+/// `ALTER TABLE .. ADD CONSTRAINT .. UNIQUE` over `columns` (PostgreSQL and
+/// MySQL; SQLite declares unique constraints only in `CREATE TABLE`).
+pub fn add_unique_constraint(
+    table: &str,
+    name: &str,
+    columns: &[&str],
+    backend: BackendKind,
+) -> String {
+    format!(
+        "ALTER TABLE {} ADD {}",
+        quote_ident(table, backend),
+        unique_constraint(name, columns, backend)
+    )
+}
+
+/// Drops the unique constraint `name`: `DROP CONSTRAINT` on PostgreSQL,
+/// `DROP INDEX` on MySQL, where the constraint is an index (SQLite cannot
+/// drop a constraint; its table is rebuilt instead).
+pub fn drop_unique_constraint(table: &str, name: &str, backend: BackendKind) -> String {
+    let what = match backend {
+        BackendKind::Mysql => "INDEX",
+        BackendKind::Sqlite | BackendKind::Postgres => "CONSTRAINT",
+    };
+    format!(
+        "ALTER TABLE {} DROP {what} {}",
+        quote_ident(table, backend),
+        quote_ident(name, backend)
+    )
+}
+
+/// Drops the foreign-key constraint `name`.
+///
+/// On PostgreSQL the constraint is first made immediate, so that checks still
+/// pending in the transaction run and the table can be altered; MySQL uses
+/// `DROP FOREIGN KEY`. Empty on SQLite, whose foreign keys are declared in
+/// `CREATE TABLE` only.
+pub fn drop_foreign_key(table: &str, name: &str, backend: BackendKind) -> Vec<String> {
+    let table = quote_ident(table, backend);
+    let name = quote_ident(name, backend);
+    match backend {
+        BackendKind::Sqlite => Vec::new(),
+        BackendKind::Postgres => vec![
+            format!("SET CONSTRAINTS {name} IMMEDIATE"),
+            format!("ALTER TABLE {table} DROP CONSTRAINT {name}"),
+        ],
+        BackendKind::Mysql => vec![format!("ALTER TABLE {table} DROP FOREIGN KEY {name}")],
+    }
 }
 
 /// Whether the column is filled in by the database.
@@ -349,8 +440,9 @@ fn deferrable(backend: BackendKind) -> &'static str {
     }
 }
 
-/// Field indexes, then the model's declared indexes.
-fn table_indexes(schema: &ModelSchema, backend: BackendKind) -> Vec<String> {
+/// `CREATE INDEX` statements of a table: field indexes, then the model's
+/// declared indexes.
+pub fn table_indexes(schema: &ModelSchema, backend: BackendKind) -> Vec<String> {
     let table = schema.table.as_ref();
     let field_indexes = schema
         .fields
@@ -366,12 +458,12 @@ fn table_indexes(schema: &ModelSchema, backend: BackendKind) -> Vec<String> {
 
 /// Whether `field` gets its own index: indexed fields and foreign keys, unless
 /// a unique constraint or the primary key already indexes the column.
-fn needs_field_index(field: &FieldSchema) -> bool {
+pub fn needs_field_index(field: &FieldSchema) -> bool {
     (field.index || field.foreign_key.is_some()) && !field.unique && !field.primary_key
 }
 
-/// `CREATE INDEX` on one field's column.
-fn field_index(table: &str, field: &FieldSchema, backend: BackendKind) -> String {
+/// `CREATE INDEX` on one field's column, named by [`field_index_name`].
+pub fn field_index(table: &str, field: &FieldSchema, backend: BackendKind) -> String {
     format!(
         "CREATE INDEX {} ON {} ({})",
         quote_ident(&field_index_name(table, &field.column), backend),
@@ -389,7 +481,7 @@ fn index_column(entry: &str, schema: &ModelSchema, backend: BackendKind) -> Stri
 }
 
 /// The column of the field named `name`; the name itself when no field has it.
-fn column_of<'a>(schema: &'a ModelSchema, name: &'a str) -> &'a str {
+pub(crate) fn column_of<'a>(schema: &'a ModelSchema, name: &'a str) -> &'a str {
     schema
         .field(name)
         .map_or(name, |field| field.column.as_ref())

@@ -1,3 +1,4 @@
-//! What differs between the backends: DDL.
+//! What differs between the backends: DDL and schema changes.
 
 pub mod ddl;
+pub mod schema_editor;

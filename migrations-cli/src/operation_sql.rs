@@ -1,0 +1,176 @@
+//! The SQL each operation runs, forwards and backwards, for one backend
+//! (Django's `database_forwards` / `database_backwards`). The statements come
+//! from orm-core's schema editor.
+
+use orm_core::backend::schema_editor as editor;
+use orm_core::db::BackendKind;
+use orm_core::schema::ModelSchema;
+
+use crate::error::Error;
+use crate::operation::Operation;
+use crate::state::ProjectState;
+
+fn model<'a>(state: &'a ProjectState, app: &str, name: &str) -> Result<&'a ModelSchema, Error> {
+    state.get(app, name).ok_or_else(|| Error::UnknownModel {
+        app: app.to_owned(),
+        model: name.to_owned(),
+    })
+}
+
+/// The statements that apply `op`, taking the database from `before` to
+/// `after` (the states around the operation).
+pub fn forwards(
+    app: &str,
+    op: &Operation,
+    before: &ProjectState,
+    after: &ProjectState,
+    backend: BackendKind,
+) -> Result<Vec<String>, Error> {
+    Ok(match op {
+        Operation::CreateModel { model: m } => {
+            editor::create_model(model(after, app, &m.name)?, backend)
+        }
+        Operation::DeleteModel { name } => editor::delete_model(model(before, app, name)?, backend),
+        Operation::AddField {
+            model: m, field, ..
+        } => {
+            let old = model(before, app, m)?;
+            // The SQL fills existing rows with the operation's default, even
+            // a one-off default the state does not keep.
+            let mut new = model(after, app, m)?.clone();
+            if let Some(slot) = new
+                .fields
+                .to_mut()
+                .iter_mut()
+                .find(|f| f.name == field.name)
+            {
+                *slot = field.clone();
+            }
+            editor::add_field(old, &new, &field.name, backend)
+        }
+        Operation::RemoveField { model: m, name } => {
+            editor::remove_field(model(before, app, m)?, model(after, app, m)?, name, backend)
+        }
+        Operation::AlterField { model: m, name, .. } => {
+            editor::alter_field(model(before, app, m)?, model(after, app, m)?, name, backend)
+        }
+        Operation::RenameField {
+            model: m,
+            old_name,
+            new_name,
+        } => editor::rename_field(
+            model(before, app, m)?,
+            model(after, app, m)?,
+            old_name,
+            new_name,
+            backend,
+        ),
+        Operation::RenameModel { old_name, new_name } => {
+            let old = model(before, app, old_name)?;
+            let new = model(after, app, new_name)?;
+            rename_table(old, new, backend)
+        }
+        Operation::AlterModelTable { model: m, .. } => {
+            rename_table(model(before, app, m)?, model(after, app, m)?, backend)
+        }
+        Operation::AddIndex { model: m, index } => {
+            editor::add_index(model(after, app, m)?, index, backend)
+        }
+        Operation::RemoveIndex { model: m, name } => {
+            let old = model(before, app, m)?;
+            let index = old
+                .indexes
+                .iter()
+                .find(|i| i.name == *name)
+                .ok_or_else(|| Error::InvalidOperation(format!("{app}.{m} has no index {name}")))?;
+            editor::remove_index(old, index, backend)
+        }
+        Operation::AlterUniqueTogether { model: m, .. } => {
+            editor::alter_unique_together(model(before, app, m)?, model(after, app, m)?, backend)
+        }
+        Operation::AlterModelOptions { .. } => Vec::new(),
+        Operation::RunSql { sql, .. } => vec![sql.clone()],
+    })
+}
+
+/// The statements that undo `op`: the database goes from `after` back to
+/// `before`.
+pub fn backwards(
+    app: &str,
+    op: &Operation,
+    before: &ProjectState,
+    after: &ProjectState,
+    backend: BackendKind,
+) -> Result<Vec<String>, Error> {
+    Ok(match op {
+        Operation::CreateModel { model: m } => {
+            editor::delete_model(model(after, app, &m.name)?, backend)
+        }
+        Operation::DeleteModel { name } => editor::create_model(model(before, app, name)?, backend),
+        Operation::AddField {
+            model: m, field, ..
+        } => editor::remove_field(
+            model(after, app, m)?,
+            model(before, app, m)?,
+            &field.name,
+            backend,
+        ),
+        Operation::RemoveField { model: m, name } => {
+            editor::add_field(model(after, app, m)?, model(before, app, m)?, name, backend)
+        }
+        Operation::AlterField { model: m, name, .. } => {
+            editor::alter_field(model(after, app, m)?, model(before, app, m)?, name, backend)
+        }
+        Operation::RenameField {
+            model: m,
+            old_name,
+            new_name,
+        } => editor::rename_field(
+            model(after, app, m)?,
+            model(before, app, m)?,
+            new_name,
+            old_name,
+            backend,
+        ),
+        Operation::RenameModel { old_name, new_name } => rename_table(
+            model(after, app, new_name)?,
+            model(before, app, old_name)?,
+            backend,
+        ),
+        Operation::AlterModelTable { model: m, .. } => {
+            rename_table(model(after, app, m)?, model(before, app, m)?, backend)
+        }
+        Operation::AddIndex { model: m, index } => {
+            editor::remove_index(model(after, app, m)?, index, backend)
+        }
+        Operation::RemoveIndex { model: m, name } => {
+            let old = model(before, app, m)?;
+            let index = old
+                .indexes
+                .iter()
+                .find(|i| i.name == *name)
+                .ok_or_else(|| Error::InvalidOperation(format!("{app}.{m} has no index {name}")))?;
+            editor::add_index(old, index, backend)
+        }
+        Operation::AlterUniqueTogether { model: m, .. } => {
+            editor::alter_unique_together(model(after, app, m)?, model(before, app, m)?, backend)
+        }
+        Operation::AlterModelOptions { .. } => Vec::new(),
+        Operation::RunSql { reverse_sql, .. } => match reverse_sql {
+            Some(sql) => vec![sql.clone()],
+            None => {
+                return Err(Error::InvalidOperation(
+                    "RunSql without reverse_sql cannot be undone".to_owned(),
+                ))
+            }
+        },
+    })
+}
+
+fn rename_table(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) -> Vec<String> {
+    if old.table == new.table {
+        Vec::new()
+    } else {
+        editor::rename_table(&old.table, &new.table, backend)
+    }
+}

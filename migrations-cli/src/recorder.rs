@@ -1,0 +1,66 @@
+//! The table of applied migrations (Django's `MigrationRecorder`).
+
+use std::collections::BTreeSet;
+
+use orm_core::prelude::*;
+use orm_core::AnyConnection;
+
+use crate::error::Error;
+
+/// One applied migration, as stored in `orm_migrations`.
+#[derive(Model, Debug, Clone)]
+#[model(app_label = "migrations", table = "orm_migrations", unique_together(["app", "name"]))]
+pub struct AppliedMigration {
+    /// Row id.
+    pub id: i64,
+    /// The app label.
+    #[field(max_length = 100)]
+    pub app: String,
+    /// The migration name (`0001_initial`).
+    #[field(max_length = 255)]
+    pub name: String,
+    /// When it was applied.
+    pub applied: DateTime<Utc>,
+}
+
+/// Creates the table when it does not exist yet.
+pub fn ensure_table(conn: &mut AnyConnection) -> Result<(), Error> {
+    use diesel::connection::SimpleConnection;
+    let ddl =
+        orm_core::backend::ddl::create_table(AppliedMigration::schema(), conn.backend(), true);
+    let create = ddl
+        .create_table
+        .replacen("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1);
+    conn.batch_execute(&create).map_err(orm_core::Error::from)?;
+    Ok(())
+}
+
+/// Every applied migration, as `(app, name)`.
+pub fn applied(conn: &mut AnyConnection) -> Result<BTreeSet<(String, String)>, Error> {
+    Ok(AppliedMigration::objects()
+        .all(conn)?
+        .into_iter()
+        .map(|m| (m.app, m.name))
+        .collect())
+}
+
+/// Records a migration as applied.
+pub fn record_applied(conn: &mut AnyConnection, app: &str, name: &str) -> Result<(), Error> {
+    let mut row = AppliedMigration {
+        id: 0,
+        app: app.to_owned(),
+        name: name.to_owned(),
+        applied: Utc::now(),
+    };
+    row.save(conn)?;
+    Ok(())
+}
+
+/// Records a migration as not applied. A plain DELETE (nothing points at the
+/// table), so it runs inside a transaction the executor opened by hand.
+pub fn record_unapplied(conn: &mut AnyConnection, app: &str, name: &str) -> Result<(), Error> {
+    let query = AppliedMigration::objects()
+        .filter(AppliedMigration::APP.eq(app) & AppliedMigration::NAME.eq(name));
+    (orm_core::ModelOps::of::<AppliedMigration>().delete)(conn, query.spec())?;
+    Ok(())
+}

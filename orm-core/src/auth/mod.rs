@@ -1,0 +1,5 @@
+//! Built-in authentication models, like `django.contrib.auth`.
+
+mod user;
+
+pub use user::User;

@@ -1,0 +1,94 @@
+//! The built-in `User` model.
+
+use std::fmt;
+
+use crate::prelude::*;
+
+/// A person who can log in, like Django's `auth.User`.
+///
+/// `password` holds a PHC-format hash, never the password itself.
+#[derive(Model, Debug, Clone, serde::Serialize)]
+#[model(app_label = "auth", table = "auth_user", ordering = ["username"])]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// The password hash (PHC string).
+    #[serde(skip)]
+    #[field(max_length = 128, editable = false)]
+    pub password: String,
+    /// When the user last logged in.
+    pub last_login: Option<DateTime<Utc>>,
+    /// Has every permission without being given them.
+    #[field(
+        default = false,
+        help_text = "Designates that this user has all permissions without explicitly assigning them."
+    )]
+    pub is_superuser: bool,
+    /// The login name.
+    #[field(
+        max_length = 150,
+        unique,
+        help_text = "Required. 150 characters or fewer."
+    )]
+    pub username: String,
+    /// Given name.
+    #[field(max_length = 150, blank)]
+    pub first_name: String,
+    /// Family name.
+    #[field(max_length = 150, blank)]
+    pub last_name: String,
+    /// E-mail address.
+    #[field(email, blank, verbose_name = "email address")]
+    pub email: String,
+    /// May log into the admin.
+    #[field(
+        default = false,
+        verbose_name = "staff status",
+        help_text = "Designates whether the user can log into this admin site."
+    )]
+    pub is_staff: bool,
+    /// Inactive users cannot log in.
+    #[field(
+        default = true,
+        verbose_name = "active",
+        help_text = "Designates whether this user should be treated as active. Unselect this instead of deleting accounts."
+    )]
+    pub is_active: bool,
+    /// When the account was created.
+    #[field(auto_now_add)]
+    pub date_joined: DateTime<Utc>,
+}
+
+impl User {
+    /// A new, unsaved, active user with no usable password.
+    pub fn new(username: impl Into<String>, email: impl Into<String>) -> User {
+        User {
+            id: 0,
+            password: String::new(),
+            last_login: None,
+            is_superuser: false,
+            username: username.into(),
+            first_name: String::new(),
+            last_name: String::new(),
+            email: email.into(),
+            is_staff: false,
+            is_active: true,
+            date_joined: Utc::now(),
+        }
+    }
+
+    /// First and last name, or the username when both are empty.
+    pub fn full_name(&self) -> String {
+        let full = format!("{} {}", self.first_name, self.last_name);
+        match full.trim() {
+            "" => self.username.clone(),
+            name => name.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.username)
+    }
+}

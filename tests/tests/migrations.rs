@@ -1,0 +1,321 @@
+//! makemigrations, migrate, showmigrations and sqlmigrate end to end, on
+//! every backend: apply all, unapply, apply again; data kept through
+//! changes; a failing migration changes nothing; concurrent runs apply once.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use migrations_cli::loader::MigrationSource;
+use migrations_cli::{MigrationCommand, Outcome, Project};
+use orm_core::db::BackendKind;
+use orm_core::prelude::*;
+use orm_core::Db;
+use tests::backends::{configured, fresh};
+use tests::models::{Article, Author};
+
+/// A project whose every app keeps its migrations in `root/<app>`.
+fn project(root: &Path) -> Project {
+    let mut apps: Vec<String> = orm_core::registered_models()
+        .iter()
+        .map(|m| (m.schema)().app_label.to_string())
+        .filter(|app| app != "migrations")
+        .collect();
+    apps.sort();
+    apps.dedup();
+    apps.into_iter().fold(Project::new(), |project, app| {
+        let dir = root.join(&app);
+        project.with(MigrationSource::from_dir(app, dir))
+    })
+}
+
+fn run(project: &Project, db: Option<&Db>, command: MigrationCommand) -> (Outcome, String) {
+    let mut out = Vec::new();
+    let outcome = project
+        .execute(&command, db, &mut Cursor::new(Vec::new()), &mut out)
+        .unwrap_or_else(|e| panic!("{command:?} failed: {e}"));
+    (outcome, String::from_utf8(out).unwrap())
+}
+
+fn makemigrations(check: bool) -> MigrationCommand {
+    MigrationCommand::Makemigrations {
+        app: None,
+        name: None,
+        dry_run: false,
+        check,
+        empty: false,
+        noinput: true,
+    }
+}
+
+fn migrate(app: Option<&str>, target: Option<&str>) -> MigrationCommand {
+    MigrationCommand::Migrate {
+        app: app.map(str::to_owned),
+        target: target.map(str::to_owned),
+    }
+}
+
+fn each_database(test: impl Fn(BackendKind, &Db)) {
+    for (kind, url) in configured() {
+        let test_db = fresh(kind, url.as_deref(), &[]);
+        test(kind, &test_db.db);
+    }
+}
+
+#[test]
+fn makemigrations_writes_files_and_then_finds_no_changes() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    let (outcome, out) = run(&project, None, makemigrations(false));
+    assert_eq!(outcome, Outcome::Done);
+    assert!(out.contains("Migrations for 'blog':"), "{out}");
+    assert!(out.contains("- Create model Article"), "{out}");
+    let initial = root.path().join("blog").join("0001_initial.toml");
+    let text = std::fs::read_to_string(&initial).unwrap();
+    assert!(text.contains("initial = true"), "{text}");
+    let (outcome, out) = run(&project, None, makemigrations(true));
+    assert_eq!(outcome, Outcome::Done, "{out}");
+    assert!(out.contains("No changes detected"), "{out}");
+}
+
+#[test]
+fn migrate_forwards_backwards_and_again() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    each_database(|kind, db| {
+        let (_, out) = run(&project, Some(db), migrate(None, None));
+        assert!(
+            out.contains("Applying blog.0001_initial... OK ("),
+            "{kind}: {out}"
+        );
+        let mut conn = db.conn().unwrap();
+        let mut author = Author {
+            id: 0,
+            username: "ann".into(),
+            email: String::new(),
+        };
+        author.save(&mut conn).unwrap();
+        assert_eq!(Author::objects().count(&mut conn).unwrap(), 1, "{kind}");
+
+        let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+        assert!(shown.contains("blog\n [X] 0001_initial"), "{kind}: {shown}");
+
+        let (_, out) = run(&project, Some(db), migrate(Some("blog"), Some("zero")));
+        assert!(
+            out.contains("Unapplying blog.0001_initial... OK"),
+            "{kind}: {out}"
+        );
+        assert!(
+            Article::objects().count(&mut conn).is_err(),
+            "{kind}: table dropped"
+        );
+        let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+        assert!(shown.contains("blog\n [ ] 0001_initial"), "{kind}: {shown}");
+
+        let (_, out) = run(&project, Some(db), migrate(Some("blog"), None));
+        assert!(
+            out.contains("Applying blog.0001_initial... OK"),
+            "{kind}: {out}"
+        );
+        assert_eq!(Article::objects().count(&mut conn).unwrap(), 0, "{kind}");
+        let (_, out) = run(&project, Some(db), migrate(None, None));
+        assert!(out.contains("No migrations to apply."), "{kind}: {out}");
+
+        let (_, sql) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Sqlmigrate {
+                app: "blog".into(),
+                name: "0001".into(),
+                backwards: false,
+            },
+        );
+        assert!(sql.contains("CREATE TABLE"), "{kind}: {sql}");
+        assert!(sql.contains("-- Create model Article"), "{kind}: {sql}");
+    });
+}
+
+fn write_migration(root: &Path, app: &str, name: &str, text: &str) {
+    std::fs::write(root.join(app).join(format!("{name}.toml")), text).unwrap();
+}
+
+#[test]
+fn schema_changes_keep_data_and_reverse() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    write_migration(
+        root.path(),
+        "blog",
+        "0002_author_changes",
+        r#"dependencies = [["blog", "0001_initial"]]
+
+[[operations]]
+type = "AddField"
+model = "Author"
+preserve_default = false
+
+[operations.field]
+name = "karma"
+column = "karma"
+kind = "Integer"
+default = 7
+
+[[operations]]
+type = "RenameField"
+model = "Author"
+old_name = "email"
+new_name = "contact"
+
+[[operations]]
+type = "AlterField"
+model = "Author"
+name = "username"
+
+[operations.field]
+name = "username"
+column = "username"
+kind = "Char"
+max_length = 300
+unique = true
+"#,
+    );
+    each_database(|kind, db| {
+        run(&project, Some(db), migrate(Some("blog"), Some("0001")));
+        let mut conn = db.conn().unwrap();
+        let mut author = Author {
+            id: 0,
+            username: "keep-me".into(),
+            email: "k@example.com".into(),
+        };
+        author.save(&mut conn).unwrap();
+        let (_, out) = run(&project, Some(db), migrate(None, None));
+        assert!(
+            out.contains("Applying blog.0002_author_changes... OK"),
+            "{kind}: {out}"
+        );
+        use orm_core::__private::diesel::connection::SimpleConnection;
+        conn.batch_execute("UPDATE blog_author SET karma = karma + 1")
+            .unwrap_or_else(|e| panic!("{kind}: karma column exists: {e}"));
+        conn.batch_execute("UPDATE blog_author SET contact = 'c@example.com'")
+            .unwrap_or_else(|e| panic!("{kind}: renamed column exists: {e}"));
+        let (_, out) = run(
+            &project,
+            Some(db),
+            migrate(Some("blog"), Some("0001_initial")),
+        );
+        assert!(
+            out.contains("Unapplying blog.0002_author_changes... OK"),
+            "{kind}: {out}"
+        );
+        let back = Author::objects().get(&mut conn).unwrap();
+        assert_eq!(back.username, "keep-me", "{kind}: row kept");
+        assert_eq!(
+            back.email, "c@example.com",
+            "{kind}: column renamed back with its data"
+        );
+    });
+}
+
+#[test]
+fn a_failing_migration_changes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    write_migration(
+        root.path(),
+        "blog",
+        "0002_broken",
+        r#"dependencies = [["blog", "0001_initial"]]
+
+[[operations]]
+type = "AddField"
+model = "Author"
+
+[operations.field]
+name = "bio"
+column = "bio"
+kind = "Text"
+nullable = true
+
+[[operations]]
+type = "RunSql"
+sql = "INSERT INTO no_such_table VALUES (1)"
+"#,
+    );
+    each_database(|kind, db| {
+        run(&project, Some(db), migrate(Some("blog"), Some("0001")));
+        let mut out = Vec::new();
+        let err = project
+            .execute(
+                &migrate(None, None),
+                Some(db),
+                &mut Cursor::new(Vec::new()),
+                &mut out,
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no_such_table"), "{kind}: {err}");
+        let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+        assert!(
+            shown.contains(" [ ] 0002_broken"),
+            "{kind}: not recorded: {shown}"
+        );
+        let mut conn = db.conn().unwrap();
+        use orm_core::__private::diesel::connection::SimpleConnection;
+        let bio = conn.batch_execute("UPDATE blog_author SET bio = 'x'");
+        match kind {
+            BackendKind::Mysql => {
+                assert!(bio.is_ok(), "MySQL keeps the applied AddField");
+                assert!(
+                    err.contains("Add field bio to author"),
+                    "names what was applied: {err}"
+                );
+            }
+            _ => assert!(bio.is_err(), "{kind}: the AddField was rolled back"),
+        }
+    });
+}
+
+#[test]
+fn concurrent_migrate_runs_apply_each_migration_once() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    each_database(|kind, db| {
+        let results: Vec<Result<String, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut out = Vec::new();
+                        project
+                            .execute(
+                                &migrate(None, None),
+                                Some(db),
+                                &mut Cursor::new(Vec::new()),
+                                &mut out,
+                            )
+                            .map(|_| String::from_utf8_lossy(&out).into_owned())
+                            .map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for result in &results {
+            assert!(result.is_ok(), "{kind}: {result:?}");
+        }
+        let applied_twice = results
+            .iter()
+            .flatten()
+            .filter(|out| out.contains("Applying blog.0001_initial... OK"))
+            .count();
+        assert_eq!(applied_twice, 1, "{kind}: {results:?}");
+        let mut conn = db.conn().unwrap();
+        let rows = migrations_cli::recorder::applied(&mut conn).unwrap();
+        assert!(
+            rows.contains(&("blog".to_owned(), "0001_initial".to_owned())),
+            "{kind}"
+        );
+    });
+}
