@@ -51,7 +51,8 @@ impl MigrationSource {
     /// The `*.toml` files of `path`, read when the sources are loaded.
     ///
     /// Files whose name starts with `.` or `_` and files with another
-    /// extension (a `README.md`) are skipped.
+    /// extension (a `README.md`) are skipped. A folder that does not exist
+    /// (yet) holds no migrations.
     pub fn from_dir(app_label: impl Into<String>, path: impl Into<PathBuf>) -> Self {
         MigrationSource {
             app_label: Cow::Owned(app_label.into()),
@@ -426,14 +427,23 @@ mod tests {
     }
 
     #[test]
-    fn missing_folder() {
+    fn missing_folder_has_no_migrations() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("nope");
-        let err = load(&[MigrationSource::from_dir("blog", &missing)]).unwrap_err();
-        assert!(matches!(&err, Error::Io { path, .. } if *path == missing));
+        let missing = MigrationSource::from_dir("blog", dir.path().join("nope"));
+        assert!(load(std::slice::from_ref(&missing)).unwrap().is_empty());
+        assert!(missing.names().unwrap().is_empty());
+    }
+
+    #[test]
+    fn unreadable_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("migrations");
+        fs::write(&file, "a file, not a folder").unwrap();
+        let err = load(&[MigrationSource::from_dir("blog", &file)]).unwrap_err();
+        assert!(matches!(&err, Error::Io { path, .. } if *path == file));
         assert!(err
             .to_string()
-            .starts_with(&format!("cannot read {}: ", missing.display())));
+            .starts_with(&format!("cannot read {}: ", file.display())));
     }
 
     #[test]

@@ -367,6 +367,48 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn generated_strings_round_trip() {
+        // A fixed pseudo-random sequence over characters TOML treats specially.
+        const ALPHABET: [char; 18] = [
+            'a', 'Z', ' ', '\'', '"', '\\', '\n', '\r', '\t', '#', '[', ']', '=', '.', 'é',
+            '\u{1}', '\u{7f}', '\u{2028}',
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..500 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            let mut f = field("f", FieldKind::Text);
+            f.help_text = text.clone().into();
+            f.default = Some(DefaultValue::Str(text.clone().into()));
+            let mut m = Migration::new("blog", "0006_generated");
+            m.dependencies = vec![("blog".into(), text.clone()), ("x".into(), text.clone())];
+            m.operations = vec![
+                Operation::AddField {
+                    model: text.clone(),
+                    field: f,
+                    preserve_default: true,
+                },
+                Operation::RunSql {
+                    sql: text.clone(),
+                    reverse_sql: Some(text.clone()),
+                },
+            ];
+            let written = to_toml(&m, at()).unwrap();
+            let back = parse("blog", "0006_generated", &written).unwrap();
+            assert_eq!(back, m, "{written}");
+            assert_eq!(to_toml(&back, at()).unwrap(), written);
+        }
+    }
+
+    #[test]
     fn floats_and_integers_keep_their_kind() {
         for default in [
             DefaultValue::Float(1.0),

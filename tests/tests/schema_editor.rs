@@ -968,6 +968,7 @@ fn sqlite_rebuild_keeps_everything() {
         kind,
         &editor::alter_field(&new, &longer, "label", kind),
     );
-    assert!(result.is_err(), "the foreign key check catches it");
+    let error = result.expect_err("the foreign key check catches it");
+    assert!(error.contains("foreign key check"), "{error}");
     assert_eq!(snapshot(conn)[..3], after[..]);
 }

@@ -11,7 +11,9 @@
 //! Columns keep no database default: the ORM supplies every value, as Django
 //! does. A default only fills the rows that exist when a column is added or
 //! made NOT NULL (SQLite keeps the default of a column it added with
-//! `ALTER TABLE .. ADD COLUMN` until the table is next rebuilt).
+//! `ALTER TABLE .. ADD COLUMN` until the table is next rebuilt). A NOT NULL
+//! text field that may be blank and has no default fills with `''`, as in
+//! Django.
 //!
 //! SQLite cannot alter a column or add and drop constraints. Those changes
 //! rebuild the table, as Django does: create `new__{table}` with the new
@@ -431,7 +433,7 @@ pub fn sqlite_foreign_key_check() -> &'static str {
 }
 
 /// What a constraint or index is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// A unique constraint.
     Unique,
