@@ -263,7 +263,11 @@ impl Project {
         for migration in &written {
             let path = self.path_for(migration);
             let _ = writeln!(out, "Migrations for '{}':", migration.app_label);
-            let _ = writeln!(out, "  {}", path.display());
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(PathBuf::from))
+                .unwrap_or_else(|| path.clone());
+            let _ = writeln!(out, "  {}", shown.display());
             for op in &migration.operations {
                 let _ = writeln!(out, "    - {}", op.describe());
             }

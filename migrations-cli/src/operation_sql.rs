@@ -65,11 +65,11 @@ pub fn forwards(
             new_name,
             backend,
         ),
-        Operation::RenameModel { old_name, new_name } => {
-            let old = model(before, app, old_name)?;
-            let new = model(after, app, new_name)?;
-            rename_table(old, new, backend)
-        }
+        Operation::RenameModel { old_name, new_name } => rename_model(
+            model(before, app, old_name)?,
+            model(after, app, new_name)?,
+            backend,
+        ),
         Operation::AlterModelTable { model: m, .. } => {
             rename_table(model(before, app, m)?, model(after, app, m)?, backend)
         }
@@ -165,6 +165,14 @@ pub fn backwards(
             }
         },
     })
+}
+
+fn rename_model(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) -> Vec<String> {
+    if old.table == new.table {
+        Vec::new()
+    } else {
+        editor::rename_model(old, new, backend)
+    }
 }
 
 fn rename_table(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) -> Vec<String> {

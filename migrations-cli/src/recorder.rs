@@ -31,8 +31,15 @@ pub fn ensure_table(conn: &mut AnyConnection) -> Result<(), Error> {
     let create = ddl
         .create_table
         .replacen("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1);
-    conn.batch_execute(&create).map_err(orm_core::Error::from)?;
-    Ok(())
+    match conn.batch_execute(&create) {
+        Ok(()) => Ok(()),
+        // Two runs creating it at once: PostgreSQL may refuse the second
+        // even with IF NOT EXISTS. The table being there is all that counts.
+        Err(err) => match AppliedMigration::objects().count(conn) {
+            Ok(_) => Ok(()),
+            Err(_) => Err(orm_core::Error::from(err).into()),
+        },
+    }
 }
 
 /// Every applied migration, as `(app, name)`.

@@ -283,6 +283,10 @@ pub fn min_max_value<T: FieldType>(value: Option<T::Db>) -> Result<Value> {
     }
 }
 
+/// Compiles only for models: the derive asserts it at each foreign key's
+/// target type, so the first error points there.
+pub fn assert_model<M: Model>() {}
+
 /// `impl JoinsTable<article::table> for User`: the table of model `User`
 /// may appear in one query with `article::table` (Article has a foreign key
 /// to User). Emitted by the derive of the model holding the foreign key.

@@ -491,6 +491,10 @@ impl<'a> Model<'a> {
                 continue;
             };
             let key = quote!(#target).to_string();
+            let assert_model = quote::quote_spanned! {syn::spanned::Spanned::span(target)=>
+                const _: fn() = __orm::assert_model::<#target>;
+            };
+            out.extend(assert_model);
             if !seen_targets.contains(&key) {
                 seen_targets.push(key);
                 out.extend(quote! {

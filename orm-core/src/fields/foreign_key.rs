@@ -15,12 +15,12 @@ use crate::value::{FieldType, Value, ValueTypeError};
 ///
 /// The column holds the target's `i64` primary key. When the row was loaded
 /// with `select_related`, the target object comes with it ([`ForeignKey::get`]).
-pub struct ForeignKey<M: Model> {
+pub struct ForeignKey<M> {
     id: i64,
     loaded: Option<Arc<M>>,
 }
 
-impl<M: Model> ForeignKey<M> {
+impl<M> ForeignKey<M> {
     /// A reference to the row with primary key `id`.
     pub fn new(id: i64) -> Self {
         ForeignKey { id, loaded: None }
@@ -63,13 +63,13 @@ impl<M: Model<Pk = i64>> From<&M> for ForeignKey<M> {
     }
 }
 
-impl<M: Model> From<i64> for ForeignKey<M> {
+impl<M> From<i64> for ForeignKey<M> {
     fn from(id: i64) -> Self {
         ForeignKey::new(id)
     }
 }
 
-impl<M: Model> Clone for ForeignKey<M> {
+impl<M> Clone for ForeignKey<M> {
     fn clone(&self) -> Self {
         ForeignKey {
             id: self.id,
@@ -78,7 +78,7 @@ impl<M: Model> Clone for ForeignKey<M> {
     }
 }
 
-impl<M: Model> PartialEq for ForeignKey<M> {
+impl<M> PartialEq for ForeignKey<M> {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id
     }
@@ -99,13 +99,13 @@ impl<M: Model + fmt::Display> fmt::Display for ForeignKey<M> {
     }
 }
 
-impl<M: Model> serde::Serialize for ForeignKey<M> {
+impl<M> serde::Serialize for ForeignKey<M> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.id)
     }
 }
 
-impl<M: Model> FieldType for ForeignKey<M> {
+impl<M: Send + Sync + 'static> FieldType for ForeignKey<M> {
     type Sql = BigInt;
     type Db = i64;
     const KIND: FieldKind = FieldKind::ForeignKey;

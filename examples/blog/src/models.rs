@@ -1,0 +1,39 @@
+//! The blog's models: the seed's `Article`.
+
+use orm_core::auth::User;
+use orm_core::prelude::*;
+
+/// A blog post, written by a user.
+#[derive(Model, Debug, Clone, serde::Serialize)]
+#[model(ordering = ["-published_date"], indexes(["slug"], ["-published_date"]))]
+pub struct Article {
+    /// Row id.
+    pub id: i64,
+    /// The headline.
+    #[field(max_length = 200)]
+    pub title: String,
+    /// The URL part: `/articles/<slug>/`.
+    #[field(slug, unique)]
+    pub slug: String,
+    /// Who wrote it.
+    #[field(on_delete = Cascade)]
+    pub author: ForeignKey<User>,
+    /// The body.
+    #[field(text)]
+    pub content: String,
+    /// When it was first saved.
+    #[field(auto_now_add)]
+    pub published_date: DateTime<Utc>,
+    /// When it was last saved.
+    #[field(auto_now)]
+    pub updated_date: DateTime<Utc>,
+    /// Shown on the public pages.
+    #[field(default = false)]
+    pub is_published: bool,
+}
+
+impl std::fmt::Display for Article {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.title)
+    }
+}

@@ -1,0 +1,5 @@
+//! Rebuilds when an auth migration file is added, so it is embedded.
+
+fn main() {
+    println!("cargo:rerun-if-changed=auth_migrations");
+}
