@@ -154,3 +154,59 @@ pub fn default_from_text(field: &FieldSchema, text: &str) -> Result<DefaultValue
         other => DefaultValue::Str(other.to_string().into()),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use orm_core::schema::FieldKind;
+
+    fn model() -> ModelSchema {
+        ModelSchema {
+            name: "Article".into(),
+            app_label: "blog".into(),
+            table: "blog_article".into(),
+            verbose_name: "article".into(),
+            verbose_name_plural: "articles".into(),
+            fields: vec![].into(),
+            ordering: vec![].into(),
+            indexes: vec![].into(),
+            unique_together: vec![].into(),
+        }
+    }
+
+    #[test]
+    fn interactive_answers_are_read() {
+        let old = FieldSchema::new("body", "body", FieldKind::Text);
+        let new = FieldSchema::new("content", "content", FieldKind::Text);
+        let mut out = Vec::new();
+        let mut q = InteractiveQuestioner::new(std::io::Cursor::new("y\nn\n"), &mut out);
+        assert!(q.ask_rename_field(&model(), &old, &new));
+        assert!(!q.ask_rename_field(&model(), &old, &new));
+        assert!(
+            !q.ask_rename_field(&model(), &old, &new),
+            "end of input is no"
+        );
+        drop(q);
+        let shown = String::from_utf8(out).unwrap();
+        assert!(shown.contains("Was Article.body renamed to Article.content (a Text field)? [y/N]"));
+    }
+
+    #[test]
+    fn one_off_defaults_are_checked_until_valid() {
+        let field = FieldSchema::new("rank", "rank", FieldKind::Integer);
+        let mut out = Vec::new();
+        let mut q = InteractiveQuestioner::new(std::io::Cursor::new("abc\n42\n"), &mut out);
+        assert_eq!(
+            q.ask_not_null_default(&model(), &field).unwrap(),
+            DefaultValue::Int(42)
+        );
+        drop(q);
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains("Enter a whole number."));
+        let mut q = InteractiveQuestioner::new(std::io::Cursor::new("\n"), Vec::new());
+        assert!(q.ask_not_null_default(&model(), &field).is_err());
+    }
+}

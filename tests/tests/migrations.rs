@@ -319,3 +319,60 @@ fn concurrent_migrate_runs_apply_each_migration_once() {
         );
     });
 }
+
+#[test]
+fn empty_named_and_dry_run_migrations() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    let (_, out) = run(
+        &project,
+        None,
+        MigrationCommand::Makemigrations {
+            app: Some("blog".into()),
+            name: Some("data_fix".into()),
+            dry_run: true,
+            check: false,
+            empty: true,
+            noinput: true,
+        },
+    );
+    assert!(out.contains("0002_data_fix.toml"), "{out}");
+    assert!(
+        !root.path().join("blog/0002_data_fix.toml").exists(),
+        "dry run writes nothing"
+    );
+    run(
+        &project,
+        None,
+        MigrationCommand::Makemigrations {
+            app: Some("blog".into()),
+            name: Some("data_fix".into()),
+            dry_run: false,
+            check: false,
+            empty: true,
+            noinput: true,
+        },
+    );
+    let text = std::fs::read_to_string(root.path().join("blog/0002_data_fix.toml")).unwrap();
+    assert!(
+        text.contains(r#"dependencies = [["blog", "0001_initial"]]"#),
+        "{text}"
+    );
+    let err = project
+        .execute(
+            &MigrationCommand::Makemigrations {
+                app: Some("nope".into()),
+                name: None,
+                dry_run: false,
+                check: false,
+                empty: false,
+                noinput: true,
+            },
+            None,
+            &mut Cursor::new(Vec::new()),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+    assert_eq!(err.to_string(), "no app named `nope`");
+}
