@@ -163,6 +163,7 @@ impl Project {
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
         let graph = self.graph()?;
+        check_conflicts(&graph)?;
         let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         let mut from = ProjectState::new();
         for migration in &ordered {
@@ -314,6 +315,8 @@ impl Project {
         let mut conn = db.conn()?;
         recorder::ensure_table(&mut conn)?;
         let applied = recorder::applied(&mut conn)?;
+        check_conflicts(&graph)?;
+        check_history(&graph, &applied)?;
         let (plan, backwards) = match (app, target) {
             (None, _) => (graph.pending(&applied), false),
             (Some(app), None) => (
@@ -442,6 +445,55 @@ impl Project {
         }
         Ok(Outcome::Done)
     }
+}
+
+/// Refuses graphs that `migrate` and `makemigrations` cannot work from: two
+/// latest migrations in one app (a conflict from two branches).
+fn check_conflicts(graph: &MigrationGraph) -> Result<(), Error> {
+    for app in graph.app_labels() {
+        let leaves = graph.leaf_nodes(app);
+        if leaves.len() > 1 {
+            let names: Vec<&str> = leaves.iter().map(|m| m.name.as_str()).collect();
+            return Err(Error::InvalidOperation(format!(
+                "conflicting migrations in app '{app}': {} are all latest. Write a migration \
+                 that depends on each of them (makemigrations {app} --empty, then list them in \
+                 its dependencies), then run the command again.",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a database whose recorded history the files cannot explain: a
+/// migration recorded but missing on disk, or recorded before one it depends
+/// on.
+fn check_history(
+    graph: &MigrationGraph,
+    applied: &BTreeSet<(String, String)>,
+) -> Result<(), Error> {
+    for (app, name) in applied {
+        let Some(migration) = graph.get(app, name) else {
+            if graph.app_labels().contains(&app.as_str()) {
+                return Err(Error::InvalidOperation(format!(
+                    "migration {app}.{name} is recorded as applied but its file is missing: \
+                     restore the file, or unrecord it (DELETE FROM orm_migrations WHERE \
+                     app = '{app}' AND name = '{name}') if its changes were undone by hand"
+                )));
+            }
+            continue;
+        };
+        for dependency in &migration.dependencies {
+            if !applied.contains(dependency) {
+                return Err(Error::InvalidOperation(format!(
+                    "inconsistent migration history: {app}.{name} is applied before its \
+                     dependency {}.{}",
+                    dependency.0, dependency.1
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 struct MakeOptions<'a> {

@@ -89,19 +89,27 @@ pub fn run_plan(
     plan: &[Step<'_>],
     out: &mut dyn Write,
 ) -> Result<(), Error> {
+    // Render every step first: an irreversible or invalid migration stops
+    // the run before any SQL is executed.
+    let backend = conn.backend();
+    let rendered = plan
+        .iter()
+        .map(|step| migration_sql(ordered, step.migration, step.backwards, backend))
+        .collect::<Result<Vec<_>, Error>>()?;
     recorder::ensure_table(conn)?;
     lock(conn)?;
     let result = plan
         .iter()
-        .try_for_each(|step| run_step(conn, ordered, *step, out));
+        .zip(&rendered)
+        .try_for_each(|(step, sql)| run_step(conn, *step, sql, out));
     let unlocked = unlock(conn);
     result.and(unlocked)
 }
 
 fn run_step(
     conn: &mut AnyConnection,
-    ordered: &[Migration],
     step: Step<'_>,
+    sql: &[(String, Vec<String>)],
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let m = step.migration;
@@ -113,11 +121,10 @@ fn run_step(
     let _ = write!(out, "  {verb} {}.{}...", m.app_label, m.name);
     let _ = out.flush();
     let started = Instant::now();
-    let sql = migration_sql(ordered, m, step.backwards, conn.backend())?;
     let outcome = match conn.backend() {
-        BackendKind::Sqlite => run_sqlite(conn, step, &sql),
-        BackendKind::Postgres => run_transactional(conn, step, &sql),
-        BackendKind::Mysql => run_mysql(conn, step, &sql),
+        BackendKind::Sqlite => run_sqlite(conn, step, sql),
+        BackendKind::Postgres => run_transactional(conn, step, sql),
+        BackendKind::Mysql => run_mysql(conn, step, sql),
     };
     match outcome {
         Ok(true) => {

@@ -188,7 +188,6 @@ mod tests {
             !q.ask_rename_field(&model(), &old, &new),
             "end of input is no"
         );
-        drop(q);
         let shown = String::from_utf8(out).unwrap();
         assert!(shown.contains("Was Article.body renamed to Article.content (a Text field)? [y/N]"));
     }
@@ -202,7 +201,6 @@ mod tests {
             q.ask_not_null_default(&model(), &field).unwrap(),
             DefaultValue::Int(42)
         );
-        drop(q);
         assert!(String::from_utf8(out)
             .unwrap()
             .contains("Enter a whole number."));

@@ -376,3 +376,79 @@ fn empty_named_and_dry_run_migrations() {
         .unwrap_err();
     assert_eq!(err.to_string(), "no app named `nope`");
 }
+
+fn migrate_error(project: &Project, db: &Db, app: Option<&str>, target: Option<&str>) -> String {
+    project
+        .execute(
+            &migrate(app, target),
+            Some(db),
+            &mut Cursor::new(Vec::new()),
+            &mut Vec::new(),
+        )
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn bad_histories_are_refused_before_any_sql() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    let test_db = fresh(BackendKind::Sqlite, None, &[]);
+    let db = &test_db.db;
+    run(&project, Some(db), migrate(None, None));
+
+    // Irreversible: a RunSql without reverse_sql stops the way back before
+    // anything is undone.
+    write_migration(
+        root.path(),
+        "blog",
+        "0002_data",
+        "dependencies = [[\"blog\", \"0001_initial\"]]\n\n[[operations]]\ntype = \"RunSql\"\nsql = \"UPDATE blog_author SET email = ''\"\n",
+    );
+    write_migration(
+        root.path(),
+        "blog",
+        "0003_more",
+        "dependencies = [[\"blog\", \"0002_data\"]]\n\n[[operations]]\ntype = \"RunSql\"\nsql = \"SELECT 1\"\nreverse_sql = \"SELECT 1\"\n",
+    );
+    run(&project, Some(db), migrate(None, None));
+    let err = migrate_error(&project, db, Some("blog"), Some("zero"));
+    assert!(err.contains("irreversible"), "{err}");
+    let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+    assert!(
+        shown.contains(" [X] 0003_more"),
+        "nothing was unapplied: {shown}"
+    );
+
+    // A conflict: two latest migrations in one app.
+    write_migration(
+        root.path(),
+        "blog",
+        "0003_other",
+        "dependencies = [[\"blog\", \"0002_data\"]]\n",
+    );
+    let err = migrate_error(&project, db, None, None);
+    assert!(
+        err.contains("conflicting migrations in app 'blog'"),
+        "{err}"
+    );
+    std::fs::remove_file(root.path().join("blog/0003_other.toml")).unwrap();
+
+    // Recorded as applied, missing on disk.
+    std::fs::remove_file(root.path().join("blog/0003_more.toml")).unwrap();
+    let err = migrate_error(&project, db, None, None);
+    assert!(
+        err.contains("blog.0003_more is recorded as applied but its file is missing"),
+        "{err}"
+    );
+
+    // A corrupt file names itself.
+    std::fs::write(
+        root.path().join("blog/0003_more.toml"),
+        "dependencies = [[\"blog\"\n",
+    )
+    .unwrap();
+    let err = migrate_error(&project, db, None, None);
+    assert!(err.contains("0003_more"), "{err}");
+}
