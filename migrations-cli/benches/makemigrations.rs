@@ -70,6 +70,8 @@ fn model(n: usize) -> ModelSchema {
         }]
         .into(),
         unique_together: Cow::Borrowed(&[]),
+        auto_created: false,
+        many_to_many: Cow::Borrowed(&[]),
     }
 }
 

@@ -173,6 +173,8 @@ mod tests {
             ordering: vec![].into(),
             indexes: vec![].into(),
             unique_together: vec![].into(),
+            auto_created: false,
+            many_to_many: std::borrow::Cow::Borrowed(&[]),
         }
     }
 

@@ -236,6 +236,8 @@ pub(crate) mod tests {
                 },
             ]),
             unique_together: Cow::Owned(vec![Cow::Owned(vec!["author".into(), "title".into()])]),
+            auto_created: false,
+            many_to_many: Cow::Borrowed(&[]),
         }
     }
 

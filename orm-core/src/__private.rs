@@ -8,6 +8,7 @@ pub use inventory;
 
 pub use crate::db::{AnyConnection, MultiBackend};
 pub use crate::error::{Error, Result};
+pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
 pub use crate::model::{Model, ModelOps, RegisteredModel};
 pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};

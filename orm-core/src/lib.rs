@@ -93,7 +93,7 @@ pub fn drop_tables(conn: &mut AnyConnection, schemas: &[&schema::ModelSchema]) -
 /// What a module using models needs in scope.
 pub mod prelude {
     pub use crate::db::Db;
-    pub use crate::fields::{Choices, ForeignKey};
+    pub use crate::fields::{Choices, ForeignKey, ManyToMany};
     pub use crate::model::Model;
     pub use crate::query::{Aggregate, Filter, QuerySet};
     pub use bigdecimal::BigDecimal;

@@ -38,6 +38,33 @@ pub struct ModelSchema {
     /// Groups of fields whose combined values must be unique.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub unique_together: List<List<Str>>,
+    /// Made by the derive for a many-to-many field (its join table), not
+    /// declared by the user; the admin does not list it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub auto_created: bool,
+    /// Many-to-many fields: not columns; each has a join model of its own.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub many_to_many: List<ManyToManySchema>,
+}
+
+/// A many-to-many field: rows of `to` linked through a join model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManyToManySchema {
+    /// The Rust field name, e.g. `groups`.
+    pub name: Str,
+    /// The target model's label, `app_label.Name`.
+    pub to: Str,
+    /// The join model's label (auto-created), e.g. `auth.UserGroups`.
+    pub through: Str,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "str_is_empty")]
+    pub verbose_name: Str,
+    /// Help text for the form widget.
+    #[serde(default, skip_serializing_if = "str_is_empty")]
+    pub help_text: Str,
+    /// Forms accept no selection.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blank: bool,
 }
 
 impl ModelSchema {

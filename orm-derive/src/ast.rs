@@ -9,6 +9,10 @@ pub(crate) struct Container<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) attrs: attr::Container,
     pub(crate) fields: Vec<Field<'a>>,
+    /// `ManyToMany<T>` fields: not columns.
+    pub(crate) many_to_many: Vec<Field<'a>>,
+    /// The struct's visibility, for the join models of many-to-many fields.
+    pub(crate) vis: &'a syn::Visibility,
 }
 
 /// One field of the model struct.
@@ -41,6 +45,8 @@ pub(crate) enum TypeClass<'a> {
     Binary,
     /// `ForeignKey<M>`, with `M`.
     ForeignKey(&'a syn::Type),
+    /// `ManyToMany<M>`, with `M`.
+    ManyToMany(&'a syn::Type),
     /// Anything else: a `Choices` enum.
     Custom,
     /// A type that cannot be a field (reference, tuple, ...).
@@ -69,6 +75,7 @@ impl TypeClass<'_> {
             TypeClass::Json => "serde_json::Value",
             TypeClass::Binary => "Vec<u8>",
             TypeClass::ForeignKey(_) => "ForeignKey",
+            TypeClass::ManyToMany(_) => "ManyToMany",
             TypeClass::Custom => "a Choices enum",
             TypeClass::Unsupported => "an unsupported type",
         }
@@ -106,14 +113,16 @@ impl<'a> Container<'a> {
                 return None;
             }
         };
-        let fields = fields
+        let (many_to_many, fields): (Vec<Field>, Vec<Field>) = fields
             .iter()
             .filter_map(|f| Field::from_ast(cx, f))
-            .collect();
+            .partition(|f| matches!(f.class, TypeClass::ManyToMany(_)));
         Some(Container {
             ident: &input.ident,
             attrs,
             fields,
+            many_to_many,
+            vis: &input.vis,
         })
     }
 }
@@ -180,6 +189,9 @@ fn generic_arg<'a>(ty: &'a syn::Type, name: &str) -> Option<&'a syn::Type> {
 }
 
 fn classify(ty: &syn::Type) -> TypeClass<'_> {
+    if let Some(target) = generic_arg(ty, "ManyToMany") {
+        return TypeClass::ManyToMany(target);
+    }
     if let Some(target) = generic_arg(ty, "ForeignKey") {
         return TypeClass::ForeignKey(target);
     }

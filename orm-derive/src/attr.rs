@@ -98,6 +98,8 @@ pub(crate) struct Container {
     pub(crate) unique_together: Attr<Vec<Vec<Spanned<String>>>>,
     pub(crate) verbose_name: Attr<String>,
     pub(crate) verbose_name_plural: Attr<String>,
+    /// Set by the derive on the join models it generates.
+    pub(crate) auto_created: Attr<()>,
 }
 
 impl Container {
@@ -111,6 +113,7 @@ impl Container {
             unique_together: Attr::none(scope, "unique_together"),
             verbose_name: Attr::none(scope, "verbose_name"),
             verbose_name_plural: Attr::none(scope, "verbose_name_plural"),
+            auto_created: Attr::none(scope, "auto_created"),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(MODEL)) {
             let result = attr.parse_nested_meta(|meta| {
@@ -125,6 +128,7 @@ impl Container {
                     "ordering" => parse_into(cx, &meta, &mut c.ordering, string_list),
                     "indexes" => parse_into(cx, &meta, &mut c.indexes, lists),
                     "unique_together" => parse_into(cx, &meta, &mut c.unique_together, lists),
+                    "auto_created" => parse_into(cx, &meta, &mut c.auto_created, flag),
                     _ => unknown(cx, &meta, MODEL, &name, MODEL_ATTRS),
                 }
             });

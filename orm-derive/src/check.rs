@@ -11,6 +11,9 @@ use crate::ctxt::Ctxt;
 
 /// Runs every check on the parsed model.
 pub(crate) fn check(cx: &Ctxt, cont: &Container) {
+    for field in &cont.many_to_many {
+        check_many_to_many(cx, field);
+    }
     for field in &cont.fields {
         check_field(cx, field);
     }
@@ -491,5 +494,43 @@ pub(crate) fn check_choices(
         } else {
             seen.insert(value, i);
         }
+    }
+}
+
+/// A many-to-many field is no column: only its names and form options apply.
+fn check_many_to_many(cx: &Ctxt, f: &Field) {
+    let a = &f.attrs;
+    let column_only = [
+        ("primary_key", a.primary_key.span()),
+        ("max_length", a.max_length.span()),
+        ("text", a.text.span()),
+        ("slug", a.slug.span()),
+        ("email", a.email.span()),
+        ("url", a.url.span()),
+        ("unique", a.unique.span()),
+        ("index", a.index.span()),
+        ("default", a.default.span()),
+        ("auto_now", a.auto_now.span()),
+        ("auto_now_add", a.auto_now_add.span()),
+        ("on_delete", a.on_delete.span()),
+        ("choices", a.choices.span()),
+        ("editable", a.editable.span()),
+        ("db_column", a.db_column.span()),
+        ("max_digits", a.max_digits.span()),
+        ("decimal_places", a.decimal_places.span()),
+    ];
+    for (name, span) in column_only {
+        if let Some(span) = span {
+            cx.error_at(
+                span,
+                format!("`{name}` does not apply to a ManyToMany field\nhelp: a ManyToMany field takes related_name, verbose_name, help_text and blank"),
+            );
+        }
+    }
+    if f.nullable {
+        cx.error_spanned_by(
+            f.ty,
+            "a ManyToMany field cannot be an Option: no related object is an empty set\nhelp: write `ManyToMany<T>`",
+        );
     }
 }

@@ -93,8 +93,10 @@ impl<'a> Model<'a> {
         let join_target = self.join_target();
         let joins = self.joins();
         let field_consts = self.field_consts();
+        let join_models = self.join_models();
         quote! {
             #field_consts
+            #join_models
 
             #[allow(non_local_definitions, unused_qualifications, clippy::all)]
             const _: () = {
@@ -194,6 +196,31 @@ impl<'a> Model<'a> {
                 let names = list.into_iter().map(|n| n.value);
                 quote!(__orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]))
             });
+        let auto_created = cont.attrs.auto_created.is_set();
+        let many_to_many = cont.many_to_many.iter().map(|f| {
+            let name = f.name();
+            let TypeClass::ManyToMany(target) = f.class else {
+                return quote!();
+            };
+            let through_label = format!("{}.{}", self.app_label, through_name(cont.ident, f));
+            let verbose_name = f
+                .attrs
+                .verbose_name
+                .value()
+                .unwrap_or_else(|| case::snake_to_words(&name));
+            let help_text = f.attrs.help_text.value().unwrap_or_default();
+            let blank = f.attrs.blank.is_set();
+            quote! {
+                __orm::ManyToManySchema {
+                    name: __orm::Cow::Borrowed(#name),
+                    to: __orm::Cow::Borrowed(<#target as __orm::Model>::LABEL),
+                    through: __orm::Cow::Borrowed(#through_label),
+                    verbose_name: __orm::Cow::Borrowed(#verbose_name),
+                    help_text: __orm::Cow::Borrowed(#help_text),
+                    blank: #blank,
+                }
+            }
+        });
         quote! {
             static __SCHEMA: __orm::ModelSchema = __orm::ModelSchema {
                 name: __orm::Cow::Borrowed(#name),
@@ -205,6 +232,8 @@ impl<'a> Model<'a> {
                 ordering: __orm::Cow::Borrowed(&[#(#ordering),*]),
                 indexes: __orm::Cow::Borrowed(&[#(#indexes),*]),
                 unique_together: __orm::Cow::Borrowed(&[#(#unique_together),*]),
+                auto_created: #auto_created,
+                many_to_many: __orm::Cow::Borrowed(&[#(#many_to_many),*]),
             };
         }
     }
@@ -342,6 +371,96 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// For each `ManyToMany<T>` field: the join model (derived like any
+    /// model), its `Through` impl, and the owner's `field()` manager and
+    /// `prefetch_field()` loader.
+    fn join_models(&self) -> TokenStream {
+        let orm = &self.orm;
+        let owner = self.cont.ident;
+        let vis = self.cont.vis;
+        let pk = self.cont.fields[self.pk].ident;
+        let mut out = TokenStream::new();
+        for f in &self.cont.many_to_many {
+            let TypeClass::ManyToMany(target) = f.class else {
+                continue;
+            };
+            let through = format_ident!("{}", through_name(owner, f));
+            let field = f.ident;
+            let owner_lower = owner.to_string().to_lowercase();
+            let target_lower = type_name(target).to_lowercase();
+            let (source_field, target_field) = if owner_lower == target_lower {
+                (
+                    format_ident!("from_{}", owner_lower),
+                    format_ident!("to_{}", target_lower),
+                )
+            } else {
+                (
+                    format_ident!("{}", owner_lower),
+                    format_ident!("{}", target_lower),
+                )
+            };
+            let source_name = source_field.to_string();
+            let target_name = target_field.to_string();
+            let app_label = &self.app_label;
+            let table = format!("{}_{}", self.table, f.name());
+            let doc = format!("The join model of `{owner}::{}`.", f.name());
+            let manager_doc = format!(
+                "The related objects of `{}`: add, remove, set, clear, all.",
+                f.name()
+            );
+            let prefetch = format_ident!("prefetch_{}", f.name());
+            let prefetch_doc = format!("Loads `{}` of many objects in two queries.", f.name());
+            out.extend(quote! {
+                #[doc = #doc]
+                #[derive(#orm::Model, Debug, Clone)]
+                #[model(app_label = #app_label, table = #table, unique_together([#source_name, #target_name]), auto_created)]
+                #vis struct #through {
+                    /// Row id.
+                    pub id: i64,
+                    /// The object holding the field.
+                    #[field(on_delete = Cascade)]
+                    pub #source_field: #orm::ForeignKey<#owner>,
+                    /// The related object.
+                    #[field(on_delete = Cascade)]
+                    pub #target_field: #orm::ForeignKey<#target>,
+                }
+
+                impl #orm::fields::Through for #through {
+                    type Source = #owner;
+                    type Target = #target;
+                    const SOURCE: usize = 1;
+                    const TARGET: usize = 2;
+                    fn link(source: i64, target: i64) -> Self {
+                        #through {
+                            id: 0,
+                            #source_field: #orm::ForeignKey::new(source),
+                            #target_field: #orm::ForeignKey::new(target),
+                        }
+                    }
+                }
+
+                #[allow(dead_code)]
+                impl #owner {
+                    #[doc = #manager_doc]
+                    pub fn #field(&self) -> #orm::fields::ManyToManyManager<#through> {
+                        #orm::fields::ManyToManyManager::new(self.#pk)
+                    }
+
+                    #[doc = #prefetch_doc]
+                    pub fn #prefetch(conn: &mut #orm::AnyConnection, objects: &mut [#owner]) -> #orm::Result<()> {
+                        let ids: Vec<i64> = objects.iter().map(|o| o.#pk).collect();
+                        let mut related = #orm::fields::prefetch::<#through>(conn, &ids)?;
+                        for object in objects.iter_mut() {
+                            object.#field.set_loaded(related.remove(&object.#pk).unwrap_or_default());
+                        }
+                        Ok(())
+                    }
+                }
+            });
+        }
+        out
+    }
+
     fn field_consts(&self) -> TokenStream {
         let ident = self.cont.ident;
         let orm = &self.orm;
@@ -380,11 +499,12 @@ impl<'a> Model<'a> {
             let index = syn::Index::from(i);
             quote!(#field: <#ty as __orm::FieldType>::from_db(row.#index)?)
         });
+        let m2m_builds = self.cont.many_to_many.iter().map(|f| f.ident);
         quote! {
             impl __orm::diesel::deserialize::Queryable<(#(#sql_types,)*), __orm::MultiBackend> for #ident {
                 type Row = (#(#db_types,)*);
                 fn build(row: Self::Row) -> __orm::diesel::deserialize::Result<Self> {
-                    Ok(#ident { #(#builds),* })
+                    Ok(#ident { #(#builds,)* #(#m2m_builds: __orm::ManyToMany::new(),)* })
                 }
             }
         }
@@ -899,7 +1019,10 @@ fn sql_type(f: &Field, sql: &TokenStream, orm: &TokenStream) -> TokenStream {
         TypeClass::I64 | TypeClass::ForeignKey(_) => quote!(#sql::BigInt),
         TypeClass::F32 => quote!(#sql::Float),
         TypeClass::F64 => quote!(#sql::Double),
-        TypeClass::String | TypeClass::Custom | TypeClass::Unsupported => quote!(#sql::Text),
+        TypeClass::String
+        | TypeClass::Custom
+        | TypeClass::Unsupported
+        | TypeClass::ManyToMany(_) => quote!(#sql::Text),
         TypeClass::Decimal => quote!(#sql::Numeric),
         TypeClass::DateTime => quote!(#sql::Timestamp),
         TypeClass::Date => quote!(#sql::Date),
@@ -918,4 +1041,33 @@ fn sql_type(f: &Field, sql: &TokenStream, orm: &TokenStream) -> TokenStream {
 #[allow(dead_code)]
 fn span_of(f: &Field) -> Span {
     f.ident.span()
+}
+
+/// The join model's name: `UserGroups` for `User::groups`.
+fn through_name(owner: &syn::Ident, f: &Field) -> String {
+    let pascal: String = f
+        .name()
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect();
+    format!("{owner}{pascal}")
+}
+
+/// The last path segment of a type: `Group` for `crate::auth::Group`.
+fn type_name(ty: &syn::Type) -> String {
+    match ty {
+        syn::Type::Path(path) => path
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default(),
+        other => quote!(#other).to_string(),
+    }
 }

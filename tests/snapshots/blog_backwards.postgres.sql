@@ -1,6 +1,16 @@
 -- auth.0001_initial
+-- Create model UserUserPermissions
+DROP TABLE "auth_user_user_permissions";
+-- Create model UserGroups
+DROP TABLE "auth_user_groups";
 -- Create model User
 DROP TABLE "auth_user";
+-- Create model GroupPermissions
+DROP TABLE "auth_group_permissions";
+-- Create model Permission
+DROP TABLE "auth_permission";
+-- Create model Group
+DROP TABLE "auth_group";
 
 -- blog.0001_initial
 -- Create model Article

@@ -1,6 +1,22 @@
 -- auth.0001_initial
+-- Create model Group
+CREATE TABLE `auth_group` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `name` varchar(150) NOT NULL, CONSTRAINT `auth_group_name_key` UNIQUE (`name`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+-- Create model Permission
+CREATE TABLE `auth_permission` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `name` varchar(255) NOT NULL, `app_label` varchar(100) NOT NULL, `codename` varchar(100) NOT NULL, CONSTRAINT `auth_permission_app_label_codename_uniq` UNIQUE (`app_label`, `codename`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+-- Create model GroupPermissions
+CREATE TABLE `auth_group_permissions` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `group_id` bigint NOT NULL, `permission_id` bigint NOT NULL, CONSTRAINT `auth_group_permissions_group_id_permission_id_uniq` UNIQUE (`group_id`, `permission_id`), CONSTRAINT `auth_group_permissions_group_id_fk_auth_group` FOREIGN KEY (`group_id`) REFERENCES `auth_group` (`id`), CONSTRAINT `auth_group_permissions_permission_id_fk_auth_permission` FOREIGN KEY (`permission_id`) REFERENCES `auth_permission` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX `auth_group_permissions_group_id_idx` ON `auth_group_permissions` (`group_id`);
+CREATE INDEX `auth_group_permissions_permission_id_idx` ON `auth_group_permissions` (`permission_id`);
 -- Create model User
 CREATE TABLE `auth_user` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `password` varchar(128) NOT NULL, `last_login` datetime(6) NULL, `is_superuser` bool NOT NULL, `username` varchar(150) NOT NULL, `first_name` varchar(150) NOT NULL, `last_name` varchar(150) NOT NULL, `email` varchar(254) NOT NULL, `is_staff` bool NOT NULL, `is_active` bool NOT NULL, `date_joined` datetime(6) NOT NULL, CONSTRAINT `auth_user_username_key` UNIQUE (`username`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+-- Create model UserGroups
+CREATE TABLE `auth_user_groups` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `user_id` bigint NOT NULL, `group_id` bigint NOT NULL, CONSTRAINT `auth_user_groups_user_id_group_id_uniq` UNIQUE (`user_id`, `group_id`), CONSTRAINT `auth_user_groups_user_id_fk_auth_user` FOREIGN KEY (`user_id`) REFERENCES `auth_user` (`id`), CONSTRAINT `auth_user_groups_group_id_fk_auth_group` FOREIGN KEY (`group_id`) REFERENCES `auth_group` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX `auth_user_groups_user_id_idx` ON `auth_user_groups` (`user_id`);
+CREATE INDEX `auth_user_groups_group_id_idx` ON `auth_user_groups` (`group_id`);
+-- Create model UserUserPermissions
+CREATE TABLE `auth_user_user_permissions` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `user_id` bigint NOT NULL, `permission_id` bigint NOT NULL, CONSTRAINT `auth_user_user_permissions_user_id_permission_id_uniq` UNIQUE (`user_id`, `permission_id`), CONSTRAINT `auth_user_user_permissions_user_id_fk_auth_user` FOREIGN KEY (`user_id`) REFERENCES `auth_user` (`id`), CONSTRAINT `auth_user_user_permissions_permission_id_fk_auth_permission` FOREIGN KEY (`permission_id`) REFERENCES `auth_permission` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX `auth_user_user_permissions_user_id_idx` ON `auth_user_user_permissions` (`user_id`);
+CREATE INDEX `auth_user_user_permissions_permission_id_idx` ON `auth_user_user_permissions` (`permission_id`);
 
 -- blog.0001_initial
 -- Create model Article

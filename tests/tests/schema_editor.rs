@@ -64,6 +64,8 @@ fn model(name: &'static str, table: &'static str, fields: Vec<FieldSchema>) -> M
         ordering: Cow::Borrowed(&[]),
         indexes: Cow::Borrowed(&[]),
         unique_together: Cow::Borrowed(&[]),
+        auto_created: false,
+        many_to_many: Cow::Borrowed(&[]),
     }
 }
 
@@ -109,6 +111,8 @@ fn together(schema: &ModelSchema, groups: &[&[&'static str]]) -> ModelSchema {
         .collect();
     ModelSchema {
         unique_together: Cow::Owned(groups),
+        auto_created: false,
+        many_to_many: Cow::Borrowed(&[]),
         ..schema.clone()
     }
 }

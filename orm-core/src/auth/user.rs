@@ -2,12 +2,13 @@
 
 use std::fmt;
 
+use super::{Group, Permission};
 use crate::prelude::*;
 
 /// A person who can log in, like Django's `auth.User`.
 ///
 /// `password` holds a PHC-format hash, never the password itself.
-#[derive(Model, Debug, Clone, serde::Serialize)]
+#[derive(Model, Clone, serde::Serialize)]
 #[model(app_label = "auth", table = "auth_user", ordering = ["username"])]
 pub struct User {
     /// Row id.
@@ -57,6 +58,19 @@ pub struct User {
     /// When the account was created.
     #[field(auto_now_add)]
     pub date_joined: DateTime<Utc>,
+    /// The groups the user belongs to; they get every permission of each.
+    #[field(
+        blank,
+        help_text = "The groups this user belongs to. A user will get all permissions granted to each of their groups."
+    )]
+    pub groups: ManyToMany<Group>,
+    /// Permissions given to this user directly.
+    #[field(
+        blank,
+        verbose_name = "user permissions",
+        help_text = "Specific permissions for this user."
+    )]
+    pub user_permissions: ManyToMany<Permission>,
 }
 
 impl User {
@@ -74,6 +88,8 @@ impl User {
             is_staff: false,
             is_active: true,
             date_joined: Utc::now(),
+            groups: ManyToMany::new(),
+            user_permissions: ManyToMany::new(),
         }
     }
 
@@ -84,6 +100,22 @@ impl User {
             "" => self.username.clone(),
             name => name.to_owned(),
         }
+    }
+}
+
+/// Shows everything but the password hash, which must never reach a log.
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("is_active", &self.is_active)
+            .field("is_staff", &self.is_staff)
+            .field("is_superuser", &self.is_superuser)
+            .field("last_login", &self.last_login)
+            .field("password", &"<hidden>")
+            .finish_non_exhaustive()
     }
 }
 

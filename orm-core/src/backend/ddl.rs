@@ -612,6 +612,8 @@ mod tests {
                 Cow::Borrowed("title"),
                 Cow::Borrowed("author"),
             ])]),
+            auto_created: false,
+            many_to_many: Cow::Borrowed(&[]),
         }
     }
 

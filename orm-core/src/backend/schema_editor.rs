@@ -971,6 +971,8 @@ mod tests {
             ordering: Cow::Borrowed(&[]),
             indexes: Cow::Borrowed(&[]),
             unique_together: Cow::Borrowed(&[]),
+            auto_created: false,
+            many_to_many: Cow::Borrowed(&[]),
         }
     }
 
@@ -1032,6 +1034,8 @@ mod tests {
             .collect::<Vec<_>>();
         ModelSchema {
             unique_together: Cow::Owned(groups),
+            auto_created: false,
+            many_to_many: Cow::Borrowed(&[]),
             ..schema.clone()
         }
     }

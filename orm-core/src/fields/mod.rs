@@ -1,7 +1,10 @@
-//! Field types beyond the scalars: foreign keys and text choices.
+//! Field types beyond the scalars: foreign keys, many-to-many relations and
+//! text choices.
 
 mod choices;
 mod foreign_key;
+mod many_to_many;
 
 pub use choices::Choices;
 pub use foreign_key::ForeignKey;
+pub use many_to_many::{prefetch, ManyToMany, ManyToManyManager, Through};
