@@ -13,6 +13,7 @@
 
 extern crate self as migrations_cli;
 
+pub mod auth_commands;
 pub mod autodetector;
 pub mod commands;
 pub mod error;

@@ -3,6 +3,7 @@
 mod group;
 pub mod password;
 mod permission;
+pub mod permissions;
 mod user;
 pub mod validators;
 
@@ -13,6 +14,7 @@ pub use password::{
     UNUSABLE_PASSWORD_PREFIX,
 };
 pub use permission::Permission;
+pub use permissions::{create_permissions, default_permissions};
 pub use user::{User, UserGroups, UserUserPermissions};
 pub use validators::{
     default_validators, password_help_texts, validate_password, PasswordValidator,

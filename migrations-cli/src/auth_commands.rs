@@ -1,0 +1,158 @@
+//! `createsuperuser` and `changepassword`, like Django's.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use orm_core::auth::{validate_password, User};
+use orm_core::prelude::*;
+use orm_core::validation::is_email;
+use orm_core::Db;
+
+use crate::error::Error;
+
+/// The environment variable `createsuperuser --noinput` reads the password
+/// from.
+pub const PASSWORD_ENV: &str = "ORM_SUPERUSER_PASSWORD";
+
+/// Reads passwords: hidden from a terminal, or line by line from `input`
+/// when it is not one (pipes, tests).
+fn read_password(
+    prompt: &str,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<String, Error> {
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        return rpassword::prompt_password(prompt)
+            .map_err(|e| Error::InvalidOperation(format!("cannot read the password: {e}")));
+    }
+    let _ = write!(out, "{prompt}");
+    let _ = out.flush();
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(0) | Err(_) => Err(Error::InvalidOperation(
+            "no password given (end of input)".to_owned(),
+        )),
+        Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_owned()),
+    }
+}
+
+fn read_line(prompt: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<String, Error> {
+    let _ = write!(out, "{prompt}");
+    let _ = out.flush();
+    let mut line = String::new();
+    match input.read_line(&mut line) {
+        Ok(0) | Err(_) => Err(Error::InvalidOperation("no input given".to_owned())),
+        Ok(_) => Ok(line.trim().to_owned()),
+    }
+}
+
+/// Asks twice until both match; checks the validators.
+fn new_password(
+    user: &User,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<String, Error> {
+    let first = read_password("Password: ", input, out)?;
+    let second = read_password("Password (again): ", input, out)?;
+    if first != second {
+        return Err(Error::InvalidOperation(
+            "your passwords didn't match".to_owned(),
+        ));
+    }
+    check_strength(&first, user)?;
+    Ok(first)
+}
+
+fn check_strength(password: &str, user: &User) -> Result<(), Error> {
+    if password.is_empty() {
+        return Err(Error::InvalidOperation(
+            "a blank password is not allowed".to_owned(),
+        ));
+    }
+    validate_password(password, Some(user)).map_err(|messages| {
+        Error::InvalidOperation(format!("weak password: {}", messages.join(" ")))
+    })
+}
+
+/// `createsuperuser --username U --email E [--noinput]`.
+pub fn createsuperuser(
+    db: &Db,
+    username: Option<&str>,
+    email: Option<&str>,
+    noinput: bool,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let username = match (username, noinput) {
+        (Some(name), _) => name.trim().to_owned(),
+        (None, true) => {
+            return Err(Error::InvalidOperation(
+                "--username is required with --noinput".to_owned(),
+            ))
+        }
+        (None, false) => read_line("Username: ", input, out)?,
+    };
+    if username.is_empty() {
+        return Err(Error::InvalidOperation(
+            "the username cannot be blank".to_owned(),
+        ));
+    }
+    let email = match (email, noinput) {
+        (Some(email), _) => email.trim().to_owned(),
+        (None, true) => String::new(),
+        (None, false) => read_line("Email address: ", input, out)?,
+    };
+    if !email.is_empty() && !is_email(&email) {
+        return Err(Error::InvalidOperation(format!(
+            "'{email}' is not a valid email address"
+        )));
+    }
+    let mut conn = db.conn()?;
+    if User::objects()
+        .filter(User::USERNAME.eq(username.as_str()))
+        .exists(&mut conn)?
+    {
+        return Err(Error::InvalidOperation(format!(
+            "the username '{username}' is already taken"
+        )));
+    }
+    let mut user = User::new(username, email);
+    user.is_staff = true;
+    user.is_superuser = true;
+    let password = if noinput {
+        let password = std::env::var(PASSWORD_ENV).map_err(|_| {
+            Error::InvalidOperation(format!("--noinput needs the password in {PASSWORD_ENV}"))
+        })?;
+        check_strength(&password, &user)?;
+        password
+    } else {
+        new_password(&user, input, out)?
+    };
+    user.set_password(&password)
+        .map_err(|e| Error::InvalidOperation(e.to_string()))?;
+    user.save(&mut conn)?;
+    let _ = writeln!(out, "Superuser created successfully.");
+    Ok(())
+}
+
+/// `changepassword USERNAME`.
+pub fn changepassword(
+    db: &Db,
+    username: &str,
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut conn = db.conn()?;
+    let mut user = User::objects()
+        .filter(User::USERNAME.eq(username))
+        .first(&mut conn)?
+        .ok_or_else(|| Error::InvalidOperation(format!("user '{username}' does not exist")))?;
+    let _ = writeln!(out, "Changing password for user '{username}'");
+    let password = new_password(&user, input, out)?;
+    user.set_password(&password)
+        .map_err(|e| Error::InvalidOperation(e.to_string()))?;
+    User::objects()
+        .filter(User::ID.eq(user.id))
+        .update(&mut conn, vec![User::PASSWORD.set(user.password.clone())])?;
+    let _ = writeln!(out, "Password changed successfully for user '{username}'");
+    Ok(())
+}
