@@ -1,5 +1,6 @@
 //! Built-in authentication models, like `django.contrib.auth`.
 
+mod authenticate;
 mod group;
 pub mod password;
 mod permission;
@@ -7,6 +8,7 @@ pub mod permissions;
 mod user;
 pub mod validators;
 
+pub use authenticate::authenticate;
 pub use group::{Group, GroupPermissions};
 pub use password::{
     check_password, check_password_and_upgrade, check_password_for_unknown_user, is_usable,
