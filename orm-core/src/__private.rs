@@ -526,7 +526,7 @@ macro_rules! __aggregate {
             other => Err($crate::__private::bad_aggregate::<$model>($index, other)),
         }
     };
-    (@num $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
+    (@foldable $fallback:ident, $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
         match $agg {
             $crate::__private::Aggregate::Sum => {
                 type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Sum;
@@ -546,30 +546,13 @@ macro_rules! __aggregate {
                 let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
                 Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
             }
-            other => $crate::__aggregate!(@ord $model, $index, $table, $col, $inner, $conn, $spec, other),
+            other => $crate::__aggregate!(@$fallback $model, $index, $table, $col, $inner, $conn, $spec, other),
         }
     };
+    (@num $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
+        $crate::__aggregate!(@foldable ord, $model, $index, $table, $col, $inner, $conn, $spec, $agg)
+    };
     (@dec $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
-        match $agg {
-            $crate::__private::Aggregate::Sum => {
-                type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Sum;
-                let query = $table
-                    .select($crate::__private::diesel::dsl::sum($col))
-                    .into_boxed::<$crate::__private::MultiBackend>();
-                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
-                let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
-                Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
-            }
-            $crate::__private::Aggregate::Avg => {
-                type Out = <<$inner as $crate::__private::FieldType>::Sql as $crate::__private::diesel::sql_types::Foldable>::Avg;
-                let query = $table
-                    .select($crate::__private::diesel::dsl::avg($col))
-                    .into_boxed::<$crate::__private::MultiBackend>();
-                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
-                let value: Option<<Out as $crate::__private::AggregateOutput>::Rust> = query.get_result($conn)?;
-                Ok(<Out as $crate::__private::AggregateOutput>::to_value(value))
-            }
-            other => Err($crate::__private::bad_aggregate::<$model>($index, other)),
-        }
+        $crate::__aggregate!(@foldable eq, $model, $index, $table, $col, $inner, $conn, $spec, $agg)
     };
 }
