@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use orm_core::db::{BackendKind, DatabaseUrl, PoolOptions};
+use orm_core::db::{BackendKind, PoolOptions};
 use orm_core::schema::ModelSchema;
 use orm_core::Db;
 
@@ -155,11 +155,6 @@ pub fn each_backend(schemas: &[&ModelSchema], test: impl Fn(BackendKind, &Db)) {
         let test_db = fresh(kind, url.as_deref(), schemas);
         test(kind, &test_db.db);
     }
-}
-
-/// The backend a URL names, for messages.
-pub fn backend_of(url: &str) -> Option<BackendKind> {
-    DatabaseUrl::parse(url).ok().map(|u| u.backend())
 }
 
 #[cfg(test)]
