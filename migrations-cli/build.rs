@@ -2,4 +2,5 @@
 
 fn main() {
     println!("cargo:rerun-if-changed=auth_migrations");
+    println!("cargo:rerun-if-changed=sessions_migrations");
 }

@@ -38,6 +38,12 @@ pub use migrations_macros::embed_migrations;
 pub use operation::Operation;
 pub use state::ProjectState;
 
+/// The migrations of the built-in `sessions` app (`orm_core::sessions`).
+pub fn sessions_migrations() -> MigrationSource {
+    const SESSIONS: MigrationSource = embed_migrations!("sessions", "sessions_migrations");
+    SESSIONS
+}
+
 /// The migrations of the built-in `auth` app (`orm_core::auth`), which user
 /// apps with a foreign key to `User` depend on.
 pub fn auth_migrations() -> MigrationSource {

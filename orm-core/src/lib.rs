@@ -44,6 +44,7 @@ pub mod model;
 pub mod pagination;
 pub mod query;
 pub mod schema;
+pub mod sessions;
 pub mod sql_types;
 pub mod validation;
 pub mod value;

@@ -27,6 +27,7 @@ enum Command {
 fn project() -> Project {
     Project::new()
         .with(migrations_cli::auth_migrations())
+        .with(migrations_cli::sessions_migrations())
         .with(BLOG_MIGRATIONS)
 }
 

@@ -53,8 +53,12 @@ pub fn create_permissions(conn: &mut AnyConnection) -> Result<usize> {
                 app_label: schema.app_label.to_string(),
                 codename,
             };
-            permission.save(conn)?;
-            created += 1;
+            match permission.save(conn) {
+                Ok(()) => created += 1,
+                // Another process (a concurrent migrate) created it first.
+                Err(crate::Error::UniqueViolation { .. }) => {}
+                Err(other) => return Err(other),
+            }
         }
     }
     Ok(created)
