@@ -159,3 +159,19 @@ pub fn rule_schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
         DoNothingChild::schema(),
     ]
 }
+
+/// The built-in auth models, in an order their tables can be created in.
+pub fn auth_schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
+    use orm_core::auth::{
+        Group, GroupPermissions, Permission, User, UserGroups, UserUserPermissions,
+    };
+    use orm_core::Model;
+    vec![
+        Permission::schema(),
+        Group::schema(),
+        GroupPermissions::schema(),
+        User::schema(),
+        UserGroups::schema(),
+        UserUserPermissions::schema(),
+    ]
+}

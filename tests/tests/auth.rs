@@ -5,25 +5,15 @@ use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
 use migrations_cli::{MigrationCommand, Project};
-use orm_core::auth::{
-    authenticate, create_permissions, Group, GroupPermissions, Permission, User, UserGroups,
-    UserUserPermissions,
-};
+use orm_core::auth::{authenticate, create_permissions, Group, Permission, User};
 use orm_core::prelude::*;
 use tests::backends::each_backend;
 use tests::models::{Article, Author};
 
 fn schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
-    vec![
-        Permission::schema(),
-        Group::schema(),
-        GroupPermissions::schema(),
-        User::schema(),
-        UserGroups::schema(),
-        UserUserPermissions::schema(),
-        Author::schema(),
-        Article::schema(),
-    ]
+    let mut schemas = tests::models::auth_schemas();
+    schemas.extend([Author::schema(), Article::schema()]);
+    schemas
 }
 
 fn permission(conn: &mut orm_core::AnyConnection, label: &str) -> Permission {

@@ -1,19 +1,12 @@
 //! Many-to-many relations on every backend: add, remove, set, clear, list,
 //! prefetch without N+1, and cascades through the join table.
 
-use orm_core::auth::{Group, GroupPermissions, Permission, User, UserGroups, UserUserPermissions};
+use orm_core::auth::{Group, Permission, User, UserGroups};
 use orm_core::prelude::*;
 use tests::backends::each_backend;
 
 fn schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
-    vec![
-        Permission::schema(),
-        Group::schema(),
-        GroupPermissions::schema(),
-        User::schema(),
-        UserGroups::schema(),
-        UserUserPermissions::schema(),
-    ]
+    tests::models::auth_schemas()
 }
 
 fn group(conn: &mut orm_core::AnyConnection, name: &str) -> Group {
