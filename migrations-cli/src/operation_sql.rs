@@ -94,7 +94,7 @@ pub fn forwards(
 }
 
 /// The statements that undo `op`: the database goes from `after` back to
-/// `before`.
+/// `before`. Each operation is undone by its inverse run forwards.
 pub fn backwards(
     app: &str,
     op: &Operation,
@@ -102,68 +102,78 @@ pub fn backwards(
     after: &ProjectState,
     backend: BackendKind,
 ) -> Result<Vec<String>, Error> {
+    match op {
+        Operation::RunSql { reverse_sql, .. } => match reverse_sql {
+            Some(sql) => Ok(vec![sql.clone()]),
+            None => Err(Error::InvalidOperation(
+                "RunSql without reverse_sql cannot be undone".to_owned(),
+            )),
+        },
+        _ => forwards(app, &inverse(app, op, before)?, after, before, backend),
+    }
+}
+
+/// The operation that undoes `op`, given the state before it.
+fn inverse(app: &str, op: &Operation, before: &ProjectState) -> Result<Operation, Error> {
     Ok(match op {
-        Operation::CreateModel { model: m } => {
-            editor::delete_model(model(after, app, &m.name)?, backend)
-        }
-        Operation::DeleteModel { name } => editor::create_model(model(before, app, name)?, backend),
+        Operation::CreateModel { model: m } => Operation::DeleteModel {
+            name: m.name.to_string(),
+        },
+        Operation::DeleteModel { name } => Operation::CreateModel {
+            model: model(before, app, name)?.clone(),
+        },
         Operation::AddField {
             model: m, field, ..
-        } => editor::remove_field(
-            model(after, app, m)?,
-            model(before, app, m)?,
-            &field.name,
-            backend,
-        ),
+        } => Operation::RemoveField {
+            model: m.clone(),
+            name: field.name.to_string(),
+        },
         Operation::RemoveField { model: m, name } => {
-            editor::add_field(model(after, app, m)?, model(before, app, m)?, name, backend)
-        }
-        Operation::AlterField { model: m, name, .. } => {
-            editor::alter_field(model(after, app, m)?, model(before, app, m)?, name, backend)
+            let field = model(before, app, m)?
+                .field(name)
+                .cloned()
+                .ok_or_else(|| Error::InvalidOperation(format!("{app}.{m} has no field {name}")))?;
+            Operation::AddField {
+                model: m.clone(),
+                field,
+                preserve_default: true,
+            }
         }
         Operation::RenameField {
             model: m,
             old_name,
             new_name,
-        } => editor::rename_field(
-            model(after, app, m)?,
-            model(before, app, m)?,
-            new_name,
-            old_name,
-            backend,
-        ),
-        Operation::RenameModel { old_name, new_name } => rename_table(
-            model(after, app, new_name)?,
-            model(before, app, old_name)?,
-            backend,
-        ),
-        Operation::AlterModelTable { model: m, .. } => {
-            rename_table(model(after, app, m)?, model(before, app, m)?, backend)
-        }
-        Operation::AddIndex { model: m, index } => {
-            editor::remove_index(model(after, app, m)?, index, backend)
-        }
+        } => Operation::RenameField {
+            model: m.clone(),
+            old_name: new_name.clone(),
+            new_name: old_name.clone(),
+        },
+        Operation::RenameModel { old_name, new_name } => Operation::RenameModel {
+            old_name: new_name.clone(),
+            new_name: old_name.clone(),
+        },
+        Operation::AddIndex { model: m, index } => Operation::RemoveIndex {
+            model: m.clone(),
+            name: index.name.to_string(),
+        },
         Operation::RemoveIndex { model: m, name } => {
-            let old = model(before, app, m)?;
-            let index = old
+            let index = model(before, app, m)?
                 .indexes
                 .iter()
                 .find(|i| i.name == *name)
+                .cloned()
                 .ok_or_else(|| Error::InvalidOperation(format!("{app}.{m} has no index {name}")))?;
-            editor::add_index(old, index, backend)
-        }
-        Operation::AlterUniqueTogether { model: m, .. } => {
-            editor::alter_unique_together(model(after, app, m)?, model(before, app, m)?, backend)
-        }
-        Operation::AlterModelOptions { .. } => Vec::new(),
-        Operation::RunSql { reverse_sql, .. } => match reverse_sql {
-            Some(sql) => vec![sql.clone()],
-            None => {
-                return Err(Error::InvalidOperation(
-                    "RunSql without reverse_sql cannot be undone".to_owned(),
-                ))
+            Operation::AddIndex {
+                model: m.clone(),
+                index,
             }
-        },
+        }
+        // These read both states only: run forwards with the states swapped.
+        Operation::AlterField { .. }
+        | Operation::AlterModelTable { .. }
+        | Operation::AlterUniqueTogether { .. }
+        | Operation::AlterModelOptions { .. }
+        | Operation::RunSql { .. } => op.clone(),
     })
 }
 
