@@ -1,6 +1,6 @@
 //! What happens to an instance before it is written: timestamps.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 
 use crate::error::Result;
 use crate::model::Model;
@@ -14,6 +14,8 @@ pub(crate) fn touch_timestamps<M: Model>(
     now: DateTime<Utc>,
     creating: bool,
 ) -> Result<()> {
+    // Databases keep microseconds: the object holds what will be stored.
+    let now = now.trunc_subsecs(6);
     for (index, field) in M::schema().fields.iter().enumerate() {
         if field.auto_now || (creating && field.auto_now_add) {
             let value = match field.kind {

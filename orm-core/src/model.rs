@@ -44,6 +44,8 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn set_field_value(&mut self, index: usize, value: Value) -> Result<()>;
 
     #[doc(hidden)]
+    fn __from_values(values: Vec<Value>) -> Result<Self>;
+    #[doc(hidden)]
     fn __load(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Self>>;
     #[doc(hidden)]
     fn __count(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<i64>;
@@ -183,7 +185,17 @@ pub struct ModelOps {
     pub delete: fn(&mut AnyConnection, &QuerySpec) -> Result<usize>,
     /// Updates matching rows: `(field index, new value)` pairs.
     pub update: UpdateFn,
+    /// Inserts a new object from every field's value (schema order), with
+    /// timestamps and validation as `Model::insert`; returns its values,
+    /// primary key included.
+    pub create: WriteFn,
+    /// Saves an existing object from every field's value (schema order),
+    /// as `Model::save`; returns its values.
+    pub save: WriteFn,
 }
+
+/// Writes an object given as every field's value: `ModelOps::create`/`save`.
+pub type WriteFn = fn(&mut AnyConnection, Vec<Value>) -> Result<Vec<Value>>;
 
 impl std::fmt::Debug for ModelOps {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -200,8 +212,29 @@ impl ModelOps {
             values: values_of::<M>,
             delete: M::__delete,
             update: M::__update,
+            create: create_from_values::<M>,
+            save: save_from_values::<M>,
         }
     }
+}
+
+fn create_from_values<M: Model>(
+    conn: &mut AnyConnection,
+    values: Vec<Value>,
+) -> Result<Vec<Value>> {
+    let mut object = M::__from_values(values)?;
+    if object.is_new() {
+        object.save(conn)?;
+    } else {
+        object.insert(conn)?;
+    }
+    Ok(object.values())
+}
+
+fn save_from_values<M: Model>(conn: &mut AnyConnection, values: Vec<Value>) -> Result<Vec<Value>> {
+    let mut object = M::__from_values(values)?;
+    object.save(conn)?;
+    Ok(object.values())
 }
 
 fn values_of<M: Model>(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Vec<Value>>> {

@@ -746,6 +746,15 @@ impl<'a> Model<'a> {
             let loader = format_ident!("__load_joined_{}", i);
             Some(quote!(Some(&#i) => (Self::#loader(conn, spec)?, Some(#i)),))
         });
+        let from_values = self.fields().map(|(i, f)| {
+            let field = f.ident;
+            let ty = f.ty;
+            quote! {
+                #field: <#ty as __orm::FieldType>::from_value(values.next().unwrap_or(__orm::Value::Null))
+                    .map_err(|e| __orm::bad_value::<Self>(#i, e))?,
+            }
+        });
+        let m2m_fields = self.cont.many_to_many.iter().map(|f| f.ident);
         let insert = self.insert_body();
         let save = self.save_body();
         let update = self.update_body();
@@ -779,6 +788,13 @@ impl<'a> Model<'a> {
                         other => return Err(__orm::unknown_field::<Self>(other)),
                     }
                     Ok(())
+                }
+                fn __from_values(values: Vec<__orm::Value>) -> __orm::Result<Self> {
+                    let mut values = values.into_iter();
+                    Ok(#ident {
+                        #(#from_values)*
+                        #(#m2m_fields: __orm::ManyToMany::new(),)*
+                    })
                 }
                 fn __load(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
                     use __orm::diesel::prelude::*;
