@@ -115,6 +115,18 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// `__orm_table::<column>` for every column field, in schema order.
+    fn column_paths(&self) -> Vec<TokenStream> {
+        self.cont
+            .fields
+            .iter()
+            .map(|f| {
+                let c = f.ident;
+                quote!(__orm_table::#c)
+            })
+            .collect()
+    }
+
     fn fields(&self) -> impl Iterator<Item = (usize, &Field<'a>)> {
         self.cont.fields.iter().enumerate()
     }
@@ -563,15 +575,7 @@ impl<'a> Model<'a> {
     /// What lets other models join this one's table under an alias.
     fn join_target(&self) -> TokenStream {
         let ident = self.cont.ident;
-        let columns: Vec<TokenStream> = self
-            .cont
-            .fields
-            .iter()
-            .map(|f| {
-                let c = f.ident;
-                quote!(__orm_table::#c)
-            })
-            .collect();
+        let columns = self.column_paths();
         let pk = self.cont.fields[self.pk].ident;
         quote! {
             impl __orm::JoinTarget for #ident {
@@ -597,15 +601,7 @@ impl<'a> Model<'a> {
         let ident = self.cont.ident;
         let mut seen_targets: Vec<String> = Vec::new();
         let mut out = TokenStream::new();
-        let columns: Vec<TokenStream> = self
-            .cont
-            .fields
-            .iter()
-            .map(|f| {
-                let c = f.ident;
-                quote!(__orm_table::#c)
-            })
-            .collect();
+        let columns = self.column_paths();
         for (i, f) in self.fields() {
             let Some(target) = self.join_target_of(f) else {
                 continue;
@@ -718,15 +714,7 @@ impl<'a> Model<'a> {
         let pk_ident = pk_field.ident;
         let pk_ty = pk_field.ty;
         let pk_column = pk_field.column();
-        let all_columns: Vec<TokenStream> = self
-            .cont
-            .fields
-            .iter()
-            .map(|f| {
-                let c = f.ident;
-                quote!(__orm_table::#c)
-            })
-            .collect();
+        let all_columns = self.column_paths();
         let field_values = self.fields().map(|(i, f)| {
             let field = f.ident;
             quote!(#i => __orm::FieldType::to_value(&self.#field),)
