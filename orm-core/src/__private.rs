@@ -508,24 +508,22 @@ macro_rules! __aggregate {
     (@ord $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
         match $agg {
             $crate::__private::Aggregate::Min => {
-                let query = $table
-                    .select($crate::__private::diesel::dsl::min($col))
-                    .into_boxed::<$crate::__private::MultiBackend>();
-                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
-                let value: Option<<$inner as $crate::__private::FieldType>::Db> = query.get_result($conn)?;
-                $crate::__private::min_max_value::<$inner>(value)
+                $crate::__aggregate!(@extreme min, $model, $table, $col, $inner, $conn, $spec)
             }
             $crate::__private::Aggregate::Max => {
-                let query = $table
-                    .select($crate::__private::diesel::dsl::max($col))
-                    .into_boxed::<$crate::__private::MultiBackend>();
-                let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
-                let value: Option<<$inner as $crate::__private::FieldType>::Db> = query.get_result($conn)?;
-                $crate::__private::min_max_value::<$inner>(value)
+                $crate::__aggregate!(@extreme max, $model, $table, $col, $inner, $conn, $spec)
             }
             other => Err($crate::__private::bad_aggregate::<$model>($index, other)),
         }
     };
+    (@extreme $fn:ident, $model:ty, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident) => {{
+        let query = $table
+            .select($crate::__private::diesel::dsl::$fn($col))
+            .into_boxed::<$crate::__private::MultiBackend>();
+        let query = $crate::__private::apply_spec::<$model, _>(query, $spec)?;
+        let value: Option<<$inner as $crate::__private::FieldType>::Db> = query.get_result($conn)?;
+        $crate::__private::min_max_value::<$inner>(value)
+    }};
     (@foldable $fallback:ident, $model:ty, $index:expr, $table:expr, $col:expr, $inner:ty, $conn:ident, $spec:ident, $agg:ident) => {
         match $agg {
             $crate::__private::Aggregate::Sum => {
