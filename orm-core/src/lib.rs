@@ -41,6 +41,7 @@ mod error;
 pub mod fields;
 mod instance;
 pub mod model;
+pub mod model_admin;
 pub mod pagination;
 pub mod query;
 pub mod schema;

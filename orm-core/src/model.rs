@@ -3,6 +3,7 @@
 
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
+use crate::model_admin::{AdminOptions, ObjectRow};
 use crate::query::{Aggregate, QuerySet, QuerySpec};
 use crate::schema::ModelSchema;
 use crate::validation::{validate_values, ValidationErrors};
@@ -70,6 +71,30 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn __select_related(conn: &mut AnyConnection, rows: &mut [Self], field: usize) -> Result<()>;
     #[doc(hidden)]
     fn __save(&self, conn: &mut AnyConnection) -> Result<usize>;
+
+    /// The options of `#[admin(...)]` (the defaults without it).
+    fn admin_options() -> &'static AdminOptions {
+        &AdminOptions::DEFAULT
+    }
+
+    /// The object as a person reads it: its `Display` when the type has one
+    /// (Django's `__str__`), else `Name object (pk)`.
+    fn to_repr(&self) -> String {
+        format!("{} object ({})", Self::schema().name, self.pk().to_value())
+    }
+
+    /// The text of a `list_display` method column, `None` for other names.
+    #[doc(hidden)]
+    fn __admin_method(&self, _name: &str) -> Option<String> {
+        None
+    }
+
+    /// The `to_repr` of the foreign-key target of field `field`, when it was
+    /// loaded with the object.
+    #[doc(hidden)]
+    fn __related_repr(&self, _field: usize) -> Option<String> {
+        None
+    }
 
     /// A query over every row of this model, in its default ordering.
     fn objects() -> QuerySet<Self> {
@@ -192,7 +217,15 @@ pub struct ModelOps {
     /// Saves an existing object from every field's value (schema order),
     /// as `Model::save`; returns its values.
     pub save: WriteFn,
+    /// The `#[admin(...)]` options.
+    pub admin: fn() -> &'static AdminOptions,
+    /// The matching rows as the admin shows them, with the text of the named
+    /// method columns.
+    pub rows: RowsFn,
 }
+
+/// Loads rows for display: `ModelOps::rows`.
+pub type RowsFn = fn(&mut AnyConnection, &QuerySpec, &[&str]) -> Result<Vec<ObjectRow>>;
 
 /// Writes an object given as every field's value: `ModelOps::create`/`save`.
 pub type WriteFn = fn(&mut AnyConnection, Vec<Value>) -> Result<Vec<Value>>;
@@ -214,6 +247,8 @@ impl ModelOps {
             update: M::__update,
             create: create_from_values::<M>,
             save: save_from_values::<M>,
+            admin: M::admin_options,
+            rows: rows_of::<M>,
         }
     }
 }
@@ -235,6 +270,26 @@ fn save_from_values<M: Model>(conn: &mut AnyConnection, values: Vec<Value>) -> R
     let mut object = M::__from_values(values)?;
     object.save(conn)?;
     Ok(object.values())
+}
+
+fn rows_of<M: Model>(
+    conn: &mut AnyConnection,
+    spec: &QuerySpec,
+    methods: &[&str],
+) -> Result<Vec<ObjectRow>> {
+    let fields = M::schema().fields.len();
+    Ok(M::__load(conn, spec)?
+        .iter()
+        .map(|object| ObjectRow {
+            values: object.values(),
+            repr: object.to_repr(),
+            related: (0..fields).map(|i| object.__related_repr(i)).collect(),
+            methods: methods
+                .iter()
+                .map(|name| object.__admin_method(name).unwrap_or_default())
+                .collect(),
+        })
+        .collect())
 }
 
 fn values_of<M: Model>(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Vec<Value>>> {

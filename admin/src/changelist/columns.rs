@@ -1,0 +1,256 @@
+//! The changelist's columns: what each shows, whether it sorts, and the
+//! header links that change the sort (`o=2.-1`).
+
+use orm_core::model_admin::ObjectRow;
+use orm_core::query::OrderBy;
+use orm_core::schema::{FieldKind, ModelSchema};
+use orm_core::Value;
+
+use super::params::{ListParams, ORDER};
+use crate::display::{field_label, method_label, singular_title, value_text};
+
+/// What a column shows.
+#[derive(Clone, Copy)]
+pub(crate) enum Source {
+    /// The object's `Display`.
+    Repr,
+    /// A field (schema index).
+    Field(usize),
+    /// A method column (index among the requested methods).
+    Method(usize),
+}
+
+/// One column.
+pub(crate) struct Column {
+    pub(crate) label: String,
+    pub(crate) source: Source,
+    /// Links to the change form.
+    pub(crate) link: bool,
+}
+
+/// The columns of `list_display` (the object's `Display` when empty), and
+/// the names of the method columns in order.
+pub(crate) fn columns(
+    schema: &ModelSchema,
+    list_display: &'static [&'static str],
+    links: &[&str],
+) -> (Vec<Column>, Vec<&'static str>) {
+    if list_display.is_empty() {
+        let column = Column {
+            label: singular_title(schema),
+            source: Source::Repr,
+            link: true,
+        };
+        return (vec![column], Vec::new());
+    }
+    let mut methods = Vec::new();
+    let columns = list_display
+        .iter()
+        .enumerate()
+        .map(|(position, name)| {
+            let link = if links.is_empty() {
+                position == 0
+            } else {
+                links.contains(name)
+            };
+            match schema.field_index(name) {
+                Some(index) => Column {
+                    label: field_label(&schema.fields[index]),
+                    source: Source::Field(index),
+                    link,
+                },
+                None => {
+                    methods.push(*name);
+                    Column {
+                        label: method_label(name),
+                        source: Source::Method(methods.len() - 1),
+                        link,
+                    }
+                }
+            }
+        })
+        .collect();
+    (columns, methods)
+}
+
+/// The foreign-key fields shown, to load with a join.
+pub(crate) fn related_fields(schema: &ModelSchema, columns: &[Column]) -> Vec<usize> {
+    columns
+        .iter()
+        .filter_map(|c| match c.source {
+            Source::Field(i) if schema.fields[i].kind == FieldKind::ForeignKey => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How a cell looks.
+pub(crate) enum CellKind {
+    Text,
+    Yes,
+    No,
+    Empty,
+}
+
+/// One cell.
+pub(crate) struct Cell {
+    pub(crate) text: String,
+    pub(crate) kind: CellKind,
+    pub(crate) link: Option<String>,
+}
+
+/// The cell of `column` for `row`; `change_url` is the object's change page.
+pub(crate) fn cell(schema: &ModelSchema, column: &Column, row: &ObjectRow, change_url: Option<&str>) -> Cell {
+    let (text, kind) = match column.source {
+        Source::Repr => (row.repr.clone(), CellKind::Text),
+        Source::Method(i) => (row.methods.get(i).cloned().unwrap_or_default(), CellKind::Text),
+        Source::Field(i) => {
+            let field = &schema.fields[i];
+            match row.values.get(i) {
+                None | Some(Value::Null) => ("-".to_owned(), CellKind::Empty),
+                Some(Value::Bool(true)) => ("Yes".to_owned(), CellKind::Yes),
+                Some(Value::Bool(false)) => ("No".to_owned(), CellKind::No),
+                Some(value) => {
+                    let text = row
+                        .related
+                        .get(i)
+                        .cloned()
+                        .flatten()
+                        .unwrap_or_else(|| value_text(field, value));
+                    (text, CellKind::Text)
+                }
+            }
+        }
+    };
+    let text = if text.is_empty() { "-".to_owned() } else { text };
+    Cell {
+        text,
+        kind,
+        link: column.link.then(|| change_url.map(str::to_owned)).flatten(),
+    }
+}
+
+/// The sort asked for by `o`: `(column position from 0, descending)`, for
+/// columns that sort (fields); anything else in `o` is ignored.
+pub(crate) fn requested_sort(columns: &[Column], params: &ListParams) -> Vec<(usize, bool)> {
+    let mut sort: Vec<(usize, bool)> = Vec::new();
+    for part in params.get(ORDER).unwrap_or("").split('.') {
+        let (descending, digits) = match part.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, part),
+        };
+        let Ok(position) = digits.parse::<usize>() else {
+            continue;
+        };
+        let Some(index) = position.checked_sub(1) else {
+            continue;
+        };
+        let sortable = columns
+            .get(index)
+            .is_some_and(|c| matches!(c.source, Source::Field(_)));
+        if sortable && !sort.iter().any(|(i, _)| *i == index) {
+            sort.push((index, descending));
+        }
+    }
+    sort
+}
+
+/// The query's ordering: the requested sort, then the admin's (or model's)
+/// ordering, then the primary key, so pages never overlap.
+pub(crate) fn ordering(
+    schema: &ModelSchema,
+    columns: &[Column],
+    sort: &[(usize, bool)],
+    default: &[&str],
+) -> Vec<OrderBy> {
+    let mut order: Vec<OrderBy> = sort
+        .iter()
+        .filter_map(|(position, descending)| match columns[*position].source {
+            Source::Field(field) => Some(OrderBy {
+                field,
+                descending: *descending,
+            }),
+            _ => None,
+        })
+        .collect();
+    let defaults: Vec<&str> = if default.is_empty() {
+        schema.ordering.iter().map(|s| s.as_ref()).collect()
+    } else {
+        default.to_vec()
+    };
+    for name in defaults {
+        let (descending, name) = match name.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, name),
+        };
+        if let Some(field) = schema.field_index(name) {
+            if !order.iter().any(|o| o.field == field) {
+                order.push(OrderBy { field, descending });
+            }
+        }
+    }
+    let pk = schema.pk_index();
+    if !order.iter().any(|o| o.field == pk) {
+        order.push(OrderBy {
+            field: pk,
+            descending: true,
+        });
+    }
+    order
+}
+
+/// A column header.
+pub(crate) struct Header {
+    pub(crate) label: String,
+    /// Link making this column the first sort key (toggled when it is).
+    pub(crate) sort_url: Option<String>,
+    /// `ascending` / `descending` when sorted.
+    pub(crate) sorted: Option<&'static str>,
+    /// 1 for the first sort key, when several columns sort.
+    pub(crate) priority: Option<usize>,
+    /// Link removing this column from the sort.
+    pub(crate) remove_url: Option<String>,
+}
+
+/// The headers, with links that keep the other parameters.
+pub(crate) fn headers(columns: &[Column], sort: &[(usize, bool)], params: &ListParams) -> Vec<Header> {
+    let encode = |keys: &[(usize, bool)]| -> Option<String> {
+        let text: Vec<String> = keys
+            .iter()
+            .map(|(i, desc)| format!("{}{}", if *desc { "-" } else { "" }, i + 1))
+            .collect();
+        (!text.is_empty()).then(|| text.join("."))
+    };
+    columns
+        .iter()
+        .enumerate()
+        .map(|(position, column)| {
+            if !matches!(column.source, Source::Field(_)) {
+                return Header {
+                    label: column.label.clone(),
+                    sort_url: None,
+                    sorted: None,
+                    priority: None,
+                    remove_url: None,
+                };
+            }
+            let current = sort.iter().position(|(i, _)| *i == position);
+            let others: Vec<(usize, bool)> =
+                sort.iter().filter(|(i, _)| *i != position).copied().collect();
+            let descending_now = current.map(|c| sort[c].1);
+            let toggled = match (current, descending_now) {
+                (Some(0), Some(desc)) => !desc,
+                _ => false,
+            };
+            let mut first = vec![(position, toggled)];
+            first.extend(others.iter().copied());
+            Header {
+                label: column.label.clone(),
+                sort_url: Some(params.with(ORDER, encode(&first).as_deref()).query()),
+                sorted: descending_now.map(|d| if d { "descending" } else { "ascending" }),
+                priority: current.filter(|_| sort.len() > 1).map(|c| c + 1),
+                remove_url: current.map(|_| params.with(ORDER, encode(&others).as_deref()).query()),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,309 @@
+//! The changelist: one page of a model's objects with sorting, search,
+//! filters, date drill-down and pagination, loaded in a constant number of
+//! queries (a count, the rows with their foreign keys joined, and the
+//! sidebar's own lists).
+
+mod columns;
+mod dates;
+mod filters;
+pub(crate) mod params;
+
+use orm_core::model::find_model;
+use orm_core::pagination::{page_links, resolve_page_number};
+use orm_core::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
+use orm_core::{AnyConnection, Value};
+
+use crate::display::plural_title;
+use crate::permissions::ModelPerms;
+use crate::site::AdminModel;
+pub(crate) use columns::{Cell, CellKind, Header};
+use dates::{date_of, DateDrill, DateHierarchy};
+pub(crate) use filters::FilterGroup;
+use filters::FieldFilter;
+use params::{ListParams, ORDER, PAGE, SEARCH};
+
+/// Most targets listed in a foreign-key filter.
+const FILTER_TARGETS: i64 = 100;
+
+/// A row of the list.
+pub(crate) struct Row {
+    pub(crate) pk: String,
+    pub(crate) cells: Vec<Cell>,
+}
+
+/// A page link.
+pub(crate) struct PageLink {
+    pub(crate) number: Option<i64>,
+    pub(crate) url: String,
+    pub(crate) current: bool,
+}
+
+/// Everything `change_list.html` shows.
+pub(crate) struct ChangeList {
+    pub(crate) title: String,
+    pub(crate) plural: String,
+    pub(crate) singular: String,
+    pub(crate) add_url: Option<String>,
+    pub(crate) searchable: bool,
+    pub(crate) search: String,
+    /// The other parameters, kept as hidden inputs of the search form.
+    pub(crate) search_hidden: Vec<(String, String)>,
+    pub(crate) headers: Vec<Header>,
+    pub(crate) rows: Vec<Row>,
+    pub(crate) filters: Vec<FilterGroup>,
+    pub(crate) dates: Option<DateDrill>,
+    /// `(name, description)` of each action offered.
+    pub(crate) actions: Vec<(String, String)>,
+    pub(crate) count: i64,
+    /// The unfiltered count, when a filter or search is active.
+    pub(crate) full_count: Option<i64>,
+    pub(crate) clear_url: Option<String>,
+    pub(crate) pages: Vec<PageLink>,
+    pub(crate) num_pages: i64,
+    /// The query string of this page, for the actions form to come back to.
+    pub(crate) query: String,
+}
+
+/// The parameters the changelist of `model` accepts.
+pub(crate) fn parse_params(model: &AdminModel, query: &str) -> ListParams {
+    let filters = field_filters(model);
+    let hierarchy = hierarchy(model);
+    ListParams::parse(query, |key| {
+        matches!(key, PAGE | SEARCH | ORDER)
+            || filters.iter().any(|f| f.accepts(key))
+            || hierarchy.as_ref().is_some_and(|h| h.accepts(key))
+    })
+}
+
+fn field_filters(model: &AdminModel) -> Vec<FieldFilter> {
+    model
+        .options
+        .list_filter
+        .iter()
+        .filter_map(|name| FieldFilter::new(model.schema, name))
+        .collect()
+}
+
+fn hierarchy(model: &AdminModel) -> Option<DateHierarchy> {
+    model
+        .options
+        .date_hierarchy
+        .and_then(|name| DateHierarchy::new(model.schema, name))
+}
+
+/// The rows a changelist with these parameters selects (for actions on
+/// "all matching" and for the page itself): filters, hierarchy and search.
+pub(crate) fn filter(model: &AdminModel, params: &ListParams) -> QuerySpec {
+    let mut spec = QuerySpec::default();
+    for filter in field_filters(model) {
+        for q in filter.conditions(model.schema, params) {
+            spec.and(q);
+        }
+    }
+    if let Some(q) = hierarchy(model).and_then(|h| h.condition(params)) {
+        spec.and(q);
+    }
+    if let Some(terms) = params.get(SEARCH) {
+        for q in search(model, terms) {
+            spec.and(q);
+        }
+    }
+    spec
+}
+
+/// Every word must be found, ignoring case, in one of `search_fields`.
+fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
+    let fields: Vec<usize> = model
+        .options
+        .search_fields
+        .iter()
+        .filter_map(|name| model.schema.field_index(name))
+        .filter(|&i| model.schema.fields[i].kind.is_text())
+        .collect();
+    if fields.is_empty() {
+        return Vec::new();
+    }
+    terms
+        .split_whitespace()
+        .take(20)
+        .map(|word| {
+            Q::Or(
+                fields
+                    .iter()
+                    .map(|&field| {
+                        Q::Condition(Condition {
+                            field,
+                            lookup: Lookup::IContains,
+                            operand: Operand::One(Value::Text(word.to_owned())),
+                        })
+                    })
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+impl ChangeList {
+    /// Loads one page. Runs on a blocking thread: `conn` is held throughout.
+    pub(crate) fn load(
+        conn: &mut AnyConnection,
+        model: &AdminModel,
+        perms: ModelPerms,
+        params: &ListParams,
+        model_url: &str,
+    ) -> orm_core::Result<ChangeList> {
+        let schema = model.schema;
+        let options = model.options;
+        let (columns, methods) =
+            columns::columns(schema, options.list_display, options.list_display_links);
+        let sort = columns::requested_sort(&columns, params);
+        let filtered = filter(model, params);
+        let is_filtered = filtered.filter.is_some();
+
+        let count = (model.ops.count)(conn, &filtered)?;
+        let full_count = if is_filtered {
+            Some((model.ops.count)(conn, &QuerySpec::default())?)
+        } else {
+            None
+        };
+        let per_page = options.list_per_page.max(1);
+        let num_pages = ((count + per_page - 1) / per_page).max(1);
+        let page = resolve_page_number(params.get(PAGE).unwrap_or("1"), num_pages);
+
+        let mut spec = filtered.clone();
+        spec.order = columns::ordering(schema, &columns, &sort, options.ordering);
+        spec.limit = Some(per_page);
+        spec.offset = Some((page - 1) * per_page);
+        spec.select_related = columns::related_fields(schema, &columns);
+        let objects = (model.ops.rows)(conn, &spec, &methods)?;
+
+        let pk_index = schema.pk_index();
+        let rows = objects
+            .iter()
+            .map(|object| {
+                let pk = object.values.get(pk_index).map(Value::to_string).unwrap_or_default();
+                let change_url = (perms.view || perms.change)
+                    .then(|| format!("{model_url}{}/change/", encode_pk(&pk)));
+                Row {
+                    cells: columns
+                        .iter()
+                        .map(|c| columns::cell(schema, c, object, change_url.as_deref()))
+                        .collect(),
+                    pk,
+                }
+            })
+            .collect();
+
+        let mut filters = Vec::new();
+        for filter in field_filters(model) {
+            let targets = match filter.target().and_then(|label| {
+                let (app, name) = label.split_once('.')?;
+                find_model(app, name)
+            }) {
+                Some(target) => {
+                    let target_spec = QuerySpec {
+                        limit: Some(FILTER_TARGETS),
+                        order: QuerySpec::default_order((target.schema)()),
+                        ..QuerySpec::default()
+                    };
+                    let target_pk = (target.schema)().pk_index();
+                    (target.rows)(conn, &target_spec, &[])?
+                        .into_iter()
+                        .map(|r| (r.values.get(target_pk).map(Value::to_string).unwrap_or_default(), r.repr))
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            filters.push(filter.group(params, &targets));
+        }
+
+        let dates = match hierarchy(model) {
+            Some(h) => {
+                let span = date_span(conn, model, &filtered, h.field())?;
+                Some(h.drill(params, span))
+            }
+            None => None,
+        };
+
+        let mut actions = Vec::new();
+        if perms.delete {
+            actions.push((
+                "delete_selected".to_owned(),
+                format!("Delete selected {}", schema.verbose_name_plural),
+            ));
+        }
+        if perms.change {
+            for action in options.actions {
+                actions.push((action.name.to_owned(), action.description.to_owned()));
+            }
+        }
+
+        let search_hidden = params
+            .pairs()
+            .iter()
+            .filter(|(k, _)| k != SEARCH && k != PAGE)
+            .cloned()
+            .collect();
+        let active = is_filtered;
+        Ok(ChangeList {
+            title: format!("Select {} to {}", schema.verbose_name, if perms.change { "change" } else { "view" }),
+            plural: plural_title(schema),
+            singular: schema.verbose_name.to_string(),
+            add_url: perms.add.then(|| format!("{model_url}add/")),
+            searchable: !options.search_fields.is_empty(),
+            search: params.get(SEARCH).unwrap_or("").to_owned(),
+            search_hidden,
+            headers: columns::headers(&columns, &sort, params),
+            rows,
+            filters,
+            dates,
+            actions,
+            count,
+            full_count,
+            clear_url: active.then(|| params.only(|k| k == ORDER).query()),
+            pages: page_links(page, num_pages)
+                .into_iter()
+                .map(|number| PageLink {
+                    number,
+                    url: number
+                        .map(|n| params.with(PAGE, Some(&n.to_string())).query())
+                        .unwrap_or_default(),
+                    current: number == Some(page),
+                })
+                .collect(),
+            num_pages,
+            query: params.query(),
+        })
+    }
+}
+
+/// The first and last dates among the rows (two indexed one-row queries).
+fn date_span(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    filtered: &QuerySpec,
+    field: usize,
+) -> orm_core::Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+    let mut spec = filtered.clone();
+    spec.and(Q::Condition(Condition {
+        field,
+        lookup: Lookup::IsNull,
+        operand: Operand::Flag(false),
+    }));
+    spec.limit = Some(1);
+    let mut edge = |descending| -> orm_core::Result<Option<chrono::NaiveDate>> {
+        spec.order = vec![OrderBy { field, descending }];
+        Ok((model.ops.values)(conn, &spec)?
+            .first()
+            .and_then(|row| row.get(field))
+            .and_then(date_of))
+    };
+    let first = edge(false)?;
+    let last = edge(true)?;
+    Ok(first.zip(last))
+}
+
+/// A primary key as a URL path segment.
+pub(crate) fn encode_pk(pk: &str) -> String {
+    form_urlencoded::byte_serialize(pk.as_bytes()).collect()
+}

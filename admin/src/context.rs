@@ -1,0 +1,236 @@
+//! What every admin page knows about its request: where the admin is
+//! mounted, who is logged in and what they may do.
+
+use axum::extract::{FromRequestParts, OriginalUri, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use http::request::Parts;
+use orm_core::auth::User;
+use orm_core::Model;
+use tower_sessions::Session;
+
+use crate::csrf::CsrfToken;
+use crate::error::AdminError;
+use crate::messages::{self, Message};
+use crate::permissions::{ModelPerms, Perms};
+use crate::session_auth;
+use crate::site::{Admin, AdminModel};
+use crate::templates::{Crumb, Layout};
+
+/// The path the admin is mounted at, without a trailing slash (`/admin`).
+#[derive(Clone, Debug)]
+pub(crate) struct Base(pub(crate) String);
+
+/// Works out [`Base`] from the full and the nested request path.
+pub(crate) async fn base_path(mut request: Request, next: Next) -> Response {
+    let inner = request.uri().path().to_owned();
+    let base = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map(|original| {
+            let full = original.path();
+            full.strip_suffix(inner.as_str())
+                .or_else(|| (inner == "/").then_some(full))
+                .unwrap_or("")
+                .trim_end_matches('/')
+                .to_owned()
+        })
+        .unwrap_or_default();
+    request.extensions_mut().insert(Base(base));
+    next.run(request).await
+}
+
+/// The full path and query of the request (for `next=`).
+fn original_path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<OriginalUri>()
+        .map_or_else(|| parts.uri.to_string(), |uri| {
+            uri.path_and_query()
+                .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
+        })
+}
+
+/// The URL of the login page, coming back to `next` afterwards.
+pub(crate) fn login_url(base: &str, next: &str) -> String {
+    let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+    format!("{base}/login/?next={next}")
+}
+
+/// A request's base path, session and CSRF token (logged in or not).
+pub(crate) struct Visitor {
+    pub(crate) admin: Admin,
+    pub(crate) base: String,
+    pub(crate) session: Session,
+    pub(crate) csrf: String,
+}
+
+impl FromRequestParts<Admin> for Visitor {
+    type Rejection = AdminError;
+
+    async fn from_request_parts(parts: &mut Parts, admin: &Admin) -> Result<Self, AdminError> {
+        let base = parts
+            .extensions
+            .get::<Base>()
+            .map(|b| b.0.clone())
+            .unwrap_or_default();
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| AdminError::Internal("the session layer is missing".into()))?;
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
+        Ok(Visitor {
+            admin: admin.clone(),
+            base,
+            session,
+            csrf,
+        })
+    }
+}
+
+impl Visitor {
+    /// The page frame for someone not logged in.
+    pub(crate) async fn layout(&self, title: impl Into<String>) -> Result<Layout, AdminError> {
+        let messages = messages::take(&self.session).await?;
+        Ok(Layout::new(&self.admin, &self.base, title.into(), None, &self.csrf, messages))
+    }
+}
+
+/// A logged-in, active staff user and their permissions. Extracting it
+/// from a request without such a session redirects to the login page.
+pub(crate) struct Staff {
+    pub(crate) admin: Admin,
+    pub(crate) base: String,
+    pub(crate) session: Session,
+    pub(crate) csrf: String,
+    pub(crate) user: User,
+    pub(crate) perms: Perms,
+}
+
+/// Why a request is not a staff request.
+pub(crate) enum NotStaff {
+    Login(String),
+    Error(AdminError),
+}
+
+impl IntoResponse for NotStaff {
+    fn into_response(self) -> Response {
+        match self {
+            NotStaff::Login(url) => Redirect::to(&url).into_response(),
+            NotStaff::Error(error) => error.into_response(),
+        }
+    }
+}
+
+impl From<AdminError> for NotStaff {
+    fn from(error: AdminError) -> NotStaff {
+        NotStaff::Error(error)
+    }
+}
+
+impl FromRequestParts<Admin> for Staff {
+    type Rejection = NotStaff;
+
+    async fn from_request_parts(parts: &mut Parts, admin: &Admin) -> Result<Self, NotStaff> {
+        let visitor = Visitor::from_request_parts(parts, admin).await?;
+        let to_login = || NotStaff::Login(login_url(&visitor.base, &original_path(parts)));
+        let Some((id, hash)) = session_auth::logged_in(&visitor.session).await? else {
+            return Err(to_login());
+        };
+        let loaded = admin
+            .db
+            .run(move |conn| {
+                let Some(user) = User::objects().filter(User::ID.eq(id)).first(conn)? else {
+                    return Ok(None);
+                };
+                let perms = if !user.is_active {
+                    Perms::Some(Default::default())
+                } else if user.is_superuser {
+                    Perms::All
+                } else {
+                    Perms::Some(user.get_all_permissions(conn)?)
+                };
+                Ok(Some((user, perms)))
+            })
+            .await
+            .map_err(AdminError::from)?;
+        match loaded {
+            Some((user, perms))
+                if user.is_active
+                    && user.is_staff
+                    && session_auth::hash_matches(&admin.secret_key, &user, &hash) =>
+            {
+                Ok(Staff {
+                    admin: visitor.admin,
+                    base: visitor.base,
+                    session: visitor.session,
+                    csrf: visitor.csrf,
+                    user,
+                    perms,
+                })
+            }
+            _ => {
+                session_auth::logout(&visitor.session).await?;
+                Err(to_login())
+            }
+        }
+    }
+}
+
+impl Staff {
+    /// The shown model at `/{app}/{model}/`, or 404.
+    pub(crate) fn model(&self, app: &str, model: &str) -> Result<AdminModel, AdminError> {
+        self.admin
+            .model(app, model)
+            .cloned()
+            .ok_or_else(|| AdminError::NotFound(format!("No model {app}.{model} in the admin.")))
+    }
+
+    /// The user's permissions on `model`, or 403 when `allowed` says no.
+    pub(crate) fn require(
+        &self,
+        model: &AdminModel,
+        allowed: impl Fn(ModelPerms) -> bool,
+    ) -> Result<ModelPerms, AdminError> {
+        let perms = self.perms.on(model);
+        if allowed(perms) {
+            Ok(perms)
+        } else {
+            Err(AdminError::Forbidden)
+        }
+    }
+
+    /// The page frame, with the messages queued for this page.
+    pub(crate) async fn layout(
+        &self,
+        title: impl Into<String>,
+        crumbs: Vec<Crumb>,
+    ) -> Result<Layout, AdminError> {
+        let messages: Vec<Message> = messages::take(&self.session).await?;
+        let name = if self.user.first_name.is_empty() {
+            self.user.username.clone()
+        } else {
+            self.user.first_name.clone()
+        };
+        let mut layout = Layout::new(
+            &self.admin,
+            &self.base,
+            title.into(),
+            Some(name),
+            &self.csrf,
+            messages,
+        );
+        layout.crumbs = crumbs;
+        Ok(layout)
+    }
+
+    /// The URL of a model's pages: `/admin/blog/article/`.
+    pub(crate) fn model_url(&self, model: &AdminModel) -> String {
+        format!("{}/{}/{}/", self.base, model.schema.app_label, model.model_name)
+    }
+}

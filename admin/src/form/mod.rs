@@ -1,0 +1,569 @@
+//! Add and change forms: which fields they show, what the inputs hold, and
+//! turning a submitted form back into field values with a message beside
+//! each field that is wrong. What the user typed is always kept.
+
+mod data;
+mod widgets;
+
+use std::collections::HashMap;
+
+use orm_core::model::find_model;
+use orm_core::query::{parse_value, QuerySpec};
+use orm_core::schema::{FieldKind, FieldSchema};
+use orm_core::validation::validate_values;
+use orm_core::{AnyConnection, Value};
+
+pub(crate) use data::FormData;
+pub(crate) use widgets::{SelectOption, Widget};
+
+use crate::display::{field_label, input_text, value_text};
+use crate::many_to_many::ManyToManyField;
+use crate::site::AdminModel;
+
+/// Most targets listed in a foreign-key or many-to-many `<select>`; larger
+/// tables get a raw id input instead.
+const SELECT_LIMIT: i64 = 1000;
+
+/// What a form field edits.
+#[derive(Clone, Copy)]
+pub(crate) enum Target {
+    /// A column (schema field index).
+    Column(usize),
+    /// A many-to-many field (index in `schema.many_to_many`).
+    ManyToMany(usize),
+}
+
+/// One field of the form, as configured.
+#[derive(Clone, Copy)]
+pub(crate) struct Spec {
+    pub(crate) name: &'static str,
+    pub(crate) target: Target,
+    pub(crate) readonly: bool,
+}
+
+/// The form's fields, in order: `fields` (or every editable field and
+/// many-to-many field), less `exclude`; `readonly_fields` and non-editable
+/// fields listed by name are shown read-only.
+pub(crate) fn specs(model: &AdminModel, view_only: bool) -> Vec<Spec> {
+    let schema = model.schema;
+    let options = model.options;
+    let readonly = |name: &str| view_only || options.readonly_fields.contains(&name);
+    let named = |name: &'static str| -> Option<Spec> {
+        if let Some(index) = schema.field_index(name) {
+            let field = &schema.fields[index];
+            return Some(Spec {
+                name,
+                target: Target::Column(index),
+                readonly: readonly(name) || !field.editable,
+            });
+        }
+        let index = schema.many_to_many.iter().position(|m| m.name == name)?;
+        Some(Spec {
+            name,
+            target: Target::ManyToMany(index),
+            readonly: readonly(name),
+        })
+    };
+    let names: Vec<&'static str> = if options.fields.is_empty() {
+        let mut names: Vec<&'static str> = Vec::new();
+        for field in schema.fields.iter() {
+            let name: &'static str = static_name(schema, &field.name);
+            let shown = field.editable || options.readonly_fields.contains(&name);
+            if !(field.primary_key && field.auto_increment) && shown {
+                names.push(name);
+            }
+        }
+        for m in schema.many_to_many.iter() {
+            names.push(static_m2m_name(schema, &m.name));
+        }
+        names
+    } else {
+        options.fields.to_vec()
+    };
+    names
+        .into_iter()
+        .filter(|name| !options.exclude.contains(name))
+        .filter_map(named)
+        .collect()
+}
+
+/// The schema's `&'static str` for a field name (the IR is static).
+fn static_name(schema: &'static orm_core::schema::ModelSchema, name: &str) -> &'static str {
+    schema
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or("", |f| match &f.name {
+            std::borrow::Cow::Borrowed(s) => s,
+            std::borrow::Cow::Owned(_) => "",
+        })
+}
+
+fn static_m2m_name(schema: &'static orm_core::schema::ModelSchema, name: &str) -> &'static str {
+    schema
+        .many_to_many
+        .iter()
+        .find(|m| m.name == name)
+        .map_or("", |m| match &m.name {
+            std::borrow::Cow::Borrowed(s) => s,
+            std::borrow::Cow::Owned(_) => "",
+        })
+}
+
+/// What the inputs hold and the messages beside them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FormState {
+    text: HashMap<&'static str, String>,
+    multi: HashMap<&'static str, Vec<String>>,
+    pub(crate) errors: HashMap<String, Vec<String>>,
+    pub(crate) non_field: Vec<String>,
+}
+
+impl FormState {
+    /// The inputs of an object's values (and its many-to-many selections).
+    pub(crate) fn from_values(
+        model: &AdminModel,
+        specs: &[Spec],
+        values: &[Value],
+        selected: HashMap<&'static str, Vec<String>>,
+    ) -> FormState {
+        let mut text = HashMap::new();
+        for spec in specs {
+            if let Target::Column(i) = spec.target {
+                let field = &model.schema.fields[i];
+                let shown = if spec.readonly {
+                    value_text(field, &values[i])
+                } else {
+                    input_text(field, &values[i])
+                };
+                text.insert(spec.name, shown);
+            }
+        }
+        FormState {
+            text,
+            multi: selected,
+            ..FormState::default()
+        }
+    }
+
+    /// Adds a message beside a field (or above the form for `None`).
+    pub(crate) fn error(&mut self, field: Option<&str>, message: impl Into<String>) {
+        match field {
+            Some(name) => self.errors.entry(name.to_owned()).or_default().push(message.into()),
+            None => self.non_field.push(message.into()),
+        }
+    }
+
+    pub(crate) fn is_valid(&self) -> bool {
+        self.errors.is_empty() && self.non_field.is_empty()
+    }
+
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.len() + self.non_field.len()
+    }
+}
+
+/// A submitted form turned into values.
+pub(crate) struct Bound {
+    /// Every field's value: the submitted ones over `base`.
+    pub(crate) values: Vec<Value>,
+    /// New many-to-many selections.
+    pub(crate) many_to_many: Vec<(usize, Vec<Value>)>,
+    pub(crate) state: FormState,
+    /// Labels of the fields whose value differs from `base`.
+    pub(crate) changed: Vec<String>,
+}
+
+/// Reads the submitted form over `base` (the object's current values, or
+/// the initial values when adding). Read-only fields keep their value.
+pub(crate) fn bind(
+    model: &AdminModel,
+    specs: &[Spec],
+    base: &[Value],
+    form: &FormData,
+    selected_before: &HashMap<&'static str, Vec<String>>,
+) -> Bound {
+    let schema = model.schema;
+    let mut values = base.to_vec();
+    let mut state = FormState::from_values(model, specs, base, selected_before.clone());
+    let mut many_to_many = Vec::new();
+    let mut changed = Vec::new();
+    let mut failed: Vec<&str> = Vec::new();
+    for spec in specs.iter().filter(|s| !s.readonly) {
+        match spec.target {
+            Target::Column(i) => {
+                let field = &schema.fields[i];
+                let raw = match form.one(spec.name) {
+                    Ok(raw) => raw,
+                    Err(message) => {
+                        state.text.insert(spec.name, form.text(spec.name).to_owned());
+                        state.error(Some(spec.name), message);
+                        failed.push(spec.name);
+                        continue;
+                    }
+                };
+                let text = if field.kind == FieldKind::Bool {
+                    if raw.is_some() { "true" } else { "false" }.to_owned()
+                } else {
+                    raw.unwrap_or("").to_owned()
+                };
+                state.text.insert(spec.name, text.clone());
+                match parse_field(field, &text) {
+                    Ok(value) => {
+                        if value != base[i] {
+                            changed.push(field_label(field).to_lowercase());
+                        }
+                        values[i] = value;
+                    }
+                    Err(message) => {
+                        state.error(Some(spec.name), message);
+                        failed.push(spec.name);
+                    }
+                }
+            }
+            Target::ManyToMany(m) => {
+                let field = &schema.many_to_many[m];
+                let raw: Vec<String> = form
+                    .all(spec.name)
+                    .into_iter()
+                    .filter(|v| !v.trim().is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                state.multi.insert(spec.name, raw.clone());
+                let mut ids = Vec::new();
+                for text in &raw {
+                    match text.trim().parse::<i64>() {
+                        Ok(id) => ids.push(Value::BigInt(id)),
+                        Err(_) => {
+                            state.error(Some(spec.name), format!("“{text}” is not a valid value."));
+                        }
+                    }
+                }
+                if ids.is_empty() && !field.blank {
+                    state.error(Some(spec.name), "This field is required.");
+                }
+                let mut before = selected_before.get(spec.name).cloned().unwrap_or_default();
+                let mut after = raw.clone();
+                before.sort();
+                after.sort();
+                if before != after {
+                    changed.push(field.name.replace('_', " "));
+                }
+                many_to_many.push((m, ids));
+            }
+        }
+    }
+    // The model's own checks (length, slug, e-mail, choices...) on every
+    // field that parsed.
+    for (name, messages) in validate_values(schema, &values).iter() {
+        let shown = specs.iter().any(|s| s.name == name && !s.readonly);
+        if failed.contains(&name) {
+            continue;
+        }
+        for message in messages {
+            if shown {
+                state.error(Some(name), message.clone());
+            } else {
+                state.error(None, format!("{}: {message}", name.replace('_', " ")));
+            }
+        }
+    }
+    Bound {
+        values,
+        many_to_many,
+        state,
+        changed,
+    }
+}
+
+/// A field's text to its value: text is trimmed (as Django's forms do),
+/// empty is `""`, `NULL` or "required".
+fn parse_field(field: &FieldSchema, text: &str) -> Result<Value, String> {
+    let trimmed = text.trim();
+    if field.kind == FieldKind::Bool {
+        return Ok(Value::Bool(trimmed == "true"));
+    }
+    if trimmed.is_empty() {
+        if field.is_required() || (field.kind == FieldKind::ForeignKey && !field.nullable) {
+            return Err("This field is required.".to_owned());
+        }
+        if field.nullable {
+            return Ok(Value::Null);
+        }
+        if field.kind.is_text() {
+            return Ok(Value::Text(String::new()));
+        }
+        return Err("This field is required.".to_owned());
+    }
+    let text = if field.kind == FieldKind::Text { text } else { trimmed };
+    let value = parse_value(field, text)?;
+    if let (Some(max), Value::Text(s)) = (field.max_length, &value) {
+        let length = s.chars().count();
+        if length > max as usize {
+            return Err(format!(
+                "Ensure this value has at most {max} characters (it has {length})."
+            ));
+        }
+    }
+    Ok(value)
+}
+
+/// Checks that every foreign key and many-to-many choice names an existing
+/// row (Django's "Select a valid choice").
+pub(crate) fn check_targets(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    specs: &[Spec],
+    bound: &mut Bound,
+) -> orm_core::Result<()> {
+    const INVALID: &str = "Select a valid choice. That choice is not one of the available choices.";
+    for spec in specs.iter().filter(|s| !s.readonly) {
+        if bound.state.errors.contains_key(spec.name) {
+            continue;
+        }
+        match spec.target {
+            Target::Column(i) => {
+                let field = &model.schema.fields[i];
+                let Some(target) = field.foreign_key.as_ref().and_then(|fk| by_label(&fk.to)) else {
+                    continue;
+                };
+                let value = &bound.values[i];
+                if value.is_null() {
+                    continue;
+                }
+                let spec_q = QuerySpec::for_pk((target.schema)(), value.clone());
+                if (target.count)(conn, &spec_q)? == 0 {
+                    bound.state.error(Some(spec.name), INVALID);
+                }
+            }
+            Target::ManyToMany(m) => {
+                let Some(field) = ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m]) else {
+                    continue;
+                };
+                let Some((_, ids)) = bound.many_to_many.iter().find(|(index, _)| *index == m) else {
+                    continue;
+                };
+                let mut unique = ids.clone();
+                unique.sort_by_key(|v| v.as_i64());
+                unique.dedup();
+                if field.existing(conn, &unique)? != unique.len() as i64 {
+                    bound.state.error(Some(spec.name), INVALID);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn by_label(label: &str) -> Option<orm_core::ModelOps> {
+    let (app, name) = label.split_once('.')?;
+    find_model(app, name)
+}
+
+/// One field of the rendered form.
+pub(crate) struct FormField {
+    pub(crate) name: String,
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) required: bool,
+    pub(crate) help_text: String,
+    pub(crate) errors: Vec<String>,
+    pub(crate) widget: Widget,
+}
+
+/// Builds the form's fields (loading the foreign-key and many-to-many
+/// choices). `admin_url(label)` is the changelist URL of a model shown in
+/// the admin, for raw-id lookups and autocomplete.
+pub(crate) fn fields(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    specs: &[Spec],
+    state: &FormState,
+    autocomplete_url: &str,
+    changelist_url: &dyn Fn(&str) -> Option<String>,
+) -> orm_core::Result<Vec<FormField>> {
+    let schema = model.schema;
+    let options = model.options;
+    let mut out = Vec::new();
+    for spec in specs {
+        let text = state.text.get(spec.name).cloned().unwrap_or_default();
+        let errors = state.errors.get(spec.name).cloned().unwrap_or_default();
+        let (label, required, help_text, widget) = match spec.target {
+            Target::Column(i) => {
+                let field = &schema.fields[i];
+                let widget = if spec.readonly {
+                    Widget::ReadOnly {
+                        text: if text.is_empty() { "-".into() } else { text },
+                    }
+                } else if field.kind == FieldKind::ForeignKey {
+                    foreign_key_widget(conn, model, field, spec.name, text, autocomplete_url, changelist_url)?
+                } else if !field.choices.is_empty() {
+                    Widget::choices(field, &text)
+                } else {
+                    let from = options
+                        .prepopulated_fields
+                        .iter()
+                        .find(|(target, _)| *target == spec.name)
+                        .map(|(_, sources)| {
+                            sources.iter().map(|s| format!("id_{s}")).collect::<Vec<_>>().join(",")
+                        })
+                        .unwrap_or_default();
+                    Widget::for_field(field, text, from)
+                };
+                let required = !spec.readonly
+                    && (field.is_required() || (field.kind == FieldKind::ForeignKey && !field.nullable));
+                (field_label(field), required, field.help_text.to_string(), widget)
+            }
+            Target::ManyToMany(m) => {
+                let field = &schema.many_to_many[m];
+                let selected = state.multi.get(spec.name).cloned().unwrap_or_default();
+                let label = crate::display::capitalize(&if field.verbose_name.is_empty() {
+                    field.name.replace('_', " ")
+                } else {
+                    field.verbose_name.to_string()
+                });
+                let widget = match by_label(&field.to) {
+                    Some(target) => {
+                        let rows = target_rows(conn, target, SELECT_LIMIT)?;
+                        if spec.readonly {
+                            let names: Vec<String> = rows
+                                .into_iter()
+                                .filter(|(pk, _)| selected.contains(pk))
+                                .map(|(_, text)| text)
+                                .collect();
+                            Widget::ReadOnly {
+                                text: if names.is_empty() { "-".into() } else { names.join(", ") },
+                            }
+                        } else {
+                            Widget::Select {
+                                options: rows
+                                    .into_iter()
+                                    .map(|(pk, text)| SelectOption {
+                                        selected: selected.contains(&pk),
+                                        value: pk,
+                                        label: text,
+                                    })
+                                    .collect(),
+                                multiple: true,
+                            }
+                        }
+                    }
+                    None => Widget::ReadOnly { text: "-".into() },
+                };
+                (label, !spec.readonly && !field.blank, field.help_text.to_string(), widget)
+            }
+        };
+        out.push(FormField {
+            name: spec.name.to_owned(),
+            id: format!("id_{}", spec.name),
+            label,
+            required,
+            help_text,
+            errors,
+            widget,
+        });
+    }
+    Ok(out)
+}
+
+/// `(pk, text)` of a model's rows in its default order, at most `limit`.
+fn target_rows(
+    conn: &mut AnyConnection,
+    target: orm_core::ModelOps,
+    limit: i64,
+) -> orm_core::Result<Vec<(String, String)>> {
+    let schema = (target.schema)();
+    let spec = QuerySpec {
+        order: QuerySpec::default_order(schema),
+        limit: Some(limit),
+        ..QuerySpec::default()
+    };
+    let pk = schema.pk_index();
+    Ok((target.rows)(conn, &spec, &[])?
+        .into_iter()
+        .map(|row| (row.values.get(pk).map(Value::to_string).unwrap_or_default(), row.repr))
+        .collect())
+}
+
+fn foreign_key_widget(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    field: &FieldSchema,
+    name: &'static str,
+    value: String,
+    autocomplete_url: &str,
+    changelist_url: &dyn Fn(&str) -> Option<String>,
+) -> orm_core::Result<Widget> {
+    let Some(fk) = field.foreign_key.as_ref() else {
+        return Ok(Widget::for_field(field, value, String::new()));
+    };
+    let Some(target) = by_label(&fk.to) else {
+        return Ok(Widget::for_field(field, value, String::new()));
+    };
+    let current_repr = |conn: &mut AnyConnection| -> orm_core::Result<String> {
+        let Ok(id) = value.trim().parse::<i64>() else {
+            return Ok(String::new());
+        };
+        let spec = QuerySpec::for_pk((target.schema)(), Value::BigInt(id));
+        Ok((target.rows)(conn, &spec, &[])?
+            .into_iter()
+            .next()
+            .map(|r| r.repr)
+            .unwrap_or_default())
+    };
+    if model.options.autocomplete_fields.contains(&name) {
+        let repr = current_repr(conn)?;
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("app_label", &model.schema.app_label)
+            .append_pair("model_name", &model.model_name)
+            .append_pair("field_name", name)
+            .finish();
+        return Ok(Widget::Autocomplete {
+            value,
+            repr,
+            source_url: format!("{autocomplete_url}?{query}"),
+        });
+    }
+    let raw_id = |conn: &mut AnyConnection, value: String| -> orm_core::Result<Widget> {
+        Ok(Widget::RawId {
+            repr: current_repr(conn)?,
+            value,
+            lookup_url: changelist_url(&fk.to),
+        })
+    };
+    if model.options.raw_id_fields.contains(&name) {
+        return raw_id(conn, value.clone());
+    }
+    let rows = target_rows(conn, target, SELECT_LIMIT + 1)?;
+    if rows.len() as i64 > SELECT_LIMIT {
+        return raw_id(conn, value.clone());
+    }
+    let mut options = vec![SelectOption {
+        value: String::new(),
+        label: "---------".into(),
+        selected: value.is_empty(),
+    }];
+    options.extend(rows.into_iter().map(|(pk, text)| SelectOption {
+        selected: pk == value,
+        value: pk,
+        label: text,
+    }));
+    Ok(Widget::Select {
+        options,
+        multiple: false,
+    })
+}
+
+/// Everything `change_form.html` shows.
+pub(crate) struct FormPage {
+    pub(crate) heading: String,
+    pub(crate) repr: Option<String>,
+    pub(crate) fields: Vec<FormField>,
+    pub(crate) error_count: usize,
+    pub(crate) non_field_errors: Vec<String>,
+    pub(crate) can_save: bool,
+    pub(crate) can_add_another: bool,
+    pub(crate) delete_url: Option<String>,
+    pub(crate) history_url: Option<String>,
+    pub(crate) changelist_url: String,
+}

@@ -1,0 +1,58 @@
+//! The generated admin: mount [`router`] under `/admin` in an axum app and
+//! every registered model gets list, search, filters, add, change, delete and
+//! history pages, for staff users, from the schema IR alone.
+//!
+//! ```no_run
+//! use admin::AdminSite;
+//! use orm_core::Db;
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let db = Db::open("sqlite://db.sqlite3")?;
+//! let site = AdminSite::new(db).secret_key("change me: a long random string");
+//! let app = axum::Router::new().nest("/admin", admin::router(site));
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! axum::serve(listener, app).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Models with `#[admin(...)]` (see `orm_core::model_admin`) are listed
+//! without more code, as are the built-in users and groups; others are added
+//! with [`AdminSite::register`]. The admin's own table, the history log, has
+//! its migrations in [`migrations`].
+
+mod assets;
+mod changelist;
+mod context;
+mod csrf;
+mod display;
+mod error;
+mod form;
+mod headers;
+mod history;
+mod login_throttle;
+mod many_to_many;
+mod messages;
+mod permissions;
+mod safe_next;
+mod session_auth;
+mod site;
+mod templates;
+mod views;
+
+pub use error::AdminError;
+pub use history::{ActionFlag, LogEntry};
+pub use site::AdminSite;
+
+use migrations_cli::{embed_migrations, MigrationSource};
+
+/// The admin's router, to nest under a path of the app (`/admin` by
+/// convention): `Router::new().nest("/admin", admin::router(site))`.
+pub fn router(site: AdminSite) -> axum::Router {
+    views::router(site.build())
+}
+
+/// The migrations of the admin's own models (the history log).
+pub fn migrations() -> MigrationSource {
+    const ADMIN: MigrationSource = embed_migrations!("admin");
+    ADMIN
+}

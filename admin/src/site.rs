@@ -1,0 +1,190 @@
+//! The admin site: which models it shows and how it is configured.
+
+use std::sync::Arc;
+
+use orm_core::auth::{Group, User};
+use orm_core::model::{registered_models, ModelOps};
+use orm_core::model_admin::AdminOptions;
+use orm_core::schema::ModelSchema;
+use orm_core::{Db, Model};
+
+use crate::login_throttle::LoginThrottle;
+
+/// An admin site under construction: its database, models and settings.
+///
+/// [`AdminSite::new`] lists every model that carries `#[admin(...)]` and the
+/// built-in `User` and `Group`; [`register`](AdminSite::register) adds others.
+#[derive(Clone)]
+pub struct AdminSite {
+    db: Db,
+    models: Vec<ModelOps>,
+    site_header: String,
+    secret_key: Vec<u8>,
+    secure_cookies: bool,
+}
+
+impl std::fmt::Debug for AdminSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminSite")
+            .field("db", &self.db)
+            .field("models", &self.models)
+            .field("site_header", &self.site_header)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AdminSite {
+    /// A site over `db` with every model marked `#[admin(...)]`, and users
+    /// and groups.
+    pub fn new(db: Db) -> AdminSite {
+        let mut models: Vec<ModelOps> = registered_models()
+            .into_iter()
+            .filter(|m| (m.admin)().registered)
+            .collect();
+        for builtin in [ModelOps::of::<User>(), ModelOps::of::<Group>()] {
+            if !models.iter().any(|m| same_model(m, &builtin)) {
+                models.push(builtin);
+            }
+        }
+        AdminSite {
+            db,
+            models,
+            site_header: "Administration".to_owned(),
+            secret_key: random_key(),
+            secure_cookies: false,
+        }
+    }
+
+    /// Shows model `M` too (its `#[admin(...)]` options, or the defaults).
+    pub fn register<M: Model>(mut self) -> AdminSite {
+        let ops = ModelOps::of::<M>();
+        if !self.models.iter().any(|m| same_model(m, &ops)) {
+            self.models.push(ops);
+        }
+        self
+    }
+
+    /// Stops showing model `M`.
+    pub fn unregister<M: Model>(mut self) -> AdminSite {
+        let ops = ModelOps::of::<M>();
+        self.models.retain(|m| !same_model(m, &ops));
+        self
+    }
+
+    /// The title at the top of every page (default `Administration`).
+    pub fn site_header(mut self, header: impl Into<String>) -> AdminSite {
+        self.site_header = header.into();
+        self
+    }
+
+    /// The key that ties sessions to password hashes (like Django's
+    /// `SECRET_KEY`). Without it a random key is used and every session ends
+    /// when the process does.
+    pub fn secret_key(mut self, key: impl AsRef<[u8]>) -> AdminSite {
+        self.secret_key = key.as_ref().to_vec();
+        self
+    }
+
+    /// Marks the session and CSRF cookies `Secure` (sent over HTTPS only).
+    /// Turn it on when the site is served over HTTPS.
+    pub fn secure_cookies(mut self, secure: bool) -> AdminSite {
+        self.secure_cookies = secure;
+        self
+    }
+
+    /// The models shown, by label.
+    pub fn model_labels(&self) -> Vec<String> {
+        self.models.iter().map(|m| (m.schema)().label()).collect()
+    }
+
+    pub(crate) fn build(self) -> Admin {
+        let mut models: Vec<AdminModel> = self.models.into_iter().map(AdminModel::new).collect();
+        models.sort_by(|a, b| {
+            (a.schema.app_label.as_ref(), a.schema.verbose_name_plural.as_ref())
+                .cmp(&(b.schema.app_label.as_ref(), b.schema.verbose_name_plural.as_ref()))
+        });
+        Admin(Arc::new(AdminInner {
+            db: self.db,
+            models,
+            site_header: self.site_header,
+            secret_key: self.secret_key,
+            secure_cookies: self.secure_cookies,
+            throttle: LoginThrottle::default(),
+        }))
+    }
+}
+
+fn same_model(a: &ModelOps, b: &ModelOps) -> bool {
+    (a.schema)().label() == (b.schema)().label()
+}
+
+fn random_key() -> Vec<u8> {
+    use rand::RngCore;
+    let mut key = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    key
+}
+
+/// The built site, shared by every request.
+#[derive(Clone)]
+pub(crate) struct Admin(Arc<AdminInner>);
+
+pub(crate) struct AdminInner {
+    pub(crate) db: Db,
+    pub(crate) models: Vec<AdminModel>,
+    pub(crate) site_header: String,
+    pub(crate) secret_key: Vec<u8>,
+    pub(crate) secure_cookies: bool,
+    pub(crate) throttle: LoginThrottle,
+}
+
+impl std::ops::Deref for Admin {
+    type Target = AdminInner;
+    fn deref(&self) -> &AdminInner {
+        &self.0
+    }
+}
+
+impl Admin {
+    /// The model at `/{app}/{model}/`, by app label and lower-case name.
+    pub(crate) fn model(&self, app_label: &str, model_name: &str) -> Option<&AdminModel> {
+        self.models
+            .iter()
+            .find(|m| m.schema.app_label == app_label && m.model_name == model_name)
+    }
+
+    /// The shown model with this label (`app.Name`), if any.
+    pub(crate) fn model_by_label(&self, label: &str) -> Option<&AdminModel> {
+        self.models.iter().find(|m| m.label == label)
+    }
+}
+
+/// One shown model: its operations, schema and admin options.
+#[derive(Clone)]
+pub(crate) struct AdminModel {
+    pub(crate) ops: ModelOps,
+    pub(crate) schema: &'static ModelSchema,
+    pub(crate) options: &'static AdminOptions,
+    /// Lower-case name, as in URLs: `article`.
+    pub(crate) model_name: String,
+    /// `blog.Article`.
+    pub(crate) label: String,
+}
+
+impl AdminModel {
+    fn new(ops: ModelOps) -> AdminModel {
+        let schema = (ops.schema)();
+        AdminModel {
+            ops,
+            schema,
+            options: (ops.admin)(),
+            model_name: schema.model_name(),
+            label: schema.label(),
+        }
+    }
+
+    /// `blog.change_article`.
+    pub(crate) fn permission(&self, action: &str) -> String {
+        format!("{}.{action}_{}", self.schema.app_label, self.model_name)
+    }
+}

@@ -1,0 +1,409 @@
+//! The add and change forms: show, validate, save, log, redirect.
+
+use std::collections::HashMap;
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use orm_core::query::{parse_value, QuerySpec};
+use orm_core::{AnyConnection, Error, Value};
+
+use crate::changelist::encode_pk;
+use crate::context::Staff;
+use crate::display::{app_title, field_label, plural_title, singular_title};
+use crate::error::AdminError;
+use crate::form::{self, Bound, FormData, FormPage, FormState, Spec, Target};
+use crate::history::{change_message, record, ActionFlag};
+use crate::many_to_many::ManyToManyField;
+use crate::messages::{self, Level};
+use crate::site::AdminModel;
+use crate::templates::{render, ChangeFormTemplate, Crumb};
+
+type Selections = HashMap<&'static str, Vec<String>>;
+
+/// The object's values, text and many-to-many selections, if it exists.
+fn load(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    specs: &[Spec],
+    pk: &Value,
+) -> orm_core::Result<Option<(Vec<Value>, String, Selections)>> {
+    let Some(row) = (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
+        .into_iter()
+        .next()
+    else {
+        return Ok(None);
+    };
+    let mut selected = HashMap::new();
+    for spec in specs {
+        if let Target::ManyToMany(m) = spec.target {
+            if let Some(field) = ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m]) {
+                selected.insert(spec.name, field.selected(conn, pk)?);
+            }
+        }
+    }
+    Ok(Some((row.values, row.repr, selected)))
+}
+
+fn parse_pk(model: &AdminModel, id: &str) -> Result<Value, AdminError> {
+    parse_value(model.schema.pk(), id).map_err(|_| gone(model, id))
+}
+
+fn gone(model: &AdminModel, id: &str) -> AdminError {
+    AdminError::NotFound(format!(
+        "{} with ID “{id}” doesn’t exist. Perhaps it was deleted?",
+        singular_title(model.schema)
+    ))
+}
+
+/// What the page around the form needs besides the fields.
+struct Frame {
+    adding: bool,
+    can_save: bool,
+    can_add: bool,
+    can_delete: bool,
+    pk: Option<String>,
+    repr: Option<String>,
+}
+
+async fn show(
+    staff: &Staff,
+    model: &AdminModel,
+    specs: Vec<Spec>,
+    state: FormState,
+    frame: Frame,
+) -> Result<Response, AdminError> {
+    let autocomplete_url = format!("{}/autocomplete/", staff.base);
+    let lookup_urls: Vec<(String, String)> = staff
+        .admin
+        .models
+        .iter()
+        .filter(|m| staff.perms.on(m).view)
+        .map(|m| (m.label.clone(), staff.model_url(m)))
+        .collect();
+    let fields = {
+        let (model, state) = (model.clone(), state.clone());
+        staff
+            .admin
+            .db
+            .run(move |conn| {
+                let lookup = |label: &str| {
+                    lookup_urls
+                        .iter()
+                        .find(|(l, _)| l == label)
+                        .map(|(_, url)| url.clone())
+                };
+                form::fields(conn, &model, &specs, &state, &autocomplete_url, &lookup)
+            })
+            .await?
+    };
+    let model_url = staff.model_url(model);
+    let name = singular_title(model.schema);
+    let heading = match (frame.adding, frame.can_save) {
+        (true, _) => format!("Add {}", model.schema.verbose_name),
+        (false, true) => format!("Change {}", model.schema.verbose_name),
+        (false, false) => format!("View {}", model.schema.verbose_name),
+    };
+    let object_url = frame
+        .pk
+        .as_ref()
+        .map(|pk| format!("{model_url}{}/", encode_pk(pk)));
+    let mut crumbs = vec![
+        Crumb::link("Home", format!("{}/", staff.base)),
+        Crumb::link(
+            app_title(&model.schema.app_label),
+            format!("{}/{}/", staff.base, model.schema.app_label),
+        ),
+        Crumb::link(plural_title(model.schema), model_url.clone()),
+    ];
+    crumbs.push(Crumb::here(match &frame.repr {
+        Some(repr) => repr.clone(),
+        None => format!("Add {}", model.schema.verbose_name),
+    }));
+    let title = match &frame.repr {
+        Some(repr) => format!("{repr} | {heading}"),
+        None => heading.clone(),
+    };
+    let _ = name;
+    let layout = staff.layout(title, crumbs).await?;
+    let page = FormPage {
+        heading,
+        repr: frame.repr,
+        error_count: state.error_count(),
+        non_field_errors: state.non_field.clone(),
+        fields,
+        can_save: frame.can_save,
+        can_add_another: frame.can_add,
+        delete_url: object_url
+            .as_ref()
+            .filter(|_| frame.can_delete)
+            .map(|url| format!("{url}delete/")),
+        history_url: object_url.map(|url| format!("{url}history/")),
+        changelist_url: model_url,
+    };
+    render(&ChangeFormTemplate { layout, form: page })
+}
+
+/// `GET /{app}/{model}/add/`.
+pub(crate) async fn add_page(
+    staff: Staff,
+    Path((app, model_name)): Path<(String, String)>,
+) -> Result<Response, AdminError> {
+    let model = staff.model(&app, &model_name)?;
+    let perms = staff.require(&model, |p| p.add)?;
+    let specs = form::specs(&model, false);
+    let initial = model.schema.initial_values();
+    let state = FormState::from_values(&model, &specs, &initial, HashMap::new());
+    let frame = Frame {
+        adding: true,
+        can_save: true,
+        can_add: perms.add,
+        can_delete: false,
+        pk: None,
+        repr: None,
+    };
+    show(&staff, &model, specs, state, frame).await
+}
+
+/// `GET /{app}/{model}/{id}/change/` (read-only without the change
+/// permission).
+pub(crate) async fn change_page(
+    staff: Staff,
+    Path((app, model_name, id)): Path<(String, String, String)>,
+) -> Result<Response, AdminError> {
+    let model = staff.model(&app, &model_name)?;
+    let perms = staff.require(&model, |p| p.view)?;
+    let pk = parse_pk(&model, &id)?;
+    let specs = form::specs(&model, !perms.change);
+    let loaded = {
+        let (model, specs, pk) = (model.clone(), specs.clone(), pk.clone());
+        staff
+            .admin
+            .db
+            .run(move |conn| load(conn, &model, &specs, &pk))
+            .await?
+    };
+    let Some((values, repr, selected)) = loaded else {
+        return Err(gone(&model, &id));
+    };
+    let state = FormState::from_values(&model, &specs, &values, selected);
+    let frame = Frame {
+        adding: false,
+        can_save: perms.change,
+        can_add: perms.add,
+        can_delete: perms.delete,
+        pk: Some(pk.to_string()),
+        repr: Some(repr),
+    };
+    show(&staff, &model, specs, state, frame).await
+}
+
+/// `GET /{app}/{model}/{id}/`: Django's short object URL.
+pub(crate) async fn object_redirect(
+    staff: Staff,
+    Path((app, model_name, id)): Path<(String, String, String)>,
+) -> Result<Response, AdminError> {
+    let model = staff.model(&app, &model_name)?;
+    Ok(Redirect::to(&format!("{}{}/change/", staff.model_url(&model), encode_pk(&id))).into_response())
+}
+
+/// How a save went.
+enum Saved {
+    Done { pk: String, repr: String },
+    Invalid(FormState),
+    Gone,
+}
+
+/// Validates and writes, in one transaction with the log entry.
+fn save(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    specs: &[Spec],
+    pk: Option<&Value>,
+    form: &FormData,
+    user_id: i64,
+) -> orm_core::Result<Saved> {
+    let (base, selected) = match pk {
+        Some(pk) => match load(conn, model, specs, pk)? {
+            Some((values, _, selected)) => (values, selected),
+            None => return Ok(Saved::Gone),
+        },
+        None => (model.schema.initial_values(), HashMap::new()),
+    };
+    let mut bound: Bound = form::bind(model, specs, &base, form, &selected);
+    form::check_targets(conn, model, specs, &mut bound)?;
+    if !bound.state.is_valid() {
+        return Ok(Saved::Invalid(bound.state));
+    }
+    let adding = pk.is_none();
+    let result = orm_core::atomic(conn, |conn| {
+        let values = if adding {
+            (model.ops.create)(conn, bound.values.clone())?
+        } else {
+            // Saving a row deleted meanwhile must not bring it back.
+            if (model.ops.count)(conn, &QuerySpec::for_pk(model.schema, base[model.schema.pk_index()].clone()))? == 0 {
+                return Err(Error::NotFound {
+                    model: model.schema.name.to_string(),
+                });
+            }
+            (model.ops.save)(conn, bound.values.clone())?
+        };
+        let pk = values[model.schema.pk_index()].clone();
+        for (m, targets) in &bound.many_to_many {
+            if let Some(field) = ManyToManyField::resolve(model.schema, &model.schema.many_to_many[*m]) {
+                field.set(conn, &pk, targets)?;
+            }
+        }
+        let repr = (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
+            .into_iter()
+            .next()
+            .map(|row| row.repr)
+            .unwrap_or_default();
+        let (flag, message) = if adding {
+            (ActionFlag::Addition, "Added.".to_owned())
+        } else {
+            (ActionFlag::Change, change_message(&bound.changed))
+        };
+        record(conn, user_id, model, &pk.to_string(), &repr, flag, message)?;
+        Ok((pk.to_string(), repr))
+    });
+    match result {
+        Ok((pk, repr)) => Ok(Saved::Done { pk, repr }),
+        Err(Error::NotFound { .. }) if !adding => Ok(Saved::Gone),
+        Err(Error::Validation(errors)) => {
+            for (field, messages) in errors.iter() {
+                for message in messages {
+                    let shown = specs.iter().any(|s| s.name == field && !s.readonly);
+                    bound.state.error(shown.then_some(field), message.clone());
+                }
+            }
+            Ok(Saved::Invalid(bound.state))
+        }
+        Err(Error::UniqueViolation { field, .. }) => {
+            let name = field.as_deref().filter(|f| specs.iter().any(|s| s.name == *f && !s.readonly));
+            let label = field
+                .as_deref()
+                .and_then(|f| model.schema.field(f))
+                .map_or_else(|| "these values".to_owned(), field_label);
+            bound.state.error(
+                name,
+                format!("{} with this {label} already exists.", singular_title(model.schema)),
+            );
+            Ok(Saved::Invalid(bound.state))
+        }
+        Err(Error::ForeignKeyViolation { .. }) => {
+            bound.state.error(
+                None,
+                "A related object was deleted meanwhile. Please check your choices.",
+            );
+            Ok(Saved::Invalid(bound.state))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn submit(
+    staff: Staff,
+    model: AdminModel,
+    pk: Option<Value>,
+    id: String,
+    form: FormData,
+) -> Result<Response, AdminError> {
+    let perms = staff.perms.on(&model);
+    let specs = form::specs(&model, false);
+    let user_id = staff.user.id;
+    let outcome = {
+        let (model, specs, pk, form) = (model.clone(), specs.clone(), pk.clone(), form.clone());
+        staff
+            .admin
+            .db
+            .run(move |conn| save(conn, &model, &specs, pk.as_ref(), &form, user_id))
+            .await?
+    };
+    let model_url = staff.model_url(&model);
+    let noun = &model.schema.verbose_name;
+    match outcome {
+        Saved::Done { pk: saved_pk, repr } => {
+            let verb = if pk.is_none() { "added" } else { "changed" };
+            let (text, target) = if form.has("_continue") {
+                (
+                    format!("The {noun} “{repr}” was {verb} successfully. You may edit it again below."),
+                    format!("{model_url}{}/change/", encode_pk(&saved_pk)),
+                )
+            } else if form.has("_addanother") && perms.add {
+                (
+                    format!("The {noun} “{repr}” was {verb} successfully. You may add another {noun} below."),
+                    format!("{model_url}add/"),
+                )
+            } else {
+                (format!("The {noun} “{repr}” was {verb} successfully."), model_url)
+            };
+            messages::add(&staff.session, Level::Success, text).await?;
+            Ok(Redirect::to(&target).into_response())
+        }
+        Saved::Invalid(state) => {
+            let repr = match &pk {
+                Some(_) => Some(id.clone()),
+                None => None,
+            };
+            let repr = match (&pk, repr) {
+                (Some(pk), _) => {
+                    let (model2, pk2) = (model.clone(), pk.clone());
+                    staff
+                        .admin
+                        .db
+                        .run(move |conn| {
+                            Ok((model2.ops.rows)(conn, &QuerySpec::for_pk(model2.schema, pk2), &[])?
+                                .into_iter()
+                                .next()
+                                .map(|r| r.repr))
+                        })
+                        .await?
+                }
+                (None, _) => None,
+            };
+            let frame = Frame {
+                adding: pk.is_none(),
+                can_save: true,
+                can_add: perms.add,
+                can_delete: perms.delete && pk.is_some(),
+                pk: pk.as_ref().map(Value::to_string),
+                repr,
+            };
+            show(&staff, &model, specs, state, frame).await
+        }
+        Saved::Gone => {
+            messages::add(
+                &staff.session,
+                Level::Warning,
+                format!(
+                    "The {noun} with ID “{id}” doesn’t exist. Perhaps it was deleted? Your changes were not saved."
+                ),
+            )
+            .await?;
+            Ok(Redirect::to(&model_url).into_response())
+        }
+    }
+}
+
+/// `POST /{app}/{model}/add/`.
+pub(crate) async fn add_submit(
+    staff: Staff,
+    Path((app, model_name)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, AdminError> {
+    let model = staff.model(&app, &model_name)?;
+    staff.require(&model, |p| p.add)?;
+    submit(staff, model, None, String::new(), form).await
+}
+
+/// `POST /{app}/{model}/{id}/change/`.
+pub(crate) async fn change_submit(
+    staff: Staff,
+    Path((app, model_name, id)): Path<(String, String, String)>,
+    form: FormData,
+) -> Result<Response, AdminError> {
+    let model = staff.model(&app, &model_name)?;
+    staff.require(&model, |p| p.change)?;
+    let pk = parse_pk(&model, &id)?;
+    submit(staff, model, Some(pk), id, form).await
+}

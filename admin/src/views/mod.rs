@@ -1,0 +1,80 @@
+//! The admin's routes.
+
+mod autocomplete;
+mod change_form;
+mod changelist;
+mod delete;
+mod history;
+mod index;
+mod login;
+mod password;
+
+use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use http::Method;
+use orm_core::sessions::DbSessionStore;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::error::AdminError;
+use crate::site::Admin;
+use crate::{assets, context, csrf, headers};
+
+/// Sessions last two weeks from the last request, as Django's.
+const SESSION_DAYS: i64 = 14;
+
+pub(crate) fn router(admin: Admin) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(admin.db.clone()))
+        .with_name("sessionid")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(admin.secure_cookies)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(
+            SESSION_DAYS,
+        )));
+    let mut router = Router::new()
+        .route("/", get(index::index))
+        .route("/login/", get(login::page).post(login::submit))
+        .route("/logout/", post(login::logout))
+        .route("/password_change/", get(password::page).post(password::submit))
+        .route("/password_change/done/", get(password::done))
+        .route("/autocomplete/", get(autocomplete::search))
+        .route("/static/{file}", get(assets::serve))
+        .route("/{app}/", get(index::app_index))
+        .route("/{app}/{model}/", get(changelist::page).post(changelist::action))
+        .route(
+            "/{app}/{model}/add/",
+            get(change_form::add_page).post(change_form::add_submit),
+        )
+        .route("/{app}/{model}/{id}/", get(change_form::object_redirect))
+        .route(
+            "/{app}/{model}/{id}/change/",
+            get(change_form::change_page).post(change_form::change_submit),
+        )
+        .route("/{app}/{model}/{id}/delete/", get(delete::page).post(delete::submit))
+        .route("/{app}/{model}/{id}/history/", get(history::page))
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(admin.clone(), csrf::protect))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(admin.clone(), headers::error_pages))
+        .layer(middleware::from_fn(context::base_path))
+        .layer(DefaultBodyLimit::max(csrf::MAX_BODY));
+    for layer in headers::layers() {
+        router = router.layer(layer);
+    }
+    router.with_state(admin)
+}
+
+/// A path without its final slash is redirected to it (Django's
+/// `APPEND_SLASH`); anything else is a 404 page.
+async fn fallback(method: Method, OriginalUri(uri): OriginalUri) -> Response {
+    let path = uri.path();
+    if method == Method::GET && !path.ends_with('/') && !path.contains("//") {
+        let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+        return Redirect::permanent(&format!("{path}/{query}")).into_response();
+    }
+    AdminError::NotFound("The page you asked for does not exist.".into()).into_response()
+}

@@ -1,0 +1,101 @@
+//! Changing one's own password.
+
+use axum::response::{IntoResponse, Redirect, Response};
+use orm_core::auth::password::make_password;
+use orm_core::auth::validators::{password_help_texts, validate_password};
+use orm_core::auth::User;
+use orm_core::Model;
+
+use crate::context::Staff;
+use crate::error::AdminError;
+use crate::form::FormData;
+use crate::session_auth;
+use crate::templates::{render, Crumb, PasswordChangeDoneTemplate, PasswordChangeTemplate, SimpleField};
+
+fn crumbs(staff: &Staff) -> Vec<Crumb> {
+    vec![
+        Crumb::link("Home", format!("{}/", staff.base)),
+        Crumb::here("Password change"),
+    ]
+}
+
+fn empty_fields() -> Vec<SimpleField> {
+    [
+        ("old_password", "Old password"),
+        ("new_password1", "New password"),
+        ("new_password2", "New password confirmation"),
+    ]
+    .into_iter()
+    .map(|(name, label)| SimpleField {
+        name,
+        label,
+        errors: Vec::new(),
+    })
+    .collect()
+}
+
+/// `GET /password_change/`.
+pub(crate) async fn page(staff: Staff) -> Result<Response, AdminError> {
+    let layout = staff.layout("Password change", crumbs(&staff)).await?;
+    render(&PasswordChangeTemplate {
+        layout,
+        fields: empty_fields(),
+        help_texts: password_help_texts(),
+    })
+}
+
+/// `POST /password_change/`.
+pub(crate) async fn submit(staff: Staff, form: FormData) -> Result<Response, AdminError> {
+    let old = form.text("old_password").to_owned();
+    let new1 = form.text("new_password1").to_owned();
+    let new2 = form.text("new_password2").to_owned();
+    let mut fields = empty_fields();
+    let mut fail = |index: usize, message: String| fields[index].errors.push(message);
+    if !staff.user.check_password(&old) {
+        fail(
+            0,
+            "Your old password was entered incorrectly. Please enter it again.".into(),
+        );
+    }
+    if new1.is_empty() {
+        fail(1, "This field is required.".into());
+    }
+    if new1 != new2 {
+        fail(2, "The two password fields didn’t match.".into());
+    } else if !new1.is_empty() {
+        if let Err(problems) = validate_password(&new1, Some(&staff.user)) {
+            for problem in problems {
+                fail(2, problem);
+            }
+        }
+    }
+    if fields.iter().any(|f| !f.errors.is_empty()) {
+        let layout = staff.layout("Password change", crumbs(&staff)).await?;
+        return render(&PasswordChangeTemplate {
+            layout,
+            fields,
+            help_texts: password_help_texts(),
+        });
+    }
+    let hash = make_password(&new1).map_err(|e| AdminError::Internal(e.to_string()))?;
+    let mut user = staff.user.clone();
+    user.password = hash.clone();
+    let id = user.id;
+    staff
+        .admin
+        .db
+        .run(move |conn| {
+            User::objects()
+                .filter(User::ID.eq(id))
+                .update(conn, vec![User::PASSWORD.set(hash)])
+        })
+        .await?;
+    session_auth::update_hash(&staff.session, &staff.admin.secret_key, &user).await?;
+    Ok(Redirect::to(&format!("{}/password_change/done/", staff.base)).into_response())
+}
+
+/// `GET /password_change/done/`.
+pub(crate) async fn done(staff: Staff) -> Result<Response, AdminError> {
+    let layout = staff.layout("Password change successful", crumbs(&staff)).await?;
+    render(&PasswordChangeDoneTemplate { layout })
+}

@@ -1,0 +1,122 @@
+// The admin's behaviour: select-all for actions, confirmations, slugs
+// filled while typing, and foreign-key autocomplete. Loaded from the same
+// origin (the Content-Security-Policy allows nothing inline).
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  actions();
+  prepopulate();
+  document.querySelectorAll(".autocomplete").forEach(autocomplete);
+});
+
+function actions() {
+  const toggle = document.getElementById("action-toggle");
+  const boxes = Array.from(document.querySelectorAll("input.action-select"));
+  const counter = document.querySelector(".action-counter");
+  if (!boxes.length) return;
+  const update = () => {
+    const checked = boxes.filter((b) => b.checked).length;
+    if (counter) counter.textContent = `${checked} of ${boxes.length} selected`;
+    if (toggle) toggle.checked = checked === boxes.length;
+    boxes.forEach((b) => b.closest("tr").classList.toggle("selected", b.checked));
+  };
+  boxes.forEach((b) => b.addEventListener("change", update));
+  if (toggle) {
+    toggle.addEventListener("change", () => {
+      boxes.forEach((b) => { b.checked = toggle.checked; });
+      update();
+    });
+  }
+  update();
+}
+
+// "Slug" from "Title": lower case, ASCII letters, digits and dashes.
+function slugify(text, maxLength) {
+  const slug = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9\s_-]/g, "")
+    .trim()
+    .replace(/[\s_-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return maxLength ? slug.slice(0, maxLength).replace(/-+$/, "") : slug;
+}
+
+function prepopulate() {
+  document.querySelectorAll("[data-prepopulate-from]").forEach((target) => {
+    const sources = target.dataset.prepopulateFrom
+      .split(",")
+      .map((id) => document.getElementById(id))
+      .filter(Boolean);
+    // Only fill an empty field, and stop once the user edits it.
+    let follow = target.value === "";
+    target.addEventListener("input", () => { follow = false; });
+    const fill = () => {
+      if (!follow) return;
+      const max = parseInt(target.getAttribute("maxlength") || "0", 10);
+      target.value = slugify(sources.map((s) => s.value).join(" "), max);
+    };
+    sources.forEach((s) => s.addEventListener("input", fill));
+  });
+}
+
+function autocomplete(box) {
+  const input = box.querySelector(".autocomplete-input");
+  const hidden = box.querySelector(".autocomplete-value");
+  const list = box.querySelector(".autocomplete-results");
+  let timer = null;
+  let active = -1;
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    active = -1;
+  };
+  const choose = (item) => {
+    hidden.value = item.dataset.id;
+    input.value = item.textContent;
+    close();
+  };
+  const show = (results) => {
+    list.replaceChildren();
+    results.forEach((r, i) => {
+      const li = document.createElement("li");
+      li.textContent = r.text;
+      li.dataset.id = r.id;
+      li.id = `${list.id}_${i}`;
+      li.setAttribute("role", "option");
+      li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(li); });
+      list.appendChild(li);
+    });
+    list.hidden = results.length === 0;
+    input.setAttribute("aria-expanded", String(results.length > 0));
+  };
+  const search = () => {
+    const url = `${box.dataset.source}&term=${encodeURIComponent(input.value)}`;
+    fetch(url, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : { results: [] }))
+      .then((data) => show(data.results || []))
+      .catch(() => show([]));
+  };
+  input.addEventListener("input", () => {
+    if (input.value === "") hidden.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(search, 200);
+  });
+  input.addEventListener("focus", search);
+  input.addEventListener("blur", close);
+  input.addEventListener("keydown", (e) => {
+    const items = Array.from(list.children);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      active = (active + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length;
+      items.forEach((li, i) => li.classList.toggle("active", i === active));
+      if (items[active]) input.setAttribute("aria-activedescendant", items[active].id);
+    } else if (e.key === "Enter" && active >= 0 && items[active]) {
+      e.preventDefault();
+      choose(items[active]);
+    } else if (e.key === "Escape") {
+      close();
+    }
+  });
+}
