@@ -1,7 +1,7 @@
 //! What every admin page knows about its request: where the admin is
 //! mounted, who is logged in and what they may do.
 
-use axum::extract::{FromRequestParts, OriginalUri, Request};
+use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::request::Parts;
@@ -21,34 +21,25 @@ use crate::templates::{Crumb, Layout};
 #[derive(Clone, Debug)]
 pub(crate) struct Base(pub(crate) String);
 
-/// Works out [`Base`] from the full and the nested request path.
-pub(crate) async fn base_path(mut request: Request, next: Next) -> Response {
-    let inner = request.uri().path().to_owned();
-    let base = request
-        .extensions()
-        .get::<OriginalUri>()
-        .map(|original| {
-            let full = original.path();
-            full.strip_suffix(inner.as_str())
-                .or_else(|| (inner == "/").then_some(full))
-                .unwrap_or("")
-                .trim_end_matches('/')
-                .to_owned()
-        })
-        .unwrap_or_default();
-    request.extensions_mut().insert(Base(base));
+/// Hands the site's path to the handlers as [`Base`].
+pub(crate) async fn base_path(
+    State(admin): State<Admin>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    request.extensions_mut().insert(Base(admin.path.clone()));
     next.run(request).await
 }
 
 /// The full path and query of the request (for `next=`).
 fn original_path(parts: &Parts) -> String {
-    parts
-        .extensions
-        .get::<OriginalUri>()
-        .map_or_else(|| parts.uri.to_string(), |uri| {
+    parts.extensions.get::<OriginalUri>().map_or_else(
+        || parts.uri.to_string(),
+        |uri| {
             uri.path_and_query()
                 .map_or_else(|| uri.path().to_owned(), |pq| pq.as_str().to_owned())
-        })
+        },
+    )
 }
 
 /// The URL of the login page, coming back to `next` afterwards.
@@ -97,7 +88,14 @@ impl Visitor {
     /// The page frame for someone not logged in.
     pub(crate) async fn layout(&self, title: impl Into<String>) -> Result<Layout, AdminError> {
         let messages = messages::take(&self.session).await?;
-        Ok(Layout::new(&self.admin, &self.base, title.into(), None, &self.csrf, messages))
+        Ok(Layout::new(
+            &self.admin,
+            &self.base,
+            title.into(),
+            None,
+            &self.csrf,
+            messages,
+        ))
     }
 }
 
@@ -231,6 +229,9 @@ impl Staff {
 
     /// The URL of a model's pages: `/admin/blog/article/`.
     pub(crate) fn model_url(&self, model: &AdminModel) -> String {
-        format!("{}/{}/{}/", self.base, model.schema.app_label, model.model_name)
+        format!(
+            "{}/{}/{}/",
+            self.base, model.schema.app_label, model.model_name
+        )
     }
 }

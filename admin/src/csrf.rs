@@ -69,9 +69,7 @@ pub(crate) async fn protect(State(admin): State<Admin>, request: Request, next: 
     };
     if let Some(value) = new {
         let secure = if admin.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!(
-            "{COOKIE}={value}; Path=/; Max-Age=31449600; SameSite=Lax{secure}"
-        );
+        let cookie = format!("{COOKIE}={value}; Path=/; Max-Age=31449600; SameSite=Lax{secure}");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
@@ -122,11 +120,15 @@ fn check_origin(headers: &HeaderMap) -> Result<(), AdminError> {
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
     if let Some(origin) = origin {
         if Some(authority(origin)) != host.filter(|h| !h.is_empty()) {
-            return Err(AdminError::Csrf("Origin checking failed: it does not match the site."));
+            return Err(AdminError::Csrf(
+                "Origin checking failed: it does not match the site.",
+            ));
         }
     } else if let Some(referer) = referer {
         if Some(authority(referer)) != host.filter(|h| !h.is_empty()) {
-            return Err(AdminError::Csrf("Referer checking failed: it does not match the site."));
+            return Err(AdminError::Csrf(
+                "Referer checking failed: it does not match the site.",
+            ));
         }
     }
     Ok(())
@@ -169,23 +171,35 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("example.com:8000"));
         assert!(check_origin(&headers).is_ok());
-        headers.insert(header::ORIGIN, HeaderValue::from_static("http://example.com:8000"));
+        headers.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://example.com:8000"),
+        );
         assert!(check_origin(&headers).is_ok());
         headers.insert(header::ORIGIN, HeaderValue::from_static("http://evil.com"));
         assert!(check_origin(&headers).is_err());
         headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
         assert!(check_origin(&headers).is_err());
         headers.remove(header::ORIGIN);
-        headers.insert(header::REFERER, HeaderValue::from_static("http://evil.com/admin/"));
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("http://evil.com/admin/"),
+        );
         assert!(check_origin(&headers).is_err());
-        headers.insert(header::REFERER, HeaderValue::from_static("http://example.com:8000/admin/x/"));
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("http://example.com:8000/admin/x/"),
+        );
         assert!(check_origin(&headers).is_ok());
     }
 
     #[test]
     fn cookies_are_found_by_name() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_static("a=1; csrftoken=xyz; b=2"));
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; csrftoken=xyz; b=2"),
+        );
         assert_eq!(cookie(&headers, COOKIE).as_deref(), Some("xyz"));
         assert_eq!(cookie(&headers, "c"), None);
     }

@@ -33,9 +33,10 @@ pub enum AdminError {
 impl From<orm_core::Error> for AdminError {
     fn from(error: orm_core::Error) -> AdminError {
         match error {
-            orm_core::Error::NotFound { model } => {
-                AdminError::NotFound(format!("No {} matches the given query.", model.to_lowercase()))
-            }
+            orm_core::Error::NotFound { model } => AdminError::NotFound(format!(
+                "No {} matches the given query.",
+                model.to_lowercase()
+            )),
             e if e.is_unavailable() => {
                 tracing::warn!(error = %e, "database unavailable");
                 AdminError::Unavailable
@@ -109,9 +110,10 @@ impl IntoResponse for AdminError {
         };
         let mut response = (status, page.message.clone()).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response
-                .headers_mut()
-                .insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("5"));
+            response.headers_mut().insert(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from_static("5"),
+            );
         }
         response.extensions_mut().insert(page);
         response

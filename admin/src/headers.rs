@@ -23,7 +23,10 @@ pub(crate) fn layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (
             header::CACHE_CONTROL,
@@ -31,13 +34,19 @@ pub(crate) fn layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
         ),
     ]
     .into_iter()
-    .map(|(name, value)| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)))
+    .map(|(name, value)| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    })
     .collect()
 }
 
 /// Renders the page of an [`ErrorPage`] response, keeping its status and
 /// headers.
-pub(crate) async fn error_pages(State(admin): State<Admin>, request: Request, next: Next) -> Response {
+pub(crate) async fn error_pages(
+    State(admin): State<Admin>,
+    request: Request,
+    next: Next,
+) -> Response {
     let base = request
         .extensions()
         .get::<Base>()

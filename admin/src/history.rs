@@ -130,7 +130,11 @@ pub(crate) fn object_history(
 }
 
 /// The user's latest actions, newest first.
-pub(crate) fn recent_actions(conn: &mut AnyConnection, user_id: i64, limit: i64) -> orm_core::Result<Vec<LogEntry>> {
+pub(crate) fn recent_actions(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    limit: i64,
+) -> orm_core::Result<Vec<LogEntry>> {
     LogEntry::objects()
         .filter(LogEntry::USER.eq(user_id))
         .order_by([LogEntry::ACTION_TIME.desc(), LogEntry::ID.desc()])

@@ -1,6 +1,6 @@
-//! The generated admin: mount [`router`] under `/admin` in an axum app and
-//! every registered model gets list, search, filters, add, change, delete and
-//! history pages, for staff users, from the schema IR alone.
+//! The generated admin: merge [`router`] into an axum app and every
+//! registered model gets list, search, filters, add, change, delete and
+//! history pages under `/admin/`, for staff users, from the schema IR alone.
 //!
 //! ```no_run
 //! use admin::AdminSite;
@@ -9,7 +9,7 @@
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let db = Db::open("sqlite://db.sqlite3")?;
 //! let site = AdminSite::new(db).secret_key("change me: a long random string");
-//! let app = axum::Router::new().nest("/admin", admin::router(site));
+//! let app = axum::Router::new().merge(admin::router(site));
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
 //! axum::serve(listener, app).await?;
 //! # Ok(()) }
@@ -45,8 +45,9 @@ pub use site::AdminSite;
 
 use migrations_cli::{embed_migrations, MigrationSource};
 
-/// The admin's router, to nest under a path of the app (`/admin` by
-/// convention): `Router::new().nest("/admin", admin::router(site))`.
+/// The admin's router, serving every page under the site's path (`/admin/`
+/// unless [`AdminSite::path`] says otherwise): merge it into the app with
+/// `Router::new().merge(admin::router(site))`.
 pub fn router(site: AdminSite) -> axum::Router {
     views::router(site.build())
 }

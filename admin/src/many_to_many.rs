@@ -21,7 +21,10 @@ fn by_label(label: &str) -> Option<ModelOps> {
 
 impl ManyToManyField {
     /// The field `field` of `schema`, when its models are registered.
-    pub(crate) fn resolve(schema: &ModelSchema, field: &'static ManyToManySchema) -> Option<ManyToManyField> {
+    pub(crate) fn resolve(
+        schema: &ModelSchema,
+        field: &'static ManyToManySchema,
+    ) -> Option<ManyToManyField> {
         let through = by_label(&field.through)?;
         let target = by_label(&field.to)?;
         let join = (through.schema)();
@@ -55,7 +58,11 @@ impl ManyToManyField {
     }
 
     /// The primary keys of the targets linked to object `pk`.
-    pub(crate) fn selected(&self, conn: &mut AnyConnection, pk: &Value) -> orm_core::Result<Vec<String>> {
+    pub(crate) fn selected(
+        &self,
+        conn: &mut AnyConnection,
+        pk: &Value,
+    ) -> orm_core::Result<Vec<String>> {
         Ok((self.through.values)(conn, &self.rows_of(pk))?
             .into_iter()
             .filter_map(|row| row.get(self.to).map(Value::to_string))
@@ -63,7 +70,12 @@ impl ManyToManyField {
     }
 
     /// Links object `pk` to exactly `targets`.
-    pub(crate) fn set(&self, conn: &mut AnyConnection, pk: &Value, targets: &[Value]) -> orm_core::Result<()> {
+    pub(crate) fn set(
+        &self,
+        conn: &mut AnyConnection,
+        pk: &Value,
+        targets: &[Value],
+    ) -> orm_core::Result<()> {
         (self.through.delete)(conn, &self.rows_of(pk))?;
         let join = (self.through.schema)();
         for target in targets {
@@ -76,7 +88,11 @@ impl ManyToManyField {
     }
 
     /// How many of `targets` exist.
-    pub(crate) fn existing(&self, conn: &mut AnyConnection, targets: &[Value]) -> orm_core::Result<i64> {
+    pub(crate) fn existing(
+        &self,
+        conn: &mut AnyConnection,
+        targets: &[Value],
+    ) -> orm_core::Result<i64> {
         if targets.is_empty() {
             return Ok(0);
         }

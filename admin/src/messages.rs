@@ -36,7 +36,11 @@ impl Message {
 }
 
 /// Queues a message for the next page.
-pub(crate) async fn add(session: &Session, level: Level, text: impl Into<String>) -> Result<(), AdminError> {
+pub(crate) async fn add(
+    session: &Session,
+    level: Level,
+    text: impl Into<String>,
+) -> Result<(), AdminError> {
     let mut queued: Vec<Message> = session.get(KEY).await?.unwrap_or_default();
     queued.push(Message {
         level,

@@ -21,6 +21,7 @@ pub struct AdminSite {
     site_header: String,
     secret_key: Vec<u8>,
     secure_cookies: bool,
+    path: String,
 }
 
 impl std::fmt::Debug for AdminSite {
@@ -52,7 +53,20 @@ impl AdminSite {
             site_header: "Administration".to_owned(),
             secret_key: random_key(),
             secure_cookies: false,
+            path: "/admin".to_owned(),
         }
+    }
+
+    /// Where the admin lives (default `/admin`): `/backoffice` serves the
+    /// index at `/backoffice/`. `""` or `/` puts it at the root.
+    pub fn path(mut self, path: &str) -> AdminSite {
+        let trimmed = path.trim().trim_end_matches('/');
+        self.path = if trimmed.is_empty() || trimmed.starts_with('/') {
+            trimmed.to_owned()
+        } else {
+            format!("/{trimmed}")
+        };
+        self
     }
 
     /// Shows model `M` too (its `#[admin(...)]` options, or the defaults).
@@ -100,8 +114,14 @@ impl AdminSite {
     pub(crate) fn build(self) -> Admin {
         let mut models: Vec<AdminModel> = self.models.into_iter().map(AdminModel::new).collect();
         models.sort_by(|a, b| {
-            (a.schema.app_label.as_ref(), a.schema.verbose_name_plural.as_ref())
-                .cmp(&(b.schema.app_label.as_ref(), b.schema.verbose_name_plural.as_ref()))
+            (
+                a.schema.app_label.as_ref(),
+                a.schema.verbose_name_plural.as_ref(),
+            )
+                .cmp(&(
+                    b.schema.app_label.as_ref(),
+                    b.schema.verbose_name_plural.as_ref(),
+                ))
         });
         Admin(Arc::new(AdminInner {
             db: self.db,
@@ -109,6 +129,7 @@ impl AdminSite {
             site_header: self.site_header,
             secret_key: self.secret_key,
             secure_cookies: self.secure_cookies,
+            path: self.path,
             throttle: LoginThrottle::default(),
         }))
     }
@@ -135,6 +156,8 @@ pub(crate) struct AdminInner {
     pub(crate) site_header: String,
     pub(crate) secret_key: Vec<u8>,
     pub(crate) secure_cookies: bool,
+    /// The mount path, without a trailing slash (`/admin`).
+    pub(crate) path: String,
     pub(crate) throttle: LoginThrottle,
 }
 

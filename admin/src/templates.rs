@@ -7,9 +7,9 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::assets::{CSS_NAME, JS_NAME};
 #[allow(unused_imports)] // named by the templates
 use crate::changelist::CellKind;
+use crate::error::AdminError;
 #[allow(unused_imports)] // named by the templates
 use crate::form::Widget;
-use crate::error::AdminError;
 use crate::messages::Message;
 use crate::site::Admin;
 

@@ -1,6 +1,7 @@
 //! The derive's own view of the struct: fields with their attributes and
 //! what their Rust type means for the database.
 
+use crate::admin_attr;
 use crate::attr;
 use crate::ctxt::Ctxt;
 
@@ -8,6 +9,8 @@ use crate::ctxt::Ctxt;
 pub(crate) struct Container<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) attrs: attr::Container,
+    /// `#[admin(...)]`.
+    pub(crate) admin: admin_attr::Admin,
     pub(crate) fields: Vec<Field<'a>>,
     /// `ManyToMany<T>` fields: not columns.
     pub(crate) many_to_many: Vec<Field<'a>>,
@@ -87,6 +90,7 @@ impl<'a> Container<'a> {
     /// fields.
     pub(crate) fn from_ast(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Container<'a>> {
         let attrs = attr::Container::from_ast(cx, input);
+        let admin = admin_attr::Admin::from_ast(cx, input);
         if !input.generics.params.is_empty() {
             cx.error_spanned_by(
                 &input.generics,
@@ -120,6 +124,7 @@ impl<'a> Container<'a> {
         Some(Container {
             ident: &input.ident,
             attrs,
+            admin,
             fields,
             many_to_many,
             vis: &input.vis,

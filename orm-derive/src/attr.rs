@@ -30,7 +30,7 @@ pub(crate) struct Attr<T> {
 }
 
 impl<T> Attr<T> {
-    fn none(scope: &'static str, name: &'static str) -> Self {
+    pub(crate) fn none(scope: &'static str, name: &'static str) -> Self {
         Attr {
             name,
             scope,
@@ -265,7 +265,7 @@ impl Variant {
 
 /// Parses the value of `meta` into `slot`; a value that does not parse is
 /// reported and skipped.
-fn parse_into<T>(
+pub(crate) fn parse_into<T>(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     slot: &mut Attr<T>,
@@ -282,7 +282,7 @@ fn parse_into<T>(
 }
 
 /// Reports an unknown attribute and skips its value.
-fn unknown(
+pub(crate) fn unknown(
     cx: &Ctxt,
     meta: &ParseNestedMeta,
     scope: &str,
@@ -313,7 +313,7 @@ fn skip_rest(meta: &ParseNestedMeta) -> syn::Result<()> {
     })
 }
 
-fn path_name(meta: &ParseNestedMeta) -> String {
+pub(crate) fn path_name(meta: &ParseNestedMeta) -> String {
     meta.path
         .get_ident()
         .map(ToString::to_string)
@@ -324,7 +324,7 @@ fn path_name(meta: &ParseNestedMeta) -> String {
 }
 
 /// The expression after `name =`; `usage` is the error when there is none.
-fn value_expr(meta: &ParseNestedMeta, usage: &str) -> syn::Result<syn::Expr> {
+pub(crate) fn value_expr(meta: &ParseNestedMeta, usage: &str) -> syn::Result<syn::Expr> {
     if !meta.input.peek(syn::Token![=]) {
         return Err(syn::Error::new(
             meta.path.span(),
@@ -347,7 +347,7 @@ fn flag(meta: &ParseNestedMeta) -> syn::Result<((), Span)> {
     Ok(((), meta.path.span()))
 }
 
-fn string(meta: &ParseNestedMeta) -> syn::Result<(String, Span)> {
+pub(crate) fn string(meta: &ParseNestedMeta) -> syn::Result<(String, Span)> {
     let usage = format!("`{} = \"...\"`", path_name(meta));
     let expr = value_expr(meta, &usage)?;
     match &expr {

@@ -1,5 +1,5 @@
 //! Name conversions: `PublishedDate` → `published date`, `published_date` →
-//! `PUBLISHED_DATE`.
+//! `PUBLISHED_DATE`, `make_published` → `Make published`.
 
 /// `BlogPost` → `blog post`.
 pub(crate) fn camel_to_words(name: &str) -> String {
@@ -25,10 +25,19 @@ pub(crate) fn snake_to_words(name: &str) -> String {
 
 /// `BlogPost` → `Blog post`.
 pub(crate) fn camel_to_label(name: &str) -> String {
-    let words = camel_to_words(name);
+    capitalize(&camel_to_words(name))
+}
+
+/// `make_published` → `Make published`.
+pub(crate) fn snake_to_label(name: &str) -> String {
+    capitalize(&snake_to_words(name))
+}
+
+/// `blog post` → `Blog post`.
+fn capitalize(words: &str) -> String {
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => words,
+        None => String::new(),
     }
 }

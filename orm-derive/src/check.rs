@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
+use crate::admin_check;
 use crate::ast::{Container, Field, TypeClass};
 use crate::attr::DefaultLit;
 use crate::ctxt::Ctxt;
@@ -20,6 +21,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container) {
     check_primary_key(cx, cont);
     check_columns(cx, cont);
     check_field_lists(cx, cont);
+    admin_check::check(cx, cont);
 }
 
 fn check_field(cx: &Ctxt, f: &Field) {

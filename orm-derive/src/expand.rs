@@ -3,6 +3,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::admin_expand;
 use crate::ast::{Container, Field, TypeClass};
 use crate::attr::DefaultLit;
 use crate::case;
@@ -94,6 +95,7 @@ impl<'a> Model<'a> {
         let joins = self.joins();
         let field_consts = self.field_consts();
         let join_models = self.join_models();
+        let admin = admin_expand::items(self.cont, orm);
         quote! {
             #field_consts
             #join_models
@@ -108,6 +110,7 @@ impl<'a> Model<'a> {
                 #join_target
                 #joins
                 #model_impl
+                #admin
                 __orm::inventory::submit! {
                     __orm::RegisteredModel { ops: __orm::ModelOps::of::<#ident>() }
                 }
@@ -748,6 +751,7 @@ impl<'a> Model<'a> {
         let update = self.update_body();
         let aggregate = self.aggregate_body();
         let related = self.select_related_body();
+        let admin = admin_expand::methods(self.cont, &self.orm);
         quote! {
             impl __orm::Model for #ident {
                 type Pk = #pk_ty;
@@ -826,6 +830,7 @@ impl<'a> Model<'a> {
                 #insert
                 #save
                 #related
+                #admin
             }
         }
     }

@@ -3,8 +3,15 @@
 //!
 //! The derive parses the struct and its attributes into its own IR
 //! ([`ast`]), checks them all at once ([`check`]), reporting every mistake at
-//! its span, and only then generates code ([`expand`]).
+//! its span, and only then generates code ([`expand`]). `#[admin(...)]` has
+//! the same three steps in [`admin_attr`], [`admin_check`] and
+//! [`admin_expand`].
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+mod admin_attr;
+mod admin_check;
+mod admin_expand;
 mod ast;
 mod attr;
 mod case;
@@ -14,14 +21,18 @@ mod ctxt;
 mod diesel_table;
 mod expand;
 mod symbol;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 
 /// Makes a plain struct a database model: schema IR, diesel table, row
-/// conversions, typed field handles and by-name operations.
+/// conversions, typed field handles and by-name operations; with
+/// `#[admin(...)]`, also how the admin presents it
+/// (`orm_core::model_admin::AdminOptions`).
 ///
 /// See `orm_core` for the attributes.
-#[proc_macro_derive(Model, attributes(model, field))]
+#[proc_macro_derive(Model, attributes(model, field, admin))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     expand::derive_model(&input)

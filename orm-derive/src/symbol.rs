@@ -3,6 +3,7 @@
 pub(crate) const MODEL: &str = "model";
 pub(crate) const FIELD: &str = "field";
 pub(crate) const CHOICE: &str = "choice";
+pub(crate) const ADMIN: &str = "admin";
 
 /// Model attributes, for the "unknown attribute" help line.
 pub(crate) const MODEL_ATTRS: &[&str] = &[
@@ -38,6 +39,24 @@ pub(crate) const FIELD_ATTRS: &[&str] = &[
     "db_column",
     "max_digits",
     "decimal_places",
+];
+
+/// Admin attributes, for the "unknown attribute" help line.
+pub(crate) const ADMIN_ATTRS: &[&str] = &[
+    "list_display",
+    "list_display_links",
+    "list_filter",
+    "search_fields",
+    "ordering",
+    "list_per_page",
+    "readonly_fields",
+    "fields",
+    "exclude",
+    "raw_id_fields",
+    "autocomplete_fields",
+    "date_hierarchy",
+    "prepopulated_fields",
+    "actions",
 ];
 
 /// Choice attributes, for the "unknown attribute" help line.

@@ -100,10 +100,18 @@ pub(crate) struct Cell {
 }
 
 /// The cell of `column` for `row`; `change_url` is the object's change page.
-pub(crate) fn cell(schema: &ModelSchema, column: &Column, row: &ObjectRow, change_url: Option<&str>) -> Cell {
+pub(crate) fn cell(
+    schema: &ModelSchema,
+    column: &Column,
+    row: &ObjectRow,
+    change_url: Option<&str>,
+) -> Cell {
     let (text, kind) = match column.source {
         Source::Repr => (row.repr.clone(), CellKind::Text),
-        Source::Method(i) => (row.methods.get(i).cloned().unwrap_or_default(), CellKind::Text),
+        Source::Method(i) => (
+            row.methods.get(i).cloned().unwrap_or_default(),
+            CellKind::Text,
+        ),
         Source::Field(i) => {
             let field = &schema.fields[i];
             match row.values.get(i) {
@@ -122,7 +130,11 @@ pub(crate) fn cell(schema: &ModelSchema, column: &Column, row: &ObjectRow, chang
             }
         }
     };
-    let text = if text.is_empty() { "-".to_owned() } else { text };
+    let text = if text.is_empty() {
+        "-".to_owned()
+    } else {
+        text
+    };
     Cell {
         text,
         kind,
@@ -213,7 +225,11 @@ pub(crate) struct Header {
 }
 
 /// The headers, with links that keep the other parameters.
-pub(crate) fn headers(columns: &[Column], sort: &[(usize, bool)], params: &ListParams) -> Vec<Header> {
+pub(crate) fn headers(
+    columns: &[Column],
+    sort: &[(usize, bool)],
+    params: &ListParams,
+) -> Vec<Header> {
     let encode = |keys: &[(usize, bool)]| -> Option<String> {
         let text: Vec<String> = keys
             .iter()
@@ -235,8 +251,11 @@ pub(crate) fn headers(columns: &[Column], sort: &[(usize, bool)], params: &ListP
                 };
             }
             let current = sort.iter().position(|(i, _)| *i == position);
-            let others: Vec<(usize, bool)> =
-                sort.iter().filter(|(i, _)| *i != position).copied().collect();
+            let others: Vec<(usize, bool)> = sort
+                .iter()
+                .filter(|(i, _)| *i != position)
+                .copied()
+                .collect();
             let descending_now = current.map(|c| sort[c].1);
             let toggled = match (current, descending_now) {
                 (Some(0), Some(desc)) => !desc,

@@ -9,8 +9,18 @@ use orm_core::Value;
 use super::params::ListParams;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// The drill-down links above the list.
@@ -48,14 +58,26 @@ impl DateHierarchy {
 
     /// The selected `(year, month, day)`, each valid or absent.
     fn selection(&self, params: &ListParams) -> (Option<i32>, Option<u32>, Option<u32>) {
-        let number = |part: &str| params.get(&format!("{}__{part}", self.name)).and_then(|v| v.trim().parse::<i64>().ok());
-        let year = number("year").filter(|y| (1..=9999).contains(y)).map(|y| y as i32);
-        let month = year.and(number("month")).filter(|m| (1..=12).contains(m)).map(|m| m as u32);
+        let number = |part: &str| {
+            params
+                .get(&format!("{}__{part}", self.name))
+                .and_then(|v| v.trim().parse::<i64>().ok())
+        };
+        let year = number("year")
+            .filter(|y| (1..=9999).contains(y))
+            .map(|y| y as i32);
+        let month = year
+            .and(number("month"))
+            .filter(|m| (1..=12).contains(m))
+            .map(|m| m as u32);
         let day = month
             .and(number("day"))
             .filter(|d| (1..=31).contains(d))
             .map(|d| d as u32)
-            .filter(|d| year.zip(month).is_some_and(|(y, m)| NaiveDate::from_ymd_opt(y, m, *d).is_some()));
+            .filter(|d| {
+                year.zip(month)
+                    .is_some_and(|(y, m)| NaiveDate::from_ymd_opt(y, m, *d).is_some())
+            });
         (year, month, day)
     }
 
@@ -68,9 +90,16 @@ impl DateHierarchy {
             }
             (Some(y), Some(m), None) => (
                 NaiveDate::from_ymd_opt(y, m, 1)?,
-                if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? },
+                if m == 12 {
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+                } else {
+                    NaiveDate::from_ymd_opt(y, m + 1, 1)?
+                },
             ),
-            (Some(y), None, None) => (NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y + 1, 1, 1)?),
+            (Some(y), None, None) => (
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?,
+            ),
             _ => return None,
         };
         let bound = |day: NaiveDate| match self.kind {
@@ -88,11 +117,16 @@ impl DateHierarchy {
     }
 
     /// The links, given the first and last dates of the listed rows.
-    pub(crate) fn drill(&self, params: &ListParams, span: Option<(NaiveDate, NaiveDate)>) -> DateDrill {
+    pub(crate) fn drill(
+        &self,
+        params: &ListParams,
+        span: Option<(NaiveDate, NaiveDate)>,
+    ) -> DateDrill {
         let key = |part: &str| format!("{}__{part}", self.name);
         let prefix = format!("{}__", self.name);
         let set = |parts: &[(&str, String)]| {
-            let pairs: Vec<(String, String)> = parts.iter().map(|(k, v)| (key(k), v.clone())).collect();
+            let pairs: Vec<(String, String)> =
+                parts.iter().map(|(k, v)| (key(k), v.clone())).collect();
             params
                 .only(|k| !self.accepts(k))
                 .replace_prefix(&format!("{prefix}\u{0}"), &pairs)
@@ -100,7 +134,10 @@ impl DateHierarchy {
         };
         let (year, month, day) = self.selection(params);
         let Some((first, last)) = span else {
-            return DateDrill { back: None, choices: Vec::new() };
+            return DateDrill {
+                back: None,
+                choices: Vec::new(),
+            };
         };
         match (year, month, day) {
             (None, _, _) => DateDrill {
@@ -114,10 +151,19 @@ impl DateHierarchy {
                 choices: (1..=12u32)
                     .filter(|m| {
                         let start = NaiveDate::from_ymd_opt(y, *m, 1);
-                        let end = if *m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+                        let end = if *m == 12 {
+                            NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                        } else {
+                            NaiveDate::from_ymd_opt(y, m + 1, 1)
+                        };
                         matches!((start, end), (Some(s), Some(e)) if e > first && s <= last)
                     })
-                    .map(|m| (format!("{} {y}", MONTHS[m as usize - 1]), set(&[("year", y.to_string()), ("month", m.to_string())])))
+                    .map(|m| {
+                        (
+                            format!("{} {y}", MONTHS[m as usize - 1]),
+                            set(&[("year", y.to_string()), ("month", m.to_string())]),
+                        )
+                    })
                     .collect(),
             },
             (Some(y), Some(m), None) => DateDrill {
@@ -128,7 +174,11 @@ impl DateHierarchy {
                     .map(|date| {
                         (
                             format!("{} {}", MONTHS[m as usize - 1], date.day()),
-                            set(&[("year", y.to_string()), ("month", m.to_string()), ("day", date.day().to_string())]),
+                            set(&[
+                                ("year", y.to_string()),
+                                ("month", m.to_string()),
+                                ("day", date.day().to_string()),
+                            ]),
                         )
                     })
                     .collect(),

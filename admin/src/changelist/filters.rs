@@ -143,7 +143,11 @@ impl FieldFilter {
             .filter(|(k, _)| self.accepts(k))
             .cloned()
             .collect();
-        let all_label = if self.kind == Kind::Date { "Any date" } else { "All" };
+        let all_label = if self.kind == Kind::Date {
+            "Any date"
+        } else {
+            "All"
+        };
         let mut choices = vec![FilterChoice {
             label: all_label.into(),
             url: params.replace_prefix(&self.prefix, &[]).query(),

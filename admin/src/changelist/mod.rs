@@ -18,8 +18,8 @@ use crate::permissions::ModelPerms;
 use crate::site::AdminModel;
 pub(crate) use columns::{Cell, CellKind, Header};
 use dates::{date_of, DateDrill, DateHierarchy};
-pub(crate) use filters::FilterGroup;
 use filters::FieldFilter;
+pub(crate) use filters::FilterGroup;
 use params::{ListParams, ORDER, PAGE, SEARCH};
 
 /// Most targets listed in a foreign-key filter.
@@ -181,7 +181,11 @@ impl ChangeList {
         let rows = objects
             .iter()
             .map(|object| {
-                let pk = object.values.get(pk_index).map(Value::to_string).unwrap_or_default();
+                let pk = object
+                    .values
+                    .get(pk_index)
+                    .map(Value::to_string)
+                    .unwrap_or_default();
                 let change_url = (perms.view || perms.change)
                     .then(|| format!("{model_url}{}/change/", encode_pk(&pk)));
                 Row {
@@ -209,7 +213,15 @@ impl ChangeList {
                     let target_pk = (target.schema)().pk_index();
                     (target.rows)(conn, &target_spec, &[])?
                         .into_iter()
-                        .map(|r| (r.values.get(target_pk).map(Value::to_string).unwrap_or_default(), r.repr))
+                        .map(|r| {
+                            (
+                                r.values
+                                    .get(target_pk)
+                                    .map(Value::to_string)
+                                    .unwrap_or_default(),
+                                r.repr,
+                            )
+                        })
                         .collect()
                 }
                 None => Vec::new(),
@@ -246,7 +258,11 @@ impl ChangeList {
             .collect();
         let active = is_filtered;
         Ok(ChangeList {
-            title: format!("Select {} to {}", schema.verbose_name, if perms.change { "change" } else { "view" }),
+            title: format!(
+                "Select {} to {}",
+                schema.verbose_name,
+                if perms.change { "change" } else { "view" }
+            ),
             plural: plural_title(schema),
             singular: schema.verbose_name.to_string(),
             add_url: perms.add.then(|| format!("{model_url}add/")),

@@ -43,7 +43,8 @@ impl ListParams {
     /// back on page 1 unless `key` is the page itself.
     pub(crate) fn with(&self, key: &str, value: Option<&str>) -> ListParams {
         let mut next = self.clone();
-        next.pairs.retain(|(k, _)| k != key && (key == PAGE || k != PAGE));
+        next.pairs
+            .retain(|(k, _)| k != key && (key == PAGE || k != PAGE));
         if let Some(value) = value {
             next.pairs.push((key.to_owned(), value.to_owned()));
         }
@@ -63,7 +64,12 @@ impl ListParams {
     /// Keeps only the keys `keep` accepts.
     pub(crate) fn only(&self, keep: impl Fn(&str) -> bool) -> ListParams {
         ListParams {
-            pairs: self.pairs.iter().filter(|(k, _)| keep(k)).cloned().collect(),
+            pairs: self
+                .pairs
+                .iter()
+                .filter(|(k, _)| keep(k))
+                .cloned()
+                .collect(),
         }
     }
 

@@ -149,7 +149,11 @@ impl FormState {
     /// Adds a message beside a field (or above the form for `None`).
     pub(crate) fn error(&mut self, field: Option<&str>, message: impl Into<String>) {
         match field {
-            Some(name) => self.errors.entry(name.to_owned()).or_default().push(message.into()),
+            Some(name) => self
+                .errors
+                .entry(name.to_owned())
+                .or_default()
+                .push(message.into()),
             None => self.non_field.push(message.into()),
         }
     }
@@ -196,7 +200,9 @@ pub(crate) fn bind(
                 let raw = match form.one(spec.name) {
                     Ok(raw) => raw,
                     Err(message) => {
-                        state.text.insert(spec.name, form.text(spec.name).to_owned());
+                        state
+                            .text
+                            .insert(spec.name, form.text(spec.name).to_owned());
                         state.error(Some(spec.name), message);
                         failed.push(spec.name);
                         continue;
@@ -295,7 +301,11 @@ fn parse_field(field: &FieldSchema, text: &str) -> Result<Value, String> {
         }
         return Err("This field is required.".to_owned());
     }
-    let text = if field.kind == FieldKind::Text { text } else { trimmed };
+    let text = if field.kind == FieldKind::Text {
+        text
+    } else {
+        trimmed
+    };
     let value = parse_value(field, text)?;
     if let (Some(max), Value::Text(s)) = (field.max_length, &value) {
         let length = s.chars().count();
@@ -324,7 +334,8 @@ pub(crate) fn check_targets(
         match spec.target {
             Target::Column(i) => {
                 let field = &model.schema.fields[i];
-                let Some(target) = field.foreign_key.as_ref().and_then(|fk| by_label(&fk.to)) else {
+                let Some(target) = field.foreign_key.as_ref().and_then(|fk| by_label(&fk.to))
+                else {
                     continue;
                 };
                 let value = &bound.values[i];
@@ -337,10 +348,13 @@ pub(crate) fn check_targets(
                 }
             }
             Target::ManyToMany(m) => {
-                let Some(field) = ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m]) else {
+                let Some(field) =
+                    ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m])
+                else {
                     continue;
                 };
-                let Some((_, ids)) = bound.many_to_many.iter().find(|(index, _)| *index == m) else {
+                let Some((_, ids)) = bound.many_to_many.iter().find(|(index, _)| *index == m)
+                else {
                     continue;
                 };
                 let mut unique = ids.clone();
@@ -396,7 +410,15 @@ pub(crate) fn fields(
                         text: if text.is_empty() { "-".into() } else { text },
                     }
                 } else if field.kind == FieldKind::ForeignKey {
-                    foreign_key_widget(conn, model, field, spec.name, text, autocomplete_url, changelist_url)?
+                    foreign_key_widget(
+                        conn,
+                        model,
+                        field,
+                        spec.name,
+                        text,
+                        autocomplete_url,
+                        changelist_url,
+                    )?
                 } else if !field.choices.is_empty() {
                     Widget::choices(field, &text)
                 } else {
@@ -405,14 +427,24 @@ pub(crate) fn fields(
                         .iter()
                         .find(|(target, _)| *target == spec.name)
                         .map(|(_, sources)| {
-                            sources.iter().map(|s| format!("id_{s}")).collect::<Vec<_>>().join(",")
+                            sources
+                                .iter()
+                                .map(|s| format!("id_{s}"))
+                                .collect::<Vec<_>>()
+                                .join(",")
                         })
                         .unwrap_or_default();
                     Widget::for_field(field, text, from)
                 };
                 let required = !spec.readonly
-                    && (field.is_required() || (field.kind == FieldKind::ForeignKey && !field.nullable));
-                (field_label(field), required, field.help_text.to_string(), widget)
+                    && (field.is_required()
+                        || (field.kind == FieldKind::ForeignKey && !field.nullable));
+                (
+                    field_label(field),
+                    required,
+                    field.help_text.to_string(),
+                    widget,
+                )
             }
             Target::ManyToMany(m) => {
                 let field = &schema.many_to_many[m];
@@ -432,7 +464,11 @@ pub(crate) fn fields(
                                 .map(|(_, text)| text)
                                 .collect();
                             Widget::ReadOnly {
-                                text: if names.is_empty() { "-".into() } else { names.join(", ") },
+                                text: if names.is_empty() {
+                                    "-".into()
+                                } else {
+                                    names.join(", ")
+                                },
                             }
                         } else {
                             Widget::Select {
@@ -450,7 +486,12 @@ pub(crate) fn fields(
                     }
                     None => Widget::ReadOnly { text: "-".into() },
                 };
-                (label, !spec.readonly && !field.blank, field.help_text.to_string(), widget)
+                (
+                    label,
+                    !spec.readonly && !field.blank,
+                    field.help_text.to_string(),
+                    widget,
+                )
             }
         };
         out.push(FormField {
@@ -481,7 +522,12 @@ fn target_rows(
     let pk = schema.pk_index();
     Ok((target.rows)(conn, &spec, &[])?
         .into_iter()
-        .map(|row| (row.values.get(pk).map(Value::to_string).unwrap_or_default(), row.repr))
+        .map(|row| {
+            (
+                row.values.get(pk).map(Value::to_string).unwrap_or_default(),
+                row.repr,
+            )
+        })
         .collect())
 }
 

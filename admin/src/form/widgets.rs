@@ -52,15 +52,21 @@ pub(crate) enum Widget {
 
 impl Widget {
     /// The input for a plain (not foreign-key, not choices) field.
-    pub(crate) fn for_field(field: &FieldSchema, value: String, prepopulate_from: String) -> Widget {
-        let input = |input_type, step: Option<&str>, min: Option<String>, max: Option<String>| Widget::Input {
-            input_type,
-            value: value.clone(),
-            maxlength: None,
-            step: step.map(str::to_owned),
-            min,
-            max,
-            prepopulate_from: String::new(),
+    pub(crate) fn for_field(
+        field: &FieldSchema,
+        value: String,
+        prepopulate_from: String,
+    ) -> Widget {
+        let input = |input_type, step: Option<&str>, min: Option<String>, max: Option<String>| {
+            Widget::Input {
+                input_type,
+                value: value.clone(),
+                maxlength: None,
+                step: step.map(str::to_owned),
+                min,
+                max,
+                prepopulate_from: String::new(),
+            }
         };
         match field.kind {
             FieldKind::Bool => Widget::Checkbox {
@@ -79,7 +85,11 @@ impl Widget {
                 }
             }
             FieldKind::Email | FieldKind::Url => Widget::Input {
-                input_type: if field.kind == FieldKind::Email { "email" } else { "url" },
+                input_type: if field.kind == FieldKind::Email {
+                    "email"
+                } else {
+                    "url"
+                },
                 value,
                 maxlength: field.max_length,
                 step: None,

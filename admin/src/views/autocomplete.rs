@@ -35,7 +35,10 @@ struct Results {
     more: bool,
 }
 
-pub(crate) async fn search(staff: Staff, Query(params): Query<Params>) -> Result<Response, AdminError> {
+pub(crate) async fn search(
+    staff: Staff,
+    Query(params): Query<Params>,
+) -> Result<Response, AdminError> {
     let model = staff.model(&params.app_label, &params.model_name)?;
     staff.require(&model, |p| p.view || p.add || p.change)?;
     let target = model
@@ -66,7 +69,10 @@ pub(crate) async fn search(staff: Staff, Query(params): Query<Params>) -> Result
             .map(|(i, _)| i)
             .collect()
     } else {
-        configured.iter().filter_map(|n| schema.field_index(n)).collect()
+        configured
+            .iter()
+            .filter_map(|n| schema.field_index(n))
+            .collect()
     };
     let mut spec = QuerySpec {
         order: QuerySpec::default_order(schema),

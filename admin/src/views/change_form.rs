@@ -36,7 +36,9 @@ fn load(
     let mut selected = HashMap::new();
     for spec in specs {
         if let Target::ManyToMany(m) = spec.target {
-            if let Some(field) = ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m]) {
+            if let Some(field) =
+                ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m])
+            {
                 selected.insert(spec.name, field.selected(conn, pk)?);
             }
         }
@@ -203,7 +205,12 @@ pub(crate) async fn object_redirect(
     Path((app, model_name, id)): Path<(String, String, String)>,
 ) -> Result<Response, AdminError> {
     let model = staff.model(&app, &model_name)?;
-    Ok(Redirect::to(&format!("{}{}/change/", staff.model_url(&model), encode_pk(&id))).into_response())
+    Ok(Redirect::to(&format!(
+        "{}{}/change/",
+        staff.model_url(&model),
+        encode_pk(&id)
+    ))
+    .into_response())
 }
 
 /// How a save went.
@@ -240,7 +247,11 @@ fn save(
             (model.ops.create)(conn, bound.values.clone())?
         } else {
             // Saving a row deleted meanwhile must not bring it back.
-            if (model.ops.count)(conn, &QuerySpec::for_pk(model.schema, base[model.schema.pk_index()].clone()))? == 0 {
+            if (model.ops.count)(
+                conn,
+                &QuerySpec::for_pk(model.schema, base[model.schema.pk_index()].clone()),
+            )? == 0
+            {
                 return Err(Error::NotFound {
                     model: model.schema.name.to_string(),
                 });
@@ -249,7 +260,9 @@ fn save(
         };
         let pk = values[model.schema.pk_index()].clone();
         for (m, targets) in &bound.many_to_many {
-            if let Some(field) = ManyToManyField::resolve(model.schema, &model.schema.many_to_many[*m]) {
+            if let Some(field) =
+                ManyToManyField::resolve(model.schema, &model.schema.many_to_many[*m])
+            {
                 field.set(conn, &pk, targets)?;
             }
         }
@@ -279,14 +292,19 @@ fn save(
             Ok(Saved::Invalid(bound.state))
         }
         Err(Error::UniqueViolation { field, .. }) => {
-            let name = field.as_deref().filter(|f| specs.iter().any(|s| s.name == *f && !s.readonly));
+            let name = field
+                .as_deref()
+                .filter(|f| specs.iter().any(|s| s.name == *f && !s.readonly));
             let label = field
                 .as_deref()
                 .and_then(|f| model.schema.field(f))
                 .map_or_else(|| "these values".to_owned(), field_label);
             bound.state.error(
                 name,
-                format!("{} with this {label} already exists.", singular_title(model.schema)),
+                format!(
+                    "{} with this {label} already exists.",
+                    singular_title(model.schema)
+                ),
             );
             Ok(Saved::Invalid(bound.state))
         }
@@ -326,7 +344,9 @@ async fn submit(
             let verb = if pk.is_none() { "added" } else { "changed" };
             let (text, target) = if form.has("_continue") {
                 (
-                    format!("The {noun} “{repr}” was {verb} successfully. You may edit it again below."),
+                    format!(
+                        "The {noun} “{repr}” was {verb} successfully. You may edit it again below."
+                    ),
                     format!("{model_url}{}/change/", encode_pk(&saved_pk)),
                 )
             } else if form.has("_addanother") && perms.add {
@@ -335,7 +355,10 @@ async fn submit(
                     format!("{model_url}add/"),
                 )
             } else {
-                (format!("The {noun} “{repr}” was {verb} successfully."), model_url)
+                (
+                    format!("The {noun} “{repr}” was {verb} successfully."),
+                    model_url,
+                )
             };
             messages::add(&staff.session, Level::Success, text).await?;
             Ok(Redirect::to(&target).into_response())
@@ -352,10 +375,14 @@ async fn submit(
                         .admin
                         .db
                         .run(move |conn| {
-                            Ok((model2.ops.rows)(conn, &QuerySpec::for_pk(model2.schema, pk2), &[])?
-                                .into_iter()
-                                .next()
-                                .map(|r| r.repr))
+                            Ok((model2.ops.rows)(
+                                conn,
+                                &QuerySpec::for_pk(model2.schema, pk2),
+                                &[],
+                            )?
+                            .into_iter()
+                            .next()
+                            .map(|r| r.repr))
                         })
                         .await?
                 }

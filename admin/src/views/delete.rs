@@ -127,7 +127,15 @@ fn execute(
     orm_core::atomic(conn, |conn| {
         let deleted = delete_cascading(conn, model.schema, spec)?;
         for (pk, repr) in objects {
-            record(conn, user_id, model, &pk.to_string(), repr, ActionFlag::Deletion, String::new())?;
+            record(
+                conn,
+                user_id,
+                model,
+                &pk.to_string(),
+                repr,
+                ActionFlag::Deletion,
+                String::new(),
+            )?;
         }
         Ok(deleted)
     })
@@ -193,7 +201,11 @@ async fn confirmation(
     if !bulk {
         crumbs.push(Crumb::link(repr.clone(), format!("{object_url}change/")));
     }
-    crumbs.push(Crumb::here(if bulk { "Delete multiple objects" } else { "Delete" }));
+    crumbs.push(Crumb::here(if bulk {
+        "Delete multiple objects"
+    } else {
+        "Delete"
+    }));
     let layout = staff.layout("Are you sure?", crumbs).await?;
     let what = if bulk {
         format!("the selected {}", model.schema.verbose_name_plural)
@@ -240,7 +252,10 @@ pub(crate) async fn submit(
             .db
             .run(move |conn| {
                 let preview = preview(conn, &model, &spec, &may_delete)?;
-                if preview.objects.is_empty() || !preview.blockers.is_empty() || !preview.forbidden.is_empty() {
+                if preview.objects.is_empty()
+                    || !preview.blockers.is_empty()
+                    || !preview.forbidden.is_empty()
+                {
                     return Ok(Err(preview));
                 }
                 execute(conn, &model, &spec, &preview.objects, user_id)?;
@@ -254,7 +269,10 @@ pub(crate) async fn submit(
             messages::add(
                 &staff.session,
                 Level::Success,
-                format!("The {} “{repr}” was deleted successfully.", model.schema.verbose_name),
+                format!(
+                    "The {} “{repr}” was deleted successfully.",
+                    model.schema.verbose_name
+                ),
             )
             .await?;
             Ok(Redirect::to(&staff.model_url(&model)).into_response())
@@ -322,7 +340,11 @@ pub(crate) async fn selected(
             Ok(Redirect::to(&back).into_response())
         }
         Err(preview) => {
-            let selected = preview.objects.iter().map(|(pk, _)| pk.to_string()).collect();
+            let selected = preview
+                .objects
+                .iter()
+                .map(|(pk, _)| pk.to_string())
+                .collect();
             confirmation(&staff, &model, preview, String::new(), "", selected).await
         }
     }

@@ -31,10 +31,11 @@ pub(crate) async fn page(
             .admin
             .db
             .run(move |conn| {
-                let repr = (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
-                    .into_iter()
-                    .next()
-                    .map(|r| r.repr);
+                let repr =
+                    (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
+                        .into_iter()
+                        .next()
+                        .map(|r| r.repr);
                 let entries = object_history(conn, &model, &pk.to_string())?;
                 Ok((repr, entries))
             })
@@ -46,7 +47,11 @@ pub(crate) async fn page(
         (None, None) => return Err(not_found()),
     };
     let rows = entries.iter().map(row).collect();
-    let object_url = format!("{}{}/change/", staff.model_url(&model), encode_pk(&pk.to_string()));
+    let object_url = format!(
+        "{}{}/change/",
+        staff.model_url(&model),
+        encode_pk(&pk.to_string())
+    );
     let crumbs = vec![
         Crumb::link("Home", format!("{}/", staff.base)),
         Crumb::link(
@@ -57,22 +62,24 @@ pub(crate) async fn page(
         Crumb::link(repr.clone(), object_url),
         Crumb::here("History"),
     ];
-    let layout = staff.layout(format!("Change history: {repr}"), crumbs).await?;
+    let layout = staff
+        .layout(format!("Change history: {repr}"), crumbs)
+        .await?;
     render(&HistoryTemplate { layout, repr, rows })
 }
 
 fn row(entry: &LogEntry) -> HistoryRow {
-    let user = entry
-        .user
-        .get()
-        .map_or_else(|| format!("user {}", entry.user.id()), |u| {
+    let user = entry.user.get().map_or_else(
+        || format!("user {}", entry.user.id()),
+        |u| {
             let full = u.full_name();
             if full.trim().is_empty() {
                 u.username.clone()
             } else {
                 format!("{} ({})", u.username, full.trim())
             }
-        });
+        },
+    );
     HistoryRow {
         when: entry.action_time.format("%b %-d, %Y, %H:%M:%S").to_string(),
         user,

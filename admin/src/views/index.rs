@@ -22,11 +22,9 @@ pub(crate) async fn index(staff: Staff) -> Result<Response, AdminError> {
     let recent = entries
         .iter()
         .map(|entry| {
-            let model = staff
-                .admin
-                .models
-                .iter()
-                .find(|m| m.schema.app_label == entry.app_label && m.model_name == entry.model_name);
+            let model = staff.admin.models.iter().find(|m| {
+                m.schema.app_label == entry.app_label && m.model_name == entry.model_name
+            });
             let (class, action) = match entry.action() {
                 Some(ActionFlag::Addition) => ("addlink", "Added"),
                 Some(ActionFlag::Deletion) => ("deletelink", "Deleted"),
@@ -63,7 +61,10 @@ pub(crate) async fn index(staff: Staff) -> Result<Response, AdminError> {
 }
 
 /// `GET /{app}/`.
-pub(crate) async fn app_index(staff: Staff, Path(app): Path<String>) -> Result<Response, AdminError> {
+pub(crate) async fn app_index(
+    staff: Staff,
+    Path(app): Path<String>,
+) -> Result<Response, AdminError> {
     let apps = sections(&staff, Some(&app));
     let Some(section) = apps.first() else {
         return Err(AdminError::NotFound(format!("No app {app} in the admin.")));
@@ -101,7 +102,10 @@ fn sections(staff: &Staff, only: Option<&str>) -> Vec<AppSection> {
             add_url: perms.add.then(|| format!("{url}add/")),
             change: perms.change,
         };
-        match sections.iter_mut().find(|s| s.url.ends_with(&format!("/{app}/"))) {
+        match sections
+            .iter_mut()
+            .find(|s| s.url.ends_with(&format!("/{app}/")))
+        {
             Some(section) => section.models.push(link),
             None => sections.push(AppSection {
                 name: app_title(app),

@@ -26,7 +26,10 @@ pub(crate) struct NextParam {
 }
 
 /// `GET /login/`.
-pub(crate) async fn page(visitor: Visitor, Query(query): Query<NextParam>) -> Result<Response, AdminError> {
+pub(crate) async fn page(
+    visitor: Visitor,
+    Query(query): Query<NextParam>,
+) -> Result<Response, AdminError> {
     let next = query.next.unwrap_or_default();
     let layout = visitor.layout("Log in").await?;
     render(&LoginTemplate {
@@ -84,7 +87,9 @@ pub(crate) async fn submit(
     let fallback = format!("{}/", visitor.base);
     let target = safe_next(Some(next.as_str()).filter(|n| !n.is_empty()), &fallback).to_owned();
     let mut response = Redirect::to(&target).into_response();
-    response.extensions_mut().insert(RotateCsrfToken(new_token()));
+    response
+        .extensions_mut()
+        .insert(RotateCsrfToken(new_token()));
     Ok(response)
 }
 
@@ -93,6 +98,8 @@ pub(crate) async fn logout(visitor: Visitor) -> Result<Response, AdminError> {
     session_auth::logout(&visitor.session).await?;
     let layout = visitor.layout("Logged out").await?;
     let mut response = render(&LoggedOutTemplate { layout })?;
-    response.extensions_mut().insert(RotateCsrfToken(new_token()));
+    response
+        .extensions_mut()
+        .insert(RotateCsrfToken(new_token()));
     Ok(response)
 }

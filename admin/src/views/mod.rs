@@ -11,7 +11,7 @@ mod password;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{middleware, Router};
 use http::Method;
 use orm_core::sessions::DbSessionStore;
@@ -32,35 +32,63 @@ pub(crate) fn router(admin: Admin) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(admin.secure_cookies)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(tower_sessions::cookie::time::Duration::days(
-            SESSION_DAYS,
-        )));
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::days(SESSION_DAYS),
+        ));
+    let at = |path: &str| format!("{}{path}", admin.path);
     let mut router = Router::new()
-        .route("/", get(index::index))
-        .route("/login/", get(login::page).post(login::submit))
-        .route("/logout/", post(login::logout))
-        .route("/password_change/", get(password::page).post(password::submit))
-        .route("/password_change/done/", get(password::done))
-        .route("/autocomplete/", get(autocomplete::search))
-        .route("/static/{file}", get(assets::serve))
-        .route("/{app}/", get(index::app_index))
-        .route("/{app}/{model}/", get(changelist::page).post(changelist::action))
+        .route(&at("/"), get(index::index))
+        .route(&at("/login/"), get(login::page).post(login::submit))
+        .route(&at("/logout/"), post(login::logout))
         .route(
-            "/{app}/{model}/add/",
+            &at("/password_change/"),
+            get(password::page).post(password::submit),
+        )
+        .route(&at("/password_change/done/"), get(password::done))
+        .route(&at("/autocomplete/"), get(autocomplete::search))
+        .route(&at("/static/{file}"), get(assets::serve))
+        .route(&at("/{app}/"), get(index::app_index))
+        .route(
+            &at("/{app}/{model}/"),
+            get(changelist::page).post(changelist::action),
+        )
+        .route(
+            &at("/{app}/{model}/add/"),
             get(change_form::add_page).post(change_form::add_submit),
         )
-        .route("/{app}/{model}/{id}/", get(change_form::object_redirect))
         .route(
-            "/{app}/{model}/{id}/change/",
+            &at("/{app}/{model}/{id}/"),
+            get(change_form::object_redirect),
+        )
+        .route(
+            &at("/{app}/{model}/{id}/change/"),
             get(change_form::change_page).post(change_form::change_submit),
         )
-        .route("/{app}/{model}/{id}/delete/", get(delete::page).post(delete::submit))
-        .route("/{app}/{model}/{id}/history/", get(history::page))
-        .fallback(fallback)
+        .route(
+            &at("/{app}/{model}/{id}/delete/"),
+            get(delete::page).post(delete::submit),
+        )
+        .route(&at("/{app}/{model}/{id}/history/"), get(history::page))
+        // Paths without their final slash, and unknown object pages.
+        .route(&at("/{app}"), any(fallback))
+        .route(&at("/{app}/{model}"), any(fallback))
+        .route(&at("/{app}/{model}/{id}"), any(fallback))
+        .route(&at("/{app}/{model}/{id}/{page}"), any(fallback))
+        .route(&at("/{app}/{model}/{id}/{page}/"), any(fallback));
+    if !admin.path.is_empty() {
+        router = router.route(&admin.path, any(fallback));
+    }
+    let mut router = router
         .layer(middleware::from_fn_with_state(admin.clone(), csrf::protect))
         .layer(sessions)
-        .layer(middleware::from_fn_with_state(admin.clone(), headers::error_pages))
-        .layer(middleware::from_fn(context::base_path))
+        .layer(middleware::from_fn_with_state(
+            admin.clone(),
+            headers::error_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            admin.clone(),
+            context::base_path,
+        ))
         .layer(DefaultBodyLimit::max(csrf::MAX_BODY));
     for layer in headers::layers() {
         router = router.layer(layer);
@@ -68,8 +96,8 @@ pub(crate) fn router(admin: Admin) -> Router {
     router.with_state(admin)
 }
 
-/// A path without its final slash is redirected to it (Django's
-/// `APPEND_SLASH`); anything else is a 404 page.
+/// A path under the admin without its final slash is redirected to it
+/// (Django's `APPEND_SLASH`); anything else is a 404 page.
 async fn fallback(method: Method, OriginalUri(uri): OriginalUri) -> Response {
     let path = uri.path();
     if method == Method::GET && !path.ends_with('/') && !path.contains("//") {

@@ -10,7 +10,9 @@ use crate::context::Staff;
 use crate::error::AdminError;
 use crate::form::FormData;
 use crate::session_auth;
-use crate::templates::{render, Crumb, PasswordChangeDoneTemplate, PasswordChangeTemplate, SimpleField};
+use crate::templates::{
+    render, Crumb, PasswordChangeDoneTemplate, PasswordChangeTemplate, SimpleField,
+};
 
 fn crumbs(staff: &Staff) -> Vec<Crumb> {
     vec![
@@ -96,6 +98,8 @@ pub(crate) async fn submit(staff: Staff, form: FormData) -> Result<Response, Adm
 
 /// `GET /password_change/done/`.
 pub(crate) async fn done(staff: Staff) -> Result<Response, AdminError> {
-    let layout = staff.layout("Password change successful", crumbs(&staff)).await?;
+    let layout = staff
+        .layout("Password change successful", crumbs(&staff))
+        .await?;
     render(&PasswordChangeDoneTemplate { layout })
 }

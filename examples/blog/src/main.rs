@@ -1,7 +1,12 @@
 //! The blog's `manage.py`: `cargo run -p blog -- <command>`.
 
 mod models;
+mod server;
+mod settings;
+mod startup;
+mod views;
 
+use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -14,27 +19,39 @@ const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
 #[derive(Parser)]
 #[command(name = "blog", about = "The seed's blog, Django-style")]
 struct Cli {
+    /// What to do (default: runserver).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     #[command(flatten)]
     Migrations(MigrationCommand),
+    /// Apply pending migrations and serve the blog and its admin.
+    Runserver {
+        /// The address to listen on.
+        #[arg(default_value = "127.0.0.1:8000")]
+        addr: SocketAddr,
+    },
 }
 
 fn project() -> Project {
     Project::new()
         .with(migrations_cli::auth_migrations())
         .with(migrations_cli::sessions_migrations())
+        .with(admin::migrations())
         .with(BLOG_MIGRATIONS)
 }
 
 fn run(cli: Cli) -> Result<Outcome, String> {
     // Name the models so the linker keeps them in the registry.
     let _ = <models::Article as orm_core::Model>::schema();
-    match cli.command {
+    let _ = <admin::LogEntry as orm_core::Model>::schema();
+    match cli.command.unwrap_or(Command::Runserver {
+        addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
+    }) {
+        Command::Runserver { addr } => runserver(addr).map(|()| Outcome::Done),
         Command::Migrations(command) => {
             let needs_db = !matches!(command, MigrationCommand::Makemigrations { .. });
             let db = if needs_db {
@@ -55,7 +72,39 @@ fn run(cli: Cli) -> Result<Outcome, String> {
     }
 }
 
+/// Migrates, creates the first superuser when there is no user, serves.
+fn runserver(addr: SocketAddr) -> Result<(), String> {
+    let db = Db::from_env().map_err(|e| e.to_string())?;
+    let secret_key = settings::secret_key()?;
+    let mut out = std::io::stdout();
+    project()
+        .execute(
+            &MigrationCommand::Migrate {
+                app: None,
+                target: None,
+            },
+            Some(&db),
+            &mut std::io::empty(),
+            &mut out,
+        )
+        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        if let Some(first) = startup::ensure_superuser(&db).await? {
+            println!();
+            println!(
+                "Created the superuser \"{}\" with the password: {}",
+                first.username, first.password
+            );
+            println!("It is shown only this once: log in at /admin/ and change it.");
+            println!();
+        }
+        server::serve(server::app(db, &secret_key), addr).await
+    })
+}
+
 fn main() -> ExitCode {
+    init_logging();
     match run(Cli::parse()) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::ChangesDetected) => ExitCode::from(1),
@@ -64,4 +113,15 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Logs to stderr; `RUST_LOG` overrides the default level.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

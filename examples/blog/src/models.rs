@@ -2,10 +2,20 @@
 
 use orm_core::auth::User;
 use orm_core::prelude::*;
+use orm_core::AnyConnection;
 
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]
 #[model(ordering = ["-published_date"], indexes(["slug"], ["-published_date"]))]
+#[admin(
+    list_display = ["title", "author", "published_date", "is_published"],
+    list_filter = ["is_published", "author", "published_date"],
+    search_fields = ["title"],
+    date_hierarchy = "published_date",
+    prepopulated_fields(slug = ["title"]),
+    readonly_fields = ["published_date", "updated_date"],
+    actions = [publish, unpublish],
+)]
 pub struct Article {
     /// Row id.
     pub id: i64,
@@ -36,4 +46,20 @@ impl std::fmt::Display for Article {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.title)
     }
+}
+
+/// Admin action: marks the selected articles published.
+pub(crate) fn publish(
+    conn: &mut AnyConnection,
+    articles: QuerySet<Article>,
+) -> orm_core::Result<usize> {
+    articles.update(conn, vec![Article::IS_PUBLISHED.set(true)])
+}
+
+/// Admin action: takes the selected articles off the public pages.
+pub(crate) fn unpublish(
+    conn: &mut AnyConnection,
+    articles: QuerySet<Article>,
+) -> orm_core::Result<usize> {
+    articles.update(conn, vec![Article::IS_PUBLISHED.set(false)])
 }

@@ -8,6 +8,7 @@ use crate::prelude::*;
 /// A named set of permissions; users in the group have them all.
 #[derive(Model, Debug, Clone, serde::Serialize)]
 #[model(app_label = "auth", table = "auth_group", ordering = ["name"])]
+#[admin(search_fields = ["name"])]
 pub struct Group {
     /// Row id.
     pub id: i64,

@@ -10,6 +10,16 @@ use crate::prelude::*;
 /// `password` holds a PHC-format hash, never the password itself.
 #[derive(Model, Clone, serde::Serialize)]
 #[model(app_label = "auth", table = "auth_user", ordering = ["username"])]
+#[admin(
+    list_display = ["username", "email", "first_name", "last_name", "is_staff"],
+    list_filter = ["is_staff", "is_superuser", "is_active"],
+    search_fields = ["username", "first_name", "last_name", "email"],
+    readonly_fields = ["last_login", "date_joined"],
+    fields = [
+        "username", "first_name", "last_name", "email", "is_active", "is_staff",
+        "is_superuser", "groups", "user_permissions", "last_login", "date_joined"
+    ],
+)]
 pub struct User {
     /// Row id.
     pub id: i64,

@@ -1,0 +1,252 @@
+//! `#[admin(...)]`: how the admin presents the model, parsed like
+//! `#[model(...)]` into one slot per option, keeping the span of every name
+//! for the checks in [`admin_check`](crate::admin_check).
+//!
+//! ```text
+//! #[admin(
+//!     list_display = ["title", "author", "word_count"],
+//!     list_filter = ["is_published"],
+//!     list_per_page = 50,
+//!     date_hierarchy = "published_date",
+//!     prepopulated_fields(slug = ["title"]),
+//!     actions = [publish, crate::actions::unpublish],
+//! )]
+//! ```
+
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+
+use crate::attr::{parse_into, path_name, string, unknown, value_expr, Attr, Spanned};
+use crate::ctxt::Ctxt;
+use crate::symbol::{ADMIN, ADMIN_ATTRS};
+
+/// Names written in a list: `["title", "-published_date"]`.
+pub(crate) type Names = Vec<Spanned<String>>;
+
+/// A field filled from others: `slug = ["title"]`.
+pub(crate) type Prepopulated = (Spanned<String>, Names);
+
+/// The options of `#[admin(...)]`.
+pub(crate) struct Admin {
+    /// Whether the struct carries `#[admin]` at all.
+    pub(crate) present: bool,
+    pub(crate) list_display: Attr<Names>,
+    pub(crate) list_display_links: Attr<Names>,
+    pub(crate) list_filter: Attr<Names>,
+    pub(crate) search_fields: Attr<Names>,
+    pub(crate) ordering: Attr<Names>,
+    pub(crate) list_per_page: Attr<i64>,
+    pub(crate) readonly_fields: Attr<Names>,
+    pub(crate) fields: Attr<Names>,
+    pub(crate) exclude: Attr<Names>,
+    pub(crate) raw_id_fields: Attr<Names>,
+    pub(crate) autocomplete_fields: Attr<Names>,
+    pub(crate) date_hierarchy: Attr<String>,
+    pub(crate) prepopulated_fields: Attr<Vec<Prepopulated>>,
+    pub(crate) actions: Attr<Vec<syn::Path>>,
+}
+
+impl Admin {
+    /// Reads every `#[admin(...)]` of the struct (a bare `#[admin]`
+    /// registers the model with the default options).
+    pub(crate) fn from_ast(cx: &Ctxt, input: &syn::DeriveInput) -> Self {
+        let scope = "admin";
+        let mut a = Admin {
+            present: false,
+            list_display: Attr::none(scope, "list_display"),
+            list_display_links: Attr::none(scope, "list_display_links"),
+            list_filter: Attr::none(scope, "list_filter"),
+            search_fields: Attr::none(scope, "search_fields"),
+            ordering: Attr::none(scope, "ordering"),
+            list_per_page: Attr::none(scope, "list_per_page"),
+            readonly_fields: Attr::none(scope, "readonly_fields"),
+            fields: Attr::none(scope, "fields"),
+            exclude: Attr::none(scope, "exclude"),
+            raw_id_fields: Attr::none(scope, "raw_id_fields"),
+            autocomplete_fields: Attr::none(scope, "autocomplete_fields"),
+            date_hierarchy: Attr::none(scope, "date_hierarchy"),
+            prepopulated_fields: Attr::none(scope, "prepopulated_fields"),
+            actions: Attr::none(scope, "actions"),
+        };
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident(ADMIN)) {
+            a.present = true;
+            if let syn::Meta::Path(_) = attr.meta {
+                continue;
+            }
+            let result = attr.parse_nested_meta(|meta| {
+                let name = path_name(&meta);
+                match name.as_str() {
+                    "list_display" => parse_into(cx, &meta, &mut a.list_display, |m| {
+                        names(m, "a field or method name")
+                    }),
+                    "list_display_links" => {
+                        parse_into(cx, &meta, &mut a.list_display_links, fields)
+                    }
+                    "list_filter" => parse_into(cx, &meta, &mut a.list_filter, fields),
+                    "search_fields" => parse_into(cx, &meta, &mut a.search_fields, fields),
+                    "ordering" => parse_into(cx, &meta, &mut a.ordering, |m| {
+                        names(m, "a field name, `-` first for descending")
+                    }),
+                    "list_per_page" => parse_into(cx, &meta, &mut a.list_per_page, per_page),
+                    "readonly_fields" => parse_into(cx, &meta, &mut a.readonly_fields, fields),
+                    "fields" => parse_into(cx, &meta, &mut a.fields, fields),
+                    "exclude" => parse_into(cx, &meta, &mut a.exclude, fields),
+                    "raw_id_fields" => parse_into(cx, &meta, &mut a.raw_id_fields, fields),
+                    "autocomplete_fields" => {
+                        parse_into(cx, &meta, &mut a.autocomplete_fields, fields)
+                    }
+                    "date_hierarchy" => parse_into(cx, &meta, &mut a.date_hierarchy, string),
+                    "prepopulated_fields" => {
+                        parse_into(cx, &meta, &mut a.prepopulated_fields, prepopulated)
+                    }
+                    "actions" => parse_into(cx, &meta, &mut a.actions, actions),
+                    _ => unknown(cx, &meta, ADMIN, &name, ADMIN_ATTRS),
+                }
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+        a
+    }
+
+    /// Every option that is a list of field names, with its name.
+    pub(crate) fn name_lists(&self) -> [(&'static str, &Attr<Names>); 10] {
+        [
+            ("list_display", &self.list_display),
+            ("list_display_links", &self.list_display_links),
+            ("list_filter", &self.list_filter),
+            ("search_fields", &self.search_fields),
+            ("ordering", &self.ordering),
+            ("readonly_fields", &self.readonly_fields),
+            ("fields", &self.fields),
+            ("exclude", &self.exclude),
+            ("raw_id_fields", &self.raw_id_fields),
+            ("autocomplete_fields", &self.autocomplete_fields),
+        ]
+    }
+}
+
+/// `name = ["a", "b"]`, where each item is `what`.
+fn names(meta: &ParseNestedMeta, what: &str) -> syn::Result<(Names, Span)> {
+    let usage = format!("`{} = [\"...\", ...]`", path_name(meta));
+    let expr = value_expr(meta, &usage)?;
+    let syn::Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a list: {usage}"),
+        ));
+    };
+    let names = array
+        .elems
+        .iter()
+        .map(|e| match e {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Ok(Spanned {
+                value: s.value(),
+                span: s.span(),
+                value_span: s.span(),
+            }),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("expected {what} in quotes: {usage}"),
+            )),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok((names, meta.path.span()))
+}
+
+fn fields(meta: &ParseNestedMeta) -> syn::Result<(Names, Span)> {
+    names(meta, "a field name")
+}
+
+/// `list_per_page = 50`: a whole number, at least 1.
+fn per_page(meta: &ParseNestedMeta) -> syn::Result<(i64, Span)> {
+    let help = "help: write how many rows a changelist page shows, as in `list_per_page = 100`";
+    let expr = value_expr(meta, &format!("`list_per_page = <number>`\n{help}"))?;
+    let (negative, lit) = match &expr {
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr: inner,
+            ..
+        }) => (true, &**inner),
+        other => (false, other),
+    };
+    let number = match lit {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse::<i64>().ok(),
+        _ => None,
+    };
+    match number {
+        Some(n) if n >= 1 && !negative => Ok((n, expr.span())),
+        Some(_) => Err(syn::Error::new_spanned(
+            &expr,
+            format!("`list_per_page` must be at least 1\n{help}"),
+        )),
+        None => Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a whole number\n{help}"),
+        )),
+    }
+}
+
+/// `prepopulated_fields(slug = ["title"], ...)`.
+fn prepopulated(meta: &ParseNestedMeta) -> syn::Result<(Vec<Prepopulated>, Span)> {
+    if !meta.input.peek(syn::token::Paren) {
+        return Err(syn::Error::new(
+            meta.path.span(),
+            "expected `prepopulated_fields(field = [\"source\", ...])`",
+        ));
+    }
+    let mut pairs = Vec::new();
+    meta.parse_nested_meta(|inner| {
+        let key = Spanned {
+            value: path_name(&inner),
+            span: inner.path.span(),
+            value_span: inner.path.span(),
+        };
+        let (sources, _) = fields(&inner)?;
+        pairs.push((key, sources));
+        Ok(())
+    })?;
+    Ok((pairs, meta.path.span()))
+}
+
+/// `actions = [publish, crate::actions::archive]`.
+fn actions(meta: &ParseNestedMeta) -> syn::Result<(Vec<syn::Path>, Span)> {
+    let usage = "`actions = [publish, crate::actions::archive]`";
+    let expr = value_expr(meta, usage)?;
+    let syn::Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a list of functions: {usage}"),
+        ));
+    };
+    let paths = array
+        .elems
+        .iter()
+        .map(|e| match e {
+            syn::Expr::Path(p) if p.qself.is_none() && p.attrs.is_empty() => Ok(p.path.clone()),
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Err(syn::Error::new_spanned(
+                e,
+                format!(
+                    "an action is a function, not a string\nhelp: write `actions = [{}]`",
+                    s.value()
+                ),
+            )),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("expected the path of a function: {usage}"),
+            )),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok((paths, meta.path.span()))
+}
