@@ -9,5 +9,5 @@ mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
-pub use query_log::capture_queries;
+pub use query_log::{capture_queries, QueryLog};
 pub use url::{BackendKind, DatabaseUrl, InvalidUrl, DEFAULT_DATABASE_URL};

@@ -44,6 +44,9 @@ pub struct PoolOptions {
     /// How long a request waits for a free connection (or for the database to
     /// answer) before it fails with [`Error::Unavailable`].
     pub connection_timeout: Duration,
+    /// Records every statement run through the pool (for tests that pin
+    /// query counts); `None` records nothing.
+    pub query_log: Option<super::QueryLog>,
 }
 
 impl Default for PoolOptions {
@@ -51,6 +54,7 @@ impl Default for PoolOptions {
         PoolOptions {
             max_size: 8,
             connection_timeout: Duration::from_secs(5),
+            query_log: None,
         }
     }
 }
@@ -74,6 +78,7 @@ pub struct Db {
 struct Inner {
     pool: r2d2::Pool<AnyConnectionManager>,
     url: DatabaseUrl,
+    query_log: Option<super::QueryLog>,
 }
 
 impl std::fmt::Debug for Db {
@@ -125,7 +130,11 @@ impl Db {
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(manager);
         Ok(Db {
-            inner: Arc::new(Inner { pool, url }),
+            inner: Arc::new(Inner {
+                pool,
+                url,
+                query_log: options.query_log,
+            }),
         })
     }
 
@@ -142,9 +151,13 @@ impl Db {
     /// Borrows a connection, blocking until one is free. For synchronous code
     /// (commands, tests); async code uses [`Db::run`].
     pub fn conn(&self) -> Result<PooledConnection> {
-        self.inner.pool.get().map_err(|e| Error::Unavailable {
+        let mut conn = self.inner.pool.get().map_err(|e| Error::Unavailable {
             message: e.to_string(),
-        })
+        })?;
+        if let Some(log) = &self.inner.query_log {
+            log.attach(&mut conn);
+        }
+        Ok(conn)
     }
 
     /// Runs blocking database work on a blocking thread and awaits it.
