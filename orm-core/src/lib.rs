@@ -49,6 +49,7 @@ pub mod sessions;
 pub mod sql_types;
 pub mod validation;
 pub mod value;
+pub mod views;
 
 #[doc(hidden)]
 pub mod __private;
@@ -94,7 +95,7 @@ pub fn drop_tables(conn: &mut AnyConnection, schemas: &[&schema::ModelSchema]) -
 
 /// What a module using models needs in scope.
 pub mod prelude {
-    pub use crate::db::Db;
+    pub use crate::db::{AnyConnection, Db};
     pub use crate::fields::{Choices, ForeignKey, ManyToMany};
     pub use crate::model::Model;
     pub use crate::query::{Aggregate, Filter, QuerySet};

@@ -1,6 +1,7 @@
 //! The blog's `manage.py`: `cargo run -p blog -- <command>`.
 
 mod models;
+mod seed;
 mod server;
 mod settings;
 mod startup;
@@ -28,6 +29,15 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Migrations(MigrationCommand),
+    /// Fill the database with demo users and articles.
+    Seed {
+        /// How many users to create.
+        #[arg(long, default_value_t = 5)]
+        users: usize,
+        /// How many articles to create.
+        #[arg(long, default_value_t = 100)]
+        articles: usize,
+    },
     /// Apply pending migrations and serve the blog and its admin.
     Runserver {
         /// The address to listen on.
@@ -52,6 +62,10 @@ fn run(cli: Cli) -> Result<Outcome, String> {
         addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
     }) {
         Command::Runserver { addr } => runserver(addr).map(|()| Outcome::Done),
+        Command::Seed { users, articles } => {
+            let db = Db::from_env().map_err(|e| e.to_string())?;
+            seed::seed(&db, users, articles).map(|()| Outcome::Done)
+        }
         Command::Migrations(command) => {
             let needs_db = !matches!(command, MigrationCommand::Makemigrations { .. });
             let db = if needs_db {

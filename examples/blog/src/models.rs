@@ -2,7 +2,6 @@
 
 use orm_core::auth::User;
 use orm_core::prelude::*;
-use orm_core::AnyConnection;
 
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]

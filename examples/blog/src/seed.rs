@@ -1,0 +1,163 @@
+//! `seed --users N --articles M`: demo data, written in batches inside
+//! transactions, with a progress bar.
+
+use chrono::{Duration, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use orm_core::auth::User;
+use orm_core::prelude::*;
+
+use crate::models::Article;
+
+/// Rows written per transaction.
+const BATCH: usize = 2_000;
+/// Articles sharing one publication time.
+const PER_DAY: i64 = 25;
+
+const WORDS: &[&str] = &[
+    "rust",
+    "django",
+    "models",
+    "queries",
+    "migrations",
+    "admin",
+    "speed",
+    "safety",
+    "async",
+    "diesel",
+    "axum",
+    "templates",
+    "forms",
+    "tests",
+    "indexes",
+    "joins",
+    "sessions",
+    "users",
+    "deploy",
+    "notes",
+    "guide",
+    "tips",
+    "patterns",
+    "errors",
+    "traits",
+    "macros",
+    "schemas",
+];
+
+/// Fills the database; prints what it made.
+pub(crate) fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let conn = &mut *conn;
+    let run_id = Utc::now().timestamp_millis();
+    let authors = create_users(conn, users, run_id)?;
+    if authors.is_empty() && articles > 0 {
+        return Err("articles need at least one user: pass --users 1 or more".into());
+    }
+    let bar = ProgressBar::new(articles as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    bar.set_message("articles");
+    let started = std::time::Instant::now();
+    let mut made = 0;
+    while made < articles {
+        let count = BATCH.min(articles - made);
+        let mut batch: Vec<Article> = (made..made + count)
+            .map(|i| article(i, run_id, authors[i % authors.len()]))
+            .collect();
+        orm_core::atomic(conn, |conn| {
+            Article::bulk_create(conn, &mut batch)?;
+            backdate(conn, &batch, made)
+        })
+        .map_err(|e| e.to_string())?;
+        made += count;
+        bar.set_position(made as u64);
+    }
+    bar.finish();
+    println!(
+        "Created {} users and {articles} articles in {:.2} s.",
+        authors.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn create_users(conn: &mut AnyConnection, count: usize, run_id: i64) -> Result<Vec<i64>, String> {
+    let mut users: Vec<User> = (0..count)
+        .map(|i| {
+            let mut user = User::new(
+                format!("writer{run_id}_{i}"),
+                format!("writer{i}@example.com"),
+            );
+            user.first_name = ["Ada", "Linus", "Grace", "Guido", "Barbara", "Ken"][i % 6].into();
+            user.last_name = [
+                "Lovelace",
+                "Torvalds",
+                "Hopper",
+                "van Rossum",
+                "Liskov",
+                "Thompson",
+            ][i % 6]
+                .into();
+            user.set_unusable_password();
+            user
+        })
+        .collect();
+    User::bulk_create(conn, &mut users).map_err(|e| e.to_string())?;
+    Ok(users.iter().map(|u| u.id).collect())
+}
+
+fn article(i: usize, run_id: i64, author: i64) -> Article {
+    let pick = |k: usize| WORDS[(i * 7 + k * 13 + i / 5) % WORDS.len()];
+    let title = format!(
+        "{} {} and {}: part {}",
+        capitalize(pick(0)),
+        pick(1),
+        pick(2),
+        i + 1
+    );
+    Article {
+        id: 0,
+        slug: format!("{}-{}-{run_id}-{i}", pick(0), pick(1)),
+        title,
+        author: ForeignKey::new(author),
+        content: format!(
+            "Notes on {} and {}.\n\nThis is article number {} of the demo data.",
+            pick(1),
+            pick(2),
+            i + 1
+        ),
+        published_date: Utc::now(),
+        updated_date: Utc::now(),
+        is_published: i % 10 != 0,
+    }
+}
+
+/// Spreads the batch's publication dates back in time, `PER_DAY` a day,
+/// so lists and date filters have something to show.
+fn backdate(conn: &mut AnyConnection, batch: &[Article], offset: usize) -> orm_core::Result<()> {
+    let now = Utc::now();
+    for (chunk_index, chunk) in batch.chunks(PER_DAY as usize).enumerate() {
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let day = (offset as i64 / PER_DAY) + chunk_index as i64;
+        Article::objects()
+            .filter(Article::ID.gte(first.id))
+            .filter(Article::ID.lte(last.id))
+            .update(
+                conn,
+                vec![Article::PUBLISHED_DATE.set(now - Duration::hours(day * 24 + 1))],
+            )?;
+    }
+    Ok(())
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
