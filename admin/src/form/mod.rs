@@ -146,6 +146,14 @@ impl FormState {
         }
     }
 
+    /// Shows `-` for every read-only field: an object being added has no
+    /// values of its own yet.
+    pub(crate) fn clear_readonly(&mut self, specs: &[Spec]) {
+        for spec in specs.iter().filter(|s| s.readonly) {
+            self.text.insert(spec.name, String::new());
+        }
+    }
+
     /// Adds a message beside a field (or above the form for `None`).
     pub(crate) fn error(&mut self, field: Option<&str>, message: impl Into<String>) {
         match field {

@@ -154,7 +154,8 @@ pub(crate) async fn add_page(
     let perms = staff.require(&model, |p| p.add)?;
     let specs = form::specs(&model, false);
     let initial = model.schema.initial_values();
-    let state = FormState::from_values(&model, &specs, &initial, HashMap::new());
+    let mut state = FormState::from_values(&model, &specs, &initial, HashMap::new());
+    state.clear_readonly(&specs);
     let frame = Frame {
         adding: true,
         can_save: true,
@@ -237,6 +238,9 @@ fn save(
         None => (model.schema.initial_values(), HashMap::new()),
     };
     let mut bound: Bound = form::bind(model, specs, &base, form, &selected);
+    if pk.is_none() {
+        bound.state.clear_readonly(specs);
+    }
     form::check_targets(conn, model, specs, &mut bound)?;
     if !bound.state.is_valid() {
         return Ok(Saved::Invalid(bound.state));

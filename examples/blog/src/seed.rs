@@ -86,26 +86,44 @@ pub(crate) fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String>
 fn create_users(conn: &mut AnyConnection, count: usize, run_id: i64) -> Result<Vec<i64>, String> {
     let mut users: Vec<User> = (0..count)
         .map(|i| {
-            let mut user = User::new(
-                format!("writer{run_id}_{i}"),
-                format!("writer{i}@example.com"),
+            let (first, last) = NAMES[i % NAMES.len()];
+            let username = format!(
+                "{}.{}{}",
+                first.to_lowercase(),
+                last.to_lowercase().replace(' ', ""),
+                suffix(run_id, i)
             );
-            user.first_name = ["Ada", "Linus", "Grace", "Guido", "Barbara", "Ken"][i % 6].into();
-            user.last_name = [
-                "Lovelace",
-                "Torvalds",
-                "Hopper",
-                "van Rossum",
-                "Liskov",
-                "Thompson",
-            ][i % 6]
-                .into();
+            let mut user = User::new(username.clone(), format!("{username}@example.com"));
+            user.first_name = first.into();
+            user.last_name = last.into();
             user.set_unusable_password();
             user
         })
         .collect();
     User::bulk_create(conn, &mut users).map_err(|e| e.to_string())?;
     Ok(users.iter().map(|u| u.id).collect())
+}
+
+const NAMES: &[(&str, &str)] = &[
+    ("Ada", "Lovelace"),
+    ("Linus", "Torvalds"),
+    ("Grace", "Hopper"),
+    ("Guido", "van Rossum"),
+    ("Barbara", "Liskov"),
+    ("Ken", "Thompson"),
+    ("Margaret", "Hamilton"),
+    ("Dennis", "Ritchie"),
+];
+
+/// Keeps usernames unique across runs and rounds: `.3f9`, `.3f9-1`.
+fn suffix(run_id: i64, i: usize) -> String {
+    let round = i / NAMES.len();
+    let round = if round > 0 {
+        format!("-{round}")
+    } else {
+        String::new()
+    };
+    format!(".{:x}{round}", run_id % 0xff_ffff)
 }
 
 fn article(i: usize, run_id: i64, author: i64) -> Article {
