@@ -20,6 +20,8 @@
 //! with [`AdminSite::register`]. The admin's own table, the history log, has
 //! its migrations in [`migrations`].
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 mod assets;
 mod changelist;
 mod context;

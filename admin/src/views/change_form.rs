@@ -369,28 +369,22 @@ async fn submit(
         }
         Saved::Invalid(state) => {
             let repr = match &pk {
-                Some(_) => Some(id.clone()),
-                None => None,
-            };
-            let repr = match (&pk, repr) {
-                (Some(pk), _) => {
-                    let (model2, pk2) = (model.clone(), pk.clone());
+                Some(pk) => {
+                    let (model, pk) = (model.clone(), pk.clone());
                     staff
                         .admin
                         .db
                         .run(move |conn| {
-                            Ok((model2.ops.rows)(
-                                conn,
-                                &QuerySpec::for_pk(model2.schema, pk2),
-                                &[],
-                            )?
-                            .into_iter()
-                            .next()
-                            .map(|r| r.repr))
+                            Ok(
+                                (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk), &[])?
+                                    .into_iter()
+                                    .next()
+                                    .map(|r| r.repr),
+                            )
                         })
                         .await?
                 }
-                (None, _) => None,
+                None => None,
             };
             let frame = Frame {
                 adding: pk.is_none(),

@@ -1,21 +1,12 @@
 //! The blog's `manage.py`: `cargo run -p blog -- <command>`.
 
-mod models;
-mod seed;
-mod server;
-mod settings;
-mod startup;
-mod views;
-
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+use blog::{project, seed, server, settings, startup};
 use clap::{Parser, Subcommand};
-use migrations_cli::{embed_migrations, MigrationCommand, MigrationSource, Outcome, Project};
+use migrations_cli::{MigrationCommand, Outcome};
 use orm_core::Db;
-
-/// The blog's own migrations, compiled into the binary.
-const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
 
 #[derive(Parser)]
 #[command(name = "blog", about = "The seed's blog, Django-style")]
@@ -46,18 +37,9 @@ enum Command {
     },
 }
 
-fn project() -> Project {
-    Project::new()
-        .with(migrations_cli::auth_migrations())
-        .with(migrations_cli::sessions_migrations())
-        .with(admin::migrations())
-        .with(BLOG_MIGRATIONS)
-}
-
 fn run(cli: Cli) -> Result<Outcome, String> {
     // Name the models so the linker keeps them in the registry.
-    let _ = <models::Article as orm_core::Model>::schema();
-    let _ = <admin::LogEntry as orm_core::Model>::schema();
+    blog::link_models();
     match cli.command.unwrap_or(Command::Runserver {
         addr: SocketAddr::from(([127, 0, 0, 1], 8000)),
     }) {

@@ -48,17 +48,11 @@ impl std::fmt::Display for Article {
 }
 
 /// Admin action: marks the selected articles published.
-pub(crate) fn publish(
-    conn: &mut AnyConnection,
-    articles: QuerySet<Article>,
-) -> orm_core::Result<usize> {
+pub fn publish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm_core::Result<usize> {
     articles.update(conn, vec![Article::IS_PUBLISHED.set(true)])
 }
 
 /// Admin action: takes the selected articles off the public pages.
-pub(crate) fn unpublish(
-    conn: &mut AnyConnection,
-    articles: QuerySet<Article>,
-) -> orm_core::Result<usize> {
+pub fn unpublish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm_core::Result<usize> {
     articles.update(conn, vec![Article::IS_PUBLISHED.set(false)])
 }

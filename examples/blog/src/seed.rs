@@ -44,7 +44,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// Fills the database; prints what it made.
-pub(crate) fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
+pub fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
     let mut conn = db.conn().map_err(|e| e.to_string())?;
     let conn = &mut *conn;
     let run_id = Utc::now().timestamp_millis();
@@ -148,7 +148,7 @@ fn article(i: usize, run_id: i64, author: i64) -> Article {
         ),
         published_date: Utc::now(),
         updated_date: Utc::now(),
-        is_published: i % 10 != 0,
+        is_published: !i.is_multiple_of(10),
     }
 }
 

@@ -8,7 +8,7 @@ use orm_core::Db;
 use tower_http::trace::TraceLayer;
 
 /// The whole site: public pages at `/`, the admin at `/admin/`.
-pub(crate) fn app(db: Db, secret_key: &str) -> Router {
+pub fn app(db: Db, secret_key: &str) -> Router {
     let site = admin::AdminSite::new(db.clone())
         .site_header("Blog administration")
         .secret_key(secret_key)
@@ -20,7 +20,7 @@ pub(crate) fn app(db: Db, secret_key: &str) -> Router {
 }
 
 /// Serves `app` on `addr` until Ctrl-C or SIGTERM.
-pub(crate) async fn serve(app: Router, addr: SocketAddr) -> Result<(), String> {
+pub async fn serve(app: Router, addr: SocketAddr) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

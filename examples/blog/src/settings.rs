@@ -9,7 +9,7 @@ const SECRET_KEY_FILE: &str = ".secret_key";
 
 /// `SECRET_KEY`, or a random key generated once and kept in
 /// `.secret_key` (readable by the owner only) for the next runs.
-pub(crate) fn secret_key() -> Result<String, String> {
+pub fn secret_key() -> Result<String, String> {
     if let Ok(key) = std::env::var("SECRET_KEY") {
         if key.len() < 32 {
             return Err("SECRET_KEY must be at least 32 characters long".into());
@@ -30,7 +30,7 @@ pub(crate) fn secret_key() -> Result<String, String> {
 }
 
 /// `len` random characters from letters and digits.
-pub(crate) fn random_text(len: usize) -> String {
+pub fn random_text(len: usize) -> String {
     use rand::Rng as _;
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;

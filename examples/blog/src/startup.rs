@@ -8,13 +8,15 @@ use orm_core::{Db, Model};
 use crate::settings::random_text;
 
 /// The superuser created on a database without users.
-pub(crate) struct FirstUser {
-    pub(crate) username: String,
-    pub(crate) password: String,
+pub struct FirstUser {
+    /// Its username, `admin`.
+    pub username: String,
+    /// Its random password, shown once.
+    pub password: String,
 }
 
 /// Creates `admin` with a random password when no user exists at all.
-pub(crate) async fn ensure_superuser(db: &Db) -> Result<Option<FirstUser>, String> {
+pub async fn ensure_superuser(db: &Db) -> Result<Option<FirstUser>, String> {
     let password = random_text(20);
     let hash = make_password(&password).map_err(|e| e.to_string())?;
     let created = db

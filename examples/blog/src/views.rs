@@ -21,7 +21,7 @@ const CSP: &str = "default-src 'self'; style-src 'self'; img-src 'self' data:; \
     frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
 /// `/`, `/articles/<slug>/` and the stylesheet.
-pub(crate) fn router(db: Db) -> Router {
+pub fn router(db: Db) -> Router {
     let mut router = Router::new()
         .route("/", get(article_list))
         .route("/articles/{slug}/", get(article_detail))
