@@ -48,7 +48,7 @@ pub fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
     let mut conn = db.conn().map_err(|e| e.to_string())?;
     let conn = &mut *conn;
     let run_id = Utc::now().timestamp_millis();
-    let authors = create_users(conn, users, run_id)?;
+    let authors = create_users(conn, users)?;
     if authors.is_empty() && articles > 0 {
         return Err("articles need at least one user: pass --users 1 or more".into());
     }
@@ -83,23 +83,42 @@ pub fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn create_users(conn: &mut AnyConnection, count: usize, run_id: i64) -> Result<Vec<i64>, String> {
-    let mut users: Vec<User> = (0..count)
-        .map(|i| {
-            let (first, last) = NAMES[i % NAMES.len()];
-            let username = format!(
-                "{}.{}{}",
-                first.to_lowercase(),
-                last.to_lowercase().replace(' ', ""),
-                suffix(run_id, i)
-            );
-            let mut user = User::new(username.clone(), format!("{username}@example.com"));
-            user.first_name = first.into();
-            user.last_name = last.into();
-            user.set_unusable_password();
-            user
-        })
+fn create_users(conn: &mut AnyConnection, count: usize) -> Result<Vec<i64>, String> {
+    let taken: std::collections::HashSet<String> = User::objects()
+        .all(conn)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|u| u.username)
         .collect();
+    let mut names = (0..).flat_map(|round: usize| {
+        NAMES.iter().map(move |(first, last)| {
+            let base = format!(
+                "{}.{}",
+                first.to_lowercase(),
+                last.to_lowercase().replace(' ', "")
+            );
+            let username = if round == 0 {
+                base
+            } else {
+                format!("{base}{}", round + 1)
+            };
+            (username, *first, *last)
+        })
+    });
+    let mut users = Vec::with_capacity(count);
+    while users.len() < count {
+        let Some((username, first, last)) = names.next() else {
+            break;
+        };
+        if taken.contains(&username) {
+            continue;
+        }
+        let mut user = User::new(username.clone(), format!("{username}@example.com"));
+        user.first_name = first.into();
+        user.last_name = last.into();
+        user.set_unusable_password();
+        users.push(user);
+    }
     User::bulk_create(conn, &mut users).map_err(|e| e.to_string())?;
     Ok(users.iter().map(|u| u.id).collect())
 }
@@ -114,17 +133,6 @@ const NAMES: &[(&str, &str)] = &[
     ("Margaret", "Hamilton"),
     ("Dennis", "Ritchie"),
 ];
-
-/// Keeps usernames unique across runs and rounds: `.3f9`, `.3f9-1`.
-fn suffix(run_id: i64, i: usize) -> String {
-    let round = i / NAMES.len();
-    let round = if round > 0 {
-        format!("-{round}")
-    } else {
-        String::new()
-    };
-    format!(".{:x}{round}", run_id % 0xff_ffff)
-}
 
 fn article(i: usize, run_id: i64, author: i64) -> Article {
     let pick = |k: usize| WORDS[(i * 7 + k * 13 + i / 5) % WORDS.len()];
