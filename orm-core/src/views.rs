@@ -124,9 +124,9 @@ impl<M: Model> ListView<M> {
                 _ => return Err(self.not_found()),
             },
         };
-        let objects = self
-            .queryset
-            .clone()
+        let mut spec = self.queryset.spec().clone();
+        spec.make_stable(M::schema());
+        let objects = QuerySet::<M>::from_spec(spec)
             .offset((number - 1) * per_page)
             .limit(per_page)
             .all(conn)?;

@@ -201,14 +201,12 @@ pub(crate) fn ordering(
             }
         }
     }
-    let pk = schema.pk_index();
-    if !order.iter().any(|o| o.field == pk) {
-        order.push(OrderBy {
-            field: pk,
-            descending: true,
-        });
-    }
-    order
+    let mut spec = orm_core::query::QuerySpec {
+        order,
+        ..Default::default()
+    };
+    spec.make_stable(schema);
+    spec.order
 }
 
 /// A column header.

@@ -256,7 +256,11 @@ impl ChangeList {
             .filter(|(k, _)| k != SEARCH && k != PAGE)
             .cloned()
             .collect();
-        let active = is_filtered;
+        // "Clear all filters" keeps the search and the sort.
+        let filtered_by_sidebar = params
+            .pairs()
+            .iter()
+            .any(|(k, _)| !matches!(k.as_str(), PAGE | SEARCH | ORDER));
         Ok(ChangeList {
             title: format!(
                 "Select {} to {}",
@@ -276,7 +280,8 @@ impl ChangeList {
             actions,
             count,
             full_count,
-            clear_url: active.then(|| params.only(|k| k == ORDER).query()),
+            clear_url: filtered_by_sidebar
+                .then(|| params.only(|k| k == ORDER || k == SEARCH).query()),
             pages: page_links(page, num_pages)
                 .into_iter()
                 .map(|number| PageLink {

@@ -80,11 +80,11 @@ impl ListParams {
 
     /// `?a=1&b=2`, or `?` when empty (a link to the bare list).
     pub(crate) fn query(&self) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::from("?"));
+        let mut out = form_urlencoded::Serializer::new(String::new());
         for (k, v) in &self.pairs {
             out.append_pair(k, v);
         }
-        out.finish()
+        format!("?{}", out.finish())
     }
 }
 
@@ -97,7 +97,7 @@ mod tests {
         let params = ListParams::parse("q=a&evil=1&q=b&o=1", |k| k == "q" || k == "o");
         assert_eq!(params.get("q"), Some("b"));
         assert_eq!(params.get("evil"), None);
-        assert_eq!(params.query(), "?o=1&q=b");
+        assert_eq!(params.query(), "?q=b&o=1");
     }
 
     #[test]

@@ -72,7 +72,7 @@ fn row(entry: &LogEntry) -> HistoryRow {
     let user = entry.user.get().map_or_else(
         || format!("user {}", entry.user.id()),
         |u| {
-            let full = u.full_name();
+            let full = format!("{} {}", u.first_name, u.last_name);
             if full.trim().is_empty() {
                 u.username.clone()
             } else {

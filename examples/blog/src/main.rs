@@ -1,6 +1,11 @@
 //! The blog's `manage.py`: `cargo run -p blog -- <command>`.
 
 use std::net::SocketAddr;
+
+/// A faster allocator than the system's for a server's many small strings.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use blog::{project, seed, server, settings, startup};

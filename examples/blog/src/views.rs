@@ -46,8 +46,6 @@ pub fn router(db: Db) -> Router {
 fn published() -> QuerySet<Article> {
     Article::objects()
         .filter(Article::IS_PUBLISHED.eq(true))
-        // Newest first; the id breaks ties so pages never overlap.
-        .order_by([Article::PUBLISHED_DATE.desc(), Article::ID.desc()])
         .select_related(Article::AUTHOR)
 }
 

@@ -4,6 +4,8 @@
 //! add an article through the form, publish it with the changelist action,
 //! and read it on `/` and at its slug.
 
+#![allow(clippy::unwrap_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;

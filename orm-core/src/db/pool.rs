@@ -123,7 +123,11 @@ impl Db {
             message: e.to_string(),
         })?;
         drop(first);
+        // A SQLite file cannot drop its connection: skip the `SELECT 1` that
+        // checks a server's connection before each use.
+        let check = url.backend() != super::BackendKind::Sqlite;
         let pool = r2d2::Pool::builder()
+            .test_on_check_out(check)
             .max_size(max_size)
             .min_idle(Some(0))
             .connection_timeout(options.connection_timeout)

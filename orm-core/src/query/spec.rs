@@ -22,6 +22,21 @@ pub struct QuerySpec {
     pub select_related: Vec<usize>,
 }
 
+/// Whether an index leads with `field`, and if so whether descending.
+fn index_direction(schema: &ModelSchema, field: usize) -> Option<bool> {
+    let name = schema.fields.get(field)?.name.as_ref();
+    let declared = schema.indexes.iter().find_map(|index| {
+        let first = index.fields.first()?;
+        match first.strip_prefix('-') {
+            Some(rest) if rest == name => Some(true),
+            None if first == name => Some(false),
+            _ => None,
+        }
+    });
+    let field = &schema.fields[field];
+    declared.or((field.index || field.unique).then_some(false))
+}
+
 impl QuerySpec {
     /// The row whose primary key is `pk`.
     pub fn for_pk(schema: &ModelSchema, pk: Value) -> QuerySpec {
@@ -54,6 +69,33 @@ impl QuerySpec {
         self.filter = Some(match self.filter.take() {
             Some(existing) => existing & q,
             None => q,
+        });
+    }
+
+    /// Adds the primary key as the last sort key (when absent), so that rows
+    /// with equal sort values keep one order and pages never overlap.
+    ///
+    /// Its direction follows the index on the first sort column: an index
+    /// stores equal keys in primary-key order (SQLite's rowid, InnoDB's
+    /// clustered key), so `published_date DESC` over an index on
+    /// `-published_date` ties by ascending key, and the database walks the
+    /// index instead of sorting every row. Without such an index the key
+    /// sorts descending, as Django's admin does.
+    pub fn make_stable(&mut self, schema: &ModelSchema) {
+        let pk = schema.pk_index();
+        if self.order.iter().any(|o| o.field == pk) {
+            return;
+        }
+        let descending = match self.order.as_slice() {
+            [only] => match index_direction(schema, only.field) {
+                Some(index_descending) => only.descending != index_descending,
+                None => true,
+            },
+            _ => true,
+        };
+        self.order.push(OrderBy {
+            field: pk,
+            descending,
         });
     }
 

@@ -1,0 +1,112 @@
+//! `cargo run --release -p bench --bin http`: requests per second and
+//! latency of the admin changelist and the public pages, each beside a
+//! hello-world handler served by the same server in the same run.
+//!
+//! Needs `wrk` (`apt-get install wrk`). `DATABASE_URL` picks the database
+//! (default: a new SQLite file).
+
+use bench::load::{wrk, Figures};
+
+/// The same allocator as the blog's binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use bench::server;
+use clap::Parser;
+
+#[derive(Parser)]
+struct Args {
+    /// Articles in the database.
+    #[arg(long, default_value_t = 100_000)]
+    articles: usize,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 10)]
+    seconds: u32,
+    /// Concurrent connections (comma-separated).
+    #[arg(long, default_value = "16")]
+    connections: String,
+    /// Only the pages whose name contains this text (the hello-world
+    /// baseline always runs).
+    #[arg(long)]
+    only: Option<String>,
+}
+
+fn main() {
+    if let Err(message) = run(Args::parse()) {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let database_url = std::env::var("DATABASE_URL").ok();
+    eprintln!("preparing {} articles…", args.articles);
+    let server = server::start(database_url.as_deref(), 50, args.articles)?;
+    let cookie = server::login(&server.base)?;
+    let last_page = args.articles.div_ceil(100).max(1);
+    let slug = {
+        let mut conn = server.db.conn().map_err(|e| e.to_string())?;
+        use orm_core::Model;
+        blog::models::Article::objects()
+            .filter(blog::models::Article::IS_PUBLISHED.eq(true))
+            .first(&mut conn)
+            .map_err(|e| e.to_string())?
+            .map(|a| a.slug)
+            .unwrap_or_default()
+    };
+    let targets: Vec<(&str, String, bool)> = vec![
+        ("hello world", "/hello".into(), false),
+        (
+            "admin changelist, page 1",
+            "/admin/blog/article/".into(),
+            true,
+        ),
+        (
+            "admin changelist, last page",
+            format!("/admin/blog/article/?p={last_page}"),
+            true,
+        ),
+        (
+            "admin change form",
+            "/admin/blog/article/1/change/".into(),
+            true,
+        ),
+        ("public list", "/".into(), false),
+        ("public detail", format!("/articles/{slug}/"), false),
+    ];
+    println!("| page | connections | req/s | vs hello | p50 ms | p99 ms | errors |");
+    println!("|---|---|---|---|---|---|---|");
+    for connections in args
+        .connections
+        .split(',')
+        .filter_map(|c| c.trim().parse::<u32>().ok())
+    {
+        let mut hello: Option<Figures> = None;
+        for (name, path, logged_in) in &targets {
+            let wanted = args.only.as_deref().is_none_or(|only| name.contains(only));
+            if hello.is_some() && !wanted {
+                continue;
+            }
+            let url = format!("{}{path}", server.base);
+            let figures = wrk(
+                &url,
+                connections,
+                args.seconds,
+                logged_in.then_some(cookie.as_str()),
+            )?;
+            let base_rps = hello.as_ref().map_or(figures.rps, |h| h.rps);
+            println!(
+                "| {name} | {connections} | {:.0} | {:.1} % | {:.2} | {:.2} | {} |",
+                figures.rps,
+                100.0 * figures.rps / base_rps,
+                figures.p50_ms,
+                figures.p99_ms,
+                figures.errors
+            );
+            if hello.is_none() {
+                hello = Some(figures);
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The blog and its admin served in the background, beside a hello-world
+//! handler, on a database seeded with articles.
+
+use std::net::SocketAddr;
+
+use axum::routing::get;
+use axum::Router;
+use migrations_cli::MigrationCommand;
+use orm_core::auth::{make_password, User};
+use orm_core::{Db, Model};
+
+/// The password of the benchmark's superuser.
+pub const PASSWORD: &str = "bench-password-123";
+
+/// A running server.
+pub struct BenchServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The database it serves.
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+/// Opens `database_url` (or a new SQLite file), migrates it, seeds
+/// `articles` articles by `users` users when it has fewer, creates the
+/// superuser `bench`, and serves the blog with `/hello` added.
+pub fn start(
+    database_url: Option<&str>,
+    users: usize,
+    articles: usize,
+) -> Result<BenchServer, String> {
+    start_with(
+        database_url,
+        users,
+        articles,
+        orm_core::db::PoolOptions::default(),
+    )
+}
+
+/// [`start`] with the pool's options (a query log, a pool size).
+pub fn start_with(
+    database_url: Option<&str>,
+    users: usize,
+    articles: usize,
+    options: orm_core::db::PoolOptions,
+) -> Result<BenchServer, String> {
+    blog::link_models();
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let url = match database_url {
+        Some(url) => url.to_owned(),
+        None => format!("sqlite://{}", dir.path().join("bench.sqlite3").display()),
+    };
+    let db = Db::open_with(&url, options).map_err(|e| e.to_string())?;
+    let migrate = MigrationCommand::Migrate {
+        app: None,
+        target: None,
+    };
+    blog::project()
+        .execute(
+            &migrate,
+            Some(&db),
+            &mut std::io::empty(),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| e.to_string())?;
+    let existing = {
+        let mut conn = db.conn().map_err(|e| e.to_string())?;
+        blog::models::Article::objects()
+            .count(&mut conn)
+            .map_err(|e| e.to_string())?
+    };
+    if (existing as usize) < articles {
+        blog::seed::seed(&db, users, articles - existing as usize)?;
+    }
+    ensure_superuser(&db)?;
+
+    let app = Router::new()
+        .route("/hello", get(|| async { "Hello, World!" }))
+        .merge(blog::server::app(
+            db.clone(),
+            "bench-secret-key-bench-secret-key-0123",
+        ));
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
+        });
+    });
+    Ok(BenchServer {
+        base: format!("http://{addr}"),
+        db,
+        _dir: dir,
+    })
+}
+
+fn ensure_superuser(db: &Db) -> Result<(), String> {
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let exists = User::objects()
+        .filter(User::USERNAME.eq("bench"))
+        .exists(&mut conn)
+        .map_err(|e| e.to_string())?;
+    if !exists {
+        let mut user = User::new("bench", "bench@example.com");
+        user.password = make_password(PASSWORD).map_err(|e| e.to_string())?;
+        user.is_staff = true;
+        user.is_superuser = true;
+        user.save(&mut conn).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Logs `bench` into the admin; returns the `Cookie` header of the session.
+pub fn login(base: &str) -> Result<String, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut page = agent
+        .get(&format!("{base}/admin/login/"))
+        .call()
+        .map_err(|e| e.to_string())?;
+    let html = page
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    let marker = "name=\"csrfmiddlewaretoken\" value=\"";
+    let token = html
+        .split(marker)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("no CSRF token on the login page")?
+        .to_owned();
+    let response = agent
+        .post(&format!("{base}/admin/login/"))
+        .send_form([
+            ("csrfmiddlewaretoken", token.as_str()),
+            ("username", "bench"),
+            ("password", PASSWORD),
+        ])
+        .map_err(|e| e.to_string())?;
+    if response.status().as_u16() != 303 {
+        return Err(format!("login failed: {}", response.status()));
+    }
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_owned)
+        .collect();
+    if !cookies.iter().any(|c| c.starts_with("sessionid=")) {
+        return Err("login set no session cookie".into());
+    }
+    Ok(cookies.join("; "))
+}
