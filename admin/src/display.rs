@@ -1,17 +1,33 @@
 //! Values as the admin shows them: dates in a readable form, choices by
 //! label, labels capitalised.
 
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use orm_core::schema::{FieldKind, FieldSchema, ModelSchema};
 use orm_core::Value;
 
 /// A value as a list cell or read-only field shows it.
 pub(crate) fn value_text(field: &FieldSchema, value: &Value) -> String {
     match value {
-        Value::DateTime(at) => at.format("%b %-d, %Y, %H:%M").to_string(),
-        Value::Date(day) => day.format("%b %-d, %Y").to_string(),
-        Value::Time(time) => time.format("%H:%M:%S").to_string(),
+        Value::DateTime(at) => datetime_text(at),
+        Value::Date(day) => date_text(day),
+        Value::Time(time) => format!("{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second()),
         other => field.display_value(other),
     }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `Nov 25, 2026` (written out directly: list pages format many dates).
+pub(crate) fn date_text(day: &NaiveDate) -> String {
+    let month = MONTHS[day.month0() as usize];
+    format!("{month} {}, {}", day.day(), day.year())
+}
+
+/// `Nov 25, 2026, 14:03` (UTC).
+pub(crate) fn datetime_text(at: &DateTime<Utc>) -> String {
+    format!("{}, {:02}:{:02}", date_text(&at.date_naive()), at.hour(), at.minute())
 }
 
 /// A value as a form input holds it (`2026-11-25T14:03:00` for a
@@ -72,6 +88,16 @@ pub(crate) fn app_title(app_label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_naturally() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+            .and_then(|d| d.and_hms_opt(7, 3, 9))
+            .map(|dt| dt.and_utc())
+            .unwrap();
+        assert_eq!(datetime_text(&at), "Jan 5, 2026, 07:03");
+        assert_eq!(date_text(&at.date_naive()), "Jan 5, 2026");
+    }
 
     #[test]
     fn labels() {

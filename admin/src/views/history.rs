@@ -1,6 +1,7 @@
 //! An object's history: every logged add, change and delete.
 
 use axum::extract::Path;
+use chrono::Timelike;
 use axum::response::Response;
 use orm_core::query::{parse_value, QuerySpec};
 
@@ -81,7 +82,11 @@ fn row(entry: &LogEntry) -> HistoryRow {
         },
     );
     HistoryRow {
-        when: entry.action_time.format("%b %-d, %Y, %H:%M:%S").to_string(),
+        when: format!(
+            "{}:{:02}",
+            crate::display::datetime_text(&entry.action_time),
+            entry.action_time.second()
+        ),
         user,
         action: entry.message(),
     }
