@@ -10,7 +10,12 @@ pub(crate) fn value_text(field: &FieldSchema, value: &Value) -> String {
     match value {
         Value::DateTime(at) => datetime_text(at),
         Value::Date(day) => date_text(day),
-        Value::Time(time) => format!("{:02}:{:02}:{:02}", time.hour(), time.minute(), time.second()),
+        Value::Time(time) => format!(
+            "{:02}:{:02}:{:02}",
+            time.hour(),
+            time.minute(),
+            time.second()
+        ),
         other => field.display_value(other),
     }
 }
@@ -27,7 +32,12 @@ pub(crate) fn date_text(day: &NaiveDate) -> String {
 
 /// `Nov 25, 2026, 14:03` (UTC).
 pub(crate) fn datetime_text(at: &DateTime<Utc>) -> String {
-    format!("{}, {:02}:{:02}", date_text(&at.date_naive()), at.hour(), at.minute())
+    format!(
+        "{}, {:02}:{:02}",
+        date_text(&at.date_naive()),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// A value as a form input holds it (`2026-11-25T14:03:00` for a

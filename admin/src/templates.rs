@@ -128,6 +128,16 @@ pub(crate) struct PasswordChangeDoneTemplate {
     pub(crate) layout: Layout,
 }
 
+/// `user_password.html`.
+#[derive(Template)]
+#[template(path = "user_password.html")]
+pub(crate) struct UserPasswordTemplate {
+    pub(crate) layout: Layout,
+    pub(crate) username: String,
+    pub(crate) fields: Vec<SimpleField>,
+    pub(crate) help_texts: Vec<String>,
+}
+
 /// A model in the index's list.
 pub(crate) struct ModelLink {
     pub(crate) name: String,

@@ -620,4 +620,6 @@ pub(crate) struct FormPage {
     pub(crate) delete_url: Option<String>,
     pub(crate) history_url: Option<String>,
     pub(crate) changelist_url: String,
+    /// The form to set a user's password (users only).
+    pub(crate) password_url: Option<String>,
 }

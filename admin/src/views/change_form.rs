@@ -139,6 +139,10 @@ async fn show(
             .as_ref()
             .filter(|_| frame.can_delete)
             .map(|url| format!("{url}delete/")),
+        password_url: object_url
+            .as_ref()
+            .filter(|_| model.label == "auth.User" && frame.can_save)
+            .map(|url| format!("{url}password/")),
         history_url: object_url.map(|url| format!("{url}history/")),
         changelist_url: model_url,
     };

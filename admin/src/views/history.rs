@@ -1,8 +1,8 @@
 //! An object's history: every logged add, change and delete.
 
 use axum::extract::Path;
-use chrono::Timelike;
 use axum::response::Response;
+use chrono::Timelike;
 use orm_core::query::{parse_value, QuerySpec};
 
 use crate::changelist::encode_pk;

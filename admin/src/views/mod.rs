@@ -8,6 +8,7 @@ mod history;
 mod index;
 mod login;
 mod password;
+mod user_password;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -47,6 +48,10 @@ pub(crate) fn router(admin: Admin) -> Router {
         .route(&at("/password_change/done/"), get(password::done))
         .route(&at("/autocomplete/"), get(autocomplete::search))
         .route(&at("/static/{file}"), get(assets::serve))
+        .route(
+            &at("/auth/user/{id}/password/"),
+            get(user_password::show).post(user_password::submit),
+        )
         .route(&at("/{app}/"), get(index::app_index))
         .route(
             &at("/{app}/{model}/"),
