@@ -117,6 +117,17 @@ pub(crate) struct FormState {
     multi: HashMap<&'static str, Vec<String>>,
     pub(crate) errors: HashMap<String, Vec<String>>,
     pub(crate) non_field: Vec<String>,
+    /// The saved object's [`version_of`] when the form was shown (sent back
+    /// to detect a concurrent edit).
+    pub(crate) version: Option<String>,
+}
+
+/// A short fingerprint of an object's saved values: two admins editing the
+/// same object are told when the other saved first.
+pub(crate) fn version_of(values: &[Value]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("{values:?}").as_bytes());
+    digest.iter().take(10).map(|b| format!("{b:02x}")).collect()
 }
 
 impl FormState {
@@ -620,6 +631,8 @@ pub(crate) struct FormPage {
     pub(crate) delete_url: Option<String>,
     pub(crate) history_url: Option<String>,
     pub(crate) changelist_url: String,
+    /// The object's version when shown, sent back on save.
+    pub(crate) version: Option<String>,
     /// The form to set a user's password (users only).
     pub(crate) password_url: Option<String>,
 }

@@ -144,6 +144,7 @@ async fn show(
             .filter(|_| model.label == "auth.User" && frame.can_save)
             .map(|url| format!("{url}password/")),
         history_url: object_url.map(|url| format!("{url}history/")),
+        version: state.version.clone(),
         changelist_url: model_url,
     };
     render(&ChangeFormTemplate { layout, form: page })
@@ -192,7 +193,8 @@ pub(crate) async fn change_page(
     let Some((values, repr, selected)) = loaded else {
         return Err(gone(&model, &id));
     };
-    let state = FormState::from_values(&model, &specs, &values, selected);
+    let mut state = FormState::from_values(&model, &specs, &values, selected);
+    state.version = Some(form::version_of(&values));
     let frame = Frame {
         adding: false,
         can_save: perms.change,
@@ -244,6 +246,23 @@ fn save(
     let mut bound: Bound = form::bind(model, specs, &base, form, &selected);
     if pk.is_none() {
         bound.state.clear_readonly(specs);
+    } else {
+        // Someone saved the object after this form was shown: say so rather
+        // than overwrite their change. The form now carries the new version,
+        // so saving again overwrites on purpose.
+        let current = form::version_of(&base);
+        let sent = form.text("_version");
+        if !sent.is_empty() && sent != current {
+            bound.state.error(
+                None,
+                format!(
+                    "This {} was changed by someone else after you opened it. Your values are kept below: \
+                     check them against the saved ones (open the page again in another tab), then save again to overwrite.",
+                    model.schema.verbose_name
+                ),
+            );
+        }
+        bound.state.version = Some(current);
     }
     form::check_targets(conn, model, specs, &mut bound)?;
     if !bound.state.is_valid() {
