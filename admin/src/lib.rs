@@ -29,6 +29,8 @@ mod csrf;
 mod display;
 mod error;
 mod form;
+#[cfg(test)]
+mod fuzz_tests;
 mod headers;
 mod history;
 mod login_throttle;

@@ -195,7 +195,7 @@ pub(crate) struct AdminModel {
 }
 
 impl AdminModel {
-    fn new(ops: ModelOps) -> AdminModel {
+    pub(crate) fn new(ops: ModelOps) -> AdminModel {
         let schema = (ops.schema)();
         AdminModel {
             ops,
