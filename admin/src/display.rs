@@ -16,7 +16,21 @@ pub(crate) fn value_text(field: &FieldSchema, value: &Value) -> String {
             time.minute(),
             time.second()
         ),
+        Value::Decimal(_) => decimal_text(field, value),
         other => field.display_value(other),
+    }
+}
+
+/// A decimal at its field's scale: `12.50` for two places. SQLite stores
+/// decimals as floating point, so `12.5` may come back as
+/// `12.4999999999999996`; shown as is, it could not even be saved again.
+fn decimal_text(field: &FieldSchema, value: &Value) -> String {
+    match (value, field.decimal_places) {
+        (Value::Decimal(decimal), Some(places)) => {
+            let places = i64::from(places);
+            decimal.round(places).with_scale(places).to_string()
+        }
+        (other, _) => other.to_string(),
     }
 }
 
@@ -51,6 +65,7 @@ pub(crate) fn input_text(field: &FieldSchema, value: &Value) -> String {
         Value::Bool(flag) => flag.to_string(),
         Value::Json(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
         Value::Binary(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Value::Decimal(_) => decimal_text(field, value),
         other if field.kind == FieldKind::ForeignKey && other.as_i64() == Some(0) => String::new(),
         other => other.to_string(),
     }
@@ -107,6 +122,20 @@ mod tests {
             .unwrap();
         assert_eq!(datetime_text(&at), "Jan 5, 2026, 07:03");
         assert_eq!(date_text(&at.date_naive()), "Jan 5, 2026");
+    }
+
+    #[test]
+    fn decimals_show_at_their_scale() {
+        let mut field = FieldSchema::new("price", "price", FieldKind::Decimal);
+        field.decimal_places = Some(2);
+        let read_back: orm_core::prelude::BigDecimal = "123456.77999999999883584678173065185546875"
+            .parse()
+            .unwrap();
+        let value = Value::Decimal(read_back);
+        assert_eq!(input_text(&field, &value), "123456.78");
+        assert_eq!(value_text(&field, &value), "123456.78");
+        let five = Value::Decimal("5".parse().unwrap());
+        assert_eq!(input_text(&field, &five), "5.00");
     }
 
     #[test]

@@ -79,20 +79,30 @@ pub fn configured() -> Vec<(BackendKind, Option<String>)> {
 
 /// A fresh, empty database on `kind`, with `schemas`' tables created.
 pub fn fresh(kind: BackendKind, base_url: Option<&str>, schemas: &[&ModelSchema]) -> TestDb {
+    fresh_with(kind, base_url, schemas, PoolOptions::default())
+}
+
+/// [`fresh`], with the pool opened with `options` (e.g. a query log).
+pub fn fresh_with(
+    kind: BackendKind,
+    base_url: Option<&str>,
+    schemas: &[&ModelSchema],
+    options: PoolOptions,
+) -> TestDb {
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     let name = format!("orm_test_{}_{n}", std::process::id());
     let test_db = match (kind, base_url) {
         (BackendKind::Sqlite, _) => {
             let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
             let _ = std::fs::remove_file(&path);
-            let db = Db::open(&format!("sqlite://{}", path.display()))
+            let db = Db::open_with(&format!("sqlite://{}", path.display()), options)
                 .unwrap_or_else(|e| panic!("cannot open SQLite at {}: {e}", path.display()));
             TestDb {
                 db,
                 cleanup: Cleanup::File(path),
             }
         }
-        (_, Some(base)) => server_database(kind, base, &name),
+        (_, Some(base)) => server_database(kind, base, &name, options),
         (_, None) => panic!("{kind} needs a server URL"),
     };
     let mut conn = test_db
@@ -104,7 +114,7 @@ pub fn fresh(kind: BackendKind, base_url: Option<&str>, schemas: &[&ModelSchema]
     test_db
 }
 
-fn server_database(kind: BackendKind, base: &str, name: &str) -> TestDb {
+fn server_database(kind: BackendKind, base: &str, name: &str, options: PoolOptions) -> TestDb {
     let admin = Db::open(base).unwrap_or_else(|e| {
         panic!("the tests were told to use {kind} at {base}, which cannot be reached: {e}")
     });
@@ -119,7 +129,7 @@ fn server_database(kind: BackendKind, base: &str, name: &str) -> TestDb {
             .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
     }
     let url = with_database(base, name);
-    let db = Db::open_with(&url, PoolOptions::default())
+    let db = Db::open_with(&url, options)
         .unwrap_or_else(|e| panic!("cannot open the test database {name}: {e}"));
     TestDb {
         db,

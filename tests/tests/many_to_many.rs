@@ -5,8 +5,11 @@ use orm_core::auth::{Group, Permission, User, UserGroups};
 use orm_core::prelude::*;
 use tests::backends::each_backend;
 
+/// The auth tables, and every other table that points at users: this
+/// binary links every model of the `tests` crate (the admin log and the
+/// `press` stories too), so deleting a user reaches them all.
 fn schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
-    tests::models::auth_schemas()
+    tests::admin_models::admin_schemas()
 }
 
 fn group(conn: &mut orm_core::AnyConnection, name: &str) -> Group {

@@ -81,12 +81,19 @@ impl FieldFilter {
     }
 
     /// The conditions the request's parameters ask for; a value that does
-    /// not parse for the field is ignored.
+    /// not parse for the field (or is not one of its choices) is ignored.
     pub(crate) fn conditions(&self, schema: &ModelSchema, params: &ListParams) -> Vec<Q> {
         self.lookups()
             .iter()
             .filter_map(|lookup| {
                 let value = params.get(&format!("{}{lookup}", self.prefix))?;
+                // A choices field cannot even be compared with another value.
+                let unknown_choice = self.kind == Kind::Choices
+                    && *lookup == "exact"
+                    && !self.field.choices.iter().any(|c| c.value == value);
+                if unknown_choice {
+                    return None;
+                }
                 let orm_lookup = lookup.strip_prefix("id__").unwrap_or(lookup);
                 condition_from_text(schema, &format!("{}{orm_lookup}", self.prefix), value)
                     .ok()

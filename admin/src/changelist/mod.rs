@@ -111,6 +111,14 @@ pub(crate) fn filter(model: &AdminModel, params: &ListParams) -> QuerySpec {
     spec
 }
 
+/// The words of a search. NUL separates words too: no stored text holds
+/// it (forms refuse it) and PostgreSQL refuses it in a query.
+pub(crate) fn search_words(terms: &str) -> impl Iterator<Item = &str> {
+    terms
+        .split(|c: char| c.is_whitespace() || c == '\0')
+        .filter(|word| !word.is_empty())
+}
+
 /// Every word must be found, ignoring case, in one of `search_fields`.
 fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
     let fields: Vec<usize> = model
@@ -123,8 +131,7 @@ fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
     if fields.is_empty() {
         return Vec::new();
     }
-    terms
-        .split_whitespace()
+    search_words(terms)
         .take(20)
         .map(|word| {
             Q::Or(

@@ -235,7 +235,7 @@ pub(crate) fn bind(
                 state.text.insert(spec.name, text.clone());
                 match parse_field(field, &text) {
                     Ok(value) => {
-                        if value != base[i] {
+                        if differs(field, &value, &base[i]) {
                             changed.push(field_label(field).to_lowercase());
                         }
                         values[i] = value;
@@ -298,6 +298,16 @@ pub(crate) fn bind(
         many_to_many,
         state,
         changed,
+    }
+}
+
+/// Whether a submitted value differs from the stored one. Decimals are
+/// compared as the form showed them, at their field's scale: SQLite hands
+/// back `12.5` as `12.4999999999999996`.
+fn differs(field: &FieldSchema, new: &Value, old: &Value) -> bool {
+    match (new, old) {
+        (Value::Decimal(_), Value::Decimal(_)) => input_text(field, new) != input_text(field, old),
+        _ => new != old,
     }
 }
 

@@ -79,7 +79,7 @@ pub(crate) async fn search(
         limit: Some(LIMIT + 1),
         ..QuerySpec::default()
     };
-    for word in params.term.split_whitespace().take(10) {
+    for word in crate::changelist::search_words(&params.term).take(10) {
         spec.and(Q::Or(
             fields
                 .iter()

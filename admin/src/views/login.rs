@@ -74,10 +74,16 @@ pub(crate) async fn submit(
         return again(THROTTLED, StatusCode::TOO_MANY_REQUESTS).await;
     }
     let (name, secret) = (username.clone(), password);
-    let user = admin
-        .db
-        .run(move |conn| authenticate(conn, &name, &secret))
-        .await?;
+    // No username holds NUL (forms refuse it) and PostgreSQL refuses it in
+    // a query: such a login is just wrong.
+    let user = if name.contains('\0') {
+        None
+    } else {
+        admin
+            .db
+            .run(move |conn| authenticate(conn, &name, &secret))
+            .await?
+    };
     let Some(user) = user.filter(|u| u.is_staff) else {
         admin.throttle.failed(&username, address.as_deref());
         return again(WRONG, StatusCode::OK).await;
