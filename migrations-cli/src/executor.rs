@@ -3,7 +3,7 @@
 //! runs never apply the same migration (Django's `MigrationExecutor`).
 
 use std::io::Write;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use orm_core::backend::schema_editor;
@@ -83,6 +83,11 @@ pub fn migration_sql(
 /// Holds a lock for the whole run (an advisory lock on PostgreSQL,
 /// `GET_LOCK` on MySQL, an exclusive transaction per migration on SQLite)
 /// and skips migrations another run applied meanwhile.
+///
+/// On PostgreSQL and SQLite each migration runs in one transaction with its
+/// recording, so a failure (or a killed process) changes nothing. MySQL
+/// commits each schema change at once: there each statement that ran is
+/// noted (`orm_migration_progress`) and the next run resumes after it.
 pub fn run_plan(
     conn: &mut AnyConnection,
     ordered: &[Migration],
@@ -98,12 +103,24 @@ pub fn run_plan(
         .collect::<Result<Vec<_>, Error>>()?;
     recorder::ensure_table(conn)?;
     lock(conn)?;
-    let result = plan
-        .iter()
-        .zip(&rendered)
-        .try_for_each(|(step, sql)| run_step(conn, *step, sql, out));
+    let result = (|| {
+        if backend == BackendKind::Mysql {
+            recorder::ensure_progress_table(conn)?;
+        }
+        plan.iter()
+            .zip(&rendered)
+            .try_for_each(|(step, sql)| run_step(conn, *step, sql, out))
+    })();
     let unlocked = unlock(conn);
     result.and(unlocked)
+}
+
+/// What running one step did.
+enum Ran {
+    /// Another run did it first.
+    Skipped,
+    /// Done, after `resumed` statements an earlier, interrupted run applied.
+    Done { resumed: usize },
 }
 
 fn run_step(
@@ -126,12 +143,25 @@ fn run_step(
         BackendKind::Postgres => run_transactional(conn, step, sql),
         BackendKind::Mysql => run_mysql(conn, step, sql),
     };
+    let ms = started.elapsed().as_millis();
     match outcome {
-        Ok(true) => {
-            let _ = writeln!(out, " OK ({} ms)", started.elapsed().as_millis());
+        Ok(Ran::Done { resumed: 0 }) => {
+            let _ = writeln!(out, " OK ({ms} ms)");
             Ok(())
         }
-        Ok(false) => {
+        Ok(Ran::Done { resumed }) => {
+            let statements = if resumed == 1 {
+                "statement"
+            } else {
+                "statements"
+            };
+            let _ = writeln!(
+                out,
+                " OK ({ms} ms, resumed after {resumed} {statements} an interrupted run applied)"
+            );
+            Ok(())
+        }
+        Ok(Ran::Skipped) => {
             let _ = writeln!(out, " skipped (done by another run)");
             Ok(())
         }
@@ -158,29 +188,91 @@ fn record(conn: &mut AnyConnection, step: Step<'_>) -> Result<(), Error> {
     }
 }
 
-fn execute(conn: &mut AnyConnection, description: &str, statement: &str) -> Result<(), Error> {
-    conn.batch_execute(statement)
-        .map_err(|e| Error::Apply(format!("{description}: {e}\n  SQL: {statement}")))
+/// One statement of a migration, in the order they run.
+struct Statement<'s> {
+    /// Its operation's position, from 1, in the order the operations run.
+    op: usize,
+    /// Its operation's description.
+    description: &'s str,
+    /// The SQL.
+    sql: &'s str,
+}
+
+fn statements(sql: &[(String, Vec<String>)]) -> Vec<Statement<'_>> {
+    sql.iter()
+        .enumerate()
+        .flat_map(|(i, (description, statements))| {
+            statements.iter().map(move |sql| Statement {
+                op: i + 1,
+                description,
+                sql,
+            })
+        })
+        .collect()
+}
+
+/// `applying migration blog.0002_x`, for messages.
+fn what(step: Step<'_>) -> String {
+    let verb = if step.backwards {
+        "unapplying"
+    } else {
+        "applying"
+    };
+    format!(
+        "{verb} migration {}.{}",
+        step.migration.app_label, step.migration.name
+    )
+}
+
+/// The error of a failed statement: which migration, which operation, the
+/// database's message and the SQL.
+fn failed_at(step: Step<'_>, operations: usize, statement: &Statement<'_>, err: &str) -> String {
+    format!(
+        "{} failed at operation {} of {operations} ({}): {err}\n  SQL: {}",
+        what(step),
+        statement.op,
+        statement.description,
+        statement.sql
+    )
+}
+
+/// Runs every statement, stopping at the first that fails.
+fn run_statements(
+    conn: &mut AnyConnection,
+    step: Step<'_>,
+    sql: &[(String, Vec<String>)],
+) -> Result<(), Error> {
+    for statement in statements(sql) {
+        conn.batch_execute(statement.sql)
+            .map_err(|e| Error::Apply(failed_at(step, sql.len(), &statement, &e.to_string())))?;
+    }
+    Ok(())
+}
+
+/// Adds to a failure of a transactional backend that nothing was changed.
+fn rolled_back(err: Error) -> Error {
+    match err {
+        Error::Apply(message) => Error::Apply(format!(
+            "{message}\n  Nothing was changed: the migration's transaction was rolled back."
+        )),
+        other => other,
+    }
 }
 
 fn run_transactional(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
-) -> Result<bool, Error> {
+) -> Result<Ran, Error> {
     orm_core::atomic(conn, |conn| {
         if !pending(conn, step).map_err(to_core)? {
-            return Ok(false);
+            return Ok(Ran::Skipped);
         }
-        for (description, statements) in sql {
-            for statement in statements {
-                execute(conn, description, statement).map_err(to_core)?;
-            }
-        }
+        run_statements(conn, step, sql).map_err(to_core)?;
         record(conn, step).map_err(to_core)?;
-        Ok(true)
+        Ok(Ran::Done { resumed: 0 })
     })
-    .map_err(from_core)
+    .map_err(|e| rolled_back(from_core(e)))
 }
 
 /// SQLite: foreign keys off outside the transaction (a table rebuild needs
@@ -190,28 +282,46 @@ fn run_sqlite(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
-) -> Result<bool, Error> {
+) -> Result<Ran, Error> {
     conn.batch_execute(schema_editor::sqlite_prologue())
         .map_err(orm_core::Error::from)?;
-    let result = (|| -> Result<bool, Error> {
-        conn.batch_execute("BEGIN EXCLUSIVE")
-            .map_err(orm_core::Error::from)?;
-        let inner = (|| -> Result<bool, Error> {
+    let result = (|| -> Result<Ran, Error> {
+        begin_exclusive(conn)?;
+        let inner = (|| -> Result<Ran, Error> {
             if !pending(conn, step)? {
-                return Ok(false);
+                return Ok(Ran::Skipped);
             }
-            for (description, statements) in sql {
-                for statement in statements {
-                    execute(conn, description, statement)?;
-                }
-            }
-            check_sqlite_foreign_keys(conn)?;
+            run_statements(conn, step, sql)?;
+            check_sqlite_foreign_keys(conn)
+                .map_err(|e| Error::Apply(format!("{} failed: {e}", what(step))))?;
             record(conn, step)?;
-            Ok(true)
+            Ok(Ran::Done { resumed: 0 })
         })();
-        let end = if inner.is_ok() { "COMMIT" } else { "ROLLBACK" };
-        conn.batch_execute(end).map_err(orm_core::Error::from)?;
-        inner
+        let ended = match inner {
+            Ok(_) => conn.batch_execute("COMMIT"),
+            Err(_) => Ok(()),
+        };
+        match (inner, ended) {
+            (Ok(ran), Ok(())) => Ok(ran),
+            (Ok(_), Err(commit)) => {
+                let _ = conn.batch_execute("ROLLBACK");
+                Err(rolled_back(Error::Apply(format!(
+                    "{} failed at COMMIT: {commit}",
+                    what(step)
+                ))))
+            }
+            (Err(err), _) => match conn.batch_execute("ROLLBACK") {
+                Ok(()) => Err(rolled_back(err)),
+                // Some errors end SQLite's transaction by themselves: the
+                // rollback has nothing left to do.
+                Err(e) if e.to_string().contains("no transaction is active") => {
+                    Err(rolled_back(err))
+                }
+                Err(e) => Err(Error::Apply(format!(
+                    "{err}\n  The rollback failed too: {e}"
+                ))),
+            },
+        }
     })();
     let restored = conn
         .batch_execute(schema_editor::sqlite_epilogue())
@@ -219,6 +329,30 @@ fn run_sqlite(
     let done = result?;
     restored?;
     Ok(done)
+}
+
+/// How long a run waits for another one to finish (MySQL's `GET_LOCK`,
+/// SQLite's exclusive transaction).
+const LOCK_WAIT: Duration = Duration::from_secs(600);
+
+/// SQLite's lock between `migrate` runs. The connection's busy timeout is a
+/// few seconds, while another run's migration can take minutes: retry while
+/// the database is locked, up to [`LOCK_WAIT`].
+fn begin_exclusive(conn: &mut AnyConnection) -> Result<(), Error> {
+    let deadline = Instant::now() + LOCK_WAIT;
+    loop {
+        match conn.batch_execute("BEGIN EXCLUSIVE") {
+            Ok(()) => return Ok(()),
+            Err(e) if e.to_string().contains("locked") && Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(e) => {
+                return Err(Error::Apply(format!(
+                    "cannot take the migration lock (BEGIN EXCLUSIVE): {e}"
+                )))
+            }
+        }
+    }
 }
 
 fn check_sqlite_foreign_keys(conn: &mut AnyConnection) -> Result<(), Error> {
@@ -243,40 +377,132 @@ fn check_sqlite_foreign_keys(conn: &mut AnyConnection) -> Result<(), Error> {
     Ok(())
 }
 
-/// MySQL cannot roll back DDL: run operation by operation and say what was
-/// applied when one fails.
+/// MySQL cannot roll back DDL: each statement that runs is noted at once,
+/// so that a failure says exactly what was applied and the next run resumes
+/// after it (also after a killed run). The migration is recorded, and its
+/// notes dropped, in one transaction at the end.
+///
+/// A run killed between a statement and its note (a moment, against the
+/// seconds a slow statement takes) leaves that one statement applied but not
+/// noted: the next run then fails on it (`already exists`), and it has to be
+/// undone by hand.
 fn run_mysql(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
-) -> Result<bool, Error> {
+) -> Result<Ran, Error> {
     if !pending(conn, step)? {
-        return Ok(false);
+        return Ok(Ran::Skipped);
     }
-    let mut done: Vec<&str> = Vec::new();
-    for (description, statements) in sql {
-        for statement in statements {
-            if let Err(err) = execute(conn, description, statement) {
-                let applied = if done.is_empty() {
-                    "none".to_owned()
-                } else {
-                    done.join("; ")
-                };
-                return Err(Error::Apply(format!(
-                    "{err}\n  MySQL cannot roll back schema changes. Operations already applied \
-                     from {}.{}: {applied}. Fix the database or the migration, then run migrate again.",
-                    step.migration.app_label, step.migration.name
-                )));
-            }
+    let (app, name) = step.migration.key();
+    let statements = statements(sql);
+    let done = recorder::progress(conn, &app, &name, step.backwards)?;
+    if let Some(position) =
+        (0..done.len()).find(|&i| statements.get(i).map(|s| s.sql) != Some(done[i].as_str()))
+    {
+        return Err(Error::Apply(format!(
+            "{}: an interrupted run applied its first {} statements, but the migration has \
+             changed since (statement {} differs), so the database no longer matches it. Undo \
+             what those statements did by hand, then run DELETE FROM orm_migration_progress \
+             WHERE app = '{app}' AND name = '{name}' and migrate again.",
+            what(step),
+            done.len(),
+            position + 1
+        )));
+    }
+    for (position, statement) in statements.iter().enumerate().skip(done.len()) {
+        if let Err(e) = conn.batch_execute(statement.sql) {
+            let message = failed_at(step, sql.len(), statement, &e.to_string());
+            return Err(Error::Apply(format!(
+                "{message}\n{}",
+                mysql_state(sql, &statements, position, &app, &name)
+            )));
         }
-        done.push(description);
+        recorder::record_progress(conn, &app, &name, step.backwards, position, statement.sql)
+            .map_err(|e| {
+                Error::Apply(format!(
+                    "{}: statement {} ran, but noting it failed: {e}\n  SQL: {}",
+                    what(step),
+                    position + 1,
+                    statement.sql
+                ))
+            })?;
     }
-    record(conn, step)?;
-    Ok(true)
+    orm_core::atomic(conn, |conn| {
+        record(conn, step).map_err(to_core)?;
+        recorder::clear_progress(conn, &app, &name, step.backwards).map_err(to_core)
+    })
+    .map_err(from_core)?;
+    Ok(Ran::Done {
+        resumed: done.len(),
+    })
+}
+
+/// What a MySQL migration that failed at statement `failed` left applied,
+/// operation by operation, and how to go on.
+fn mysql_state(
+    sql: &[(String, Vec<String>)],
+    statements: &[Statement<'_>],
+    failed: usize,
+    app: &str,
+    name: &str,
+) -> String {
+    let failing = statements[failed].op;
+    let ran_in_failing = statements[..failed]
+        .iter()
+        .filter(|s| s.op == failing)
+        .count();
+    let list = |ops: Vec<String>| {
+        if ops.is_empty() {
+            "none".to_owned()
+        } else {
+            ops.join("; ")
+        }
+    };
+    let applied: Vec<String> = sql[..failing - 1]
+        .iter()
+        .enumerate()
+        .map(|(i, (description, _))| format!("{}. {description}", i + 1))
+        .collect();
+    let (description, total) = (&sql[failing - 1].0, sql[failing - 1].1.len());
+    let mut not_applied = Vec::new();
+    let mut text = format!(
+        "  MySQL/MariaDB cannot roll back schema changes: this migration is partly applied \
+         and not recorded.\n  Applied before the failure: {}.\n",
+        list(applied)
+    );
+    if ran_in_failing > 0 {
+        text.push_str(&format!(
+            "  Partly applied: {failing}. {description} ({ran_in_failing} of {total} \
+             statements ran, the next one failed).\n"
+        ));
+    } else {
+        not_applied.push(format!("{failing}. {description} (failed)"));
+    }
+    not_applied.extend(
+        sql.iter()
+            .enumerate()
+            .skip(failing)
+            .map(|(i, (description, _))| format!("{}. {description}", i + 1)),
+    );
+    if !not_applied.is_empty() {
+        text.push_str(&format!("  Not applied: {}.\n", not_applied.join("; ")));
+    }
+    text.push_str(&format!(
+        "  Fix the failing operation (in the migration, or the database), then run migrate \
+         again: it resumes at the statement that failed. To start the migration over instead, undo what was applied \
+         by hand, then run DELETE FROM orm_migration_progress WHERE app = '{app}' AND \
+         name = '{name}'."
+    ));
+    text
 }
 
 const PG_LOCK_KEY: i64 = 7_261_942_183;
-const MYSQL_LOCK_NAME: &str = "orm_migrate";
+
+/// MySQL's `GET_LOCK` names are server-wide: one lock per database, so that
+/// projects sharing a server do not wait for each other. (PostgreSQL's
+/// advisory locks already belong to one database.)
+const MYSQL_LOCK_NAME: &str = "CONCAT('orm_migrate_', MD5(IFNULL(DATABASE(), '')))";
 
 fn lock(conn: &mut AnyConnection) -> Result<(), Error> {
     match conn.backend() {
@@ -292,7 +518,7 @@ fn unlock(conn: &mut AnyConnection) -> Result<(), Error> {
     let sql = match conn.backend() {
         BackendKind::Sqlite => return Ok(()),
         BackendKind::Postgres => format!("SELECT pg_advisory_unlock({PG_LOCK_KEY})"),
-        BackendKind::Mysql => format!("SELECT RELEASE_LOCK('{MYSQL_LOCK_NAME}')"),
+        BackendKind::Mysql => format!("SELECT RELEASE_LOCK({MYSQL_LOCK_NAME})"),
     };
     conn.batch_execute(&sql)
         .map_err(|e| Error::Apply(format!("cannot release the migration lock: {e}")))
@@ -309,13 +535,16 @@ fn mysql_get_lock(conn: &mut AnyConnection) -> Result<(), Error> {
         got: Option<i32>,
     }
     if let AnyConnection::Mysql(mysql) = conn {
-        let got: Got = sql_query(format!("SELECT GET_LOCK('{MYSQL_LOCK_NAME}', 600) AS got"))
-            .get_result(mysql)
-            .map_err(orm_core::Error::from)?;
+        let seconds = LOCK_WAIT.as_secs();
+        let got: Got = sql_query(format!(
+            "SELECT GET_LOCK({MYSQL_LOCK_NAME}, {seconds}) AS got"
+        ))
+        .get_result(mysql)
+        .map_err(orm_core::Error::from)?;
         if got.got != Some(1) {
-            return Err(Error::Apply(
-                "another migrate run holds the migration lock (waited 600 s)".to_owned(),
-            ));
+            return Err(Error::Apply(format!(
+                "another migrate run holds the migration lock (waited {seconds} s)"
+            )));
         }
     }
     Ok(())
@@ -339,5 +568,72 @@ fn from_core(err: orm_core::Error) -> Error {
     match err {
         orm_core::Error::Internal(message) => Error::Apply(message),
         other => Error::Database(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ops() -> Vec<(String, Vec<String>)> {
+        vec![
+            (
+                "Create model Tag".to_owned(),
+                vec!["CREATE TABLE t".to_owned()],
+            ),
+            ("Change Meta options on tag".to_owned(), vec![]),
+            (
+                "Add field note to tag".to_owned(),
+                vec![
+                    "ALTER TABLE t ADD note".to_owned(),
+                    "CREATE INDEX i".to_owned(),
+                ],
+            ),
+            ("Raw SQL operation".to_owned(), vec!["SELECT 1".to_owned()]),
+        ]
+    }
+
+    #[test]
+    fn mysql_state_lists_applied_partly_applied_and_pending_operations() {
+        let sql = ops();
+        let statements = statements(&sql);
+        // The index of the field fails: its column was added.
+        let text = mysql_state(&sql, &statements, 2, "blog", "0002_x");
+        assert!(
+            text.contains(
+                "Applied before the failure: 1. Create model Tag; 2. Change Meta options on tag.\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Partly applied: 3. Add field note to tag (1 of 2 statements ran, the next one failed).\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("Not applied: 4. Raw SQL operation.\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "DELETE FROM orm_migration_progress WHERE app = 'blog' AND name = '0002_x'"
+            ),
+            "{text}"
+        );
+
+        // The first statement fails: nothing applied.
+        let text = mysql_state(&sql, &statements, 0, "blog", "0002_x");
+        assert!(
+            text.contains("Applied before the failure: none.\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Not applied: 1. Create model Tag (failed); 2. Change Meta options on tag; \
+                 3. Add field note to tag; 4. Raw SQL operation.\n"
+            ),
+            "{text}"
+        );
     }
 }

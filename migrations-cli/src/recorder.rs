@@ -71,3 +71,100 @@ pub fn record_unapplied(conn: &mut AnyConnection, app: &str, name: &str) -> Resu
     (orm_core::ModelOps::of::<AppliedMigration>().delete)(conn, query.spec())?;
     Ok(())
 }
+
+/// MySQL/MariaDB only: one statement of a migration that ran but whose
+/// migration is not recorded yet, because a later statement failed or the
+/// run was killed. MySQL commits each schema change at once, so without this
+/// the next `migrate` would run those statements again; with it, the next run
+/// resumes after them.
+#[derive(Model, Debug, Clone)]
+#[model(
+    app_label = "migrations",
+    table = "orm_migration_progress",
+    unique_together(["app", "name", "backwards", "position"])
+)]
+pub struct MigrationProgress {
+    /// Row id.
+    pub id: i64,
+    /// The app label.
+    #[field(max_length = 100)]
+    pub app: String,
+    /// The migration name.
+    #[field(max_length = 255)]
+    pub name: String,
+    /// Whether the statement was part of unapplying the migration.
+    pub backwards: bool,
+    /// The statement's position among the migration's statements, from 0.
+    pub position: i32,
+    /// The statement, to check that the migration has not changed since.
+    #[field(text)]
+    pub statement: String,
+}
+
+/// Creates the progress table when it does not exist yet (MySQL/MariaDB).
+pub fn ensure_progress_table(conn: &mut AnyConnection) -> Result<(), Error> {
+    use diesel::connection::SimpleConnection;
+    let ddl =
+        orm_core::backend::ddl::create_table(MigrationProgress::schema(), conn.backend(), true);
+    let create = ddl
+        .create_table
+        .replacen("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1);
+    conn.batch_execute(&create)
+        .map_err(|e| orm_core::Error::from(e).into())
+}
+
+/// The statements of a migration that already ran, in order.
+pub fn progress(
+    conn: &mut AnyConnection,
+    app: &str,
+    name: &str,
+    backwards: bool,
+) -> Result<Vec<String>, Error> {
+    Ok(progress_query(app, name, backwards)
+        .order_by([MigrationProgress::POSITION.asc()])
+        .all(conn)?
+        .into_iter()
+        .map(|row| row.statement)
+        .collect())
+}
+
+/// Records that the statement at `position` of a migration ran.
+pub fn record_progress(
+    conn: &mut AnyConnection,
+    app: &str,
+    name: &str,
+    backwards: bool,
+    position: usize,
+    statement: &str,
+) -> Result<(), Error> {
+    let mut row = MigrationProgress {
+        id: 0,
+        app: app.to_owned(),
+        name: name.to_owned(),
+        backwards,
+        position: i32::try_from(position).unwrap_or(i32::MAX),
+        statement: statement.to_owned(),
+    };
+    row.save(conn)?;
+    Ok(())
+}
+
+/// Forgets the progress of a migration (once it is recorded as done).
+pub fn clear_progress(
+    conn: &mut AnyConnection,
+    app: &str,
+    name: &str,
+    backwards: bool,
+) -> Result<(), Error> {
+    let query = progress_query(app, name, backwards);
+    (orm_core::ModelOps::of::<MigrationProgress>().delete)(conn, query.spec())?;
+    Ok(())
+}
+
+fn progress_query(app: &str, name: &str, backwards: bool) -> QuerySet<MigrationProgress> {
+    MigrationProgress::objects().filter(
+        MigrationProgress::APP.eq(app)
+            & MigrationProgress::NAME.eq(name)
+            & MigrationProgress::BACKWARDS.eq(backwards),
+    )
+}
