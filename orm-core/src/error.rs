@@ -118,7 +118,7 @@ fn unique_message(model: &str, field: Option<&str>) -> String {
 
 impl From<DieselError> for Error {
     fn from(err: DieselError) -> Self {
-        match err {
+        let error = match err {
             DieselError::NotFound => Error::NotFound {
                 model: String::new(),
             },
@@ -146,7 +146,12 @@ impl From<DieselError> for Error {
                 }
             }
             other => Error::Query(other),
+        };
+        if error.is_unavailable() {
+            // The connection the query ran on is not to be used again.
+            crate::db::note_connection_lost();
         }
+        error
     }
 }
 
@@ -161,6 +166,9 @@ fn is_connection_lost(message: &str) -> bool {
         "no connection to the server",
         "unable to open database file",
         "disk i/o error",
+        // SQLite: the file at the database's path is not (or no longer) a
+        // database, e.g. while it is being replaced or restored.
+        "file is not a database",
     ]
     .iter()
     .any(|needle| message.contains(needle))

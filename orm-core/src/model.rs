@@ -67,6 +67,15 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     ) -> Result<Value>;
     #[doc(hidden)]
     fn __insert(&mut self, conn: &mut AnyConnection, with_pk: bool) -> Result<()>;
+    /// Inserts new objects (their keys not set) with multi-row `INSERT`s and
+    /// gives each its generated key. `Ok(false)` when the model has no such
+    /// path (its key is not generated, or it has no other column): the
+    /// caller inserts the objects one by one.
+    #[doc(hidden)]
+    fn __insert_new(conn: &mut AnyConnection, objects: &mut [Self]) -> Result<bool> {
+        let _ = (conn, objects);
+        Ok(false)
+    }
     #[doc(hidden)]
     fn __select_related(conn: &mut AnyConnection, rows: &mut [Self], field: usize) -> Result<()>;
     #[doc(hidden)]
@@ -155,12 +164,24 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// Inserts many new objects in one transaction: timestamps, defaults and
     /// validation as for [`save`](Model::save); every object gets its primary
     /// key. Either all are inserted or none.
+    ///
+    /// New objects go in with multi-row `INSERT`s (up to 1,000 rows a
+    /// statement), their keys read back with `RETURNING` (SQLite,
+    /// PostgreSQL) or from `LAST_INSERT_ID()` (MySQL); objects that already
+    /// have a key are inserted one by one.
     fn bulk_create(conn: &mut AnyConnection, objects: &mut [Self]) -> Result<()> {
         let now = chrono::Utc::now();
+        for object in objects.iter_mut() {
+            crate::instance::touch_timestamps(object, now, true)?;
+            object.validate()?;
+        }
         crate::db::atomic(conn, |conn| {
+            if objects.iter().all(Model::is_new)
+                && Self::__insert_new(conn, objects).map_err(|e| e.for_model(Self::schema()))?
+            {
+                return Ok(());
+            }
             for object in objects.iter_mut() {
-                crate::instance::touch_timestamps(object, now, true)?;
-                object.validate()?;
                 let with_pk = !object.is_new();
                 object
                     .__insert(conn, with_pk)

@@ -717,6 +717,7 @@ impl<'a> Model<'a> {
         let pk_ident = pk_field.ident;
         let pk_ty = pk_field.ty;
         let pk_column = pk_field.column();
+        let pk_index = self.pk;
         let all_columns = self.column_paths();
         let field_values = self.fields().map(|(i, f)| {
             let field = f.ident;
@@ -790,6 +791,16 @@ impl<'a> Model<'a> {
                 }
                 fn __load(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
                     use __orm::diesel::prelude::*;
+                    if let Some(pk) = spec.pk_lookup(&__SCHEMA) {
+                        // One row by its key: a typed statement, cached by type.
+                        let pk = __orm::db_value::<#pk_ty>(pk.clone())
+                            .map_err(|e| __orm::bad_value::<Self>(#pk_index, e))?;
+                        return Ok(__orm_table::table
+                            .select((#(#all_columns,)*))
+                            .filter(__orm_table::#pk_ident.eq(pk))
+                            .limit(spec.limit.unwrap_or(1))
+                            .load::<Self>(conn)?);
+                    }
                     let (mut rows, joined) = match spec.select_related.first() {
                         #(#joined_arms)*
                         _ => {
@@ -839,34 +850,54 @@ impl<'a> Model<'a> {
         let pk_field = &self.cont.fields[self.pk];
         let pk_ident = pk_field.ident;
         let pk_ty = pk_field.ty;
-        let values = |with_pk: bool| {
+        let values = |with_pk: bool, object: TokenStream| {
             let fields = self.fields().filter(move |(i, _)| with_pk || *i != self.pk);
             let eqs = fields.map(|(_, f)| {
                 let field = f.ident;
-                quote!(__orm_table::#field.eq(__orm::FieldType::to_db(&self.#field)))
+                quote!(__orm_table::#field.eq(__orm::FieldType::to_db(&#object.#field)))
             });
             quote!((#(#eqs,)*))
         };
-        let all = values(true);
-        let generated_key = if self.auto_pk {
-            let without_pk = values(false);
-            let has_other_fields = self.non_pk_fields().next().is_some();
-            let insert_without_pk = if has_other_fields {
-                quote!(__orm::diesel::insert_into(__orm_table::table).values(#without_pk).execute(conn)?;)
-            } else {
-                quote!(__orm::diesel::insert_into(__orm_table::table).default_values().execute(conn)?;)
-            };
-            quote! {
+        let all = values(true, quote!(self));
+        let has_other_fields = self.non_pk_fields().next().is_some();
+        let key = quote!(<#pk_ty as __orm::FieldType>::Db);
+        let generated_key = match (self.auto_pk, has_other_fields) {
+            (true, true) => {
+                let without_pk = values(false, quote!(self));
+                quote! {
+                    if !with_pk {
+                        let keys = __orm::__insert_keys!(conn, __orm_table::table, __orm_table::#pk_ident, #key, #without_pk, 1)?;
+                        return __orm::set_keys(::core::slice::from_mut(self), keys);
+                    }
+                }
+            }
+            (true, false) => quote! {
                 if !with_pk {
-                    #insert_without_pk
+                    __orm::diesel::insert_into(__orm_table::table).default_values().execute(conn)?;
                     let id = conn.last_insert_id()?;
                     self.#pk_ident = <#pk_ty as ::core::convert::TryFrom<i64>>::try_from(id)
                         .map_err(|e| __orm::Error::Internal(format!("generated key {id} does not fit: {e}")))?;
                     return Ok(());
                 }
+            },
+            (false, _) => quote!(let _ = with_pk;),
+        };
+        let insert_new = if self.auto_pk && has_other_fields {
+            let columns = self.non_pk_fields().count();
+            let row = values(false, quote!(object));
+            quote! {
+                fn __insert_new(conn: &mut __orm::AnyConnection, objects: &mut [Self]) -> __orm::Result<bool> {
+                    use __orm::diesel::prelude::*;
+                    for chunk in objects.chunks_mut(__orm::rows_per_insert(conn.backend(), #columns)) {
+                        let rows: Vec<_> = chunk.iter().map(|object| #row).collect();
+                        let keys = __orm::__insert_keys!(conn, __orm_table::table, __orm_table::#pk_ident, #key, rows, chunk.len())?;
+                        __orm::set_keys(chunk, keys)?;
+                    }
+                    Ok(true)
+                }
             }
         } else {
-            quote!(let _ = with_pk;)
+            quote!()
         };
         quote! {
             fn __insert(&mut self, conn: &mut __orm::AnyConnection, with_pk: bool) -> __orm::Result<()> {
@@ -875,6 +906,7 @@ impl<'a> Model<'a> {
                 __orm::diesel::insert_into(__orm_table::table).values(#all).execute(conn)?;
                 Ok(())
             }
+            #insert_new
         }
     }
 

@@ -8,6 +8,7 @@ mod query_log;
 mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
+pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};
 pub use url::{BackendKind, DatabaseUrl, InvalidUrl, DEFAULT_DATABASE_URL};

@@ -1,5 +1,6 @@
 //! The database handle: a pool of connections opened from a URL.
 
+use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,9 +30,35 @@ impl ManageConnection for AnyConnectionManager {
     }
 
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        std::thread::panicking() || conn.is_broken()
+        std::thread::panicking() || take_connection_lost() || conn.is_broken()
     }
 }
+
+thread_local! {
+    /// Whether a query on this thread found the database unreachable since
+    /// the thread last borrowed a connection.
+    static CONNECTION_LOST: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Notes that a query on this thread found the database unreachable
+/// ([`Error::is_unavailable`]), so that the connection it ran on is closed
+/// when it goes back to the pool instead of being lent again, as Django
+/// closes a connection that saw errors and no longer works. A server's
+/// connection is dead then; an SQLite connection may keep pages it read
+/// from a damaged or replaced file, and only a new one reads it afresh.
+pub(crate) fn note_connection_lost() {
+    CONNECTION_LOST.with(|lost| lost.set(true));
+}
+
+/// Reads and clears the flag [`note_connection_lost`] sets.
+fn take_connection_lost() -> bool {
+    CONNECTION_LOST.with(|lost| lost.replace(false))
+}
+
+/// The longest the pool waits between two attempts to open a connection to
+/// a database that refused the last one, so that a database that is back
+/// is used again within about this long.
+const RECONNECT_INTERVAL: Duration = Duration::from_millis(500);
 
 /// A connection borrowed from the pool; returned to it when dropped.
 pub type PooledConnection = r2d2::PooledConnection<AnyConnectionManager>;
@@ -77,6 +104,7 @@ pub struct Db {
 
 struct Inner {
     pool: r2d2::Pool<AnyConnectionManager>,
+    connection_timeout: Duration,
     url: DatabaseUrl,
     query_log: Option<super::QueryLog>,
 }
@@ -130,12 +158,17 @@ impl Db {
             .test_on_check_out(check)
             .max_size(max_size)
             .min_idle(Some(0))
-            .connection_timeout(options.connection_timeout)
+            // r2d2 retries a failed connect after a delay that doubles up
+            // to half its own `connection_timeout` (2.5 s for the default
+            // 5 s): keep that delay under RECONNECT_INTERVAL, and let `conn`
+            // wait for the caller's timeout through `get_timeout`.
+            .connection_timeout(options.connection_timeout.min(RECONNECT_INTERVAL * 2))
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(manager);
         Ok(Db {
             inner: Arc::new(Inner {
                 pool,
+                connection_timeout: options.connection_timeout,
                 url,
                 query_log: options.query_log,
             }),
@@ -155,9 +188,15 @@ impl Db {
     /// Borrows a connection, blocking until one is free. For synchronous code
     /// (commands, tests); async code uses [`Db::run`].
     pub fn conn(&self) -> Result<PooledConnection> {
-        let mut conn = self.inner.pool.get().map_err(|e| Error::Unavailable {
-            message: e.to_string(),
-        })?;
+        // A flag left by work without a pooled connection is not this one's.
+        take_connection_lost();
+        let mut conn = self
+            .inner
+            .pool
+            .get_timeout(self.inner.connection_timeout)
+            .map_err(|e| Error::Unavailable {
+                message: e.to_string(),
+            })?;
         if let Some(log) = &self.inner.query_log {
             log.attach(&mut conn);
         }

@@ -269,9 +269,11 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The one matching row: [`Error::NotFound`] when none,
-    /// [`Error::MultipleReturned`] when several.
+    /// [`Error::MultipleReturned`] when several. Like Django's `get()`, it
+    /// drops the ordering, which cannot change one row.
     pub fn get(&self, conn: &mut AnyConnection) -> Result<M> {
         let mut spec = self.spec.clone();
+        spec.order.clear();
         spec.limit = Some(2);
         spec.offset = None;
         let mut rows = M::__load(conn, &spec).map_err(|e| e.for_model(M::schema()))?;

@@ -56,6 +56,26 @@ impl QuerySpec {
         }))
     }
 
+    /// The primary key when the query asks for one row by its key and nothing
+    /// else (`pk = value`, no join, no offset): the generated code then runs
+    /// a statement whose SQL never changes, prepared once per connection.
+    pub fn pk_lookup(&self, schema: &ModelSchema) -> Option<&Value> {
+        match &self.filter {
+            Some(Q::Condition(Condition {
+                field,
+                lookup: Lookup::Exact,
+                operand: Operand::One(value),
+            })) if *field == schema.pk_index()
+                && !value.is_null()
+                && self.select_related.is_empty()
+                && self.offset.is_none() =>
+            {
+                Some(value)
+            }
+            _ => None,
+        }
+    }
+
     /// The rows matching `q`.
     pub fn matching(q: Q) -> QuerySpec {
         QuerySpec {

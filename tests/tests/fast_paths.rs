@@ -1,0 +1,261 @@
+//! Multi-row inserts on every backend: `bulk_create` writes up to 1,000 rows
+//! a statement and gives every object the key of its own row; `save` of a
+//! new object reads its key back in the same statement where it can.
+
+use orm_core::db::capture_queries;
+use orm_core::prelude::*;
+use tests::backends::each_backend;
+use tests::models::{Article, Author};
+
+fn schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
+    vec![Author::schema(), Article::schema()]
+}
+
+fn author(conn: &mut AnyConnection) -> Author {
+    let mut author = Author {
+        id: 0,
+        username: "writer".into(),
+        email: String::new(),
+    };
+    author.save(conn).unwrap();
+    author
+}
+
+fn articles(author: &Author, prefix: &str, n: usize) -> Vec<Article> {
+    (0..n)
+        .map(|i| Article {
+            id: 0,
+            title: format!("{prefix} {i}"),
+            slug: format!("{prefix}-{i}"),
+            author: ForeignKey::new(author.id),
+            content: format!("body of {prefix} {i}"),
+            published_date: DateTime::<Utc>::MIN_UTC,
+            updated_date: DateTime::<Utc>::MIN_UTC,
+            is_published: i % 2 == 0,
+        })
+        .collect()
+}
+
+fn inserts(queries: &[String]) -> usize {
+    queries
+        .iter()
+        .filter(|q| q.trim_start().to_uppercase().starts_with("INSERT"))
+        .count()
+}
+
+/// Every object holds the key of the row that has its slug.
+fn assert_keys_match(conn: &mut AnyConnection, objects: &[Article], kind: impl std::fmt::Display) {
+    let rows = Article::objects()
+        .filter(Article::ID.is_in(objects.iter().map(|a| a.id)))
+        .all(conn)
+        .unwrap();
+    assert_eq!(rows.len(), objects.len(), "{kind}: one row per key");
+    let by_id: std::collections::HashMap<i64, &Article> = rows.iter().map(|a| (a.id, a)).collect();
+    for object in objects {
+        let row = by_id[&object.id];
+        assert_eq!(
+            row.slug, object.slug,
+            "{kind}: key {} is another row's",
+            object.id
+        );
+        assert_eq!(row.content, object.content, "{kind}");
+    }
+}
+
+#[test]
+fn bulk_create_uses_multi_row_inserts_and_gives_each_object_its_key() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "bulk", 2_345);
+        let (result, queries) =
+            capture_queries(conn, |conn| Article::bulk_create(conn, &mut objects));
+        result.unwrap();
+        assert_eq!(inserts(&queries), 3, "{kind}: 1,000 rows a statement");
+        let mut keys: Vec<i64> = objects.iter().map(|a| a.id).collect();
+        assert!(
+            keys.windows(2).all(|w| w[0] < w[1]),
+            "{kind}: keys in order"
+        );
+        keys.dedup();
+        assert_eq!(keys.len(), 2_345, "{kind}");
+        assert_keys_match(conn, &objects, kind);
+        // auto_now_add and auto_now were applied, and are what was stored.
+        assert!(objects
+            .iter()
+            .all(|a| a.published_date > DateTime::<Utc>::MIN_UTC));
+        let stored = Article::objects().get_pk(conn, objects[7].id).unwrap();
+        assert_eq!(stored.published_date, objects[7].published_date, "{kind}");
+        assert_eq!(stored.updated_date, objects[7].updated_date, "{kind}");
+    });
+}
+
+#[test]
+fn bulk_create_validates_before_writing_and_rolls_back_every_chunk() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+
+        let mut invalid = articles(&writer, "invalid", 10);
+        invalid[9].title = "x".repeat(201);
+        let (result, queries) =
+            capture_queries(conn, |conn| Article::bulk_create(conn, &mut invalid));
+        assert!(
+            matches!(result, Err(orm_core::Error::Validation(_))),
+            "{kind}: {result:?}"
+        );
+        assert_eq!(inserts(&queries), 0, "{kind}: nothing written");
+
+        // A unique clash in the second statement undoes the first one too.
+        let mut clash = articles(&writer, "clash", 1_500);
+        clash[1_200].slug = clash[3].slug.clone();
+        assert!(Article::bulk_create(conn, &mut clash).is_err(), "{kind}");
+        assert_eq!(Article::objects().count(conn).unwrap(), 0, "{kind}");
+    });
+}
+
+#[test]
+fn bulk_create_with_given_keys_inserts_them_as_given() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "mixed", 4);
+        objects[1].id = 1_000;
+        Article::bulk_create(conn, &mut objects).unwrap();
+        assert_eq!(objects[1].id, 1_000, "{kind}");
+        assert!(objects.iter().all(|a| a.id > 0), "{kind}");
+        assert_keys_match(conn, &objects, kind);
+    });
+}
+
+#[test]
+fn save_reads_the_new_key_back_with_the_insert() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "one", 3);
+        for object in &mut objects {
+            let (result, queries) = capture_queries(conn, |conn| object.save(conn));
+            result.unwrap();
+            let expected = if kind == orm_core::db::BackendKind::Mysql {
+                2 // MySQL has no RETURNING: LAST_INSERT_ID() follows
+            } else {
+                1
+            };
+            assert_eq!(queries.len(), expected, "{kind}: {queries:?}");
+        }
+        assert!(objects.windows(2).all(|w| w[0].id < w[1].id), "{kind}");
+        assert_keys_match(conn, &objects, kind);
+    });
+}
+
+#[test]
+fn concurrent_bulk_creates_each_get_their_own_keys() {
+    each_backend(&schemas(), |kind, db| {
+        let writer = author(&mut db.conn().unwrap());
+        let results: Vec<Vec<Article>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..3)
+                .map(|t| {
+                    let writer = &writer;
+                    scope.spawn(move || {
+                        let mut conn = db.conn().unwrap();
+                        let mut all = Vec::new();
+                        for round in 0..4 {
+                            let mut objects = articles(writer, &format!("t{t}r{round}"), 700);
+                            Article::bulk_create(&mut conn, &mut objects).unwrap();
+                            all.extend(objects);
+                        }
+                        all
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut conn = db.conn().unwrap();
+        for objects in &results {
+            assert_keys_match(&mut conn, objects, kind);
+        }
+    });
+}
+
+#[test]
+fn get_by_key_is_one_unordered_statement() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "get", 3);
+        Article::bulk_create(conn, &mut objects).unwrap();
+        let (found, queries) =
+            capture_queries(conn, |conn| Article::objects().get_pk(conn, objects[1].id));
+        assert_eq!(found.unwrap().slug, "get-1", "{kind}");
+        assert_eq!(queries.len(), 1, "{kind}: {queries:?}");
+        assert!(!queries[0].contains("ORDER BY"), "{kind}: {}", queries[0]);
+        assert!(matches!(
+            Article::objects().get_pk(conn, 999_999),
+            Err(orm_core::Error::NotFound { .. })
+        ));
+        // A key with another filter, or with select_related, still applies both.
+        let hidden = Article::objects()
+            .filter(Article::IS_PUBLISHED.eq(true))
+            .get_pk(conn, objects[1].id);
+        assert!(
+            matches!(hidden, Err(orm_core::Error::NotFound { .. })),
+            "{kind}"
+        );
+        let joined = Article::objects()
+            .select_related(Article::AUTHOR)
+            .get_pk(conn, objects[2].id)
+            .unwrap();
+        assert_eq!(joined.author.get().map(|a| a.id), Some(writer.id), "{kind}");
+        // `get` by another field ignores the default ordering too.
+        let (found, queries) = capture_queries(conn, |conn| {
+            Article::objects()
+                .filter(Article::SLUG.eq("get-2"))
+                .get(conn)
+        });
+        assert_eq!(found.unwrap().id, objects[2].id, "{kind}");
+        assert!(!queries[0].contains("ORDER BY"), "{kind}: {}", queries[0]);
+    });
+}
+
+#[test]
+fn delete_of_rows_nothing_points_at_is_one_statement() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "del", 30);
+        Article::bulk_create(conn, &mut objects).unwrap();
+        // No model has a foreign key to Article: one DELETE with the filter.
+        let (deleted, queries) = capture_queries(conn, |conn| {
+            Article::objects()
+                .filter(Article::IS_PUBLISHED.eq(true))
+                .delete(conn)
+        });
+        assert_eq!(deleted.unwrap(), 15, "{kind}");
+        assert_eq!(queries.len(), 1, "{kind}: {queries:?}");
+        assert!(queries[0].trim_start().starts_with("DELETE"), "{kind}");
+        assert_eq!(Article::objects().count(conn).unwrap(), 15, "{kind}");
+        // A slice deletes just its rows.
+        let deleted = Article::objects()
+            .order_by([Article::ID.asc()])
+            .limit(5)
+            .delete(conn)
+            .unwrap();
+        assert_eq!(deleted, 5, "{kind}");
+        let left = Article::objects()
+            .order_by([Article::ID.asc()])
+            .all(conn)
+            .unwrap();
+        assert_eq!(left.len(), 10, "{kind}");
+        assert_eq!(left[0].id, objects[11].id, "{kind}");
+        // Author has articles pointing at it: they cascade, as before.
+        assert_eq!(writer.delete(conn).unwrap(), 11, "{kind}");
+        assert_eq!(Article::objects().count(conn).unwrap(), 0, "{kind}");
+    });
+}
