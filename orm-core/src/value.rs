@@ -8,7 +8,7 @@
 use std::fmt;
 
 use bigdecimal::BigDecimal;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use diesel::sql_types;
 use uuid::Uuid;
 
@@ -265,14 +265,14 @@ int_field_type!(i64, sql_types::BigInt, FieldKind::BigInt, BigInt, "i64");
 
 impl FieldType for DateTime<Utc> {
     type Sql = sql_types::Timestamp;
-    type Db = NaiveDateTime;
+    type Db = crate::sql_types::TimestampValue;
     const KIND: FieldKind = FieldKind::DateTime;
 
     fn to_db(&self) -> Self::Db {
-        self.naive_utc()
+        crate::sql_types::TimestampValue(self.naive_utc())
     }
     fn from_db(db: Self::Db) -> diesel::deserialize::Result<Self> {
-        Ok(db.and_utc())
+        Ok(db.0.and_utc())
     }
     fn to_value(&self) -> Value {
         Value::DateTime(*self)
