@@ -6,6 +6,7 @@
 pub use diesel;
 pub use inventory;
 
+pub use crate::db::WriteGuard;
 pub use crate::db::{AnyConnection, MultiBackend};
 pub use crate::error::{Error, Result};
 pub use crate::fields::ManyToMany;

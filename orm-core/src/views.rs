@@ -86,6 +86,7 @@ pub struct ListView<M> {
     queryset: QuerySet<M>,
     paginate_by: i64,
     page_param: &'static str,
+    counts: Option<crate::db::CountCache>,
 }
 
 impl<M: Model> ListView<M> {
@@ -95,6 +96,7 @@ impl<M: Model> ListView<M> {
             queryset,
             paginate_by: 10,
             page_param: "page",
+            counts: None,
         }
     }
 
@@ -110,11 +112,25 @@ impl<M: Model> ListView<M> {
         self
     }
 
+    /// Reuses the list's row count from `counts` (usually
+    /// [`Db::counts`](crate::Db::counts)) instead of counting for every
+    /// request; see [`CountCache`](crate::db::CountCache) for how long.
+    pub fn cached_counts(mut self, counts: &crate::db::CountCache) -> Self {
+        self.counts = Some(counts.clone());
+        self
+    }
+
     /// The page asked for by `query` (a raw query string).
     pub fn get(&self, conn: &mut AnyConnection, query: &str) -> Result<ListContext<M>> {
         let requested = form_value(query, self.page_param);
         let per_page = self.paginate_by;
-        let count = self.queryset.count(conn)?;
+        let count = match &self.counts {
+            Some(counts) => counts.count(
+                &crate::db::CountCache::key(M::schema(), self.queryset.spec()),
+                || self.queryset.count(conn),
+            )?,
+            None => self.queryset.count(conn)?,
+        };
         let num_pages = ((count + per_page - 1) / per_page).max(1);
         let number = match requested.as_deref().map(str::trim) {
             None | Some("") => 1,

@@ -828,6 +828,7 @@ impl<'a> Model<'a> {
                 }
                 fn __delete(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<usize> {
                     use __orm::diesel::prelude::*;
+                    let _written = __orm::WriteGuard;
                     Ok(match __orm::write_filter::<Self>(conn, spec)? {
                         Some(q) => {
                             let condition = __orm::build_condition::<__orm_table::table, Self>(&q)?;
@@ -888,6 +889,7 @@ impl<'a> Model<'a> {
             quote! {
                 fn __insert_new(conn: &mut __orm::AnyConnection, objects: &mut [Self]) -> __orm::Result<bool> {
                     use __orm::diesel::prelude::*;
+                    let _written = __orm::WriteGuard;
                     for chunk in objects.chunks_mut(__orm::rows_per_insert(conn.backend(), #columns)) {
                         let rows: Vec<_> = chunk.iter().map(|object| #row).collect();
                         let keys = __orm::__insert_keys!(conn, __orm_table::table, __orm_table::#pk_ident, #key, rows, chunk.len())?;
@@ -902,6 +904,7 @@ impl<'a> Model<'a> {
         quote! {
             fn __insert(&mut self, conn: &mut __orm::AnyConnection, with_pk: bool) -> __orm::Result<()> {
                 use __orm::diesel::prelude::*;
+                let _written = __orm::WriteGuard;
                 #generated_key
                 __orm::diesel::insert_into(__orm_table::table).values(#all).execute(conn)?;
                 Ok(())
@@ -929,6 +932,7 @@ impl<'a> Model<'a> {
         quote! {
             fn __save(&self, conn: &mut __orm::AnyConnection) -> __orm::Result<usize> {
                 use __orm::diesel::prelude::*;
+                let _written = __orm::WriteGuard;
                 #body
             }
         }
@@ -964,6 +968,7 @@ impl<'a> Model<'a> {
         quote! {
             fn __update(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec, values: &[(usize, __orm::Value)]) -> __orm::Result<usize> {
                 use __orm::diesel::prelude::*;
+                let _written = __orm::WriteGuard;
                 #(let mut #slots = None;)*
                 for (index, value) in values {
                     match *index {

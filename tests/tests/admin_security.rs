@@ -1106,7 +1106,7 @@ async fn database_down_gives_a_503_page() {
         let (router, db) = app.router_with_pool(PoolOptions {
             max_size: 1,
             connection_timeout: Duration::from_millis(300),
-            query_log: None,
+            ..PoolOptions::default()
         });
         let mut client = app.client_of(router, &logged_in);
         let held = db.conn().unwrap();

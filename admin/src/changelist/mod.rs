@@ -8,6 +8,7 @@ mod dates;
 mod filters;
 pub(crate) mod params;
 
+use orm_core::db::CountCache;
 use orm_core::model::find_model;
 use orm_core::pagination::{page_links, resolve_page_number};
 use orm_core::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
@@ -158,6 +159,7 @@ impl ChangeList {
         perms: ModelPerms,
         params: &ListParams,
         model_url: &str,
+        counts: &CountCache,
     ) -> orm_core::Result<ChangeList> {
         let schema = model.schema;
         let options = model.options;
@@ -167,9 +169,14 @@ impl ChangeList {
         let filtered = filter(model, params);
         let is_filtered = filtered.filter.is_some();
 
-        let count = (model.ops.count)(conn, &filtered)?;
+        let mut count_of = |spec: &QuerySpec| {
+            counts.count(&CountCache::key(schema, spec), || {
+                (model.ops.count)(conn, spec)
+            })
+        };
+        let count = count_of(&filtered)?;
         let full_count = if is_filtered {
-            Some((model.ops.count)(conn, &QuerySpec::default())?)
+            Some(count_of(&QuerySpec::default())?)
         } else {
             None
         };

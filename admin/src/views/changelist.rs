@@ -27,10 +27,11 @@ pub(crate) async fn page(
     let url = staff.model_url(&model);
     let list = {
         let (model, url) = (model.clone(), url.clone());
+        let counts = staff.admin.db.counts().clone();
         staff
             .admin
             .db
-            .run(move |conn| ChangeList::load(conn, &model, perms, &params, &url))
+            .run(move |conn| ChangeList::load(conn, &model, perms, &params, &url, &counts))
             .await?
     };
     let crumbs = vec![

@@ -124,8 +124,14 @@ struct ErrorTemplate {
 
 async fn article_list(State(db): State<Db>, RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
+    let counts = db.counts().clone();
     let listed = db
-        .run(move |conn| ListView::new(published()).paginate_by(10).get(conn, &query))
+        .run(move |conn| {
+            ListView::new(published())
+                .paginate_by(10)
+                .cached_counts(&counts)
+                .get(conn, &query)
+        })
         .await;
     match listed {
         Ok(list) => page(&ListTemplate {

@@ -2,12 +2,14 @@
 
 #[allow(missing_docs)]
 mod connection;
+mod count_cache;
 pub(crate) mod functions;
 mod pool;
 mod query_log;
 mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
+pub use count_cache::{CountCache, WriteGuard};
 pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};

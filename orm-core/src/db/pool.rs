@@ -74,6 +74,10 @@ pub struct PoolOptions {
     /// Records every statement run through the pool (for tests that pin
     /// query counts); `None` records nothing.
     pub query_log: Option<super::QueryLog>,
+    /// How long a list page may reuse a row count ([`super::CountCache`]);
+    /// any write through the ORM in this process ends it sooner. Zero
+    /// counts every time.
+    pub count_cache_ttl: Duration,
 }
 
 impl Default for PoolOptions {
@@ -82,6 +86,7 @@ impl Default for PoolOptions {
             max_size: 8,
             connection_timeout: Duration::from_secs(5),
             query_log: None,
+            count_cache_ttl: Duration::from_secs(1),
         }
     }
 }
@@ -107,6 +112,7 @@ struct Inner {
     connection_timeout: Duration,
     url: DatabaseUrl,
     query_log: Option<super::QueryLog>,
+    counts: super::CountCache,
 }
 
 impl std::fmt::Debug for Db {
@@ -171,6 +177,7 @@ impl Db {
                 connection_timeout: options.connection_timeout,
                 url,
                 query_log: options.query_log,
+                counts: super::CountCache::new(options.count_cache_ttl),
             }),
         })
     }
@@ -183,6 +190,11 @@ impl Db {
     /// The URL this handle was opened with.
     pub fn url(&self) -> &DatabaseUrl {
         &self.inner.url
+    }
+
+    /// The row counts list pages share ([`super::CountCache`]).
+    pub fn counts(&self) -> &super::CountCache {
+        &self.inner.counts
     }
 
     /// Borrows a connection, blocking until one is free. For synchronous code
@@ -255,5 +267,7 @@ pub fn atomic<R, F>(conn: &mut AnyConnection, work: F) -> Result<R>
 where
     F: FnOnce(&mut AnyConnection) -> Result<R>,
 {
+    // Dropped after the commit or rollback: kept counts are stale.
+    let _written = super::WriteGuard;
     conn.transaction(work)
 }

@@ -1,0 +1,66 @@
+//! The admin's changelist reuses its row count ([`orm_core::db::CountCache`])
+//! on every backend. A test binary of its own: writes through the ORM
+//! anywhere in the process end kept counts, so tests writing in parallel
+//! threads would make the reuse unobservable.
+
+use http::StatusCode;
+use orm_core::auth::User;
+use orm_core::prelude::*;
+use tests::admin_app::{each_app, next_number, Role};
+use tests::admin_models::Story;
+
+const STORIES: &str = "/admin/press/story/";
+
+/// The changelist's `COUNT(*)` runs once for several requests, and again
+/// as soon as anything is written through the ORM: a story added, an
+/// admin's bulk action.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_changelist_reuses_its_count_until_a_write() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let logged_in = app.logged_in(Role::Superuser).await;
+        let log = orm_core::db::QueryLog::default();
+        let (router, _db) = app.router_with_pool(orm_core::db::PoolOptions {
+            query_log: Some(log.clone()),
+            count_cache_ttl: std::time::Duration::from_secs(600),
+            ..orm_core::db::PoolOptions::default()
+        });
+        let mut client = app.client_of(router, &logged_in);
+        let counts_of = |queries: &[String]| {
+            queries
+                .iter()
+                .filter(|q| q.to_uppercase().contains("COUNT("))
+                .count()
+        };
+        let mut author = User::new(format!("author{}", next_number()), "");
+        author.save(&mut app.conn()).unwrap();
+        let mut first = Story::new("Counted", &format!("counted-{}", next_number()), author.id);
+        first.save(&mut app.conn()).unwrap();
+
+        let page = client.get(STORIES).await;
+        page.expect(StatusCode::OK, &format!("{kind}: first list"));
+        let shown = page.row_ids(STORIES).len();
+        log.take();
+        let page = client.get(STORIES).await;
+        assert_eq!(counts_of(&log.take()), 0, "{kind}: the count is reused");
+        assert!(
+            page.contains(&format!("{shown} stor")),
+            "{kind}: same count shown"
+        );
+
+        let mut second = Story::new("Counted", &format!("counted-{}", next_number()), author.id);
+        second.save(&mut app.conn()).unwrap();
+        let page = client.get(STORIES).await;
+        assert_eq!(
+            counts_of(&log.take()),
+            1,
+            "{kind}: a write ends the kept count"
+        );
+        assert_eq!(page.row_ids(STORIES).len(), shown + 1, "{kind}");
+        assert!(
+            page.contains(&format!("{} stor", shown + 1)),
+            "{kind}: the new count is shown"
+        );
+    })
+    .await;
+}
