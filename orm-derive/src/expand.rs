@@ -801,6 +801,28 @@ impl<'a> Model<'a> {
                             .limit(spec.limit.unwrap_or(1))
                             .load::<Self>(conn)?);
                     }
+                    if let Some(keys_spec) = spec.deferred_keys() {
+                        // A deep page: its keys first, through an index.
+                        let query = __orm_table::table
+                            .select(__orm_table::#pk_ident)
+                            .into_boxed::<__orm::MultiBackend>();
+                        let query = __orm::apply_spec::<Self, _>(query, &keys_spec)?;
+                        let keys = query
+                            .load::<<#pk_ty as __orm::FieldType>::Db>(conn)?
+                            .into_iter()
+                            .map(|key| <#pk_ty as __orm::FieldType>::from_db(key).map(|key| __orm::FieldType::to_value(&key)))
+                            .collect::<::core::result::Result<Vec<__orm::Value>, _>>()
+                            .map_err(__orm::diesel::result::Error::DeserializationError)?;
+                        if keys.is_empty() {
+                            return Ok(Vec::new());
+                        }
+                        let mut rows = Self::__load(conn, &spec.page_of_keys(&__SCHEMA, keys.clone()))?;
+                        rows.sort_by_key(|row| {
+                            let key = __orm::FieldType::to_value(&row.#pk_ident);
+                            keys.iter().position(|k| *k == key)
+                        });
+                        return Ok(rows);
+                    }
                     let (mut rows, joined) = match spec.select_related.first() {
                         #(#joined_arms)*
                         _ => {

@@ -259,3 +259,44 @@ fn delete_of_rows_nothing_points_at_is_one_statement() {
         assert_eq!(Article::objects().count(conn).unwrap(), 0, "{kind}");
     });
 }
+
+/// A page far into the rows reads its keys first, then the rows by key
+/// (a deferred join), and gives the same rows in the same order as the
+/// plain query, with their related objects.
+#[test]
+fn a_deep_page_is_read_by_its_keys_first() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "deep", 2_400);
+        for (i, object) in objects.iter_mut().enumerate() {
+            // Titles repeat, so the order needs its second column.
+            object.title = format!("Deep {:04}", i % 700);
+        }
+        Article::bulk_create(conn, &mut objects).unwrap();
+        let query = Article::objects()
+            .filter(Article::IS_PUBLISHED.eq(true))
+            .order_by([Article::TITLE.desc(), Article::ID.asc()])
+            .select_related(Article::AUTHOR);
+        let deep = query.clone().offset(1_000).limit(20);
+        let (rows, statements) = capture_queries(conn, |conn| deep.all(conn).unwrap());
+        assert_eq!(
+            statements.len(),
+            2,
+            "{kind}: keys, then rows: {statements:#?}"
+        );
+        let all = query.all(conn).unwrap();
+        assert!(all.len() > 1_020, "{kind}: {} rows", all.len());
+        let expected: Vec<i64> = all.iter().skip(1_000).take(20).map(|a| a.id).collect();
+        let got: Vec<i64> = rows.iter().map(|a| a.id).collect();
+        assert_eq!(got, expected, "{kind}");
+        assert!(
+            rows.iter()
+                .all(|a| a.author.get().map(|u| u.username.as_str()) == Some("writer")),
+            "{kind}: authors joined"
+        );
+        let past_the_end = query.offset(1_200).limit(20).all(conn).unwrap();
+        assert!(past_the_end.is_empty(), "{kind}");
+    });
+}

@@ -5,6 +5,10 @@ use super::lookup::{Condition, Lookup, Operand, Q};
 use crate::schema::ModelSchema;
 use crate::value::Value;
 
+/// The `OFFSET` from which [`QuerySpec::deferred_keys`] reads a page's keys
+/// first.
+pub(crate) const DEFERRED_OFFSET: i64 = 1_000;
+
 /// A query on one model: which rows, in which order, which slice, and which
 /// foreign keys to load in the same query.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,6 +58,29 @@ impl QuerySpec {
             lookup: Lookup::In,
             operand: Operand::Many(pks),
         }))
+    }
+
+    /// For a page far into the rows (`OFFSET` of [`DEFERRED_OFFSET`] or
+    /// more), the query that reads only the page's primary keys: the
+    /// database skips the rows before the page in an index holding the
+    /// sort columns and the key instead of in the table (a deferred join).
+    /// The page's rows are then read by key ([`QuerySpec::page_of_keys`]).
+    pub fn deferred_keys(&self) -> Option<QuerySpec> {
+        if self.offset.unwrap_or(0) < DEFERRED_OFFSET || self.limit.is_none() {
+            return None;
+        }
+        let mut keys = self.clone();
+        keys.select_related.clear();
+        Some(keys)
+    }
+
+    /// The rows of `keys` (read by [`QuerySpec::deferred_keys`]), with this
+    /// query's ordering and related objects.
+    pub fn page_of_keys(&self, schema: &ModelSchema, keys: Vec<Value>) -> QuerySpec {
+        let mut page = QuerySpec::for_pks(schema, keys);
+        page.order = self.order.clone();
+        page.select_related = self.select_related.clone();
+        page
     }
 
     /// The primary key when the query asks for one row by its key and nothing
