@@ -9,16 +9,35 @@ use crate::error::AdminError;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FormData {
     pairs: Vec<(String, String)>,
+    /// Names whose value was not UTF-8 (kept with U+FFFD in its place).
+    not_utf8: Vec<String>,
 }
 
+/// What a field holding bytes that are not UTF-8 is told.
+const NOT_UTF8: &str = "Enter valid text: what was sent is not UTF-8.";
+
 impl FormData {
-    /// Decodes a body (invalid UTF-8 becomes U+FFFD).
+    /// Decodes a body. Invalid UTF-8 becomes U+FFFD, and the field it was
+    /// sent in is refused by [`FormData::one`].
     pub(crate) fn parse(body: &[u8]) -> FormData {
-        FormData {
-            pairs: form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        }
+        let mut not_utf8 = Vec::new();
+        let pairs = body
+            .split(|&b| b == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                    Some(at) => (&pair[..at], &pair[at + 1..]),
+                    None => (pair, &b""[..]),
+                };
+                let (name, _) = decode(name);
+                let (value, valid) = decode(value);
+                if !valid {
+                    not_utf8.push(name.clone());
+                }
+                (name, value)
+            })
+            .collect();
+        FormData { pairs, not_utf8 }
     }
 
     /// Every value of `name`.
@@ -33,6 +52,9 @@ impl FormData {
     /// The value of `name`: `Ok(None)` when absent, an error when given
     /// more than once.
     pub(crate) fn one(&self, name: &str) -> Result<Option<&str>, String> {
+        if self.not_utf8.iter().any(|n| n == name) {
+            return Err(NOT_UTF8.to_owned());
+        }
         match self.all(name).as_slice() {
             [] => Ok(None),
             [one] => Ok(Some(one)),
@@ -48,6 +70,20 @@ impl FormData {
     /// Whether `name` was sent.
     pub(crate) fn has(&self, name: &str) -> bool {
         self.pairs.iter().any(|(k, _)| k == name)
+    }
+}
+
+/// One name or value of a urlencoded body: `+` is a space, `%XX` a byte;
+/// the text, and whether the bytes were UTF-8.
+fn decode(raw: &[u8]) -> (String, bool) {
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, true),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     }
 }
 
@@ -74,6 +110,13 @@ mod tests {
         assert_eq!(form.one("b"), Ok(Some("2")));
         assert_eq!(form.one("x"), Ok(None));
         assert_eq!(form.text("c"), "\u{FFFD}\u{0}");
+        assert!(form.one("c").is_err(), "not UTF-8");
         assert!(form.has("b") && !form.has("x"));
+        let form = FormData::parse(b"q=a+b%2Bc&e=%C3%A9&raw=\xff&empty&=v");
+        assert_eq!(form.text("q"), "a b+c");
+        assert_eq!(form.one("e"), Ok(Some("\u{e9}")));
+        assert!(form.one("raw").is_err());
+        assert_eq!(form.one("empty"), Ok(Some("")));
+        assert_eq!(form.text(""), "v");
     }
 }

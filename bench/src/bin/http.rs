@@ -25,8 +25,8 @@ struct Args {
     /// Concurrent connections (comma-separated).
     #[arg(long, default_value = "16")]
     connections: String,
-    /// Only the pages whose name contains this text (the hello-world
-    /// baseline always runs).
+    /// Only the pages whose name contains one of these texts
+    /// (comma-separated; the hello-world baseline always runs).
     #[arg(long)]
     only: Option<String>,
 }
@@ -83,7 +83,10 @@ fn run(args: Args) -> Result<(), String> {
     {
         let mut hello: Option<Figures> = None;
         for (name, path, logged_in) in &targets {
-            let wanted = args.only.as_deref().is_none_or(|only| name.contains(only));
+            let wanted = args
+                .only
+                .as_deref()
+                .is_none_or(|only| only.split(',').any(|part| name.contains(part.trim())));
             if hello.is_some() && !wanted {
                 continue;
             }
@@ -108,5 +111,47 @@ fn run(args: Args) -> Result<(), String> {
             }
         }
     }
+    let memory = Memory::now();
+    println!();
+    println!(
+        "{} articles on {}; server process at the end: {:.1} MB of its own memory (RssAnon), \
+         {:.1} MB of mapped files (RssFile: the binary, and SQLite's memory-mapped database); \
+         peak resident {:.1} MB (seeding included)",
+        args.articles,
+        server.db.backend().name(),
+        memory.anon_kib as f64 / 1024.0,
+        memory.file_kib as f64 / 1024.0,
+        memory.peak_kib as f64 / 1024.0
+    );
     Ok(())
+}
+
+/// This process's resident memory, in KiB (zeros where `/proc` does not
+/// tell).
+struct Memory {
+    /// Anonymous memory: the heap and stacks, the process's own.
+    anon_kib: u64,
+    /// Pages of mapped files, shared with the page cache.
+    file_kib: u64,
+    /// The most resident memory at any time (`VmHWM`).
+    peak_kib: u64,
+}
+
+impl Memory {
+    fn now() -> Memory {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|kib| kib.parse().ok())
+                .unwrap_or(0)
+        };
+        Memory {
+            anon_kib: field("RssAnon:"),
+            file_kib: field("RssFile:"),
+            peak_kib: field("VmHWM:"),
+        }
+    }
 }

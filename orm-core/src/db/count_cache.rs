@@ -23,7 +23,8 @@ use crate::schema::ModelSchema;
 /// Counts of writes made through the ORM by this process.
 static WRITES: AtomicU64 = AtomicU64::new(0);
 
-/// Most counts kept; the cache starts empty again when it is full.
+/// Most queries whose counts are kept; the cache starts empty again when
+/// it is full.
 const MAX_ENTRIES: usize = 1_024;
 
 /// Notes a write when dropped: held across a write statement or a
@@ -43,8 +44,21 @@ struct Entry {
     count: i64,
 }
 
+/// What is kept for one query: its last count, and the lock that lets one
+/// thread at a time count it.
+#[derive(Default)]
+struct Slot {
+    entry: Option<Entry>,
+    counting: Arc<Mutex<()>>,
+}
+
 /// Row counts of queries, each kept until the time to live passes or this
 /// process writes through the ORM. Cheap to clone; clones share the counts.
+///
+/// One thread counts a query at a time: after a write the others wait for
+/// its count rather than run the same `COUNT(*)` side by side; when a
+/// count is only older than its time to live, they go on with it while
+/// one thread counts again.
 ///
 /// ```
 /// # fn main() -> orm_core::Result<()> {
@@ -65,7 +79,7 @@ struct Entry {
 #[derive(Clone)]
 pub struct CountCache {
     ttl: Duration,
-    entries: Arc<Mutex<HashMap<String, Entry>>>,
+    slots: Arc<Mutex<HashMap<String, Slot>>>,
 }
 
 impl std::fmt::Debug for CountCache {
@@ -76,12 +90,21 @@ impl std::fmt::Debug for CountCache {
     }
 }
 
+/// A slot's count if it was made after the last write (`writes`), and
+/// whether it is also younger than `ttl`.
+fn kept(slot: &Slot, writes: u64, ttl: Duration) -> Option<(i64, bool)> {
+    slot.entry
+        .as_ref()
+        .filter(|entry| entry.writes == writes)
+        .map(|entry| (entry.count, entry.at.elapsed() < ttl))
+}
+
 impl CountCache {
     /// A cache keeping each count for at most `ttl` (zero: never kept).
     pub fn new(ttl: Duration) -> CountCache {
         CountCache {
             ttl,
-            entries: Arc::new(Mutex::new(HashMap::new())),
+            slots: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -92,7 +115,8 @@ impl CountCache {
 
     /// The count kept under `key`, or `compute`'s, then kept. Call it on a
     /// connection outside a transaction that wrote: such a count may hold
-    /// rows no one else sees yet.
+    /// rows no one else sees yet. It may wait while another thread counts
+    /// the same query after a write: call it where blocking is allowed.
     pub fn count(&self, key: &str, compute: impl FnOnce() -> Result<i64>) -> Result<i64> {
         if self.ttl.is_zero() {
             return compute();
@@ -100,22 +124,49 @@ impl CountCache {
         // Read before counting: a write that commits while the count runs
         // makes the kept count stale at once.
         let writes = WRITES.load(Ordering::Acquire);
-        if let Ok(entries) = self.entries.lock() {
-            if let Some(entry) = entries.get(key) {
-                if entry.writes == writes && entry.at.elapsed() < self.ttl {
-                    return Ok(entry.count);
-                }
-            }
+        let Some((kept_count, counting)) = self.look_up(key, writes) else {
+            return compute();
+        };
+        let stale = match kept_count {
+            Some((count, true)) => return Ok(count),
+            Some((count, false)) => Some(count),
+            None => None,
+        };
+        let _counting = match counting.try_lock() {
+            Ok(guard) => guard,
+            Err(std::sync::TryLockError::WouldBlock) => match stale {
+                // Someone is counting again; an old count will do.
+                Some(count) => return Ok(count),
+                None => counting.lock().unwrap_or_else(|e| e.into_inner()),
+            },
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+        };
+        // The thread we waited for may have just counted.
+        let writes = WRITES.load(Ordering::Acquire);
+        if let Some((Some((count, true)), _)) = self.look_up(key, writes) {
+            return Ok(count);
         }
         let at = Instant::now();
         let count = compute()?;
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
+        if let Ok(mut slots) = self.slots.lock() {
+            if let Some(slot) = slots.get_mut(key) {
+                slot.entry = Some(Entry { writes, at, count });
             }
-            entries.insert(key.to_owned(), Entry { writes, at, count });
         }
         Ok(count)
+    }
+
+    /// The kept count of `key` (and whether it is fresh) and its counting
+    /// lock; the slot is made when missing. `None` if the cache's lock
+    /// is poisoned.
+    #[allow(clippy::type_complexity)]
+    fn look_up(&self, key: &str, writes: u64) -> Option<(Option<(i64, bool)>, Arc<Mutex<()>>)> {
+        let mut slots = self.slots.lock().ok()?;
+        if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
+            slots.clear();
+        }
+        let slot = slots.entry(key.to_owned()).or_default();
+        Some((kept(slot, writes, self.ttl), Arc::clone(&slot.counting)))
     }
 }
 
@@ -143,5 +194,55 @@ mod tests {
         let off = CountCache::new(Duration::ZERO);
         assert_eq!(count(&off), 3);
         assert_eq!(count(&off), 4);
+    }
+
+    #[test]
+    fn one_thread_counts_while_the_others_wait_for_it() {
+        let cache = CountCache::new(Duration::from_secs(60));
+        drop(WriteGuard);
+        let runs = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    let n = cache.count("slow", || {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(50));
+                        Ok(7)
+                    });
+                    assert_eq!(n.ok(), Some(7));
+                });
+            }
+        });
+        // Another test's write may end a count; never eight of them.
+        assert!(runs.load(Ordering::SeqCst) < 4, "{runs:?}");
+    }
+
+    #[test]
+    fn an_old_count_is_served_while_it_is_counted_again() {
+        let cache = CountCache::new(Duration::from_millis(20));
+        assert_eq!(cache.count("k", || Ok(1)).ok(), Some(1));
+        std::thread::sleep(Duration::from_millis(30));
+        let started = std::sync::Barrier::new(2);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                cache
+                    .count("k", || {
+                        started.wait();
+                        std::thread::sleep(Duration::from_millis(300));
+                        Ok(2)
+                    })
+                    .ok()
+            });
+            started.wait();
+            let asked = Instant::now();
+            let seen = cache.count("k", || Ok(3)).ok();
+            // The old count, at once; only a write in another test running
+            // meanwhile makes it wait for the new one.
+            if seen == Some(1) {
+                assert!(asked.elapsed() < Duration::from_millis(200));
+            } else {
+                assert!(matches!(seen, Some(2) | Some(3)), "{seen:?}");
+            }
+        });
     }
 }
