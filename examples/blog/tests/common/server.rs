@@ -142,16 +142,18 @@ impl Server {
         );
     }
 
-    /// The resident memory of the server (`VmRSS` in /proc), in KiB.
+    /// The server's own resident memory (`RssAnon` in /proc: heap and
+    /// stacks, without the pages of files it maps, such as SQLite's
+    /// memory-mapped database, which belong to the page cache), in KiB.
     pub(crate) fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
             .expect("read /proc/<pid>/status of the server");
         status
             .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .find_map(|line| line.strip_prefix("RssAnon:"))
             .and_then(|rest| rest.split_whitespace().next())
             .and_then(|kib| kib.parse().ok())
-            .expect("a VmRSS line in /proc/<pid>/status")
+            .expect("an RssAnon line in /proc/<pid>/status")
     }
 }
 
