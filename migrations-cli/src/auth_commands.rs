@@ -96,6 +96,16 @@ pub fn createsuperuser(
             "the username cannot be blank".to_owned(),
         ));
     }
+    if !orm_core::auth::validators::is_valid_username(&username) {
+        return Err(Error::InvalidOperation(
+            orm_core::auth::validators::USERNAME_MESSAGE.to_owned(),
+        ));
+    }
+    if username.chars().count() > 150 {
+        return Err(Error::InvalidOperation(
+            "the username has more than 150 characters".to_owned(),
+        ));
+    }
     let email = match (email, noinput) {
         (Some(email), _) => email.trim().to_owned(),
         (None, true) => String::new(),

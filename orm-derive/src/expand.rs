@@ -648,15 +648,22 @@ impl<'a> Model<'a> {
                     },
                 )
             } else {
+                // A LEFT JOIN even though every row has its target: the
+                // query then stays driven by this model's table, so an
+                // index on the ordering serves `ORDER BY ... LIMIT` on every
+                // backend (MariaDB reorders an inner join to start from
+                // the smaller table and sorts all the rows).
                 (
-                    quote!(inner_join),
-                    quote!(alias.fields(<#target as __orm::JoinTarget>::COLUMNS)),
+                    quote!(left_join),
+                    quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS))),
                     quote! {
-                        let rows: Vec<(Self, #target)> = query.load(conn)?;
+                        let rows: Vec<(Self, Option<#target>)> = query.load(conn)?;
                         Ok(rows
                             .into_iter()
                             .map(|(mut row, target)| {
-                                row.#field.set_loaded(::std::sync::Arc::new(target));
+                                if let Some(target) = target {
+                                    row.#field.set_loaded(::std::sync::Arc::new(target));
+                                }
                                 row
                             })
                             .collect())

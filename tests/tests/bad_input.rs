@@ -1,7 +1,8 @@
 //! The bad-input matrix of the admin's forms, on every backend: for each
 //! field kind, values that are empty, too long, of the wrong type, out of
 //! range, with NUL bytes or surrounding spaces; bodies that are not UTF-8
-//! or repeat a field; two admins adding the same unique slug at once; and
+//! or repeat a field; two admins adding the same unique slug at once, or
+//! saving the same object from forms opened together; and
 //! logins whose timing must not tell whether a username exists.
 //!
 //! What must hold: the form comes back (200) with a message beside the
@@ -395,6 +396,58 @@ async fn a_failed_login_takes_as_long_for_unknown_and_known_usernames() {
             (0.5..2.0).contains(&ratio),
             "{kind}: known {known:?} against unknown {unknown:?}: the timing tells"
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_admin_saving_an_old_form_does_not_overwrite_the_first() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let author = app.user_id(Role::Superuser);
+        let story = app.story("Original", author);
+        let change = format!("{STORIES}{}/change/", story.id);
+        let mut first = app.logged_in(Role::Superuser).await;
+        let mut second = app.logged_in(Role::Superuser).await;
+        let form_of = |page: &tests::admin_app::Page, title: &str| -> Vec<(&'static str, String)> {
+            vec![
+                ("title", title.to_owned()),
+                ("slug", story.slug.clone()),
+                ("author", author.to_string()),
+                ("status", "draft".to_owned()),
+                ("body", "Text".to_owned()),
+                ("_version", page.input_value("_version").unwrap_or_default()),
+            ]
+        };
+        // Both open the form; the first saves, then the second.
+        let (one, two) = (first.get(&change).await, second.get(&change).await);
+        assert!(
+            one.input_value("_version").is_some(),
+            "{kind}: version sent"
+        );
+        let saved = submit(&mut first, &change, &form_of(&one, "First's title")).await;
+        assert!(saved.status.is_redirection(), "{kind}: {}", saved.status);
+        let late = submit(&mut second, &change, &form_of(&two, "Second's title")).await;
+        late.expect(StatusCode::OK, &format!("{kind}: the late save is refused"));
+        assert!(
+            late.contains("changed by someone else"),
+            "{kind}: says why\n{}",
+            late.text()
+        );
+        assert_eq!(
+            late.input_value("title").as_deref(),
+            Some("Second's title"),
+            "{kind}: the late values are kept"
+        );
+        assert_eq!(
+            app.stories()[0].title,
+            "First's title",
+            "{kind}: not overwritten"
+        );
+        // Saving again from the refreshed form is a deliberate overwrite.
+        let again = submit(&mut second, &change, &form_of(&late, "Second's title")).await;
+        assert!(again.status.is_redirection(), "{kind}: {}", again.status);
+        assert_eq!(app.stories()[0].title, "Second's title", "{kind}");
     })
     .await;
 }

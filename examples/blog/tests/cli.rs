@@ -1,0 +1,177 @@
+//! The blog's commands given bad input: each ends with a short error on
+//! stderr and a non-zero exit, never a panic or a backtrace, and leaves the
+//! database as it was (read back after every command).
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the blog binary in `dir` (its `db.sqlite3` is the database).
+fn blog(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_blog"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "off")
+        .env("RUST_BACKTRACE", "1");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+/// The users and migrations recorded, to compare before and after.
+fn state(dir: &Path) -> (String, String) {
+    let users = blog(dir, &["showmigrations"], &[]);
+    let db = std::fs::read(dir.join("db.sqlite3")).unwrap_or_default();
+    (
+        String::from_utf8_lossy(&users.stdout).into_owned(),
+        format!("{} bytes", db.len()),
+    )
+}
+
+#[test]
+fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    let ready = blog(path, &["migrate"], &[]);
+    assert!(
+        ready.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ready.stderr)
+    );
+    let made = blog(
+        path,
+        &[
+            "createsuperuser",
+            "--username",
+            "admin",
+            "--email",
+            "a@example.com",
+            "--noinput",
+        ],
+        &[("ORM_SUPERUSER_PASSWORD", "a sound password 123")],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let before = state(path);
+
+    let password = ("ORM_SUPERUSER_PASSWORD", "a sound password 123");
+    let long_name = "x".repeat(10_000);
+    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>)> = vec![
+        (vec!["migrate", "nosuchapp"], vec![]),
+        (vec!["migrate", "blog", "0009_missing"], vec![]),
+        (vec!["sqlmigrate", "blog", "0042_nothing"], vec![]),
+        (vec!["sqlmigrate", "nosuchapp", "0001_initial"], vec![]),
+        (vec!["makemigrations", "nosuchapp", "--dry-run"], vec![]),
+        (vec!["changepassword", "nobody"], vec![]),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                "admin",
+                "--email",
+                "b@example.com",
+                "--noinput",
+            ],
+            vec![password],
+        ),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                "new",
+                "--email",
+                "not-an-email",
+                "--noinput",
+            ],
+            vec![password],
+        ),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                "new",
+                "--email",
+                "n@example.com",
+                "--noinput",
+            ],
+            vec![("ORM_SUPERUSER_PASSWORD", "123")],
+        ),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                "",
+                "--email",
+                "n@example.com",
+                "--noinput",
+            ],
+            vec![password],
+        ),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                "bad name!",
+                "--email",
+                "n@example.com",
+                "--noinput",
+            ],
+            vec![password],
+        ),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                &long_name,
+                "--email",
+                "n@example.com",
+                "--noinput",
+            ],
+            vec![password],
+        ),
+        (
+            vec![
+                "createsuperuser",
+                "--username",
+                "new",
+                "--email",
+                "n@example.com",
+                "--noinput",
+            ],
+            vec![],
+        ),
+        (vec!["seed", "--users", "abc", "--articles", "1"], vec![]),
+        (vec!["seed", "--users", "-1", "--articles", "1"], vec![]),
+        (vec!["runserver", "not-an-address"], vec![]),
+        (vec!["nosuchcommand"], vec![]),
+        (vec![], vec![("DATABASE_URL", "oracle://somewhere/db")]),
+        (
+            vec!["migrate"],
+            vec![("DATABASE_URL", "sqlite:///no/such/folder/db.sqlite3")],
+        ),
+        (vec!["runserver"], vec![("SECRET_KEY", "short")]),
+    ];
+    for (args, env) in &cases {
+        let out = blog(path, args, env);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let what = format!("blog {args:?} {env:?}");
+        assert!(!out.status.success(), "{what}: succeeded\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{what}: panicked\n{stderr}");
+        assert!(!stderr.contains("stack backtrace"), "{what}\n{stderr}");
+        assert!(
+            stderr.to_lowercase().contains("error"),
+            "{what}: no error message\n{stderr}"
+        );
+        let lines = stderr.lines().filter(|l| !l.trim().is_empty()).count();
+        assert!(lines <= 12, "{what}: {lines} lines\n{stderr}");
+        assert_eq!(state(path), before, "{what}: the database changed");
+    }
+    println!("{} bad commands refused, database unchanged", cases.len());
+}
