@@ -306,6 +306,28 @@ pub fn password_help_texts() -> Vec<String> {
         .collect()
 }
 
+/// What a username that [`is_valid_username`] refuses is told (Django's
+/// `UnicodeUsernameValidator`).
+pub const USERNAME_MESSAGE: &str = "Enter a valid username. This value may contain only letters, \
+     numbers, and @/./+/-/_ characters.";
+
+/// Whether `username` is made of letters, digits and `@ . + - _` only, as
+/// Django's `UnicodeUsernameValidator` asks.
+///
+/// ```
+/// use orm_core::auth::validators::is_valid_username;
+/// assert!(is_valid_username("ann.lee+blog@example"));
+/// assert!(is_valid_username("José_1"));
+/// assert!(!is_valid_username("ann lee"));
+/// assert!(!is_valid_username(""));
+/// ```
+pub fn is_valid_username(username: &str) -> bool {
+    !username.is_empty()
+        && username
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '@' | '.' | '+' | '-' | '_'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -564,26 +586,4 @@ mod tests {
             assert!(!format!("{errors:?}").contains(password));
         }
     }
-}
-
-/// What a username that [`is_valid_username`] refuses is told (Django's
-/// `UnicodeUsernameValidator`).
-pub const USERNAME_MESSAGE: &str = "Enter a valid username. This value may contain only letters, \
-     numbers, and @/./+/-/_ characters.";
-
-/// Whether `username` is made of letters, digits and `@ . + - _` only, as
-/// Django's `UnicodeUsernameValidator` asks.
-///
-/// ```
-/// use orm_core::auth::validators::is_valid_username;
-/// assert!(is_valid_username("ann.lee+blog@example"));
-/// assert!(is_valid_username("José_1"));
-/// assert!(!is_valid_username("ann lee"));
-/// assert!(!is_valid_username(""));
-/// ```
-pub fn is_valid_username(username: &str) -> bool {
-    !username.is_empty()
-        && username
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '@' | '.' | '+' | '-' | '_'))
 }
