@@ -7,6 +7,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+/// An environment variable given to one command.
+type Env<'a> = (&'a str, &'a str);
+
 /// Runs the blog binary in `dir` (its `db.sqlite3` is the database).
 fn blog(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_blog"));
@@ -63,7 +66,7 @@ fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
 
     let password = ("ORM_SUPERUSER_PASSWORD", "a sound password 123");
     let long_name = "x".repeat(10_000);
-    let cases: Vec<(Vec<&str>, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<(Vec<&str>, Vec<Env>)> = vec![
         (vec!["migrate", "nosuchapp"], vec![]),
         (vec!["migrate", "blog", "0009_missing"], vec![]),
         (vec!["sqlmigrate", "blog", "0042_nothing"], vec![]),
