@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::os::unix::ffi::OsStrExt as _;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -176,5 +177,35 @@ fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
         assert!(lines <= 12, "{what}: {lines} lines\n{stderr}");
         assert_eq!(state(path), before, "{what}: the database changed");
     }
-    println!("{} bad commands refused, database unchanged", cases.len());
+    // An argument that is not UTF-8 (a NUL byte cannot be passed at all).
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"bad\xffname");
+    let out = Command::new(env!("CARGO_BIN_EXE_blog"))
+        .args([
+            "createsuperuser",
+            "--email",
+            "n@example.com",
+            "--noinput",
+            "--username",
+        ])
+        .arg(not_utf8)
+        .current_dir(path)
+        .env_remove("DATABASE_URL")
+        .env(password.0, password.1)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "not UTF-8: succeeded\n{stderr}");
+    assert!(
+        !stderr.contains("panicked"),
+        "not UTF-8: panicked\n{stderr}"
+    );
+    assert!(
+        stderr.to_lowercase().contains("utf-8"),
+        "not UTF-8: {stderr}"
+    );
+    assert_eq!(state(path), before, "not UTF-8: the database changed");
+    println!(
+        "{} bad commands refused, database unchanged",
+        cases.len() + 1
+    );
 }
