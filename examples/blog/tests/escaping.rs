@@ -4,15 +4,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use axum::body::Body;
+mod common;
+
 use blog::models::Article;
-use http::{Request, StatusCode};
-use migrations_cli::MigrationCommand;
+use common::in_process::{get, migrated};
+use http::StatusCode;
 use orm_core::auth::User;
 use orm_core::db::PoolOptions;
 use orm_core::prelude::*;
-use tests::backends::{configured, fresh_with};
-use tower::ServiceExt as _;
+use tests::backends::configured;
 
 const PAYLOADS: [&str; 4] = [
     "<script>alert(1)</script>",
@@ -21,37 +21,11 @@ const PAYLOADS: [&str; 4] = [
     "'; DROP TABLE blog_article; --",
 ];
 
-async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
-    let response = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&body).into_owned())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn payloads_are_shown_escaped_on_the_public_pages() {
-    blog::link_models();
     for (kind, url) in configured() {
-        let test_db = fresh_with(kind, url.as_deref(), &[], PoolOptions::default());
+        let test_db = migrated(kind, url.as_deref(), PoolOptions::default());
         let db = test_db.db.clone();
-        let migrate = MigrationCommand::Migrate {
-            app: None,
-            target: None,
-        };
-        blog::project()
-            .execute(
-                &migrate,
-                Some(&db),
-                &mut std::io::empty(),
-                &mut std::io::sink(),
-            )
-            .unwrap();
         let mut conn = db.conn().unwrap();
         let mut author = User::new("mallory", "m@example.com");
         author.first_name = PAYLOADS[0].to_owned();

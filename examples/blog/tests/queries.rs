@@ -5,17 +5,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::time::Duration;
 
-use axum::body::Body;
 use blog::models::Article;
-use http::{Request, StatusCode};
-use migrations_cli::MigrationCommand;
+use common::in_process::{get, migrated};
+use http::StatusCode;
 use orm_core::auth::User;
 use orm_core::db::{PoolOptions, QueryLog};
 use orm_core::prelude::*;
-use tests::backends::{configured, fresh_with};
-use tower::ServiceExt as _;
+use tests::backends::configured;
 
 /// The list's statements: the count and the page's articles with their
 /// authors joined.
@@ -28,19 +28,6 @@ fn statements(log: &QueryLog) -> Vec<String> {
         .into_iter()
         .filter(|s| !s.starts_with("SELECT 1 "))
         .collect()
-}
-
-async fn get(app: &axum::Router, path: &str) -> (StatusCode, String) {
-    let response = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&body).into_owned())
 }
 
 /// `n` published articles, each by a new author.
@@ -69,7 +56,6 @@ fn add_articles(conn: &mut AnyConnection, n: usize, round: usize) -> Vec<User> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_public_pages_run_as_many_queries_for_10_rows_as_for_2() {
-    blog::link_models();
     for (kind, url) in configured() {
         let log = QueryLog::default();
         let options = PoolOptions {
@@ -77,20 +63,8 @@ async fn the_public_pages_run_as_many_queries_for_10_rows_as_for_2() {
             count_cache_ttl: Duration::ZERO,
             ..PoolOptions::default()
         };
-        let test_db = fresh_with(kind, url.as_deref(), &[], options);
+        let test_db = migrated(kind, url.as_deref(), options);
         let db = test_db.db.clone();
-        let migrate = MigrationCommand::Migrate {
-            app: None,
-            target: None,
-        };
-        blog::project()
-            .execute(
-                &migrate,
-                Some(&db),
-                &mut std::io::empty(),
-                &mut std::io::sink(),
-            )
-            .unwrap();
         let app = blog::server::app(db.clone(), "query-count-secret-key-0123456789abcdef");
 
         let mut counts = Vec::new();

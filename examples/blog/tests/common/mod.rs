@@ -1,11 +1,13 @@
-//! What the outage and load tests share: the blog server behind a guard
-//! that kills it ([`server`]), an HTTP client that keeps the admin session
-//! ([`client`]) and a private PostgreSQL cluster ([`postgres`]).
+//! What the blog's tests share: the blog server behind a guard that kills
+//! it ([`server`]), an HTTP client that keeps the admin session
+//! ([`client`]), a private PostgreSQL cluster ([`postgres`]), and the app
+//! served in the test process on a fresh database ([`in_process`]).
 //!
 //! Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
 pub(crate) mod client;
+pub(crate) mod in_process;
 pub(crate) mod postgres;
 pub(crate) mod server;
 
