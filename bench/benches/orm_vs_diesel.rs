@@ -39,6 +39,7 @@ use diesel::sqlite::SqliteConnection;
 use orm_core::auth::User;
 use orm_core::db::{BackendKind, PooledConnection};
 use orm_core::{Db, ForeignKey, Model};
+use tests::backends::with_database;
 
 // The blog binary runs on mimalloc; so do both sides here.
 #[global_allocator]
@@ -491,24 +492,6 @@ fn check_same_settings(sides: &mut Sides) {
         mmap_size / mmap_size,
         cache_size / cache_size
     );
-}
-
-/// `base` with its database name replaced by `name`.
-fn with_database(base: &str, name: &str) -> String {
-    let (without_query, query) = match base.split_once('?') {
-        Some((url, query)) => (url, Some(query)),
-        None => (base, None),
-    };
-    let scheme_end = without_query.find("://").map_or(0, |i| i + 3);
-    let path_start = without_query[scheme_end..]
-        .find('/')
-        .map_or(without_query.len(), |i| i + scheme_end);
-    let mut url = format!("{}/{name}", &without_query[..path_start]);
-    if let Some(query) = query {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
 }
 
 /// Runs `iters` times and returns the time taken: what criterion's

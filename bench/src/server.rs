@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 
 use axum::routing::get;
 use axum::Router;
-use migrations_cli::MigrationCommand;
 use orm_core::auth::{make_password, User};
 use orm_core::{Db, Model};
 
@@ -51,18 +50,7 @@ pub fn start_with(
         None => format!("sqlite://{}", dir.path().join("bench.sqlite3").display()),
     };
     let db = Db::open_with(&url, options).map_err(|e| e.to_string())?;
-    let migrate = MigrationCommand::Migrate {
-        app: None,
-        target: None,
-    };
-    blog::project()
-        .execute(
-            &migrate,
-            Some(&db),
-            &mut std::io::empty(),
-            &mut std::io::sink(),
-        )
-        .map_err(|e| e.to_string())?;
+    blog::migrate(&db, &mut std::io::sink()).map_err(|e| e.to_string())?;
     let existing = {
         let mut conn = db.conn().map_err(|e| e.to_string())?;
         blog::models::Article::objects()

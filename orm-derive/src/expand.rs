@@ -630,45 +630,16 @@ impl<'a> Model<'a> {
             } else {
                 quote!(alias.field(<#target as __orm::JoinTarget>::PK))
             };
-            let (join, selection, attach) = if f.nullable {
-                (
-                    quote!(left_join),
-                    quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS))),
-                    quote! {
-                        let rows: Vec<(Self, Option<#target>)> = query.load(conn)?;
-                        Ok(rows
-                            .into_iter()
-                            .map(|(mut row, target)| {
-                                if let (Some(fk), Some(target)) = (row.#field.as_mut(), target) {
-                                    fk.set_loaded(::std::sync::Arc::new(target));
-                                }
-                                row
-                            })
-                            .collect())
-                    },
-                )
+            // A LEFT JOIN also for keys every row has: the query then stays
+            // driven by this model's table, so an index on the ordering
+            // serves `ORDER BY ... LIMIT` on every backend (MariaDB reorders
+            // an inner join to start from the smaller table and sorts all
+            // the rows).
+            let selection = quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS)));
+            let key = if f.nullable {
+                quote!(row.#field.as_mut())
             } else {
-                // A LEFT JOIN even though every row has its target: the
-                // query then stays driven by this model's table, so an
-                // index on the ordering serves `ORDER BY ... LIMIT` on every
-                // backend (MariaDB reorders an inner join to start from
-                // the smaller table and sorts all the rows).
-                (
-                    quote!(left_join),
-                    quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS))),
-                    quote! {
-                        let rows: Vec<(Self, Option<#target>)> = query.load(conn)?;
-                        Ok(rows
-                            .into_iter()
-                            .map(|(mut row, target)| {
-                                if let Some(target) = target {
-                                    row.#field.set_loaded(::std::sync::Arc::new(target));
-                                }
-                                row
-                            })
-                            .collect())
-                    },
-                )
+                quote!(Some(&mut row.#field))
             };
             out.extend(quote! {
                 #[derive(Debug, Clone, Copy, Default)]
@@ -694,11 +665,20 @@ impl<'a> Model<'a> {
                         use __orm::diesel::prelude::*;
                         let alias = __orm::diesel::query_source::Alias::new(#alias::default());
                         let query = __orm_table::table
-                            .#join(alias.on(__orm_table::#column.eq(#on_target)))
+                            .left_join(alias.on(__orm_table::#column.eq(#on_target)))
                             .select(((#(#columns,)*), #selection))
                             .into_boxed::<__orm::MultiBackend>();
                         let query = __orm::apply_spec::<Self, _>(query, spec)?;
-                        #attach
+                        let rows: Vec<(Self, Option<#target>)> = query.load(conn)?;
+                        Ok(rows
+                            .into_iter()
+                            .map(|(mut row, target)| {
+                                if let (Some(fk), Some(target)) = (#key, target) {
+                                    fk.set_loaded(::std::sync::Arc::new(target));
+                                }
+                                row
+                            })
+                            .collect())
                     }
                 }
             });

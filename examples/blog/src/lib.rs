@@ -8,7 +8,7 @@ pub mod settings;
 pub mod startup;
 pub mod views;
 
-use migrations_cli::{embed_migrations, MigrationSource, Project};
+use migrations_cli::{embed_migrations, MigrationCommand, MigrationSource, Project};
 
 /// The blog's own migrations, compiled into the binary.
 const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
@@ -20,6 +20,20 @@ pub fn project() -> Project {
         .with(migrations_cli::sessions_migrations())
         .with(admin::migrations())
         .with(BLOG_MIGRATIONS)
+}
+
+/// Applies every pending migration to `db` (`migrate`), reporting on `out`.
+pub fn migrate(
+    db: &orm_core::Db,
+    out: &mut dyn std::io::Write,
+) -> Result<(), migrations_cli::Error> {
+    let migrate = MigrationCommand::Migrate {
+        app: None,
+        target: None,
+    };
+    project()
+        .execute(&migrate, Some(db), &mut std::io::empty(), out)
+        .map(|_| ())
 }
 
 /// Names the models so the linker keeps them in the registry.

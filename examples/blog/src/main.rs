@@ -78,17 +78,7 @@ fn runserver(addr: SocketAddr) -> Result<(), String> {
     let db = Db::from_env().map_err(|e| e.to_string())?;
     let secret_key = settings::secret_key()?;
     let mut out = std::io::stdout();
-    project()
-        .execute(
-            &MigrationCommand::Migrate {
-                app: None,
-                target: None,
-            },
-            Some(&db),
-            &mut std::io::empty(),
-            &mut out,
-        )
-        .map_err(|e| e.to_string())?;
+    blog::migrate(&db, &mut out).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         if let Some(first) = startup::ensure_superuser(&db).await? {

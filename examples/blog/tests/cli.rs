@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt as _;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -12,7 +13,7 @@ use std::process::{Command, Output};
 type Env<'a> = (&'a str, &'a str);
 
 /// Runs the blog binary in `dir` (its `db.sqlite3` is the database).
-fn blog(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+fn blog<A: AsRef<OsStr>>(dir: &Path, args: &[A], env: &[Env]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_blog"));
     command
         .args(args)
@@ -178,21 +179,16 @@ fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
         assert_eq!(state(path), before, "{what}: the database changed");
     }
     // An argument that is not UTF-8 (a NUL byte cannot be passed at all).
-    let not_utf8 = std::ffi::OsStr::from_bytes(b"bad\xffname");
-    let out = Command::new(env!("CARGO_BIN_EXE_blog"))
-        .args([
-            "createsuperuser",
-            "--email",
-            "n@example.com",
-            "--noinput",
-            "--username",
-        ])
-        .arg(not_utf8)
-        .current_dir(path)
-        .env_remove("DATABASE_URL")
-        .env(password.0, password.1)
-        .output()
-        .unwrap();
+    let not_utf8 = OsStr::from_bytes(b"bad\xffname");
+    let args = [
+        "createsuperuser",
+        "--email",
+        "n@example.com",
+        "--noinput",
+        "--username",
+    ]
+    .map(OsStr::new);
+    let out = blog(path, &[&args[..], &[not_utf8]].concat(), &[password]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "not UTF-8: succeeded\n{stderr}");
     assert!(

@@ -4,7 +4,6 @@
 
 use axum::body::Body;
 use http::{Request, StatusCode};
-use migrations_cli::MigrationCommand;
 use orm_core::db::{BackendKind, PoolOptions};
 use tests::backends::{fresh_with, TestDb};
 use tower::ServiceExt as _;
@@ -14,18 +13,7 @@ use tower::ServiceExt as _;
 pub(crate) fn migrated(kind: BackendKind, url: Option<&str>, options: PoolOptions) -> TestDb {
     blog::link_models();
     let test_db = fresh_with(kind, url, &[], options);
-    let migrate = MigrationCommand::Migrate {
-        app: None,
-        target: None,
-    };
-    blog::project()
-        .execute(
-            &migrate,
-            Some(&test_db.db),
-            &mut std::io::empty(),
-            &mut std::io::sink(),
-        )
-        .expect("the blog's migrations apply");
+    blog::migrate(&test_db.db, &mut std::io::sink()).expect("the blog's migrations apply");
     test_db
 }
 
