@@ -34,8 +34,10 @@ const DEFAULT_SECONDS: u64 = 5;
 /// threads, the pool's connections, SQLite's page caches, the allocator's
 /// per-thread heaps and the template buffers all reach their working size.
 /// Two seconds was too short on a freshly built machine: in two runs the
-/// memory still stepped up once, by 44 and 77 MiB, after it; with six it is
-/// flat from the baseline on.
+/// memory still stepped up once, by 44 and 77 MiB, after it. Six made the
+/// second half flat in five runs of five, but such a step can still come
+/// later (seen once, about ten seconds in, in an eight-second run): what
+/// causes it is not known yet, so this check can fail without a leak.
 const WARM_UP: Duration = Duration::from_secs(6);
 /// The most the server's own memory may grow over the second half of the
 /// run, in KiB.
