@@ -113,6 +113,10 @@ struct Inner {
     url: DatabaseUrl,
     query_log: Option<super::QueryLog>,
     counts: super::CountCache,
+    /// One permit per connection: [`Db::run`] waits for one on the async
+    /// side, so no more blocking threads than connections are ever busy
+    /// with database work (not one a waiting request).
+    permits: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Db {
@@ -178,6 +182,7 @@ impl Db {
                 url,
                 query_log: options.query_log,
                 counts: super::CountCache::new(options.count_cache_ttl),
+                permits: Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
             }),
         })
     }
@@ -217,6 +222,11 @@ impl Db {
 
     /// Runs blocking database work on a blocking thread and awaits it.
     ///
+    /// Requests wait for a free connection here, asynchronously: a blocking
+    /// thread is taken only once a connection is free for it, so a burst of
+    /// requests does not grow the runtime's blocking threads (each with its
+    /// stack and allocator heap) beyond the pool's size.
+    ///
     /// ```
     /// # async fn demo(db: orm_core::Db) -> orm_core::Result<i64> {
     /// db.run(|conn| Ok(conn.last_insert_id()?)).await
@@ -227,8 +237,21 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<R> + Send + 'static,
         R: Send + 'static,
     {
+        let permit = tokio::time::timeout(
+            self.inner.connection_timeout,
+            Arc::clone(&self.inner.permits).acquire_owned(),
+        )
+        .await
+        .map_err(|_| Error::Unavailable {
+            message: format!(
+                "no database connection was free within {:?}",
+                self.inner.connection_timeout
+            ),
+        })?
+        .map_err(|e| Error::Internal(format!("connection permits closed: {e}")))?;
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let mut conn = db.conn()?;
             work(&mut conn)
         })
