@@ -14,7 +14,14 @@ const STORIES: &str = "/admin/press/story/";
 /// The changelist's `COUNT(*)` runs once for several requests, and again
 /// as soon as anything is written through the ORM: a story added, an
 /// admin's bulk action.
+/// One test: the two cases would end each other's kept values if they ran
+/// side by side.
 #[tokio::test(flavor = "multi_thread")]
+async fn list_pages_reuse_what_only_a_write_changes() {
+    the_changelist_reuses_its_count_until_a_write().await;
+    the_sidebar_lists_are_kept_until_a_write().await;
+}
+
 async fn the_changelist_reuses_its_count_until_a_write() {
     each_app(|app| async move {
         let kind = app.kind;
@@ -61,6 +68,61 @@ async fn the_changelist_reuses_its_count_until_a_write() {
             page.contains(&format!("{} stor", shown + 1)),
             "{kind}: the new count is shown"
         );
+    })
+    .await;
+}
+
+/// The sidebar's lists (the authors of the author filter, the first and last
+/// dates of the date drill-down) are kept like the count: not read again
+/// for the next request, read again after a write, which then shows.
+async fn the_sidebar_lists_are_kept_until_a_write() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let logged_in = app.logged_in(Role::Superuser).await;
+        let log = orm_core::db::QueryLog::default();
+        let (router, _db) = app.router_with_pool(orm_core::db::PoolOptions {
+            query_log: Some(log.clone()),
+            count_cache_ttl: std::time::Duration::from_secs(600),
+            ..orm_core::db::PoolOptions::default()
+        });
+        let mut client = app.client_of(router, &logged_in);
+        let sidebar_of = |queries: &[String]| {
+            queries
+                .iter()
+                .filter(|q| {
+                    let q = q.to_lowercase();
+                    q.contains("order by \"auth_user\".\"username\"")
+                        || q.contains("order by `auth_user`.`username`")
+                        || (q.contains("published_at") && q.contains("is not null"))
+                })
+                .count()
+        };
+        let mut author = User::new(format!("sidebar{}", next_number()), "");
+        author.save(&mut app.conn()).unwrap();
+        let mut story = Story::new("Sidebar", &format!("sidebar-{}", next_number()), author.id);
+        story.save(&mut app.conn()).unwrap();
+
+        client
+            .get(STORIES)
+            .await
+            .expect(StatusCode::OK, kind.name());
+        log.take();
+        client
+            .get(STORIES)
+            .await
+            .expect(StatusCode::OK, kind.name());
+        assert_eq!(sidebar_of(&log.take()), 0, "{kind}: the sidebar is reused");
+
+        // Sorted first among the offered authors.
+        let name = format!("a_newcomer{}", next_number());
+        User::new(name.clone(), "").save(&mut app.conn()).unwrap();
+        let page = client.get(STORIES).await;
+        assert_eq!(
+            sidebar_of(&log.take()),
+            3,
+            "{kind}: a write ends the kept lists (authors, first and last date)"
+        );
+        assert!(page.contains(&name), "{kind}: the new author is offered");
     })
     .await;
 }

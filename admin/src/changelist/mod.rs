@@ -212,6 +212,7 @@ impl ChangeList {
             })
             .collect();
 
+        // The sidebar's lists change only with writes, like the count.
         let mut filters = Vec::new();
         for filter in field_filters(model) {
             let targets = match filter.target().and_then(|label| {
@@ -219,24 +220,8 @@ impl ChangeList {
                 find_model(app, name)
             }) {
                 Some(target) => {
-                    let target_spec = QuerySpec {
-                        limit: Some(FILTER_TARGETS),
-                        order: QuerySpec::default_order((target.schema)()),
-                        ..QuerySpec::default()
-                    };
-                    let target_pk = (target.schema)().pk_index();
-                    (target.rows)(conn, &target_spec, &[])?
-                        .into_iter()
-                        .map(|r| {
-                            (
-                                r.values
-                                    .get(target_pk)
-                                    .map(Value::to_string)
-                                    .unwrap_or_default(),
-                                r.repr,
-                            )
-                        })
-                        .collect()
+                    let key = format!("filter choices:{}", (target.schema)().label());
+                    counts.kept(&key, || filter_choices(conn, &target))?
                 }
                 None => Vec::new(),
             };
@@ -245,7 +230,12 @@ impl ChangeList {
 
         let dates = match hierarchy(model) {
             Some(h) => {
-                let span = date_span(conn, model, &filtered, h.field())?;
+                let key = format!(
+                    "date span:{}:{}",
+                    h.field(),
+                    CountCache::key(schema, &filtered)
+                );
+                let span = counts.kept(&key, || date_span(conn, model, &filtered, h.field()))?;
                 Some(h.drill(params, span))
             }
             None => None,
@@ -310,6 +300,28 @@ impl ChangeList {
             query: params.query(),
         })
     }
+}
+
+/// The first [`FILTER_TARGETS`] objects of a foreign-key filter's target
+/// model, as `(primary key, text)`.
+fn filter_choices(
+    conn: &mut AnyConnection,
+    target: &orm_core::model::ModelOps,
+) -> orm_core::Result<Vec<(String, String)>> {
+    let schema = (target.schema)();
+    let spec = QuerySpec {
+        limit: Some(FILTER_TARGETS),
+        order: QuerySpec::default_order(schema),
+        ..QuerySpec::default()
+    };
+    let pk = schema.pk_index();
+    Ok((target.rows)(conn, &spec, &[])?
+        .into_iter()
+        .map(|row| {
+            let key = row.values.get(pk).map(Value::to_string).unwrap_or_default();
+            (key, row.repr)
+        })
+        .collect())
 }
 
 /// The first and last dates among the rows (two indexed one-row queries).

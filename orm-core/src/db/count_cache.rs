@@ -10,7 +10,11 @@
 //! A count is therefore exact for the process's own writes; a write made
 //! elsewhere (another process, hand-written SQL) shows within the time to
 //! live. `PoolOptions::count_cache_ttl` sets it; zero turns caching off.
+//! Other summaries a list page shows beside its rows and that only a write
+//! changes (the admin's filter choices, the first and last dates of its
+//! date drill-down) are kept the same way with [`CountCache::kept`].
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -41,7 +45,7 @@ impl Drop for WriteGuard {
 struct Entry {
     writes: u64,
     at: Instant,
-    count: i64,
+    value: Arc<dyn Any + Send + Sync>,
 }
 
 /// What is kept for one query: its last count, and the lock that lets one
@@ -90,13 +94,12 @@ impl std::fmt::Debug for CountCache {
     }
 }
 
-/// A slot's count if it was made after the last write (`writes`), and
-/// whether it is also younger than `ttl`.
-fn kept(slot: &Slot, writes: u64, ttl: Duration) -> Option<(i64, bool)> {
-    slot.entry
-        .as_ref()
-        .filter(|entry| entry.writes == writes)
-        .map(|entry| (entry.count, entry.at.elapsed() < ttl))
+/// A slot's value if it was made after the last write (`writes`) and is a
+/// `T`, and whether it is also younger than `ttl`.
+fn kept<T: Clone + 'static>(slot: &Slot, writes: u64, ttl: Duration) -> Option<(T, bool)> {
+    let entry = slot.entry.as_ref().filter(|entry| entry.writes == writes)?;
+    let value = entry.value.downcast_ref::<T>()?;
+    Some((value.clone(), entry.at.elapsed() < ttl))
 }
 
 impl CountCache {
@@ -118,16 +121,37 @@ impl CountCache {
     /// rows no one else sees yet. It may wait while another thread counts
     /// the same query after a write: call it where blocking is allowed.
     pub fn count(&self, key: &str, compute: impl FnOnce() -> Result<i64>) -> Result<i64> {
+        self.kept(key, compute)
+    }
+
+    /// Like [`CountCache::count`], for any other summary of a query that a
+    /// list page shows beside its rows and that only a write changes (the
+    /// choices of a filter, the first and last dates): kept under `key`
+    /// with the same rules. Keys are shared with counts: give each kind of
+    /// summary its own prefix.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use std::time::Duration;
+    /// let cache = orm_core::db::CountCache::new(Duration::from_secs(1));
+    /// let authors = cache.kept("choices:auth.user", || Ok(vec![(1, "ada".to_owned())]))?;
+    /// assert_eq!(authors[0].1, "ada");
+    /// # Ok(()) }
+    /// ```
+    pub fn kept<T>(&self, key: &str, compute: impl FnOnce() -> Result<T>) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+    {
         if self.ttl.is_zero() {
             return compute();
         }
         // Read before counting: a write that commits while the count runs
         // makes the kept count stale at once.
         let writes = WRITES.load(Ordering::Acquire);
-        let Some((kept_count, counting)) = self.look_up(key, writes) else {
+        let Some((kept_value, counting)) = self.look_up::<T>(key, writes) else {
             return compute();
         };
-        let stale = match kept_count {
+        let stale = match kept_value {
             Some((count, true)) => return Ok(count),
             Some((count, false)) => Some(count),
             None => None,
@@ -143,24 +167,32 @@ impl CountCache {
         };
         // The thread we waited for may have just counted.
         let writes = WRITES.load(Ordering::Acquire);
-        if let Some((Some((count, true)), _)) = self.look_up(key, writes) {
-            return Ok(count);
+        if let Some((Some((value, true)), _)) = self.look_up::<T>(key, writes) {
+            return Ok(value);
         }
         let at = Instant::now();
-        let count = compute()?;
+        let value = compute()?;
         if let Ok(mut slots) = self.slots.lock() {
             if let Some(slot) = slots.get_mut(key) {
-                slot.entry = Some(Entry { writes, at, count });
+                slot.entry = Some(Entry {
+                    writes,
+                    at,
+                    value: Arc::new(value.clone()),
+                });
             }
         }
-        Ok(count)
+        Ok(value)
     }
 
-    /// The kept count of `key` (and whether it is fresh) and its counting
+    /// The kept value of `key` (and whether it is fresh) and its counting
     /// lock; the slot is made when missing. `None` if the cache's lock
     /// is poisoned.
     #[allow(clippy::type_complexity)]
-    fn look_up(&self, key: &str, writes: u64) -> Option<(Option<(i64, bool)>, Arc<Mutex<()>>)> {
+    fn look_up<T: Clone + 'static>(
+        &self,
+        key: &str,
+        writes: u64,
+    ) -> Option<(Option<(T, bool)>, Arc<Mutex<()>>)> {
         let mut slots = self.slots.lock().ok()?;
         if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
             slots.clear();

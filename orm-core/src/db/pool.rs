@@ -74,9 +74,9 @@ pub struct PoolOptions {
     /// Records every statement run through the pool (for tests that pin
     /// query counts); `None` records nothing.
     pub query_log: Option<super::QueryLog>,
-    /// How long a list page may reuse a row count ([`super::CountCache`]);
-    /// any write through the ORM in this process ends it sooner. Zero
-    /// counts every time.
+    /// How long a list page may reuse a row count, and the admin's sidebar
+    /// its lists ([`super::CountCache`]); any write through the ORM in this
+    /// process ends it sooner. Zero counts every time.
     pub count_cache_ttl: Duration,
 }
 
