@@ -68,7 +68,7 @@ pub fn start_with(
             db.clone(),
             "bench-secret-key-bench-secret-key-0123",
         ));
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let runtime = blog::server::runtime().map_err(|e| e.to_string())?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .map_err(|e| e.to_string())?;

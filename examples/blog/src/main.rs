@@ -79,7 +79,7 @@ fn runserver(addr: SocketAddr) -> Result<(), String> {
     let secret_key = settings::secret_key()?;
     let mut out = std::io::stdout();
     blog::migrate(&db, &mut out).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let runtime = server::runtime().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         if let Some(first) = startup::ensure_superuser(&db).await? {
             println!();

@@ -7,6 +7,23 @@ use axum::Router;
 use orm_core::Db;
 use tower_http::trace::TraceLayer;
 
+/// Blocking threads of the server's runtime: as many as the pool's default
+/// connections ([`orm_core::db::PoolOptions`]).
+const BLOCKING_THREADS: usize = 8;
+
+/// The runtime the server runs on. Database work waits for one of the
+/// pool's connections before it takes a blocking thread
+/// ([`Db::run`](orm_core::Db::run)), so more blocking threads than
+/// connections would only wait; and each thread keeps its own allocator
+/// heap: tokio's default of up to 512 threads took the server from 44 MB
+/// to 125 MB of memory under 16 connections on the admin's list page.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+}
+
 /// The whole site: public pages at `/`, the admin at `/admin/`.
 pub fn app(db: Db, secret_key: &str) -> Router {
     let site = admin::AdminSite::new(db.clone())
