@@ -131,7 +131,7 @@ impl DatabaseUrl {
             "PRAGMA foreign_keys = ON; PRAGMA journal_mode = {journal}; \
              PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
              PRAGMA mmap_size = 268435456; PRAGMA cache_size = -2000; \
-             PRAGMA case_sensitive_like = ON;"
+             PRAGMA case_sensitive_like = ON; PRAGMA temp_store = MEMORY;"
         )
     }
 }
