@@ -515,9 +515,18 @@ impl<'a> Model<'a> {
             quote!(#field: <#ty as __orm::FieldType>::from_db(row.#index)?)
         });
         let m2m_builds = self.cont.many_to_many.iter().map(|f| f.ident);
+        let row = quote!((#(#db_types,)*));
+        let st = quote!((#(#sql_types,)*));
+        // For every backend the row's types can be read from: the
+        // connection-wide `MultiBackend`, and each concrete one (the fast
+        // path of a lookup by primary key).
         quote! {
-            impl __orm::diesel::deserialize::Queryable<(#(#sql_types,)*), __orm::MultiBackend> for #ident {
-                type Row = (#(#db_types,)*);
+            impl<__DB> __orm::diesel::deserialize::Queryable<#st, __DB> for #ident
+            where
+                __DB: __orm::diesel::backend::Backend,
+                #row: __orm::diesel::deserialize::FromStaticSqlRow<#st, __DB>,
+            {
+                type Row = #row;
                 fn build(row: Self::Row) -> __orm::diesel::deserialize::Result<Self> {
                     Ok(#ident { #(#builds,)* #(#m2m_builds: __orm::ManyToMany::new(),)* })
                 }
@@ -782,11 +791,18 @@ impl<'a> Model<'a> {
                         // One row by its key: a typed statement, cached by type.
                         let pk = __orm::db_value::<#pk_ty>(pk.clone())
                             .map_err(|e| __orm::bad_value::<Self>(#pk_index, e))?;
-                        return Ok(__orm_table::table
+                        let query = __orm_table::table
                             .select((#(#all_columns,)*))
                             .filter(__orm_table::#pk_ident.eq(pk))
-                            .limit(spec.limit.unwrap_or(1))
-                            .load::<Self>(conn)?);
+                            .limit(spec.limit.unwrap_or(1));
+                        // On SQLite's own connection: through the multi-backend
+                        // layer the statement's SQL is built again for every
+                        // lookup, a third of its time.
+                        #[allow(irrefutable_let_patterns)]
+                        if let __orm::AnyConnection::Sqlite(c) = conn {
+                            return Ok(query.load::<Self>(c)?);
+                        }
+                        return Ok(query.load::<Self>(conn)?);
                     }
                     if let Some(keys_spec) = spec.deferred_keys() {
                         // A deep page: its keys first, through an index.
