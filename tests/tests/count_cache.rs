@@ -5,15 +5,13 @@
 
 use http::StatusCode;
 use orm_core::auth::User;
+use orm_core::db::{PoolOptions, QueryLog};
 use orm_core::prelude::*;
-use tests::admin_app::{each_app, next_number, Role};
+use tests::admin_app::{each_app, next_number, AdminApp, Client, Role};
 use tests::admin_models::Story;
 
 const STORIES: &str = "/admin/press/story/";
 
-/// The changelist's `COUNT(*)` runs once for several requests, and again
-/// as soon as anything is written through the ORM: a story added, an
-/// admin's bulk action.
 /// One test: the two cases would end each other's kept values if they ran
 /// side by side.
 #[tokio::test(flavor = "multi_thread")]
@@ -22,17 +20,26 @@ async fn list_pages_reuse_what_only_a_write_changes() {
     the_sidebar_lists_are_kept_until_a_write().await;
 }
 
+/// A logged-in superuser's client of an admin whose pool keeps what list
+/// pages reuse for ten minutes, and the log of every statement it runs.
+async fn superuser_of_a_keeping_admin(app: &AdminApp) -> (Client, QueryLog) {
+    let logged_in = app.logged_in(Role::Superuser).await;
+    let log = QueryLog::default();
+    let (router, _db) = app.router_with_pool(PoolOptions {
+        query_log: Some(log.clone()),
+        count_cache_ttl: std::time::Duration::from_secs(600),
+        ..PoolOptions::default()
+    });
+    (app.client_of(router, &logged_in), log)
+}
+
+/// The changelist's `COUNT(*)` runs once for several requests, and again
+/// as soon as anything is written through the ORM: a story added, an
+/// admin's bulk action.
 async fn the_changelist_reuses_its_count_until_a_write() {
     each_app(|app| async move {
         let kind = app.kind;
-        let logged_in = app.logged_in(Role::Superuser).await;
-        let log = orm_core::db::QueryLog::default();
-        let (router, _db) = app.router_with_pool(orm_core::db::PoolOptions {
-            query_log: Some(log.clone()),
-            count_cache_ttl: std::time::Duration::from_secs(600),
-            ..orm_core::db::PoolOptions::default()
-        });
-        let mut client = app.client_of(router, &logged_in);
+        let (mut client, log) = superuser_of_a_keeping_admin(&app).await;
         let counts_of = |queries: &[String]| {
             queries
                 .iter()
@@ -78,14 +85,7 @@ async fn the_changelist_reuses_its_count_until_a_write() {
 async fn the_sidebar_lists_are_kept_until_a_write() {
     each_app(|app| async move {
         let kind = app.kind;
-        let logged_in = app.logged_in(Role::Superuser).await;
-        let log = orm_core::db::QueryLog::default();
-        let (router, _db) = app.router_with_pool(orm_core::db::PoolOptions {
-            query_log: Some(log.clone()),
-            count_cache_ttl: std::time::Duration::from_secs(600),
-            ..orm_core::db::PoolOptions::default()
-        });
-        let mut client = app.client_of(router, &logged_in);
+        let (mut client, log) = superuser_of_a_keeping_admin(&app).await;
         let sidebar_of = |queries: &[String]| {
             queries
                 .iter()
