@@ -331,19 +331,27 @@ inventory::collect!(RegisteredModel);
 /// Models are registered by the derive at link time. A crate whose models
 /// are never named by the program is not linked, so its models are absent.
 pub fn registered_models() -> Vec<ModelOps> {
-    let mut models: Vec<ModelOps> = inventory::iter::<RegisteredModel>
-        .into_iter()
-        .map(|m| m.ops)
-        .collect();
-    models.sort_by_key(|m| (m.schema)().label());
-    models.dedup_by_key(|m| (m.schema)().label());
-    models
+    models_by_label().to_vec()
+}
+
+/// The registry, sorted once: it is complete before `main` runs.
+fn models_by_label() -> &'static [ModelOps] {
+    static MODELS: std::sync::OnceLock<Vec<ModelOps>> = std::sync::OnceLock::new();
+    MODELS.get_or_init(|| {
+        let mut models: Vec<ModelOps> = inventory::iter::<RegisteredModel>
+            .into_iter()
+            .map(|m| m.ops)
+            .collect();
+        models.sort_by_cached_key(|m| (m.schema)().label());
+        models.dedup_by_key(|m| (m.schema)().label());
+        models
+    })
 }
 
 /// The registered model with label `app_label.Name` (case-insensitive on the
 /// name, as in URLs: `blog.article`).
 pub fn find_model(app_label: &str, model_name: &str) -> Option<ModelOps> {
-    registered_models().into_iter().find(|m| {
+    models_by_label().iter().copied().find(|m| {
         let schema = (m.schema)();
         schema.app_label == app_label && schema.name.eq_ignore_ascii_case(model_name)
     })

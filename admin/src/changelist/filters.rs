@@ -155,16 +155,18 @@ impl FieldFilter {
         } else {
             "All"
         };
+        // The other parameters, serialised once for every choice's link.
+        let others = params.replace_prefix(&self.prefix, &[]);
         let mut choices = vec![FilterChoice {
             label: all_label.into(),
-            url: params.replace_prefix(&self.prefix, &[]).query(),
+            url: others.query(),
             selected: current.is_empty(),
         }];
         for (label, set) in options {
             let selected = same_pairs(&current, &set);
             choices.push(FilterChoice {
                 label,
-                url: params.replace_prefix(&self.prefix, &set).query(),
+                url: others.query_with(&set),
                 selected,
             });
         }

@@ -80,11 +80,17 @@ impl ListParams {
 
     /// `?a=1&b=2`, or `?` when empty (a link to the bare list).
     pub(crate) fn query(&self) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.pairs {
+        self.query_with(&[])
+    }
+
+    /// The query string of these parameters followed by `extra` (which
+    /// the caller keeps apart from them).
+    pub(crate) fn query_with(&self, extra: &[(String, String)]) -> String {
+        let mut out = form_urlencoded::Serializer::for_suffix(String::from("?"), 1);
+        for (k, v) in self.pairs.iter().chain(extra) {
             out.append_pair(k, v);
         }
-        format!("?{}", out.finish())
+        out.finish()
     }
 }
 
