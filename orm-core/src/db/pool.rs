@@ -225,7 +225,9 @@ impl Db {
     /// Requests wait for a free connection here, asynchronously: a blocking
     /// thread is taken only once a connection is free for it, so a burst of
     /// requests does not grow the runtime's blocking threads (each with its
-    /// stack and allocator heap) beyond the pool's size.
+    /// stack and allocator heap) beyond the pool's size. The wait is bounded
+    /// by `PoolOptions::connection_timeout`, which needs the runtime's timer
+    /// (`#[tokio::main]` and `Builder::enable_all` turn it on).
     ///
     /// ```
     /// # async fn demo(db: orm_core::Db) -> orm_core::Result<i64> {
