@@ -952,7 +952,16 @@ impl<'a> Model<'a> {
         let body = if eqs.is_empty() {
             quote!(Ok(#by_pk.count().get_result::<i64>(conn)? as usize))
         } else {
-            quote!(Ok(__orm::diesel::update(#by_pk).set((#(#eqs,)*)).execute(conn)?))
+            // On SQLite's own connection, like a lookup by primary key: the
+            // multi-backend layer would build the statement's SQL each time.
+            quote! {
+                let statement = __orm::diesel::update(#by_pk).set((#(#eqs,)*));
+                #[allow(irrefutable_let_patterns)]
+                if let __orm::AnyConnection::Sqlite(c) = conn {
+                    return Ok(statement.execute(c)?);
+                }
+                Ok(statement.execute(conn)?)
+            }
         };
         quote! {
             fn __save(&self, conn: &mut __orm::AnyConnection) -> __orm::Result<usize> {
