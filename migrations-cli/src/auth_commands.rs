@@ -4,8 +4,8 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use orm_core::auth::{validate_password, User};
 use orm_core::prelude::*;
-use orm_core::validation::is_email;
-use orm_core::Db;
+use orm_core::validation::{is_email, validate_value};
+use orm_core::{Db, Value};
 
 use crate::error::Error;
 
@@ -101,10 +101,10 @@ pub fn createsuperuser(
             orm_core::auth::validators::USERNAME_MESSAGE.to_owned(),
         ));
     }
-    if username.chars().count() > 150 {
-        return Err(Error::InvalidOperation(
-            "the username has more than 150 characters".to_owned(),
-        ));
+    // The field's own rules (its max_length), before any password prompt.
+    let field = &User::schema().fields[User::USERNAME.index()];
+    if let Err(message) = validate_value(field, &Value::Text(username.clone())) {
+        return Err(Error::InvalidOperation(format!("username: {message}")));
     }
     let email = match (email, noinput) {
         (Some(email), _) => email.trim().to_owned(),
