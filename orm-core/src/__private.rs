@@ -15,7 +15,10 @@ pub use crate::model::{Model, ModelOps, RegisteredModel};
 pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
 pub use crate::schema::*;
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
-pub use crate::{__aggregate, __condition, __if_mysql, __if_postgres, __insert_keys, __order};
+pub use crate::{
+    __aggregate, __condition, __if_mysql, __if_postgres, __insert_keys, __on_own_connection,
+    __order,
+};
 pub use std::borrow::Cow;
 
 use diesel::expression::{is_aggregate, BoxableExpression, ValidGrouping};
@@ -370,11 +373,22 @@ where
     Ok(keys)
 }
 
-/// The rowid SQLite gave to the row the last `INSERT` on `conn` wrote.
-pub fn sqlite_last_key(conn: &mut diesel::SqliteConnection) -> Result<Vec<i64>> {
-    use diesel::RunQueryDsl;
-    let key: i64 = diesel::select(crate::db::functions::last_insert_rowid()).get_result(conn)?;
-    Ok(vec![key])
+/// `$body` with `$c` bound to SQLite's own connection when `$conn` is one,
+/// otherwise to `$conn` itself. Through the multi-backend layer a
+/// statement's SQL is built again for every call (a third of a lookup by
+/// primary key); on SQLite's own connection a statement of static type is
+/// found in the statement cache by its type.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __on_own_connection {
+    ($conn:expr, $c:ident => $body:expr) => {{
+        let conn: &mut $crate::__private::AnyConnection = $conn;
+        #[allow(unreachable_patterns)]
+        match conn {
+            $crate::__private::AnyConnection::Sqlite($c) => $body,
+            $c => $body,
+        }
+    }};
 }
 
 /// The keys MySQL gave to the `rows` rows of the `INSERT` just run on
@@ -442,7 +456,10 @@ macro_rules! __insert_keys {
                         .values($values)
                         .execute(c)
                     {
-                        Ok(_) => $crate::__private::sqlite_last_key(c),
+                        Ok(_) => match conn.last_insert_id() {
+                            Ok(key) => Ok(::std::vec![key]),
+                            Err(e) => Err(e.into()),
+                        },
                         Err(e) => Err(e.into()),
                     };
                 }

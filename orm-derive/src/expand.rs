@@ -795,14 +795,7 @@ impl<'a> Model<'a> {
                             .select((#(#all_columns,)*))
                             .filter(__orm_table::#pk_ident.eq(pk))
                             .limit(spec.limit.unwrap_or(1));
-                        // On SQLite's own connection: through the multi-backend
-                        // layer the statement's SQL is built again for every
-                        // lookup, a third of its time.
-                        #[allow(irrefutable_let_patterns)]
-                        if let __orm::AnyConnection::Sqlite(c) = conn {
-                            return Ok(query.load::<Self>(c)?);
-                        }
-                        return Ok(query.load::<Self>(conn)?);
+                        return Ok(__orm::__on_own_connection!(conn, c => query.load::<Self>(c))?);
                     }
                     if let Some(keys_spec) = spec.deferred_keys() {
                         // A deep page: its keys first, through an index.
@@ -952,15 +945,9 @@ impl<'a> Model<'a> {
         let body = if eqs.is_empty() {
             quote!(Ok(#by_pk.count().get_result::<i64>(conn)? as usize))
         } else {
-            // On SQLite's own connection, like a lookup by primary key: the
-            // multi-backend layer would build the statement's SQL each time.
             quote! {
                 let statement = __orm::diesel::update(#by_pk).set((#(#eqs,)*));
-                #[allow(irrefutable_let_patterns)]
-                if let __orm::AnyConnection::Sqlite(c) = conn {
-                    return Ok(statement.execute(c)?);
-                }
-                Ok(statement.execute(conn)?)
+                Ok(__orm::__on_own_connection!(conn, c => statement.execute(c))?)
             }
         };
         quote! {
