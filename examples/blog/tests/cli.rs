@@ -37,6 +37,18 @@ fn state(dir: &Path) -> (String, String) {
     )
 }
 
+/// `createsuperuser --username NAME --email EMAIL --noinput`.
+fn createsuperuser<'a>(username: &'a str, email: &'a str) -> Vec<&'a str> {
+    vec![
+        "createsuperuser",
+        "--username",
+        username,
+        "--email",
+        email,
+        "--noinput",
+    ]
+}
+
 #[test]
 fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -49,14 +61,7 @@ fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
     );
     let made = blog(
         path,
-        &[
-            "createsuperuser",
-            "--username",
-            "admin",
-            "--email",
-            "a@example.com",
-            "--noinput",
-        ],
+        &createsuperuser("admin", "a@example.com"),
         &[("ORM_SUPERUSER_PASSWORD", "a sound password 123")],
     );
     assert!(
@@ -75,83 +80,19 @@ fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
         (vec!["sqlmigrate", "nosuchapp", "0001_initial"], vec![]),
         (vec!["makemigrations", "nosuchapp", "--dry-run"], vec![]),
         (vec!["changepassword", "nobody"], vec![]),
+        (createsuperuser("admin", "b@example.com"), vec![password]),
+        (createsuperuser("new", "not-an-email"), vec![password]),
         (
-            vec![
-                "createsuperuser",
-                "--username",
-                "admin",
-                "--email",
-                "b@example.com",
-                "--noinput",
-            ],
-            vec![password],
-        ),
-        (
-            vec![
-                "createsuperuser",
-                "--username",
-                "new",
-                "--email",
-                "not-an-email",
-                "--noinput",
-            ],
-            vec![password],
-        ),
-        (
-            vec![
-                "createsuperuser",
-                "--username",
-                "new",
-                "--email",
-                "n@example.com",
-                "--noinput",
-            ],
+            createsuperuser("new", "n@example.com"),
             vec![("ORM_SUPERUSER_PASSWORD", "123")],
         ),
+        (createsuperuser("", "n@example.com"), vec![password]),
         (
-            vec![
-                "createsuperuser",
-                "--username",
-                "",
-                "--email",
-                "n@example.com",
-                "--noinput",
-            ],
+            createsuperuser("bad name!", "n@example.com"),
             vec![password],
         ),
-        (
-            vec![
-                "createsuperuser",
-                "--username",
-                "bad name!",
-                "--email",
-                "n@example.com",
-                "--noinput",
-            ],
-            vec![password],
-        ),
-        (
-            vec![
-                "createsuperuser",
-                "--username",
-                &long_name,
-                "--email",
-                "n@example.com",
-                "--noinput",
-            ],
-            vec![password],
-        ),
-        (
-            vec![
-                "createsuperuser",
-                "--username",
-                "new",
-                "--email",
-                "n@example.com",
-                "--noinput",
-            ],
-            vec![],
-        ),
+        (createsuperuser(&long_name, "n@example.com"), vec![password]),
+        (createsuperuser("new", "n@example.com"), vec![]),
         (vec!["seed", "--users", "abc", "--articles", "1"], vec![]),
         (vec!["seed", "--users", "-1", "--articles", "1"], vec![]),
         (vec!["runserver", "not-an-address"], vec![]),
