@@ -1,6 +1,8 @@
 //! What every admin page knows about its request: where the admin is
 //! mounted, who is logged in and what they may do.
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -140,29 +142,14 @@ impl FromRequestParts<Admin> for Staff {
         let Some((id, hash)) = session_auth::logged_in(&visitor.session).await? else {
             return Err(to_login());
         };
-        let loaded = admin
-            .db
-            .run(move |conn| {
-                let Some(user) = User::objects().filter(User::ID.eq(id)).first(conn)? else {
-                    return Ok(None);
-                };
-                let perms = if !user.is_active {
-                    Perms::Some(Default::default())
-                } else if user.is_superuser {
-                    Perms::All
-                } else {
-                    Perms::Some(user.get_all_permissions(conn)?)
-                };
-                Ok(Some((user, perms)))
-            })
-            .await
-            .map_err(AdminError::from)?;
+        let loaded = staff_user(admin, id).await?;
         match loaded {
-            Some((user, perms))
-                if user.is_active
-                    && user.is_staff
-                    && session_auth::hash_matches(&admin.secret_key, &user, &hash) =>
+            Some(known)
+                if known.0.is_active
+                    && known.0.is_staff
+                    && session_auth::hash_matches(&admin.secret_key, &known.0, &hash) =>
             {
+                let (user, perms) = Arc::unwrap_or_clone(known);
                 Ok(Staff {
                     admin: visitor.admin,
                     base: visitor.base,
@@ -178,6 +165,39 @@ impl FromRequestParts<Admin> for Staff {
             }
         }
     }
+}
+
+/// The user with this id and their permissions, or `None` when there is
+/// no such user. Kept like a count (`CountCache::kept`): any write through
+/// the ORM in this process drops it at once (a password change, a
+/// deactivation, new permissions), a change made by another process shows
+/// within the count's time to live. Most requests thus skip the database.
+async fn staff_user(admin: &Admin, id: i64) -> Result<Option<Arc<(User, Perms)>>, AdminError> {
+    let key = format!("staff user:{id}");
+    let counts = admin.db.counts();
+    if let Some(known) = counts.fresh(&key) {
+        return Ok(known);
+    }
+    let counts = counts.clone();
+    let loaded = admin
+        .db
+        .run(move |conn| {
+            counts.kept(&key, || {
+                let Some(user) = User::objects().filter(User::ID.eq(id)).first(conn)? else {
+                    return Ok(None);
+                };
+                let perms = if !user.is_active {
+                    Perms::Some(Default::default())
+                } else if user.is_superuser {
+                    Perms::All
+                } else {
+                    Perms::Some(user.get_all_permissions(conn)?)
+                };
+                Ok(Some(Arc::new((user, perms))))
+            })
+        })
+        .await?;
+    Ok(loaded)
 }
 
 impl Staff {

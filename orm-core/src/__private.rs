@@ -11,7 +11,7 @@ pub use crate::db::{AnyConnection, MultiBackend};
 pub use crate::error::{Error, Result};
 pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
-pub use crate::model::{Model, ModelOps, RegisteredModel};
+pub use crate::model::{load_with_loaded_reprs, Model, ModelOps, RegisteredModel};
 pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
 pub use crate::schema::*;
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
@@ -298,7 +298,9 @@ pub fn assert_model<M: Model>() {}
 pub trait JoinsTable<T> {}
 
 /// What the derive of a model exposes so that others can join its table
-/// under an alias: the table, its columns and its primary key.
+/// under an alias: the table, its columns and its primary key, and the
+/// columns its `to_repr` reads (those of `#[model(display = "...")]`, with
+/// the key first; every column without it) with how the text is made.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a model",
     label = "not a model",
@@ -310,6 +312,35 @@ pub trait JoinTarget: Model {
     type PkColumn: diesel::Column + Copy;
     const COLUMNS: Self::Columns;
     const PK: Self::PkColumn;
+    type ReprColumns: Copy;
+    type ReprRow;
+    const REPR_COLUMNS: Self::ReprColumns;
+    fn repr_of(row: Self::ReprRow) -> String;
+}
+
+/// Shows `Some(value)` as the value and `None` as nothing: a nullable
+/// field in a declared `display`.
+pub struct OptionText<'a, T>(pub &'a Option<T>);
+
+impl<T: std::fmt::Display> std::fmt::Display for OptionText<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(value) => value.fmt(f),
+            None => Ok(()),
+        }
+    }
+}
+
+/// `Display` through a closure.
+pub struct DisplayWith<F>(pub F);
+
+impl<F> std::fmt::Display for DisplayWith<F>
+where
+    F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
+    }
 }
 
 /// Emits the tokens only when PostgreSQL support is compiled in.

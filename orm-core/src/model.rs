@@ -105,6 +105,17 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         None
     }
 
+    /// The rows of `spec`, each with the `to_repr` of the target of the
+    /// first `select_related` field (read through a join of only the
+    /// columns that text needs, when the derive can).
+    #[doc(hidden)]
+    fn __load_with_reprs(
+        conn: &mut AnyConnection,
+        spec: &QuerySpec,
+    ) -> Result<Vec<(Self, Option<String>)>> {
+        load_with_loaded_reprs(conn, spec)
+    }
+
     /// A query over every row of this model, in its default ordering.
     fn objects() -> QuerySet<Self> {
         QuerySet::new()
@@ -293,18 +304,41 @@ fn save_from_values<M: Model>(conn: &mut AnyConnection, values: Vec<Value>) -> R
     Ok(object.values())
 }
 
+/// `Model::__load_with_reprs` through whole targets: the rows with their
+/// targets loaded, and the first target's `to_repr`.
+#[doc(hidden)]
+pub fn load_with_loaded_reprs<M: Model>(
+    conn: &mut AnyConnection,
+    spec: &QuerySpec,
+) -> Result<Vec<(M, Option<String>)>> {
+    let first = spec.select_related.first().copied();
+    Ok(M::__load(conn, spec)?
+        .into_iter()
+        .map(|row| {
+            let text = first.and_then(|field| row.__related_repr(field));
+            (row, text)
+        })
+        .collect())
+}
+
 fn rows_of<M: Model>(
     conn: &mut AnyConnection,
     spec: &QuerySpec,
     methods: &[&str],
 ) -> Result<Vec<ObjectRow>> {
     let fields = M::schema().fields.len();
-    Ok(M::__load(conn, spec)?
-        .iter()
-        .map(|object| ObjectRow {
+    let first = spec.select_related.first().copied();
+    Ok(M::__load_with_reprs(conn, spec)?
+        .into_iter()
+        .map(|(object, text)| ObjectRow {
             values: object.values(),
             repr: object.to_repr(),
-            related: (0..fields).map(|i| object.__related_repr(i)).collect(),
+            related: (0..fields)
+                .map(|i| match first {
+                    Some(first) if first == i => text.clone(),
+                    _ => object.__related_repr(i),
+                })
+                .collect(),
             methods: methods
                 .iter()
                 .map(|name| object.__admin_method(name).unwrap_or_default())

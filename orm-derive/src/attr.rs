@@ -98,6 +98,8 @@ pub(crate) struct Container {
     pub(crate) unique_together: Attr<Vec<Vec<Spanned<String>>>>,
     pub(crate) verbose_name: Attr<String>,
     pub(crate) verbose_name_plural: Attr<String>,
+    /// `display = "{title}"`: the model's `Display`.
+    pub(crate) display: Attr<String>,
     /// Set by the derive on the join models it generates.
     pub(crate) auto_created: Attr<()>,
 }
@@ -113,6 +115,7 @@ impl Container {
             unique_together: Attr::none(scope, "unique_together"),
             verbose_name: Attr::none(scope, "verbose_name"),
             verbose_name_plural: Attr::none(scope, "verbose_name_plural"),
+            display: Attr::none(scope, "display"),
             auto_created: Attr::none(scope, "auto_created"),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(MODEL)) {
@@ -126,6 +129,7 @@ impl Container {
                         parse_into(cx, &meta, &mut c.verbose_name_plural, string)
                     }
                     "ordering" => parse_into(cx, &meta, &mut c.ordering, string_list),
+                    "display" => parse_into(cx, &meta, &mut c.display, string),
                     "indexes" => parse_into(cx, &meta, &mut c.indexes, lists),
                     "unique_together" => parse_into(cx, &meta, &mut c.unique_together, lists),
                     "auto_created" => parse_into(cx, &meta, &mut c.auto_created, flag),

@@ -9,6 +9,7 @@ use crate::admin_check;
 use crate::ast::{Container, Field, TypeClass};
 use crate::attr::DefaultLit;
 use crate::ctxt::Ctxt;
+use crate::display;
 
 /// Runs every check on the parsed model.
 pub(crate) fn check(cx: &Ctxt, cont: &Container) {
@@ -21,6 +22,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container) {
     check_primary_key(cx, cont);
     check_columns(cx, cont);
     check_field_lists(cx, cont);
+    display::check(cx, cont);
     admin_check::check(cx, cont);
 }
 

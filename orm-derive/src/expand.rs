@@ -10,6 +10,7 @@ use crate::case;
 use crate::check;
 use crate::ctxt::Ctxt;
 use crate::diesel_table;
+use crate::display;
 
 /// `#[derive(Model)]`.
 pub(crate) fn derive_model(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
@@ -96,6 +97,7 @@ impl<'a> Model<'a> {
         let field_consts = self.field_consts();
         let join_models = self.join_models();
         let admin = admin_expand::items(self.cont, orm);
+        let display = display::display_impl(self.cont);
         quote! {
             #field_consts
             #join_models
@@ -111,6 +113,7 @@ impl<'a> Model<'a> {
                 #joins
                 #model_impl
                 #admin
+                #display
                 __orm::inventory::submit! {
                     __orm::RegisteredModel { ops: __orm::ModelOps::of::<#ident>() }
                 }
@@ -589,6 +592,7 @@ impl<'a> Model<'a> {
         let ident = self.cont.ident;
         let columns = self.column_paths();
         let pk = self.cont.fields[self.pk].ident;
+        let repr = display::join_target_repr(self.cont, self.pk);
         quote! {
             impl __orm::JoinTarget for #ident {
                 type Table = __orm_table::table;
@@ -596,6 +600,7 @@ impl<'a> Model<'a> {
                 type PkColumn = __orm_table::#pk;
                 const COLUMNS: Self::Columns = (#(#columns,)*);
                 const PK: Self::PkColumn = __orm_table::#pk;
+                #repr
             }
 
             impl<T> __orm::diesel::query_source::TableNotEqual<T> for __orm_table::table
@@ -645,6 +650,8 @@ impl<'a> Model<'a> {
             // an inner join to start from the smaller table and sorts all
             // the rows).
             let selection = quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS)));
+            let repr_selection = quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::REPR_COLUMNS)));
+            let repr_loader = format_ident!("__load_joined_repr_{}", i);
             let key = if f.nullable {
                 quote!(row.#field.as_mut())
             } else {
@@ -689,6 +696,23 @@ impl<'a> Model<'a> {
                             })
                             .collect())
                     }
+
+                    /// Like the loader above, with only the columns of the
+                    /// target's `to_repr`, and its text instead of it.
+                    fn #repr_loader(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<(Self, Option<String>)>> {
+                        use __orm::diesel::prelude::*;
+                        let alias = __orm::diesel::query_source::Alias::new(#alias::default());
+                        let query = __orm_table::table
+                            .left_join(alias.on(__orm_table::#column.eq(#on_target)))
+                            .select(((#(#columns,)*), #repr_selection))
+                            .into_boxed::<__orm::MultiBackend>();
+                        let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                        let rows: Vec<(Self, Option<<#target as __orm::JoinTarget>::ReprRow>)> = query.load(conn)?;
+                        Ok(rows
+                            .into_iter()
+                            .map(|(row, target)| (row, target.map(<#target as __orm::JoinTarget>::repr_of)))
+                            .collect())
+                    }
                 }
             });
         }
@@ -729,6 +753,7 @@ impl<'a> Model<'a> {
                 }
             }
         });
+        let load_with_reprs = self.load_with_reprs();
         let joined_arms = self.fields().filter_map(|(i, f)| {
             self.join_target_of(f)?;
             let loader = format_ident!("__load_joined_{}", i);
@@ -798,17 +823,7 @@ impl<'a> Model<'a> {
                         return Ok(__orm::__on_own_connection!(conn, c => query.load::<Self>(c))?);
                     }
                     if let Some(keys_spec) = spec.deferred_keys() {
-                        // A deep page: its keys first, through an index.
-                        let query = __orm_table::table
-                            .select(__orm_table::#pk_ident)
-                            .into_boxed::<__orm::MultiBackend>();
-                        let query = __orm::apply_spec::<Self, _>(query, &keys_spec)?;
-                        let keys = query
-                            .load::<<#pk_ty as __orm::FieldType>::Db>(conn)?
-                            .into_iter()
-                            .map(|key| <#pk_ty as __orm::FieldType>::from_db(key).map(|key| __orm::FieldType::to_value(&key)))
-                            .collect::<::core::result::Result<Vec<__orm::Value>, _>>()
-                            .map_err(__orm::diesel::result::Error::DeserializationError)?;
+                        let keys = Self::__page_keys(conn, &keys_spec)?;
                         if keys.is_empty() {
                             return Ok(Vec::new());
                         }
@@ -836,6 +851,7 @@ impl<'a> Model<'a> {
                     }
                     Ok(rows)
                 }
+                #load_with_reprs
                 fn __count(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<i64> {
                     use __orm::diesel::prelude::*;
                     let query = __orm_table::table
@@ -861,6 +877,70 @@ impl<'a> Model<'a> {
                 #save
                 #related
                 #admin
+            }
+
+            impl #ident {
+                /// The keys of a deep page, through an index of the
+                /// ordering; its rows are then read by key.
+                fn __page_keys(conn: &mut __orm::AnyConnection, keys_spec: &__orm::QuerySpec) -> __orm::Result<Vec<__orm::Value>> {
+                    use __orm::diesel::prelude::*;
+                    let query = __orm_table::table
+                        .select(__orm_table::#pk_ident)
+                        .into_boxed::<__orm::MultiBackend>();
+                    let query = __orm::apply_spec::<Self, _>(query, keys_spec)?;
+                    Ok(query
+                        .load::<<#pk_ty as __orm::FieldType>::Db>(conn)?
+                        .into_iter()
+                        .map(|key| <#pk_ty as __orm::FieldType>::from_db(key).map(|key| __orm::FieldType::to_value(&key)))
+                        .collect::<::core::result::Result<Vec<__orm::Value>, _>>()
+                        .map_err(__orm::diesel::result::Error::DeserializationError)?)
+                }
+            }
+        }
+    }
+
+    /// `__load_with_reprs`: the rows with the text of the first
+    /// `select_related` target read through a join of only the columns its
+    /// `to_repr` needs (the default, loading whole targets, for models
+    /// without foreign keys to join).
+    fn load_with_reprs(&self) -> TokenStream {
+        let pk_ident = self.cont.fields[self.pk].ident;
+        let arms: Vec<TokenStream> = self
+            .fields()
+            .filter_map(|(i, f)| {
+                self.join_target_of(f)?;
+                let loader = format_ident!("__load_joined_repr_{}", i);
+                Some(quote!(Some(&#i) => Self::#loader(conn, spec)?,))
+            })
+            .collect();
+        if arms.is_empty() {
+            return TokenStream::new();
+        }
+        quote! {
+            fn __load_with_reprs(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<(Self, Option<String>)>> {
+                if spec.pk_lookup(&__SCHEMA).is_none() {
+                    if let Some(keys_spec) = spec.deferred_keys() {
+                        let keys = Self::__page_keys(conn, &keys_spec)?;
+                        if keys.is_empty() {
+                            return Ok(Vec::new());
+                        }
+                        let mut rows = Self::__load_with_reprs(conn, &spec.page_of_keys(&__SCHEMA, keys.clone()))?;
+                        rows.sort_by_key(|(row, _)| {
+                            let key = __orm::FieldType::to_value(&row.#pk_ident);
+                            keys.iter().position(|k| *k == key)
+                        });
+                        return Ok(rows);
+                    }
+                }
+                let joined = match spec.select_related.first() {
+                    #(#arms)*
+                    _ => return __orm::load_with_loaded_reprs(conn, spec),
+                };
+                let (mut rows, texts): (Vec<Self>, Vec<Option<String>>) = joined.into_iter().unzip();
+                for &field in &spec.select_related[1..] {
+                    Self::__select_related(conn, &mut rows, field)?;
+                }
+                Ok(rows.into_iter().zip(texts).collect())
             }
         }
     }

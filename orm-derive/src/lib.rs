@@ -19,6 +19,7 @@ mod check;
 mod choices;
 mod ctxt;
 mod diesel_table;
+mod display;
 mod expand;
 mod symbol;
 #[cfg(test)]

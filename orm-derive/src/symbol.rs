@@ -8,6 +8,7 @@ pub(crate) const ADMIN: &str = "admin";
 /// Model attributes, for the "unknown attribute" help line.
 pub(crate) const MODEL_ATTRS: &[&str] = &[
     "table",
+    "display",
     "app_label",
     "ordering",
     "indexes",

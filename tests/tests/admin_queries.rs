@@ -71,6 +71,14 @@ async fn the_changelist_runs_as_many_queries_for_100_rows_as_for_10() {
             for author in authors.iter().take(3) {
                 assert!(page.contains(&author.username), "{kind}: authors shown");
             }
+            let join = queries
+                .iter()
+                .find(|q| q.to_lowercase().contains(" join "))
+                .unwrap_or_else(|| panic!("{kind}: no join:\n{}", listing(&queries)));
+            assert!(
+                join.contains("username") && !join.contains("password"),
+                "{kind}: the authors are read for their names only (`display`): {join}"
+            );
             counts.push(queries);
         }
         println!(

@@ -1,5 +1,5 @@
 //! The admin's changelist reuses its row count ([`orm_core::db::CountCache`])
-//! on every backend. A test binary of its own: writes through the ORM
+//! on every backend, and every page its staff user. A test binary of its own: writes through the ORM
 //! anywhere in the process end kept counts, so tests writing in parallel
 //! threads would make the reuse unobservable.
 
@@ -12,12 +12,13 @@ use tests::admin_models::Story;
 
 const STORIES: &str = "/admin/press/story/";
 
-/// One test: the two cases would end each other's kept values if they ran
+/// One test: the cases would end each other's kept values if they ran
 /// side by side.
 #[tokio::test(flavor = "multi_thread")]
 async fn list_pages_reuse_what_only_a_write_changes() {
     the_changelist_reuses_its_count_until_a_write().await;
     the_sidebar_lists_are_kept_until_a_write().await;
+    the_staff_user_is_kept_until_a_write().await;
 }
 
 /// A logged-in superuser's client of an admin whose pool keeps what list
@@ -123,6 +124,66 @@ async fn the_sidebar_lists_are_kept_until_a_write() {
             "{kind}: a write ends the kept lists (authors, first and last date)"
         );
         assert!(page.contains(&name), "{kind}: the new author is offered");
+    })
+    .await;
+}
+
+/// The logged-in user and their permissions are read once, not for every
+/// page; a write through the ORM (here: the user made inactive) ends that
+/// at once, and the next page goes to the login form.
+async fn the_staff_user_is_kept_until_a_write() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let mut user = app.user(&format!("kept{}", next_number()));
+        user.is_staff = true;
+        user.is_superuser = true;
+        user.save(&mut app.conn()).unwrap();
+        let mut logged_in = app.client();
+        logged_in
+            .login(&user.username, tests::admin_app::PASSWORD)
+            .await
+            .expect(StatusCode::SEE_OTHER, &format!("{kind}: log in"));
+        let log = QueryLog::default();
+        let (router, _db) = app.router_with_pool(PoolOptions {
+            query_log: Some(log.clone()),
+            count_cache_ttl: std::time::Duration::from_secs(600),
+            ..PoolOptions::default()
+        });
+        let mut client = app.client_of(router, &logged_in);
+        // The user by id (the author filter reads users too, unfiltered).
+        let user_reads = |queries: &[String]| {
+            queries
+                .iter()
+                .map(|q| q.to_lowercase())
+                .filter(|q| {
+                    q.contains("auth_user") && q.contains("password") && q.contains("where")
+                })
+                .count()
+        };
+
+        client
+            .get("/admin/")
+            .await
+            .expect(StatusCode::OK, kind.name());
+        assert_eq!(user_reads(&log.take()), 1, "{kind}: the user is read once");
+        client
+            .get("/admin/")
+            .await
+            .expect(StatusCode::OK, kind.name());
+        client
+            .get(STORIES)
+            .await
+            .expect(StatusCode::OK, kind.name());
+        assert_eq!(user_reads(&log.take()), 0, "{kind}: then kept");
+
+        user.is_active = false;
+        user.save(&mut app.conn()).unwrap();
+        let page = client.get(STORIES).await;
+        assert!(
+            page.location().starts_with("/admin/login/"),
+            "{kind}: an inactive user is sent to log in, got {:?}",
+            page.location()
+        );
     })
     .await;
 }

@@ -35,6 +35,30 @@ struct Tag {
     name: String,
 }
 
+/// `Display` declared: `{given} {family}` (a nullable family name).
+#[derive(Model, Debug, Clone)]
+#[model(app_label = "admintest", display = "{given} {family}!")]
+struct Person {
+    id: i64,
+    #[field(max_length = 30)]
+    given: String,
+    #[field(max_length = 30, blank)]
+    family: Option<String>,
+    #[field(text, blank)]
+    notes: String,
+}
+
+/// Points at a model with a declared `Display`.
+#[derive(Model, Debug, Clone)]
+#[model(app_label = "admintest", ordering = ["id"])]
+struct Letter {
+    id: i64,
+    #[field(on_delete = Cascade)]
+    sender: ForeignKey<Person>,
+    #[field(on_delete = SetNull)]
+    receiver: Option<ForeignKey<Person>>,
+}
+
 /// A bare `#[admin]`: registered with the default options.
 #[derive(Model, Debug, Clone)]
 #[model(app_label = "admintest")]
@@ -124,6 +148,8 @@ fn db() -> Db {
             Note::schema(),
             Story::schema(),
             StoryTags::schema(),
+            Person::schema(),
+            Letter::schema(),
         ],
     )
     .unwrap();
@@ -378,4 +404,77 @@ fn rows_for_the_changelist() {
         .enumerate()
         .all(|(i, r)| i == index("author") || r.is_none()));
     assert_eq!(row.methods, ["3", ""], "unknown methods are empty");
+}
+
+#[test]
+fn declared_display_formats_the_fields() {
+    let mut person = Person {
+        id: 1,
+        given: "Ada".into(),
+        family: Some("Lovelace".into()),
+        notes: "not shown".into(),
+    };
+    assert_eq!(person.to_string(), "Ada Lovelace!");
+    assert_eq!(person.to_repr(), "Ada Lovelace!");
+    person.family = None;
+    assert_eq!(person.to_string(), "Ada !", "None shows as nothing");
+}
+
+/// The changelist's rows show a target with a declared `Display` through a
+/// join of only its key and shown columns: the same text as the whole
+/// object's, on the first page and on a deep one (keys first).
+#[test]
+fn rows_show_declared_targets_from_their_shown_columns() {
+    let db = db();
+    let mut conn = db.conn().unwrap();
+    let mut ada = Person {
+        id: 0,
+        given: "Ada".into(),
+        family: Some("Lovelace".into()),
+        notes: "long notes".into(),
+    };
+    ada.save(&mut conn).unwrap();
+    let mut anon = Person {
+        id: 0,
+        given: "Anon".into(),
+        family: None,
+        notes: String::new(),
+    };
+    anon.save(&mut conn).unwrap();
+    let mut letters: Vec<Letter> = (0..1_010_usize)
+        .map(|i| Letter {
+            id: 0,
+            sender: ForeignKey::new(if i.is_multiple_of(2) { ada.id } else { anon.id }),
+            receiver: i.is_multiple_of(3).then(|| ForeignKey::new(ada.id)),
+        })
+        .collect();
+    Letter::bulk_create(&mut conn, &mut letters).unwrap();
+
+    let ops = ModelOps::of::<Letter>();
+    let sender = Letter::schema().field_index("sender").unwrap();
+    let receiver = Letter::schema().field_index("receiver").unwrap();
+    for offset in [0, 1_000] {
+        let mut spec = Letter::objects()
+            .select_related(Letter::SENDER)
+            .select_related_by_name("receiver")
+            .unwrap()
+            .spec()
+            .clone();
+        spec.limit = Some(10);
+        spec.offset = Some(offset);
+        let rows = (ops.rows)(&mut conn, &spec, &[]).unwrap();
+        assert_eq!(rows.len(), 10, "offset {offset}");
+        for (n, row) in rows.iter().enumerate() {
+            let i = offset as usize + n;
+            assert_eq!(
+                row.values[0],
+                Value::BigInt(letters[i].id),
+                "offset {offset}: in order"
+            );
+            let sent_by = if i.is_multiple_of(2) { &ada } else { &anon };
+            assert_eq!(row.related[sender], Some(sent_by.to_repr()), "row {i}");
+            let received = i.is_multiple_of(3).then(|| ada.to_repr());
+            assert_eq!(row.related[receiver], received, "row {i}: the second join");
+        }
+    }
 }

@@ -5,7 +5,11 @@ use orm_core::prelude::*;
 
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]
-#[model(ordering = ["-published_date"], indexes(["slug"], ["-published_date"]))]
+#[model(
+    ordering = ["-published_date"],
+    indexes(["slug"], ["-published_date"]),
+    display = "{title}"
+)]
 #[admin(
     list_display = ["title", "author", "published_date", "is_published"],
     list_filter = ["is_published", "author", "published_date"],
@@ -39,12 +43,6 @@ pub struct Article {
     /// Shown on the public pages.
     #[field(default = false)]
     pub is_published: bool,
-}
-
-impl std::fmt::Display for Article {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.title)
-    }
 }
 
 /// Admin action: marks the selected articles published.

@@ -1,13 +1,16 @@
 //! The built-in `Group` model: a named set of permissions users share.
 
-use std::fmt;
-
 use super::Permission;
 use crate::prelude::*;
 
 /// A named set of permissions; users in the group have them all.
 #[derive(Model, Debug, Clone, serde::Serialize)]
-#[model(app_label = "auth", table = "auth_group", ordering = ["name"])]
+#[model(
+    app_label = "auth",
+    table = "auth_group",
+    ordering = ["name"],
+    display = "{name}"
+)]
 #[admin(search_fields = ["name"])]
 pub struct Group {
     /// Row id.
@@ -28,11 +31,5 @@ impl Group {
             name: name.into(),
             permissions: ManyToMany::new(),
         }
-    }
-}
-
-impl fmt::Display for Group {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.name)
     }
 }

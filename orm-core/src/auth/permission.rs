@@ -1,8 +1,6 @@
 //! The built-in `Permission` model: one action on one model
 //! (`blog.change_article`).
 
-use std::fmt;
-
 use crate::prelude::*;
 
 /// The right to view, add, change or delete one model's rows, named
@@ -12,6 +10,7 @@ use crate::prelude::*;
     app_label = "auth",
     table = "auth_permission",
     ordering = ["app_label", "codename"],
+    display = "{app_label} | {name}",
     unique_together(["app_label", "codename"])
 )]
 pub struct Permission {
@@ -32,11 +31,5 @@ impl Permission {
     /// The full name used in checks: `blog.change_article`.
     pub fn label(&self) -> String {
         format!("{}.{}", self.app_label, self.codename)
-    }
-}
-
-impl fmt::Display for Permission {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} | {}", self.app_label, self.name)
     }
 }

@@ -9,7 +9,12 @@ use crate::prelude::*;
 ///
 /// `password` holds a PHC-format hash, never the password itself.
 #[derive(Model, Clone, serde::Serialize)]
-#[model(app_label = "auth", table = "auth_user", ordering = ["username"])]
+#[model(
+    app_label = "auth",
+    table = "auth_user",
+    ordering = ["username"],
+    display = "{username}"
+)]
 #[admin(
     list_display = ["username", "email", "first_name", "last_name", "is_staff"],
     list_filter = ["is_staff", "is_superuser", "is_active"],
@@ -126,11 +131,5 @@ impl fmt::Debug for User {
             .field("last_login", &self.last_login)
             .field("password", &"<hidden>")
             .finish_non_exhaustive()
-    }
-}
-
-impl fmt::Display for User {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.username)
     }
 }

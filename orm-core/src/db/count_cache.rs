@@ -184,6 +184,32 @@ impl CountCache {
         Ok(value)
     }
 
+    /// The value kept under `key` if it is still fresh (younger than the
+    /// time to live, made after the last write) and is a `T`; never waits
+    /// nor computes, so it may be called on an async executor thread
+    /// before deciding whether to go to the database at all.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use std::time::Duration;
+    /// let cache = orm_core::db::CountCache::new(Duration::from_secs(1));
+    /// assert_eq!(cache.fresh::<i64>("n"), None);
+    /// cache.kept("n", || Ok(3_i64))?;
+    /// assert_eq!(cache.fresh::<i64>("n"), Some(3));
+    /// # Ok(()) }
+    /// ```
+    pub fn fresh<T: Clone + 'static>(&self, key: &str) -> Option<T> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let writes = WRITES.load(Ordering::Acquire);
+        let slots = self.slots.lock().ok()?;
+        match kept::<T>(slots.get(key)?, writes, self.ttl) {
+            Some((value, true)) => Some(value),
+            _ => None,
+        }
+    }
+
     /// The kept value of `key` (and whether it is fresh) and its counting
     /// lock; the slot is made when missing. `None` if the cache's lock
     /// is poisoned.
