@@ -18,7 +18,7 @@ const STORIES: &str = "/admin/press/story/";
 async fn list_pages_reuse_what_only_a_write_changes() {
     the_changelist_reuses_its_count_until_a_write().await;
     the_sidebar_lists_are_kept_until_a_write().await;
-    the_staff_user_is_kept_until_a_write().await;
+    the_session_and_staff_user_are_kept_until_a_write().await;
 }
 
 /// A logged-in superuser's client of an admin whose pool keeps what list
@@ -128,10 +128,10 @@ async fn the_sidebar_lists_are_kept_until_a_write() {
     .await;
 }
 
-/// The logged-in user and their permissions are read once, not for every
-/// page; a write through the ORM (here: the user made inactive) ends that
-/// at once, and the next page goes to the login form.
-async fn the_staff_user_is_kept_until_a_write() {
+/// The session, the logged-in user and their permissions are read once,
+/// not for every page; a write through the ORM (here: the user made
+/// inactive) ends that at once, and the next page goes to the login form.
+async fn the_session_and_staff_user_are_kept_until_a_write() {
     each_app(|app| async move {
         let kind = app.kind;
         let mut user = app.user(&format!("kept{}", next_number()));
@@ -161,11 +161,21 @@ async fn the_staff_user_is_kept_until_a_write() {
                 .count()
         };
 
+        let session_reads = |queries: &[String]| {
+            queries
+                .iter()
+                .map(|q| q.to_lowercase())
+                .filter(|q| q.contains("from \"orm_session\"") || q.contains("from `orm_session`"))
+                .count()
+        };
+
         client
             .get("/admin/")
             .await
             .expect(StatusCode::OK, kind.name());
-        assert_eq!(user_reads(&log.take()), 1, "{kind}: the user is read once");
+        let first = log.take();
+        assert_eq!(user_reads(&first), 1, "{kind}: the user is read once");
+        assert_eq!(session_reads(&first), 1, "{kind}: the session is read once");
         client
             .get("/admin/")
             .await
@@ -174,7 +184,9 @@ async fn the_staff_user_is_kept_until_a_write() {
             .get(STORIES)
             .await
             .expect(StatusCode::OK, kind.name());
-        assert_eq!(user_reads(&log.take()), 0, "{kind}: then kept");
+        let next = log.take();
+        assert_eq!(user_reads(&next), 0, "{kind}: then the user is kept");
+        assert_eq!(session_reads(&next), 0, "{kind}: and the session");
 
         user.is_active = false;
         user.save(&mut app.conn()).unwrap();

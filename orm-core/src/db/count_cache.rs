@@ -48,6 +48,13 @@ struct Entry {
     value: Arc<dyn Any + Send + Sync>,
 }
 
+/// A moment in this process's writes (see [`CountCache::mark`]).
+#[derive(Clone, Copy, Debug)]
+pub struct WriteMark {
+    writes: u64,
+    at: Instant,
+}
+
 /// What is kept for one query: its last count, and the lock that lets one
 /// thread at a time count it.
 #[derive(Default)]
@@ -208,6 +215,46 @@ impl CountCache {
             Some((value, true)) => Some(value),
             _ => None,
         }
+    }
+
+    /// Where this process's writes stand now: take it before reading
+    /// something to [`keep`](CountCache::keep) afterwards.
+    pub fn mark(&self) -> WriteMark {
+        WriteMark {
+            writes: WRITES.load(Ordering::Acquire),
+            at: Instant::now(),
+        }
+    }
+
+    /// Keeps `value` under `key`, read after `mark` was taken: it is fresh
+    /// for the time to live from the mark, unless this process wrote
+    /// through the ORM since the mark (then it is never served). For
+    /// values read on an async path, where [`kept`](CountCache::kept)
+    /// cannot wait; [`fresh`](CountCache::fresh) reads them back.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let cache = orm_core::db::CountCache::new(Duration::from_secs(1));
+    /// let mark = cache.mark();
+    /// let read = 7_i64; // read from the database after the mark
+    /// cache.keep("n", mark, read);
+    /// assert_eq!(cache.fresh::<i64>("n"), Some(7));
+    /// ```
+    pub fn keep<T: Send + Sync + 'static>(&self, key: &str, mark: WriteMark, value: T) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let Ok(mut slots) = self.slots.lock() else {
+            return;
+        };
+        if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
+            slots.clear();
+        }
+        slots.entry(key.to_owned()).or_default().entry = Some(Entry {
+            writes: mark.writes,
+            at: mark.at,
+            value: Arc::new(value),
+        });
     }
 
     /// The kept value of `key` (and whether it is fresh) and its counting

@@ -9,7 +9,7 @@ mod query_log;
 mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
-pub use count_cache::{CountCache, WriteGuard};
+pub use count_cache::{CountCache, WriteGuard, WriteMark};
 pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};

@@ -6,6 +6,7 @@ use std::fmt;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::result::Error as DieselError;
+use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -95,11 +96,29 @@ impl SessionStore for DbSessionStore {
     }
 
     /// The record with this id; `None` when there is none or it has
-    /// expired (an expired row is deleted on the way).
+    /// expired (an expired row is deleted on the way). A record found is
+    /// kept like a count (`CountCache::keep`): the next requests of the
+    /// session skip the database until this process writes through the ORM
+    /// (any session saved or deleted, any model) or the count's time to
+    /// live passes; a session ended by another process ends here within
+    /// that time.
     async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
         let id = *session_id;
-        self.run("load", move |conn| load(conn, id, Utc::now()))
-            .await
+        let key = format!("session:{id}");
+        let counts = self.db.counts();
+        if let Some(record) = counts.fresh::<Record>(&key) {
+            if record.expiry_date > OffsetDateTime::now_utc() {
+                return Ok(Some(record));
+            }
+        }
+        let mark = counts.mark();
+        let record = self
+            .run("load", move |conn| load(conn, id, Utc::now()))
+            .await?;
+        if let Some(record) = &record {
+            counts.keep(&key, mark, record.clone());
+        }
+        Ok(record)
     }
 
     /// Deletes the record with this id, if any.
