@@ -7,7 +7,7 @@ use orm_core::prelude::*;
 #[derive(Model, Debug, Clone, serde::Serialize)]
 #[model(
     ordering = ["-published_date"],
-    indexes(["slug"], ["-published_date"]),
+    indexes(["slug"], ["-published_date", "id"]),
     display = "{title}"
 )]
 #[admin(
