@@ -16,3 +16,9 @@ DROP TABLE `auth_group`;
 -- Create model Article
 DROP TABLE `blog_article`;
 
+-- blog.0002_article_date_id_index
+-- Create index blog_article_published_date_id_idx on article
+DROP INDEX `blog_article_published_date_id_idx` ON `blog_article`;
+-- Remove index blog_article_published_date_idx from article
+CREATE INDEX `blog_article_published_date_idx` ON `blog_article` (`published_date` DESC);
+

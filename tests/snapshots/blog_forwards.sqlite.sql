@@ -25,3 +25,9 @@ CREATE INDEX "blog_article_author_id_idx" ON "blog_article" ("author_id");
 CREATE INDEX "blog_article_slug_idx" ON "blog_article" ("slug");
 CREATE INDEX "blog_article_published_date_idx" ON "blog_article" ("published_date" DESC);
 
+-- blog.0002_article_date_id_index
+-- Remove index blog_article_published_date_idx from article
+DROP INDEX "blog_article_published_date_idx";
+-- Create index blog_article_published_date_id_idx on article
+CREATE INDEX "blog_article_published_date_id_idx" ON "blog_article" ("published_date" DESC, "id");
+
