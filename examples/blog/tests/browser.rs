@@ -13,14 +13,16 @@
 //! chromium chromium-driver`). Without them the test is skipped, unless
 //! `ORM_TEST_BROWSER=1` (as in CI), where it fails.
 
+mod common;
 mod support;
 
 use std::time::{Duration, Instant};
 
+use common::server::Server;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 use support::browser::{text, until, Browser, View, ALL_VIEWS};
-use support::processes::{Blog, Driver};
+use support::processes::Driver;
 
 /// The Article changelist.
 const ARTICLES: &str = "/admin/blog/article/";
@@ -46,7 +48,7 @@ fn admin_in_chromium() {
         return;
     };
     let started = Instant::now();
-    let blog = Blog::start();
+    let blog = Server::start(None);
     blog.seed(3, SEEDED);
     let driver = Driver::start(&tools.chromedriver);
     let shots = support::screenshot_dir();

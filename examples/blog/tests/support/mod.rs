@@ -1,6 +1,6 @@
-//! The browser test's machinery: the processes it runs (the blog, a
-//! chromedriver) behind guards that stop them when dropped, and a thin
-//! WebDriver wrapper that waits instead of sleeping.
+//! The browser test's machinery: chromedriver behind a guard that stops it
+//! when dropped, and a thin WebDriver wrapper that waits instead of
+//! sleeping. The blog runs through `common::server`, as in the other tests.
 
 pub(crate) mod browser;
 pub(crate) mod processes;
