@@ -405,63 +405,32 @@ where
 }
 
 /// `$body` with `$c` bound to the backend's own connection inside `$conn`
-/// (SQLite's, PostgreSQL's or MySQL's, as compiled in). Through the
-/// multi-backend layer a statement's SQL is built again for every call (a
-/// third of a lookup by primary key); on the backend's own connection a
+/// (SQLite's, PostgreSQL's or MySQL's, as compiled into orm-core). Through
+/// the multi-backend layer a statement's SQL is built again for every call
+/// (a third of a lookup by primary key); on the backend's own connection a
 /// statement of static type is found in the statement cache by its type.
-/// One definition per set of compiled backends: a macro cannot emit match
-/// arms, and the features are orm-core's, not those of the crate using it.
-#[cfg(all(feature = "postgres", feature = "mysql"))]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __on_own_connection {
     ($conn:expr, $c:ident => $body:expr) => {{
         let conn: &mut $crate::__private::AnyConnection = $conn;
-        match conn {
-            $crate::__private::AnyConnection::Sqlite($c) => $body,
-            $crate::__private::AnyConnection::Postgres($c) => $body,
-            $crate::__private::AnyConnection::Mysql($c) => $body,
-        }
-    }};
-}
-
-/// See the definition above.
-#[cfg(all(feature = "postgres", not(feature = "mysql")))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __on_own_connection {
-    ($conn:expr, $c:ident => $body:expr) => {{
-        let conn: &mut $crate::__private::AnyConnection = $conn;
-        match conn {
-            $crate::__private::AnyConnection::Sqlite($c) => $body,
-            $crate::__private::AnyConnection::Postgres($c) => $body,
-        }
-    }};
-}
-
-/// See the definition above.
-#[cfg(all(not(feature = "postgres"), feature = "mysql"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __on_own_connection {
-    ($conn:expr, $c:ident => $body:expr) => {{
-        let conn: &mut $crate::__private::AnyConnection = $conn;
-        match conn {
-            $crate::__private::AnyConnection::Sqlite($c) => $body,
-            $crate::__private::AnyConnection::Mysql($c) => $body,
-        }
-    }};
-}
-
-/// See the definition above.
-#[cfg(all(not(feature = "postgres"), not(feature = "mysql")))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __on_own_connection {
-    ($conn:expr, $c:ident => $body:expr) => {{
-        let conn: &mut $crate::__private::AnyConnection = $conn;
-        match conn {
-            $crate::__private::AnyConnection::Sqlite($c) => $body,
+        #[allow(irrefutable_let_patterns, unreachable_code)]
+        'own: {
+            if let $crate::__private::AnyConnection::Sqlite($c) = &mut *conn {
+                break 'own $body;
+            }
+            $crate::__private::__if_postgres! {
+                if let $crate::__private::AnyConnection::Postgres($c) = &mut *conn {
+                    break 'own $body;
+                }
+            }
+            $crate::__private::__if_mysql! {
+                if let $crate::__private::AnyConnection::Mysql($c) = &mut *conn {
+                    break 'own $body;
+                }
+            }
+            let $c = conn;
+            $body
         }
     }};
 }
