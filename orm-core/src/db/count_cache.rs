@@ -118,6 +118,11 @@ impl CountCache {
         }
     }
 
+    /// How long a value is kept at most.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
     /// The key of the count of `spec`'s rows of `schema`'s model.
     pub fn key(schema: &ModelSchema, spec: &QuerySpec) -> String {
         format!("{}:{:?}", schema.label(), spec.filter)

@@ -11,7 +11,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::model::Session;
-use crate::db::{AnyConnection, Db};
+use crate::db::{AnyConnection, CountCache, Db};
 use crate::model::{Model, ModelOps};
 use crate::query::QuerySet;
 
@@ -37,6 +37,10 @@ type StoreResult<T> = session_store::Result<T>;
 #[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
+    /// Records read lately, with the pool's time to live. Apart from the
+    /// pool's counts: a site with many sessions fills it (then it starts
+    /// empty again) without costing the list pages their counts.
+    records: CountCache,
 }
 
 impl fmt::Debug for DbSessionStore {
@@ -50,7 +54,8 @@ impl fmt::Debug for DbSessionStore {
 impl DbSessionStore {
     /// A store over `db`, whose `orm_session` table must exist.
     pub fn new(db: Db) -> Self {
-        DbSessionStore { db }
+        let records = CountCache::new(db.counts().ttl());
+        DbSessionStore { db, records }
     }
 
     /// The database the sessions live in.
@@ -97,15 +102,16 @@ impl SessionStore for DbSessionStore {
 
     /// The record with this id; `None` when there is none or it has
     /// expired (an expired row is deleted on the way). A record found is
-    /// kept like a count (`CountCache::keep`): the next requests of the
+    /// kept like a count (`CountCache::keep`, the pool's time to live, in a
+    /// cache of the store's own): the next requests of the
     /// session skip the database until this process writes through the ORM
     /// (any session saved or deleted, any model) or the count's time to
     /// live passes; a session ended by another process ends here within
     /// that time.
     async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
         let id = *session_id;
-        let key = format!("session:{id}");
-        let counts = self.db.counts();
+        let key = id.to_string();
+        let counts = &self.records;
         if let Some(record) = counts.fresh::<Record>(&key) {
             if record.expiry_date > OffsetDateTime::now_utc() {
                 return Ok(Some(record));
