@@ -652,6 +652,21 @@ impl<'a> Model<'a> {
             let selection = quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::COLUMNS)));
             let repr_selection = quote!(__orm::diesel::NullableExpressionMethods::nullable(alias.fields(<#target as __orm::JoinTarget>::REPR_COLUMNS)));
             let repr_loader = format_ident!("__load_joined_repr_{}", i);
+            // `query`: this table left-joined to the target's under the
+            // alias, with this model's columns and `selection` of the target.
+            let joined_query = |selection: &TokenStream| {
+                quote! {
+                    use __orm::diesel::prelude::*;
+                    let alias = __orm::diesel::query_source::Alias::new(#alias::default());
+                    let query = __orm_table::table
+                        .left_join(alias.on(__orm_table::#column.eq(#on_target)))
+                        .select(((#(#columns,)*), #selection))
+                        .into_boxed::<__orm::MultiBackend>();
+                    let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                }
+            };
+            let whole_query = joined_query(&selection);
+            let repr_query = joined_query(&repr_selection);
             let key = if f.nullable {
                 quote!(row.#field.as_mut())
             } else {
@@ -678,13 +693,7 @@ impl<'a> Model<'a> {
 
                 impl #ident {
                     fn #loader(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
-                        use __orm::diesel::prelude::*;
-                        let alias = __orm::diesel::query_source::Alias::new(#alias::default());
-                        let query = __orm_table::table
-                            .left_join(alias.on(__orm_table::#column.eq(#on_target)))
-                            .select(((#(#columns,)*), #selection))
-                            .into_boxed::<__orm::MultiBackend>();
-                        let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                        #whole_query
                         let rows: Vec<(Self, Option<#target>)> = query.load(conn)?;
                         Ok(rows
                             .into_iter()
@@ -700,13 +709,7 @@ impl<'a> Model<'a> {
                     /// Like the loader above, with only the columns of the
                     /// target's `to_repr`, and its text instead of it.
                     fn #repr_loader(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<(Self, Option<String>)>> {
-                        use __orm::diesel::prelude::*;
-                        let alias = __orm::diesel::query_source::Alias::new(#alias::default());
-                        let query = __orm_table::table
-                            .left_join(alias.on(__orm_table::#column.eq(#on_target)))
-                            .select(((#(#columns,)*), #repr_selection))
-                            .into_boxed::<__orm::MultiBackend>();
-                        let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                        #repr_query
                         let rows: Vec<(Self, Option<<#target as __orm::JoinTarget>::ReprRow>)> = query.load(conn)?;
                         Ok(rows
                             .into_iter()
