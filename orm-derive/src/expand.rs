@@ -825,16 +825,7 @@ impl<'a> Model<'a> {
                             .limit(spec.limit.unwrap_or(1));
                         return Ok(__orm::__on_own_connection!(conn, c => query.load::<Self>(c))?);
                     }
-                    if let Some(keys_spec) = spec.deferred_keys() {
-                        let keys = Self::__page_keys(conn, &keys_spec)?;
-                        if keys.is_empty() {
-                            return Ok(Vec::new());
-                        }
-                        let mut rows = Self::__load(conn, &spec.page_of_keys(&__SCHEMA, keys.clone()))?;
-                        rows.sort_by_key(|row| {
-                            let key = __orm::FieldType::to_value(&row.#pk_ident);
-                            keys.iter().position(|k| *k == key)
-                        });
+                    if let Some(rows) = Self::__deep_page(conn, spec, Self::__load, |row| row)? {
                         return Ok(rows);
                     }
                     let (mut rows, joined) = match spec.select_related.first() {
@@ -883,20 +874,39 @@ impl<'a> Model<'a> {
             }
 
             impl #ident {
-                /// The keys of a deep page, through an index of the
-                /// ordering; its rows are then read by key.
-                fn __page_keys(conn: &mut __orm::AnyConnection, keys_spec: &__orm::QuerySpec) -> __orm::Result<Vec<__orm::Value>> {
+                /// A deep page (see `QuerySpec::deferred_keys`): its keys
+                /// first, through an index of the ordering, then its rows
+                /// by key with `load`, in the keys' order (`object` finds
+                /// the object in a loaded row). `None` for other queries.
+                fn __deep_page<R>(
+                    conn: &mut __orm::AnyConnection,
+                    spec: &__orm::QuerySpec,
+                    load: fn(&mut __orm::AnyConnection, &__orm::QuerySpec) -> __orm::Result<Vec<R>>,
+                    object: fn(&R) -> &Self,
+                ) -> __orm::Result<Option<Vec<R>>> {
                     use __orm::diesel::prelude::*;
+                    let Some(keys_spec) = spec.deferred_keys() else {
+                        return Ok(None);
+                    };
                     let query = __orm_table::table
                         .select(__orm_table::#pk_ident)
                         .into_boxed::<__orm::MultiBackend>();
-                    let query = __orm::apply_spec::<Self, _>(query, keys_spec)?;
-                    Ok(query
+                    let query = __orm::apply_spec::<Self, _>(query, &keys_spec)?;
+                    let keys = query
                         .load::<<#pk_ty as __orm::FieldType>::Db>(conn)?
                         .into_iter()
                         .map(|key| <#pk_ty as __orm::FieldType>::from_db(key).map(|key| __orm::FieldType::to_value(&key)))
                         .collect::<::core::result::Result<Vec<__orm::Value>, _>>()
-                        .map_err(__orm::diesel::result::Error::DeserializationError)?)
+                        .map_err(__orm::diesel::result::Error::DeserializationError)?;
+                    if keys.is_empty() {
+                        return Ok(Some(Vec::new()));
+                    }
+                    let mut rows = load(conn, &spec.page_of_keys(&__SCHEMA, keys.clone()))?;
+                    rows.sort_by_key(|row| {
+                        let key = __orm::FieldType::to_value(&object(row).#pk_ident);
+                        keys.iter().position(|k| *k == key)
+                    });
+                    Ok(Some(rows))
                 }
             }
         }
@@ -907,7 +917,6 @@ impl<'a> Model<'a> {
     /// `to_repr` needs (the default, loading whole targets, for models
     /// without foreign keys to join).
     fn load_with_reprs(&self) -> TokenStream {
-        let pk_ident = self.cont.fields[self.pk].ident;
         let arms: Vec<TokenStream> = self
             .fields()
             .filter_map(|(i, f)| {
@@ -921,19 +930,8 @@ impl<'a> Model<'a> {
         }
         quote! {
             fn __load_with_reprs(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<(Self, Option<String>)>> {
-                if spec.pk_lookup(&__SCHEMA).is_none() {
-                    if let Some(keys_spec) = spec.deferred_keys() {
-                        let keys = Self::__page_keys(conn, &keys_spec)?;
-                        if keys.is_empty() {
-                            return Ok(Vec::new());
-                        }
-                        let mut rows = Self::__load_with_reprs(conn, &spec.page_of_keys(&__SCHEMA, keys.clone()))?;
-                        rows.sort_by_key(|(row, _)| {
-                            let key = __orm::FieldType::to_value(&row.#pk_ident);
-                            keys.iter().position(|k| *k == key)
-                        });
-                        return Ok(rows);
-                    }
+                if let Some(rows) = Self::__deep_page(conn, spec, Self::__load_with_reprs, |(row, _)| row)? {
+                    return Ok(rows);
                 }
                 let joined = match spec.select_related.first() {
                     #(#arms)*
