@@ -252,10 +252,7 @@ impl CountCache {
         let Ok(mut slots) = self.slots.lock() else {
             return;
         };
-        if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
-            slots.clear();
-        }
-        slots.entry(key.to_owned()).or_default().entry = Some(Entry {
+        slot(&mut slots, key).entry = Some(Entry {
             writes: mark.writes,
             at: mark.at,
             value: Arc::new(value),
@@ -272,12 +269,17 @@ impl CountCache {
         writes: u64,
     ) -> Option<(Option<(T, bool)>, Arc<Mutex<()>>)> {
         let mut slots = self.slots.lock().ok()?;
-        if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
-            slots.clear();
-        }
-        let slot = slots.entry(key.to_owned()).or_default();
+        let slot = slot(&mut slots, key);
         Some((kept(slot, writes, self.ttl), Arc::clone(&slot.counting)))
     }
+}
+
+/// The slot of `key`, made when missing; a full cache starts empty again.
+fn slot<'s>(slots: &'s mut HashMap<String, Slot>, key: &str) -> &'s mut Slot {
+    if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
+        slots.clear();
+    }
+    slots.entry(key.to_owned()).or_default()
 }
 
 #[cfg(test)]

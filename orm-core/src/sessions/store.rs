@@ -111,18 +111,17 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
         let id = *session_id;
         let key = id.to_string();
-        let counts = &self.records;
-        if let Some(record) = counts.fresh::<Record>(&key) {
+        if let Some(record) = self.records.fresh::<Record>(&key) {
             if record.expiry_date > OffsetDateTime::now_utc() {
                 return Ok(Some(record));
             }
         }
-        let mark = counts.mark();
+        let mark = self.records.mark();
         let record = self
             .run("load", move |conn| load(conn, id, Utc::now()))
             .await?;
         if let Some(record) = &record {
-            counts.keep(&key, mark, record.clone());
+            self.records.keep(&key, mark, record.clone());
         }
         Ok(record)
     }
