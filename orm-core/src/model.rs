@@ -330,19 +330,25 @@ fn rows_of<M: Model>(
     let first = spec.select_related.first().copied();
     Ok(M::__load_with_reprs(conn, spec)?
         .into_iter()
-        .map(|(object, text)| ObjectRow {
-            values: object.values(),
-            repr: object.to_repr(),
-            related: (0..fields)
+        .map(|(object, text)| {
+            // The first target's text moves in; the others come from the
+            // targets loaded with the object.
+            let mut text = Some(text);
+            let related = (0..fields)
                 .map(|i| match first {
-                    Some(first) if first == i => text.clone(),
+                    Some(first) if first == i => text.take().flatten(),
                     _ => object.__related_repr(i),
                 })
-                .collect(),
-            methods: methods
-                .iter()
-                .map(|name| object.__admin_method(name).unwrap_or_default())
-                .collect(),
+                .collect();
+            ObjectRow {
+                values: object.values(),
+                repr: object.to_repr(),
+                related,
+                methods: methods
+                    .iter()
+                    .map(|name| object.__admin_method(name).unwrap_or_default())
+                    .collect(),
+            }
         })
         .collect())
 }
