@@ -25,13 +25,18 @@ async fn list_pages_reuse_what_only_a_write_changes() {
 /// pages reuse for ten minutes, and the log of every statement it runs.
 async fn superuser_of_a_keeping_admin(app: &AdminApp) -> (Client, QueryLog) {
     let logged_in = app.logged_in(Role::Superuser).await;
+    keeping_admin_of(app, &logged_in)
+}
+
+/// `logged_in`'s cookies in a client of such an admin, and its log.
+fn keeping_admin_of(app: &AdminApp, logged_in: &Client) -> (Client, QueryLog) {
     let log = QueryLog::default();
     let (router, _db) = app.router_with_pool(PoolOptions {
         query_log: Some(log.clone()),
         count_cache_ttl: std::time::Duration::from_secs(600),
         ..PoolOptions::default()
     });
-    (app.client_of(router, &logged_in), log)
+    (app.client_of(router, logged_in), log)
 }
 
 /// The changelist's `COUNT(*)` runs once for several requests, and again
@@ -143,13 +148,7 @@ async fn the_session_and_staff_user_are_kept_until_a_write() {
             .login(&user.username, tests::admin_app::PASSWORD)
             .await
             .expect(StatusCode::SEE_OTHER, &format!("{kind}: log in"));
-        let log = QueryLog::default();
-        let (router, _db) = app.router_with_pool(PoolOptions {
-            query_log: Some(log.clone()),
-            count_cache_ttl: std::time::Duration::from_secs(600),
-            ..PoolOptions::default()
-        });
-        let mut client = app.client_of(router, &logged_in);
+        let (mut client, log) = keeping_admin_of(&app, &logged_in);
         // The user by id (the author filter reads users too, unfiltered).
         let user_reads = |queries: &[String]| {
             queries
