@@ -44,6 +44,13 @@ pub struct AdminOptions {
     pub ordering: &'static [&'static str],
     /// Rows per changelist page.
     pub list_per_page: i64,
+    /// From how many rows the changelist of the whole table (no filter, no
+    /// search) shows the count the database's statistics estimate
+    /// (PostgreSQL's `pg_class`, MySQL's `information_schema.TABLES`,
+    /// SQLite's `sqlite_stat1` after `ANALYZE`) instead of counting every
+    /// row, as `COUNT(*)` does. Below it, and where the database has no
+    /// statistics, rows are counted. Default 1,000,000.
+    pub estimate_count_above: i64,
     /// Fields shown but not editable in the change form.
     pub readonly_fields: &'static [&'static str],
     /// The form's fields, in order. Empty: every editable field.
@@ -72,6 +79,7 @@ impl AdminOptions {
         search_fields: &[],
         ordering: &[],
         list_per_page: 100,
+        estimate_count_above: 1_000_000,
         readonly_fields: &[],
         fields: &[],
         exclude: &[],

@@ -7,6 +7,7 @@
 //!     list_display = ["title", "author", "word_count"],
 //!     list_filter = ["is_published"],
 //!     list_per_page = 50,
+//!     estimate_count_above = 1_000_000,
 //!     date_hierarchy = "published_date",
 //!     prepopulated_fields(slug = ["title"]),
 //!     actions = [publish, crate::actions::unpublish],
@@ -37,6 +38,7 @@ pub(crate) struct Admin {
     pub(crate) search_fields: Attr<Names>,
     pub(crate) ordering: Attr<Names>,
     pub(crate) list_per_page: Attr<i64>,
+    pub(crate) estimate_count_above: Attr<i64>,
     pub(crate) readonly_fields: Attr<Names>,
     pub(crate) fields: Attr<Names>,
     pub(crate) exclude: Attr<Names>,
@@ -60,6 +62,7 @@ impl Admin {
             search_fields: Attr::none(scope, "search_fields"),
             ordering: Attr::none(scope, "ordering"),
             list_per_page: Attr::none(scope, "list_per_page"),
+            estimate_count_above: Attr::none(scope, "estimate_count_above"),
             readonly_fields: Attr::none(scope, "readonly_fields"),
             fields: Attr::none(scope, "fields"),
             exclude: Attr::none(scope, "exclude"),
@@ -89,6 +92,9 @@ impl Admin {
                         names(m, "a field name, `-` first for descending")
                     }),
                     "list_per_page" => parse_into(cx, &meta, &mut a.list_per_page, per_page),
+                    "estimate_count_above" => {
+                        parse_into(cx, &meta, &mut a.estimate_count_above, estimate_above)
+                    }
                     "readonly_fields" => parse_into(cx, &meta, &mut a.readonly_fields, fields),
                     "fields" => parse_into(cx, &meta, &mut a.fields, fields),
                     "exclude" => parse_into(cx, &meta, &mut a.exclude, fields),
@@ -165,8 +171,26 @@ fn fields(meta: &ParseNestedMeta) -> syn::Result<(Names, Span)> {
 
 /// `list_per_page = 50`: a whole number, at least 1.
 fn per_page(meta: &ParseNestedMeta) -> syn::Result<(i64, Span)> {
-    let help = "help: write how many rows a changelist page shows, as in `list_per_page = 100`";
-    let expr = value_expr(meta, &format!("`list_per_page = <number>`\n{help}"))?;
+    at_least_one(
+        meta,
+        "list_per_page",
+        "help: write how many rows a changelist page shows, as in `list_per_page = 100`",
+    )
+}
+
+/// `estimate_count_above = 1_000_000`: a whole number, at least 1.
+fn estimate_above(meta: &ParseNestedMeta) -> syn::Result<(i64, Span)> {
+    at_least_one(
+        meta,
+        "estimate_count_above",
+        "help: write from how many rows (by the database's statistics) the changelist \
+         shows an estimated count, as in `estimate_count_above = 1_000_000`",
+    )
+}
+
+/// `name = <number>`: a whole number, at least 1.
+fn at_least_one(meta: &ParseNestedMeta, name: &str, help: &str) -> syn::Result<(i64, Span)> {
+    let expr = value_expr(meta, &format!("`{name} = <number>`\n{help}"))?;
     let (negative, lit) = match &expr {
         syn::Expr::Unary(syn::ExprUnary {
             op: syn::UnOp::Neg(_),
@@ -186,7 +210,7 @@ fn per_page(meta: &ParseNestedMeta) -> syn::Result<(i64, Span)> {
         Some(n) if n >= 1 && !negative => Ok((n, expr.span())),
         Some(_) => Err(syn::Error::new_spanned(
             &expr,
-            format!("`list_per_page` must be at least 1\n{help}"),
+            format!("`{name}` must be at least 1\n{help}"),
         )),
         None => Err(syn::Error::new_spanned(
             &expr,

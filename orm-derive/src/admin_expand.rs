@@ -78,6 +78,10 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
         .list_per_page
         .value()
         .map(|n| quote!(list_per_page: #n,));
+    let estimate_count_above = admin
+        .estimate_count_above
+        .value()
+        .map(|n| quote!(estimate_count_above: #n,));
     let date_hierarchy = admin
         .date_hierarchy
         .value()
@@ -99,6 +103,7 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
             registered: true,
             #(#lists)*
             #list_per_page
+            #estimate_count_above
             #date_hierarchy
             #prepopulated
             #actions

@@ -50,6 +50,7 @@ pub(crate) const ADMIN_ATTRS: &[&str] = &[
     "search_fields",
     "ordering",
     "list_per_page",
+    "estimate_count_above",
     "readonly_fields",
     "fields",
     "exclude",

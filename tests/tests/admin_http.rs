@@ -1115,3 +1115,81 @@ async fn every_field_kind_round_trips_through_the_form() {
     })
     .await;
 }
+
+/// Refreshes the database's statistics of the notes' table.
+fn analyze_notes(app: &AdminApp) {
+    use orm_core::__private::diesel::connection::SimpleConnection;
+    let sql = match app.kind {
+        orm_core::db::BackendKind::Sqlite => "ANALYZE",
+        orm_core::db::BackendKind::Postgres => "ANALYZE press_note",
+        orm_core::db::BackendKind::Mysql => "ANALYZE TABLE press_note",
+    };
+    (*app.conn()).batch_execute(sql).unwrap();
+}
+
+/// The number in the text after `before` (`"about "`, `"("`).
+fn number_after(text: &str, before: &str) -> Option<i64> {
+    let start = text.find(before)? + before.len();
+    let digits: String = text[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_large_table_shows_the_estimated_count_and_a_search_counts() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let story = app.story("Noted", app.user_id(Role::Superuser));
+        let mut notes: Vec<Note> = (0..30)
+            .map(|i| Note {
+                id: 0,
+                story: ForeignKey::new(story.id),
+                text: format!("remark {i}"),
+            })
+            .collect();
+        Note::bulk_create(&mut app.conn(), &mut notes).unwrap();
+        let mut client = app.logged_in(Role::Superuser).await;
+        const NOTES: &str = "/admin/press/note/";
+
+        if kind == orm_core::db::BackendKind::Sqlite {
+            // No statistics before ANALYZE: counted.
+            let text = client.get(NOTES).await.text();
+            assert!(
+                text.contains("30 notes") && !text.contains("about"),
+                "{text}"
+            );
+        }
+
+        // With statistics of 20 rows or more: their estimate, said to be one.
+        analyze_notes(&app);
+        let page = client.get(NOTES).await;
+        page.expect(StatusCode::OK, &format!("{kind}: estimated"));
+        let text = page.text();
+        let estimate = number_after(&text, "about ")
+            .unwrap_or_else(|| panic!("{kind}: no estimate shown: {text}"));
+        assert!((24..=36).contains(&estimate), "{kind}: {estimate}: {text}");
+        assert_eq!(page.row_ids(NOTES).len(), 30, "{kind}: every row listed");
+
+        // A search counts its rows exactly; the total beside it is estimated.
+        let text = client.get(&format!("{NOTES}?q=remark+1")).await.text();
+        assert!(
+            text.contains("12 results") && number_after(&text, "( about ").is_some(),
+            "{kind}: remark 1, 10-19 and 21: {text}"
+        );
+
+        // Under 20 rows by the statistics: counted again.
+        Note::objects()
+            .filter(Note::ID.gt(notes[11].id))
+            .delete(&mut app.conn())
+            .unwrap();
+        analyze_notes(&app);
+        let text = client.get(NOTES).await.text();
+        assert!(
+            text.contains("12 notes") && !text.contains("about"),
+            "{kind}: {text}"
+        );
+    })
+    .await;
+}

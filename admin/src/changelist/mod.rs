@@ -4,6 +4,7 @@
 //! sidebar's own lists).
 
 mod columns;
+mod count;
 mod dates;
 mod filters;
 pub(crate) mod params;
@@ -18,6 +19,7 @@ use crate::display::plural_title;
 use crate::permissions::ModelPerms;
 use crate::site::AdminModel;
 pub(crate) use columns::{Cell, CellKind, Header};
+use count::{count_rows, RowCount};
 use dates::{date_of, DateDrill, DateHierarchy};
 use filters::FieldFilter;
 pub(crate) use filters::FilterGroup;
@@ -55,9 +57,9 @@ pub(crate) struct ChangeList {
     pub(crate) dates: Option<DateDrill>,
     /// `(name, description)` of each action offered.
     pub(crate) actions: Vec<(String, String)>,
-    pub(crate) count: i64,
+    pub(crate) count: RowCount,
     /// The unfiltered count, when a filter or search is active.
-    pub(crate) full_count: Option<i64>,
+    pub(crate) full_count: Option<RowCount>,
     pub(crate) clear_url: Option<String>,
     pub(crate) pages: Vec<PageLink>,
     pub(crate) num_pages: i64,
@@ -169,19 +171,14 @@ impl ChangeList {
         let filtered = filter(model, params);
         let is_filtered = filtered.filter.is_some();
 
-        let mut count_of = |spec: &QuerySpec| {
-            counts.count(&CountCache::key(schema, spec), || {
-                (model.ops.count)(conn, spec)
-            })
-        };
-        let count = count_of(&filtered)?;
+        let count = count_rows(conn, model, &filtered, counts)?;
         let full_count = if is_filtered {
-            Some(count_of(&QuerySpec::default())?)
+            Some(count_rows(conn, model, &QuerySpec::default(), counts)?)
         } else {
             None
         };
         let per_page = options.list_per_page.max(1);
-        let num_pages = ((count + per_page - 1) / per_page).max(1);
+        let num_pages = ((count.rows + per_page - 1) / per_page).max(1);
         let page = resolve_page_number(params.get(PAGE).unwrap_or("1"), num_pages);
 
         let mut spec = filtered.clone();

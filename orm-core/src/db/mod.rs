@@ -3,6 +3,7 @@
 #[allow(missing_docs)]
 mod connection;
 mod count_cache;
+mod estimate;
 pub(crate) mod functions;
 mod pool;
 mod query_log;
@@ -10,6 +11,7 @@ mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
 pub use count_cache::{CountCache, WriteGuard, WriteMark};
+pub use estimate::estimated_rows;
 pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};

@@ -33,6 +33,7 @@ fn parses_every_option() {
             search_fields = ["title"],
             ordering = ["-title"],
             list_per_page = 50,
+            estimate_count_above = 500_000,
             readonly_fields = ["title"],
             fields = ["title", "is_published"],
             raw_id_fields = ["author"],
@@ -58,6 +59,7 @@ fn parses_every_option() {
     assert_eq!(names(&admin.autocomplete_fields), Vec::<String>::new());
     assert!(!admin.exclude.is_set());
     assert_eq!(admin.list_per_page.value(), Some(50));
+    assert_eq!(admin.estimate_count_above.value(), Some(500_000));
     assert_eq!(admin.date_hierarchy.value().as_deref(), Some("created"));
     let prepopulated = admin.prepopulated_fields.value().unwrap();
     assert_eq!(prepopulated[0].0.value, "slug");

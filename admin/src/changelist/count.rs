@@ -1,0 +1,69 @@
+//! The changelist's row counts: `COUNT(*)`, or for the whole of a large
+//! table the database's own estimate, which costs a catalog lookup instead
+//! of a visit to every row.
+
+use std::fmt;
+
+use orm_core::db::{estimated_rows, CountCache};
+use orm_core::query::QuerySpec;
+use orm_core::AnyConnection;
+
+use crate::site::AdminModel;
+
+/// How many rows a list holds, and whether that is an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RowCount {
+    pub(crate) rows: i64,
+    pub(crate) estimated: bool,
+}
+
+impl fmt::Display for RowCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.estimated {
+            f.write_str("about ")?;
+        }
+        write!(f, "{}", self.rows)
+    }
+}
+
+/// The rows of `model` that `spec` matches. With no filter and no search,
+/// and a table the database's statistics put at `estimate_count_above`
+/// rows or more, that estimate; otherwise counted. Both are kept in
+/// `counts` like every count.
+pub(crate) fn count_rows(
+    conn: &mut AnyConnection,
+    model: &AdminModel,
+    spec: &QuerySpec,
+    counts: &CountCache,
+) -> orm_core::Result<RowCount> {
+    let schema = model.schema;
+    if spec.filter.is_none() {
+        let key = format!("estimate:{}", schema.label());
+        let estimate = counts.kept(&key, || Ok(estimated_rows(conn, &schema.table)?))?;
+        if let Some(rows) = estimate.filter(|&rows| rows >= model.options.estimate_count_above) {
+            return Ok(RowCount {
+                rows,
+                estimated: true,
+            });
+        }
+    }
+    let rows = counts.count(&CountCache::key(schema, spec), || {
+        (model.ops.count)(conn, spec)
+    })?;
+    Ok(RowCount {
+        rows,
+        estimated: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowCount;
+
+    #[test]
+    fn an_estimate_says_so() {
+        let count = |rows, estimated| RowCount { rows, estimated }.to_string();
+        assert_eq!(count(42, false), "42");
+        assert_eq!(count(1_200_000, true), "about 1200000");
+    }
+}
