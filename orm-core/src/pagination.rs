@@ -108,11 +108,13 @@ pub(crate) fn paginate<M: Model>(
     let count = query.count(conn)?;
     let num_pages = ((count + per_page - 1) / per_page).max(1);
     let number = resolve_page_number(requested, num_pages);
-    let objects = query
-        .clone()
-        .offset((number - 1) * per_page)
-        .limit(per_page)
-        .all(conn)?;
+    let (spec, reversed) = query
+        .spec()
+        .page(M::schema(), count, (number - 1) * per_page, per_page);
+    let mut objects = QuerySet::<M>::from_spec(spec).all(conn)?;
+    if reversed {
+        objects.reverse();
+    }
     Ok(Page {
         objects,
         number,

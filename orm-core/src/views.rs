@@ -142,10 +142,11 @@ impl<M: Model> ListView<M> {
         };
         let mut spec = self.queryset.spec().clone();
         spec.make_stable(M::schema());
-        let objects = QuerySet::<M>::from_spec(spec)
-            .offset((number - 1) * per_page)
-            .limit(per_page)
-            .all(conn)?;
+        let (spec, reversed) = spec.page(M::schema(), count, (number - 1) * per_page, per_page);
+        let mut objects = QuerySet::<M>::from_spec(spec).all(conn)?;
+        if reversed {
+            objects.reverse();
+        }
         let url = |n: i64| format!("?{}={n}", self.page_param);
         Ok(ListContext {
             objects,

@@ -303,3 +303,52 @@ fn a_deep_page_is_read_by_its_keys_first() {
         assert!(past_the_end.is_empty(), "{kind}");
     });
 }
+
+#[test]
+fn pages_past_the_middle_are_read_from_the_far_end() {
+    each_backend(&schemas(), |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut *conn;
+        let writer = author(conn);
+        let mut objects = articles(&writer, "far", 1_050);
+        for (i, object) in objects.iter_mut().enumerate() {
+            // Titles repeat, so the order needs its second column.
+            object.title = format!("Far {:03}", i % 300);
+        }
+        Article::bulk_create(conn, &mut objects).unwrap();
+        let query = Article::objects().order_by([Article::TITLE.desc()]);
+        // The order made total: equal titles by descending key.
+        let all: Vec<i64> = query
+            .clone()
+            .order_by([Article::TITLE.desc(), Article::ID.desc()])
+            .all(conn)
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        let list = orm_core::views::ListView::new(query.clone()).paginate_by(100);
+        for number in 1..=11 {
+            let expected: Vec<i64> = all
+                .iter()
+                .skip((number - 1) * 100)
+                .take(100)
+                .copied()
+                .collect();
+            let (page, statements) = capture_queries(conn, |conn| {
+                query.paginate(conn, &number.to_string(), 100).unwrap()
+            });
+            let got: Vec<i64> = page.objects.iter().map(|a| a.id).collect();
+            assert_eq!(got, expected, "{kind}: page {number}");
+            let rows = statements
+                .last()
+                .unwrap()
+                .replace(['`', '"'], "")
+                .to_lowercase();
+            let from_the_end = rows.contains("order by blog_article.title asc");
+            assert_eq!(from_the_end, number >= 6, "{kind}: page {number}: {rows}");
+            let listed = list.get(conn, &format!("page={number}")).unwrap();
+            let got: Vec<i64> = listed.objects.iter().map(|a| a.id).collect();
+            assert_eq!(got, expected, "{kind}: ListView page {number}");
+        }
+    });
+}

@@ -183,10 +183,21 @@ impl ChangeList {
 
         let mut spec = filtered.clone();
         spec.order = columns::ordering(schema, &columns, &sort, options.ordering);
-        spec.limit = Some(per_page);
-        spec.offset = Some((page - 1) * per_page);
         spec.select_related = columns::related_fields(schema, &columns);
-        let objects = (model.ops.rows)(conn, &spec, &methods)?;
+        let offset = (page - 1) * per_page;
+        // Pages past the middle are read from the far end, when the count
+        // says exactly where that is.
+        let (spec, reversed) = if count.estimated {
+            spec.limit = Some(per_page);
+            spec.offset = Some(offset);
+            (spec, false)
+        } else {
+            spec.page(schema, count.rows, offset, per_page)
+        };
+        let mut objects = (model.ops.rows)(conn, &spec, &methods)?;
+        if reversed {
+            objects.reverse();
+        }
 
         let pk_index = schema.pk_index();
         let rows = objects

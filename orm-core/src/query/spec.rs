@@ -119,6 +119,54 @@ impl QuerySpec {
         });
     }
 
+    /// The query for rows `offset .. offset + limit` of this query's `count`
+    /// rows, and whether it returns them last first (the caller reverses
+    /// them).
+    ///
+    /// `OFFSET` walks every row it skips, so a page past the middle is read
+    /// from the far end: the order reversed, skipping the rows after the
+    /// page instead of those before it. The last page then costs what the
+    /// first does. Only for an ordered query, whose order is first made
+    /// total ([`QuerySpec::make_stable`]) so that both ends agree on every
+    /// row's place, and an exact `count` (one that lags behind a write
+    /// shifts the page as a plain `OFFSET` would).
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # #[derive(Model, Debug, Clone)]
+    /// # #[model(ordering = ["-id"])]
+    /// # struct Entry { id: i64 }
+    /// let spec = Entry::objects().spec().clone();
+    /// let (last_page, reversed) = spec.page(Entry::schema(), 1_050, 1_000, 100);
+    /// assert!(reversed);
+    /// assert_eq!((last_page.offset, last_page.limit), (Some(0), Some(50)));
+    /// ```
+    pub fn page(
+        &self,
+        schema: &ModelSchema,
+        count: i64,
+        offset: i64,
+        limit: i64,
+    ) -> (QuerySpec, bool) {
+        let mut page = self.clone();
+        let after = count - offset - limit;
+        let reversed = !page.order.is_empty() && offset < count && after < offset;
+        if !page.order.is_empty() {
+            page.make_stable(schema);
+        }
+        if reversed {
+            for key in &mut page.order {
+                key.descending = !key.descending;
+            }
+            page.offset = Some(after.max(0));
+            page.limit = Some(limit.min(count - offset));
+        } else {
+            page.offset = Some(offset);
+            page.limit = Some(limit);
+        }
+        (page, reversed)
+    }
+
     /// Adds the primary key as the last sort key (when absent), so that rows
     /// with equal sort values keep one order and pages never overlap.
     ///
