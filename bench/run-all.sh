@@ -63,11 +63,11 @@ for n in 10000 100000 1000000; do
     pg_fresh orm_bench
     DATABASE_URL=$(pg_url orm_bench) "$http" --articles "$n" --seconds "$seconds" --connections 16 --only "page 1,last page,public list" 2>/dev/null
     echo
-    echo "PostgreSQL's plans at $n articles (the changelist's page 1 and last page, the public list's count):"
+    echo "PostgreSQL's plans at $n articles (the changelist's page 1, its last page read from the far end, the public list's count):"
     echo '```'
     psql -q "$(pg_url orm_bench)" -c "ANALYZE" \
-      -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT a.id, a.title, a.published_date, a.is_published, u.username FROM blog_article a LEFT JOIN auth_user u ON u.id = a.author_id ORDER BY a.published_date DESC, a.id DESC LIMIT 100" \
-      -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT a.id FROM blog_article a ORDER BY a.published_date DESC, a.id DESC LIMIT 100 OFFSET $((n - 100))" \
+      -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT a.id, a.title, a.published_date, a.is_published, u.id, u.username FROM blog_article a LEFT JOIN auth_user u ON u.id = a.author_id ORDER BY a.published_date DESC, a.id ASC LIMIT 100" \
+      -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT a.id, a.title, a.published_date, a.is_published, u.id, u.username FROM blog_article a LEFT JOIN auth_user u ON u.id = a.author_id ORDER BY a.published_date ASC, a.id DESC LIMIT 100" \
       -c "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT count(*) FROM blog_article WHERE is_published"
     echo '```'
     psql -q "$(pg_url postgres)" -c "DROP DATABASE IF EXISTS orm_bench WITH (FORCE)"

@@ -19,7 +19,7 @@ use crate::display::plural_title;
 use crate::permissions::ModelPerms;
 use crate::site::AdminModel;
 pub(crate) use columns::{Cell, CellKind, Header};
-use count::{count_rows, RowCount};
+use count::{count_rows, exact_count, RowCount};
 use dates::{date_of, DateDrill, DateHierarchy};
 use filters::FieldFilter;
 pub(crate) use filters::FilterGroup;
@@ -153,6 +153,11 @@ fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
         .collect()
 }
 
+/// How many pages of `per_page` rows `rows` rows fill (at least one).
+fn pages(rows: i64, per_page: i64) -> i64 {
+    ((rows + per_page - 1) / per_page).max(1)
+}
+
 impl ChangeList {
     /// Loads one page. Runs on a blocking thread: `conn` is held throughout.
     pub(crate) fn load(
@@ -171,29 +176,27 @@ impl ChangeList {
         let filtered = filter(model, params);
         let is_filtered = filtered.filter.is_some();
 
-        let count = count_rows(conn, model, &filtered, counts)?;
+        let mut count = count_rows(conn, model, &filtered, counts)?;
         let full_count = if is_filtered {
             Some(count_rows(conn, model, &QuerySpec::default(), counts)?)
         } else {
             None
         };
         let per_page = options.list_per_page.max(1);
-        let num_pages = ((count.rows + per_page - 1) / per_page).max(1);
-        let page = resolve_page_number(params.get(PAGE).unwrap_or("1"), num_pages);
+        let requested = params.get(PAGE).unwrap_or("1");
+        let mut page = resolve_page_number(requested, pages(count.rows, per_page));
+        if count.estimated && (page - 1) * per_page > count.rows / 2 {
+            // A page past the middle is read from the far end (below),
+            // which needs to know exactly where that is.
+            count = exact_count(conn, model, &filtered, counts)?;
+            page = resolve_page_number(requested, pages(count.rows, per_page));
+        }
+        let num_pages = pages(count.rows, per_page);
 
         let mut spec = filtered.clone();
         spec.order = columns::ordering(schema, &columns, &sort, options.ordering);
         spec.select_related = columns::related_fields(schema, &columns);
-        let offset = (page - 1) * per_page;
-        // Pages past the middle are read from the far end, when the count
-        // says exactly where that is.
-        let (spec, reversed) = if count.estimated {
-            spec.limit = Some(per_page);
-            spec.offset = Some(offset);
-            (spec, false)
-        } else {
-            spec.page(schema, count.rows, offset, per_page)
-        };
+        let (spec, reversed) = spec.page(schema, count.rows, (page - 1) * per_page, per_page);
         let mut objects = (model.ops.rows)(conn, &spec, &methods)?;
         if reversed {
             objects.reverse();
