@@ -38,8 +38,8 @@ const SQLITE: &str = "SELECT CAST(stat AS INTEGER) AS estimate \
      FROM sqlite_stat1 WHERE tbl = ? LIMIT 1";
 
 /// Whether `sqlite_stat1` exists (it does once `ANALYZE` has run).
-const SQLITE_HAS_STATS: &str = "SELECT COUNT(*) AS estimate \
-     FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'";
+const SQLITE_HAS_STATS: &str = "SELECT EXISTS (SELECT 1 FROM sqlite_master \
+     WHERE type = 'table' AND name = 'sqlite_stat1') AS estimate";
 
 /// How many rows `table` holds by the database's statistics, or `None`
 /// where it has none (a PostgreSQL table never analyzed, an SQLite
