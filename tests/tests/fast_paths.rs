@@ -263,6 +263,17 @@ fn delete_of_rows_nothing_points_at_is_one_statement() {
     });
 }
 
+/// Saves `n` articles by a new author whose titles repeat every `distinct`
+/// rows, so that an order by title needs its second column.
+fn save_with_repeating_titles(conn: &mut AnyConnection, prefix: &str, n: usize, distinct: usize) {
+    let writer = author(conn);
+    let mut objects = articles(&writer, prefix, n);
+    for (i, object) in objects.iter_mut().enumerate() {
+        object.title = format!("{prefix} {:04}", i % distinct);
+    }
+    Article::bulk_create(conn, &mut objects).unwrap();
+}
+
 /// A page far into the rows reads its keys first, then the rows by key
 /// (a deferred join), and gives the same rows in the same order as the
 /// plain query, with their related objects.
@@ -271,13 +282,7 @@ fn a_deep_page_is_read_by_its_keys_first() {
     each_backend(&schemas(), |kind, db| {
         let mut conn = db.conn().unwrap();
         let conn = &mut *conn;
-        let writer = author(conn);
-        let mut objects = articles(&writer, "deep", 2_400);
-        for (i, object) in objects.iter_mut().enumerate() {
-            // Titles repeat, so the order needs its second column.
-            object.title = format!("Deep {:04}", i % 700);
-        }
-        Article::bulk_create(conn, &mut objects).unwrap();
+        save_with_repeating_titles(conn, "deep", 2_400, 700);
         let query = Article::objects()
             .filter(Article::IS_PUBLISHED.eq(true))
             .order_by([Article::TITLE.desc(), Article::ID.asc()])
@@ -304,18 +309,15 @@ fn a_deep_page_is_read_by_its_keys_first() {
     });
 }
 
+/// `paginate` and `ListView` read a page past the middle with the order
+/// reversed from the far end, and give the same rows in the same order as
+/// reading from the start would.
 #[test]
 fn pages_past_the_middle_are_read_from_the_far_end() {
     each_backend(&schemas(), |kind, db| {
         let mut conn = db.conn().unwrap();
         let conn = &mut *conn;
-        let writer = author(conn);
-        let mut objects = articles(&writer, "far", 1_050);
-        for (i, object) in objects.iter_mut().enumerate() {
-            // Titles repeat, so the order needs its second column.
-            object.title = format!("Far {:03}", i % 300);
-        }
-        Article::bulk_create(conn, &mut objects).unwrap();
+        save_with_repeating_titles(conn, "far", 1_050, 300);
         let query = Article::objects().order_by([Article::TITLE.desc()]);
         // The order made total: equal titles by descending key.
         let all: Vec<i64> = query
