@@ -954,7 +954,8 @@ impl<'a> Model<'a> {
             let fields = self.fields().filter(move |(i, _)| with_pk || *i != self.pk);
             let eqs = fields.map(|(_, f)| {
                 let field = f.ident;
-                quote!(__orm_table::#field.eq(__orm::FieldType::to_db(&#object.#field)))
+                let value = bound_value(f, &object);
+                quote!(__orm_table::#field.eq(#value))
             });
             quote!((#(#eqs,)*))
         };
@@ -1019,7 +1020,8 @@ impl<'a> Model<'a> {
             .non_pk_fields()
             .map(|(_, f)| {
                 let field = f.ident;
-                quote!(__orm_table::#field.eq(__orm::FieldType::to_db(&self.#field)))
+                let value = bound_value(f, &quote!(self));
+                quote!(__orm_table::#field.eq(#value))
             })
             .collect();
         let by_pk = quote!(__orm_table::table.filter(__orm_table::#pk_ident.eq(__orm::FieldType::to_db(&self.#pk_ident))));
@@ -1159,6 +1161,18 @@ fn lookups(f: &Field) -> Lookups {
 }
 
 /// The diesel SQL type of a field's column.
+/// A field of `object` bound into an `INSERT` or `UPDATE`: strings by
+/// reference (diesel binds `&String` and `Option<&str>` as text, with no
+/// copy of the text), everything else through `FieldType::to_db`.
+fn bound_value(f: &Field, object: &TokenStream) -> TokenStream {
+    let field = f.ident;
+    match (f.class, f.nullable) {
+        (TypeClass::String, false) => quote!(&#object.#field),
+        (TypeClass::String, true) => quote!(#object.#field.as_deref()),
+        _ => quote!(__orm::FieldType::to_db(&#object.#field)),
+    }
+}
+
 fn sql_type(f: &Field, sql: &TokenStream, orm: &TokenStream) -> TokenStream {
     let base = match f.class {
         TypeClass::Bool => quote!(#sql::Bool),
