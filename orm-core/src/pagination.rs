@@ -3,7 +3,8 @@
 use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::model::Model;
-use crate::query::QuerySet;
+use crate::query::{QuerySet, QuerySpec};
+use crate::schema::ModelSchema;
 
 /// One page of results and where it sits among the others.
 #[derive(Debug, Clone)]
@@ -87,6 +88,32 @@ pub fn page_links(number: i64, num_pages: i64) -> Vec<Option<i64>> {
     links
 }
 
+/// How many pages of `per_page` rows `count` rows fill (at least one: an
+/// empty list is one empty page).
+pub fn num_pages(count: i64, per_page: i64) -> i64 {
+    let per_page = per_page.max(1);
+    ((count + per_page - 1) / per_page).max(1)
+}
+
+/// Rows `offset .. offset + limit` of the `count` rows `spec` (a query on
+/// `schema`'s model) matches, read by `load` from the nearer end of the
+/// list ([`QuerySpec::page`]) and returned in `spec`'s order.
+pub fn read_page<R>(
+    spec: &QuerySpec,
+    schema: &ModelSchema,
+    count: i64,
+    offset: i64,
+    limit: i64,
+    load: impl FnOnce(&QuerySpec) -> Result<Vec<R>>,
+) -> Result<Vec<R>> {
+    let (page, reversed) = spec.page(schema, count, offset, limit);
+    let mut rows = load(&page)?;
+    if reversed {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
 /// The page number asked for as text, Django's `Paginator.get_page()`: not a
 /// number gives page 1, past the end gives the last page.
 pub fn resolve_page_number(requested: &str, num_pages: i64) -> i64 {
@@ -106,15 +133,16 @@ pub(crate) fn paginate<M: Model>(
 ) -> Result<Page<M>> {
     let per_page = per_page.max(1);
     let count = query.count(conn)?;
-    let num_pages = ((count + per_page - 1) / per_page).max(1);
+    let num_pages = num_pages(count, per_page);
     let number = resolve_page_number(requested, num_pages);
-    let (spec, reversed) = query
-        .spec()
-        .page(M::schema(), count, (number - 1) * per_page, per_page);
-    let mut objects = QuerySet::<M>::from_spec(spec).all(conn)?;
-    if reversed {
-        objects.reverse();
-    }
+    let objects = read_page(
+        query.spec(),
+        M::schema(),
+        count,
+        (number - 1) * per_page,
+        per_page,
+        |spec| QuerySet::<M>::from_spec(spec.clone()).all(conn),
+    )?;
     Ok(Page {
         objects,
         number,

@@ -131,7 +131,7 @@ impl<M: Model> ListView<M> {
             )?,
             None => self.queryset.count(conn)?,
         };
-        let num_pages = ((count + per_page - 1) / per_page).max(1);
+        let num_pages = crate::pagination::num_pages(count, per_page);
         let number = match requested.as_deref().map(str::trim) {
             None | Some("") => 1,
             Some("last") => num_pages,
@@ -142,11 +142,14 @@ impl<M: Model> ListView<M> {
         };
         let mut spec = self.queryset.spec().clone();
         spec.make_stable(M::schema());
-        let (spec, reversed) = spec.page(M::schema(), count, (number - 1) * per_page, per_page);
-        let mut objects = QuerySet::<M>::from_spec(spec).all(conn)?;
-        if reversed {
-            objects.reverse();
-        }
+        let objects = crate::pagination::read_page(
+            &spec,
+            M::schema(),
+            count,
+            (number - 1) * per_page,
+            per_page,
+            |spec| QuerySet::<M>::from_spec(spec.clone()).all(conn),
+        )?;
         let url = |n: i64| format!("?{}={n}", self.page_param);
         Ok(ListContext {
             objects,

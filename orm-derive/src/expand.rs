@@ -1160,7 +1160,6 @@ fn lookups(f: &Field) -> Lookups {
     }
 }
 
-/// The diesel SQL type of a field's column.
 /// A field of `object` bound into an `INSERT` or `UPDATE`: strings by
 /// reference (diesel binds `&String` and `Option<&str>` as text, with no
 /// copy of the text), everything else through `FieldType::to_db`.
@@ -1173,6 +1172,7 @@ fn bound_value(f: &Field, object: &TokenStream) -> TokenStream {
     }
 }
 
+/// The diesel SQL type of a field's column.
 fn sql_type(f: &Field, sql: &TokenStream, orm: &TokenStream) -> TokenStream {
     let base = match f.class {
         TypeClass::Bool => quote!(#sql::Bool),

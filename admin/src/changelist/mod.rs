@@ -11,7 +11,7 @@ pub(crate) mod params;
 
 use orm_core::db::CountCache;
 use orm_core::model::find_model;
-use orm_core::pagination::{page_links, resolve_page_number};
+use orm_core::pagination::{num_pages, page_links, read_page, resolve_page_number};
 use orm_core::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
 use orm_core::{AnyConnection, Value};
 
@@ -153,11 +153,6 @@ fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
         .collect()
 }
 
-/// How many pages of `per_page` rows `rows` rows fill (at least one).
-fn pages(rows: i64, per_page: i64) -> i64 {
-    ((rows + per_page - 1) / per_page).max(1)
-}
-
 impl ChangeList {
     /// Loads one page. Runs on a blocking thread: `conn` is held throughout.
     pub(crate) fn load(
@@ -184,23 +179,26 @@ impl ChangeList {
         };
         let per_page = options.list_per_page.max(1);
         let requested = params.get(PAGE).unwrap_or("1");
-        let mut page = resolve_page_number(requested, pages(count.rows, per_page));
+        let mut page = resolve_page_number(requested, num_pages(count.rows, per_page));
         if count.estimated && (page - 1) * per_page > count.rows / 2 {
             // A page past the middle is read from the far end (below),
             // which needs to know exactly where that is.
             count = exact_count(conn, model, &filtered, counts)?;
-            page = resolve_page_number(requested, pages(count.rows, per_page));
+            page = resolve_page_number(requested, num_pages(count.rows, per_page));
         }
-        let num_pages = pages(count.rows, per_page);
+        let num_pages = num_pages(count.rows, per_page);
 
         let mut spec = filtered.clone();
         spec.order = columns::ordering(schema, &columns, &sort, options.ordering);
         spec.select_related = columns::related_fields(schema, &columns);
-        let (spec, reversed) = spec.page(schema, count.rows, (page - 1) * per_page, per_page);
-        let mut objects = (model.ops.rows)(conn, &spec, &methods)?;
-        if reversed {
-            objects.reverse();
-        }
+        let objects = read_page(
+            &spec,
+            schema,
+            count.rows,
+            (page - 1) * per_page,
+            per_page,
+            |spec| (model.ops.rows)(conn, spec, &methods),
+        )?;
 
         let pk_index = schema.pk_index();
         let rows = objects
