@@ -114,6 +114,25 @@ pub fn read_page<R>(
     Ok(rows)
 }
 
+/// The objects of page `number` (from 1) of `per_page` rows of the `count`
+/// rows `spec` matches, through [`read_page`].
+pub(crate) fn objects_of_page<M: Model>(
+    conn: &mut AnyConnection,
+    spec: &QuerySpec,
+    count: i64,
+    number: i64,
+    per_page: i64,
+) -> Result<Vec<M>> {
+    read_page(
+        spec,
+        M::schema(),
+        count,
+        (number - 1) * per_page,
+        per_page,
+        |page| QuerySet::<M>::from_spec(page.clone()).all(conn),
+    )
+}
+
 /// The page number asked for as text, Django's `Paginator.get_page()`: not a
 /// number gives page 1, past the end gives the last page.
 pub fn resolve_page_number(requested: &str, num_pages: i64) -> i64 {
@@ -135,14 +154,7 @@ pub(crate) fn paginate<M: Model>(
     let count = query.count(conn)?;
     let num_pages = num_pages(count, per_page);
     let number = resolve_page_number(requested, num_pages);
-    let objects = read_page(
-        query.spec(),
-        M::schema(),
-        count,
-        (number - 1) * per_page,
-        per_page,
-        |spec| QuerySet::<M>::from_spec(spec.clone()).all(conn),
-    )?;
+    let objects = objects_of_page(conn, query.spec(), count, number, per_page)?;
     Ok(Page {
         objects,
         number,

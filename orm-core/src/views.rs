@@ -142,14 +142,7 @@ impl<M: Model> ListView<M> {
         };
         let mut spec = self.queryset.spec().clone();
         spec.make_stable(M::schema());
-        let objects = crate::pagination::read_page(
-            &spec,
-            M::schema(),
-            count,
-            (number - 1) * per_page,
-            per_page,
-            |spec| QuerySet::<M>::from_spec(spec.clone()).all(conn),
-        )?;
+        let objects = crate::pagination::objects_of_page(conn, &spec, count, number, per_page)?;
         let url = |n: i64| format!("?{}={n}", self.page_param);
         Ok(ListContext {
             objects,
