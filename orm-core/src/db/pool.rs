@@ -4,6 +4,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 use std::time::Duration;
 
+use diesel::connection::TransactionManager as _;
 use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::Connection;
 
@@ -288,11 +289,54 @@ impl Db {
 /// assert_eq!(n, 1);
 /// # Ok(()) }
 /// ```
+///
+/// On SQLite the outermost transaction starts with `BEGIN IMMEDIATE`: it
+/// takes the database's write lock before its first statement, waiting up
+/// to the connection's `busy_timeout` for another writer to finish. A
+/// deferred `BEGIN` would read first and then fail at once with "database
+/// is locked" when another connection wrote in between (SQLite does not
+/// wait in that case, since waiting could not help the older snapshot).
 pub fn atomic<R, F>(conn: &mut AnyConnection, work: F) -> Result<R>
 where
     F: FnOnce(&mut AnyConnection) -> Result<R>,
 {
     // Dropped after the commit or rollback: kept counts are stale.
     let _written = super::WriteGuard;
-    conn.transaction(work)
+    if !begin_immediate(conn)? {
+        return conn.transaction(work);
+    }
+    // The rest of what `Connection::transaction` does after its `BEGIN`.
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    match work(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            // A failed rollback leaves the connection marked broken, and the
+            // pool closes it; the work's own error is the one to report.
+            let _ = Manager::rollback_transaction(conn);
+            Err(error)
+        }
+    }
+}
+
+/// Starts an SQLite connection's outermost transaction with `BEGIN
+/// IMMEDIATE`, through diesel's transaction manager so that nested
+/// [`atomic`] calls become savepoints. Returns `false` (and does nothing)
+/// on the other backends and inside a transaction.
+fn begin_immediate(conn: &mut AnyConnection) -> Result<bool> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    #[allow(irrefutable_let_patterns)]
+    let AnyConnection::Sqlite(sqlite) = conn
+    else {
+        return Ok(false);
+    };
+    let depth =
+        AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()?;
+    if depth.is_some() {
+        return Ok(false);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    Ok(true)
 }
