@@ -1,7 +1,7 @@
 //! Changing one's own password.
 
 use axum::response::{IntoResponse, Redirect, Response};
-use orm_core::auth::password::make_password;
+use orm_core::auth::password::{acheck_password, amake_password};
 use orm_core::auth::validators::{password_help_texts, validate_password};
 use orm_core::auth::User;
 use orm_core::Model;
@@ -53,7 +53,7 @@ pub(crate) async fn submit(staff: Staff, form: FormData) -> Result<Response, Adm
     let new2 = form.text("new_password2").to_owned();
     let mut fields = empty_fields();
     let mut fail = |index: usize, message: String| fields[index].errors.push(message);
-    if !staff.user.check_password(&old) {
+    if !acheck_password(old, staff.user.password.clone()).await {
         fail(
             0,
             "Your old password was entered incorrectly. Please enter it again.".into(),
@@ -79,7 +79,9 @@ pub(crate) async fn submit(staff: Staff, form: FormData) -> Result<Response, Adm
             help_texts: password_help_texts(),
         });
     }
-    let hash = make_password(&new1).map_err(|e| AdminError::Internal(e.to_string()))?;
+    let hash = amake_password(new1)
+        .await
+        .map_err(|e| AdminError::Internal(e.to_string()))?;
     let mut user = staff.user.clone();
     user.password = hash.clone();
     let id = user.id;

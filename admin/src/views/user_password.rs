@@ -3,7 +3,7 @@
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use orm_core::auth::password::make_password;
+use orm_core::auth::password::amake_password;
 use orm_core::auth::validators::{password_help_texts, validate_password};
 use orm_core::auth::User;
 use orm_core::Model;
@@ -102,7 +102,9 @@ pub(crate) async fn submit(
     if fields.iter().any(|f| !f.errors.is_empty()) {
         return page(&staff, &model, &user, fields).await;
     }
-    let hash = make_password(&first).map_err(|e| AdminError::Internal(e.to_string()))?;
+    let hash = amake_password(first)
+        .await
+        .map_err(|e| AdminError::Internal(e.to_string()))?;
     let (pk, user_id, username) = (user.id, staff.user.id, user.username.clone());
     let logged = model.clone();
     staff

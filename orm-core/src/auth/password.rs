@@ -139,6 +139,55 @@ pub fn make_password(raw: &str) -> Result<String, PasswordError> {
     Hasher::DEFAULT.hash(raw)
 }
 
+/// [`make_password`] on tokio's blocking threads, for async code: an Argon2
+/// hash takes tens of milliseconds of CPU, which on an executor thread would
+/// stall every other request that thread serves. At most [`hash_slots`]
+/// hashes run at once (the others wait, asynchronously), so a burst of
+/// password forms leaves a core to the rest of the server. Django's
+/// `amake_password`.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use orm_core::auth::password::{acheck_password, amake_password};
+/// let encoded = amake_password("correct horse".into()).await.unwrap();
+/// assert!(acheck_password("correct horse".into(), encoded).await);
+/// # }
+/// ```
+pub async fn amake_password(raw: String) -> Result<String, PasswordError> {
+    off_executor(move || make_password(&raw))
+        .await
+        .map_err(|e| PasswordError::Hash(format!("the hashing task failed: {e}")))?
+}
+
+/// [`check_password`] on tokio's blocking threads, for async code (see
+/// [`amake_password`]). A check that cannot run does not match.
+pub async fn acheck_password(raw: String, encoded: String) -> bool {
+    off_executor(move || check_password(&raw, &encoded))
+        .await
+        .unwrap_or(false)
+}
+
+/// How many Argon2 runs [`amake_password`] and [`acheck_password`] allow at
+/// once: one less than the machine's cores, and at least one.
+pub fn hash_slots() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get().saturating_sub(1))
+        .max(1)
+}
+
+/// Runs `work` on a blocking thread once one of the [`hash_slots`] is free.
+async fn off_executor<R: Send + 'static>(
+    work: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    static SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+        std::sync::LazyLock::new(|| tokio::sync::Semaphore::new(hash_slots()));
+    let _slot = SLOTS.acquire().await.map_err(|e| e.to_string())?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())
+}
+
 /// Whether `raw` is the password `encoded` was made from. The comparison is
 /// Argon2's constant-time one, with the parameters stored in `encoded`. An
 /// empty, unusable or unreadable `encoded` never matches.
