@@ -10,9 +10,11 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use http::{header, HeaderMap, HeaderValue, Method};
+use http::uri::Authority;
+use http::{header, HeaderMap, HeaderValue, Method, Uri};
 use subtle::ConstantTimeEq;
 
+use crate::client_info::Scheme;
 use crate::error::AdminError;
 use crate::site::Admin;
 
@@ -55,7 +57,10 @@ pub(crate) async fn protect(State(admin): State<Admin>, request: Request, next: 
     let token = existing.clone().unwrap_or_else(new_token);
     let mut request = request;
     if !is_safe(request.method()) {
-        request = match check(request, existing.as_deref()).await {
+        let scheme = admin
+            .client_info(request.extensions(), request.headers())
+            .scheme;
+        request = match check(request, existing.as_deref(), scheme).await {
             Ok(request) => request,
             Err(error) => return error.into_response(),
         };
@@ -84,8 +89,12 @@ fn is_safe(method: &Method) -> bool {
     )
 }
 
-async fn check(request: Request, cookie: Option<&str>) -> Result<Request, AdminError> {
-    check_origin(request.headers())?;
+async fn check(
+    request: Request,
+    cookie: Option<&str>,
+    scheme: Scheme,
+) -> Result<Request, AdminError> {
+    check_origin(request.headers(), scheme)?;
     let Some(cookie) = cookie else {
         return Err(AdminError::Csrf("CSRF cookie not set."));
     };
@@ -113,19 +122,37 @@ async fn check(request: Request, cookie: Option<&str>) -> Result<Request, AdminE
 }
 
 /// An unsafe request sent by a page of another site names that site in
-/// `Origin` (or, from older browsers, `Referer`): refuse it.
-fn check_origin(headers: &HeaderMap) -> Result<(), AdminError> {
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+/// `Origin` (or, from older browsers, `Referer`): refuse it. The site is
+/// the request's `Host` with the scheme the client used (`scheme`), so
+/// `https://host` does not pass for `http://host`, nor `host:8001` for
+/// `host:8000`.
+fn check_origin(headers: &HeaderMap, scheme: Scheme) -> Result<(), AdminError> {
+    let site = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|host| host.parse::<Authority>().ok())
+        .map(|host| Site::new(scheme, &host));
+    let matches = |url: &str| {
+        let Ok(uri) = url.parse::<Uri>() else {
+            return false;
+        };
+        let (Some(scheme), Some(authority)) =
+            (uri.scheme_str().and_then(Scheme::parse), uri.authority())
+        else {
+            return false;
+        };
+        site.as_ref() == Some(&Site::new(scheme, authority))
+    };
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
     if let Some(origin) = origin {
-        if Some(authority(origin)) != host.filter(|h| !h.is_empty()) {
+        if !matches(origin) {
             return Err(AdminError::Csrf(
                 "Origin checking failed: it does not match the site.",
             ));
         }
     } else if let Some(referer) = referer {
-        if Some(authority(referer)) != host.filter(|h| !h.is_empty()) {
+        if !matches(referer) {
             return Err(AdminError::Csrf(
                 "Referer checking failed: it does not match the site.",
             ));
@@ -134,11 +161,24 @@ fn check_origin(headers: &HeaderMap) -> Result<(), AdminError> {
     Ok(())
 }
 
-/// `host[:port]` of an absolute URL (`null` and other non-URLs give
-/// themselves, which matches no host).
-fn authority(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+/// Scheme, lower-case host and port (the scheme's default when unnamed).
+#[derive(PartialEq)]
+struct Site {
+    scheme: Scheme,
+    host: String,
+    port: u16,
+}
+
+impl Site {
+    fn new(scheme: Scheme, authority: &Authority) -> Site {
+        Site {
+            scheme,
+            host: authority.host().to_ascii_lowercase(),
+            port: authority
+                .port_u16()
+                .unwrap_or_else(|| scheme.default_port()),
+        }
+    }
 }
 
 /// A cookie's value from the request's `Cookie` headers.
@@ -170,27 +210,54 @@ mod tests {
     fn origin_must_name_the_host() {
         let mut headers = HeaderMap::new();
         headers.insert(header::HOST, HeaderValue::from_static("example.com:8000"));
-        assert!(check_origin(&headers).is_ok());
+        assert!(check_origin(&headers, Scheme::Http).is_ok());
         headers.insert(
             header::ORIGIN,
             HeaderValue::from_static("http://example.com:8000"),
         );
-        assert!(check_origin(&headers).is_ok());
+        assert!(check_origin(&headers, Scheme::Http).is_ok());
         headers.insert(header::ORIGIN, HeaderValue::from_static("http://evil.com"));
-        assert!(check_origin(&headers).is_err());
+        assert!(check_origin(&headers, Scheme::Http).is_err());
         headers.insert(header::ORIGIN, HeaderValue::from_static("null"));
-        assert!(check_origin(&headers).is_err());
+        assert!(check_origin(&headers, Scheme::Http).is_err());
         headers.remove(header::ORIGIN);
         headers.insert(
             header::REFERER,
             HeaderValue::from_static("http://evil.com/admin/"),
         );
-        assert!(check_origin(&headers).is_err());
+        assert!(check_origin(&headers, Scheme::Http).is_err());
         headers.insert(
             header::REFERER,
             HeaderValue::from_static("http://example.com:8000/admin/x/"),
         );
-        assert!(check_origin(&headers).is_ok());
+        assert!(check_origin(&headers, Scheme::Http).is_ok());
+    }
+
+    #[test]
+    fn origin_must_name_the_scheme_and_port() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, HeaderValue::from_static("Example.com"));
+        let with_origin = |headers: &mut HeaderMap, origin: &'static str| {
+            headers.insert(header::ORIGIN, HeaderValue::from_static(origin));
+            headers.clone()
+        };
+        let http = with_origin(&mut headers, "http://example.com");
+        assert!(check_origin(&http, Scheme::Http).is_ok());
+        assert!(check_origin(&http, Scheme::Https).is_err());
+        let https = with_origin(&mut headers, "https://example.com:443");
+        assert!(check_origin(&https, Scheme::Https).is_ok());
+        assert!(check_origin(&https, Scheme::Http).is_err());
+        let other_port = with_origin(&mut headers, "http://example.com:8080");
+        assert!(check_origin(&other_port, Scheme::Http).is_err());
+        let other_scheme = with_origin(&mut headers, "ftp://example.com");
+        assert!(check_origin(&other_scheme, Scheme::Http).is_err());
+        headers.remove(header::ORIGIN);
+        headers.insert(
+            header::REFERER,
+            HeaderValue::from_static("https://example.com/admin/"),
+        );
+        assert!(check_origin(&headers, Scheme::Http).is_err());
+        assert!(check_origin(&headers, Scheme::Https).is_ok());
     }
 
     #[test]

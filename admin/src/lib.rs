@@ -24,6 +24,7 @@
 
 mod assets;
 mod changelist;
+mod client_info;
 mod context;
 mod csrf;
 mod display;
@@ -43,6 +44,7 @@ mod site;
 mod templates;
 mod views;
 
+pub use client_info::{InvalidProxy, TrustedProxies};
 pub use error::AdminError;
 pub use history::{ActionFlag, LogEntry};
 pub use site::AdminSite;

@@ -8,6 +8,7 @@ use orm_core::model_admin::AdminOptions;
 use orm_core::schema::ModelSchema;
 use orm_core::{Db, Model};
 
+use crate::client_info::TrustedProxies;
 use crate::login_throttle::LoginThrottle;
 
 /// An admin site under construction: its database, models and settings.
@@ -21,6 +22,7 @@ pub struct AdminSite {
     site_header: String,
     secret_key: Vec<u8>,
     secure_cookies: bool,
+    trusted_proxies: TrustedProxies,
     path: String,
 }
 
@@ -53,6 +55,7 @@ impl AdminSite {
             site_header: "Administration".to_owned(),
             secret_key: random_key(),
             secure_cookies: false,
+            trusted_proxies: TrustedProxies::default(),
             path: "/admin".to_owned(),
         }
     }
@@ -106,6 +109,16 @@ impl AdminSite {
         self
     }
 
+    /// The reverse proxies in front of the site (default: none), whose
+    /// `Forwarded` / `X-Forwarded-For` headers give the client's address
+    /// (for login throttling) and whose `X-Forwarded-Proto` gives the scheme
+    /// the client used (for the CSRF origin check). Headers from any other
+    /// peer are ignored: anybody can send them.
+    pub fn trusted_proxies(mut self, proxies: TrustedProxies) -> AdminSite {
+        self.trusted_proxies = proxies;
+        self
+    }
+
     /// The models shown, by label.
     pub fn model_labels(&self) -> Vec<String> {
         self.models.iter().map(|m| (m.schema)().label()).collect()
@@ -129,6 +142,7 @@ impl AdminSite {
             site_header: self.site_header,
             secret_key: self.secret_key,
             secure_cookies: self.secure_cookies,
+            trusted_proxies: self.trusted_proxies,
             path: self.path,
             throttle: LoginThrottle::default(),
         }))
@@ -156,6 +170,7 @@ pub(crate) struct AdminInner {
     pub(crate) site_header: String,
     pub(crate) secret_key: Vec<u8>,
     pub(crate) secure_cookies: bool,
+    pub(crate) trusted_proxies: TrustedProxies,
     /// The mount path, without a trailing slash (`/admin`).
     pub(crate) path: String,
     pub(crate) throttle: LoginThrottle,
@@ -169,6 +184,20 @@ impl std::ops::Deref for Admin {
 }
 
 impl Admin {
+    /// The client behind a request, through the trusted proxies.
+    pub(crate) fn client_info(
+        &self,
+        extensions: &http::Extensions,
+        headers: &http::HeaderMap,
+    ) -> crate::client_info::ClientInfo {
+        crate::client_info::ClientInfo::of(
+            extensions,
+            headers,
+            &self.trusted_proxies,
+            self.secure_cookies,
+        )
+    }
+
     /// The model at `/{app}/{model}/`, by app label and lower-case name.
     pub(crate) fn model(&self, app_label: &str, model_name: &str) -> Option<&AdminModel> {
         self.models

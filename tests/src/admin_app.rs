@@ -182,6 +182,16 @@ impl AdminApp {
         (admin::router(site), db)
     }
 
+    /// Another admin over the same database, its site configured by
+    /// `configure` (e.g. trusted proxies).
+    pub fn router_with_site(
+        &self,
+        configure: impl FnOnce(admin::AdminSite) -> admin::AdminSite,
+    ) -> Router {
+        let site = admin::AdminSite::new(self.db.clone()).secret_key(SECRET_KEY);
+        admin::router(configure(site))
+    }
+
     /// A client of `router` (see [`AdminApp::router_with_pool`]) holding
     /// `other`'s cookies.
     pub fn client_of(&self, router: Router, other: &Client) -> Client {

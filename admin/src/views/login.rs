@@ -1,10 +1,8 @@
 //! Log in and log out.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Query};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{Extensions, StatusCode};
+use http::{Extensions, HeaderMap, StatusCode};
 use orm_core::auth::authenticate;
 use serde::Deserialize;
 
@@ -12,6 +10,7 @@ use crate::context::Visitor;
 use crate::csrf::{new_token, RotateCsrfToken};
 use crate::error::AdminError;
 use crate::form::FormData;
+use crate::login_throttle::Verdict;
 use crate::safe_next::safe_next;
 use crate::session_auth;
 use crate::templates::{render, LoggedOutTemplate, LoginTemplate};
@@ -44,15 +43,14 @@ pub(crate) async fn page(
 pub(crate) async fn submit(
     visitor: Visitor,
     extensions: Extensions,
+    headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, AdminError> {
     let username = form.text("username").trim().to_owned();
     let password = form.text("password").to_owned();
     let next = form.text("next").to_owned();
-    let address = extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string());
     let admin = visitor.admin.clone();
+    let address = admin.client_info(&extensions, &headers).address;
     let again = |error: &'static str, status: StatusCode| {
         let visitor = &visitor;
         let username = username.clone();
@@ -69,9 +67,12 @@ pub(crate) async fn submit(
             Ok::<Response, AdminError>(response)
         }
     };
-    if !admin.throttle.allows(&username, address.as_deref()) {
-        tracing::warn!("login throttled");
-        return again(THROTTLED, StatusCode::TOO_MANY_REQUESTS).await;
+    match admin.throttle.verdict(&username, address) {
+        Verdict::Refuse => {
+            tracing::warn!("login throttled");
+            return again(THROTTLED, StatusCode::TOO_MANY_REQUESTS).await;
+        }
+        Verdict::Try { wait } => tokio::time::sleep(wait).await,
     }
     let (name, secret) = (username.clone(), password);
     // No username holds NUL (forms refuse it) and PostgreSQL refuses it in
@@ -85,10 +86,10 @@ pub(crate) async fn submit(
             .await?
     };
     let Some(user) = user.filter(|u| u.is_staff) else {
-        admin.throttle.failed(&username, address.as_deref());
+        admin.throttle.failed(&username, address);
         return again(WRONG, StatusCode::OK).await;
     };
-    admin.throttle.succeeded(&username);
+    admin.throttle.succeeded(&username, address);
     session_auth::login(&visitor.session, &admin.secret_key, &user).await?;
     let fallback = format!("{}/", visitor.base);
     let target = safe_next(Some(next.as_str()).filter(|n| !n.is_empty()), &fallback).to_owned();

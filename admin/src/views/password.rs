@@ -1,6 +1,7 @@
 //! Changing one's own password.
 
 use axum::response::{IntoResponse, Redirect, Response};
+use http::{Extensions, HeaderMap, StatusCode};
 use orm_core::auth::password::{acheck_password, amake_password};
 use orm_core::auth::validators::{password_help_texts, validate_password};
 use orm_core::auth::User;
@@ -9,6 +10,7 @@ use orm_core::Model;
 use crate::context::Staff;
 use crate::error::AdminError;
 use crate::form::FormData;
+use crate::login_throttle::Verdict;
 use crate::session_auth;
 use crate::templates::{
     render, Crumb, PasswordChangeDoneTemplate, PasswordChangeTemplate, SimpleField,
@@ -46,14 +48,47 @@ pub(crate) async fn page(staff: Staff) -> Result<Response, AdminError> {
     })
 }
 
-/// `POST /password_change/`.
-pub(crate) async fn submit(staff: Staff, form: FormData) -> Result<Response, AdminError> {
+/// `POST /password_change/`. The old password is a password guess like a
+/// login's, throttled the same way (see [`crate::login_throttle`]).
+pub(crate) async fn submit(
+    staff: Staff,
+    extensions: Extensions,
+    headers: HeaderMap,
+    form: FormData,
+) -> Result<Response, AdminError> {
     let old = form.text("old_password").to_owned();
     let new1 = form.text("new_password1").to_owned();
     let new2 = form.text("new_password2").to_owned();
     let mut fields = empty_fields();
+    let throttle = &staff.admin.throttle;
+    let username = staff.user.username.clone();
+    let address = staff.admin.client_info(&extensions, &headers).address;
+    let old_is_right = match throttle.verdict(&username, address) {
+        Verdict::Refuse => {
+            fields[0].errors.push(
+                "Too many wrong old passwords. Please wait a few minutes and try again.".into(),
+            );
+            let layout = staff.layout("Password change", crumbs(&staff)).await?;
+            let mut response = render(&PasswordChangeTemplate {
+                layout,
+                fields,
+                help_texts: password_help_texts(),
+            })?;
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return Ok(response);
+        }
+        Verdict::Try { wait } => {
+            tokio::time::sleep(wait).await;
+            acheck_password(old, staff.user.password.clone()).await
+        }
+    };
+    if old_is_right {
+        throttle.succeeded(&username, address);
+    } else {
+        throttle.failed(&username, address);
+    }
     let mut fail = |index: usize, message: String| fields[index].errors.push(message);
-    if !acheck_password(old, staff.user.password.clone()).await {
+    if !old_is_right {
         fail(
             0,
             "Your old password was entered incorrectly. Please enter it again.".into(),
