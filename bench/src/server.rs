@@ -68,7 +68,7 @@ pub fn start_with(
         .route("/hello", get(|| async { "Hello, World!" }))
         .merge(blog::server::app(
             db.clone(),
-            "bench-secret-key-bench-secret-key-0123",
+            &blog::settings::Settings::with_secret_key("bench-secret-key-bench-secret-key-0123"),
         ));
     let runtime = blog::server::runtime().map_err(|e| e.to_string())?;
     let listener = runtime

@@ -1,6 +1,7 @@
 //! The seed's blog: its models, public pages, admin, server and commands.
 //! `main.rs` is its `manage.py`; tests and benchmarks use the same pieces.
 
+pub mod body_deadline;
 pub mod models;
 pub mod seed;
 pub mod server;

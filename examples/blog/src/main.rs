@@ -76,7 +76,7 @@ fn run(cli: Cli) -> Result<Outcome, String> {
 /// Migrates, creates the first superuser when there is no user, serves.
 fn runserver(addr: SocketAddr) -> Result<(), String> {
     let db = Db::from_env().map_err(|e| e.to_string())?;
-    let secret_key = settings::secret_key()?;
+    let settings = settings::Settings::from_env()?;
     let mut out = std::io::stdout();
     blog::migrate(&db, &mut out).map_err(|e| e.to_string())?;
     let runtime = server::runtime().map_err(|e| e.to_string())?;
@@ -90,7 +90,7 @@ fn runserver(addr: SocketAddr) -> Result<(), String> {
             println!("It is shown only this once: log in at /admin/ and change it.");
             println!();
         }
-        server::serve(server::app(db, &secret_key), addr).await
+        server::serve(server::app(db, &settings), addr, &settings).await
     })
 }
 

@@ -45,7 +45,10 @@ async fn payloads_are_shown_escaped_on_the_public_pages() {
             article.save(&mut conn).unwrap();
         }
         drop(conn);
-        let app = blog::server::app(db.clone(), "escaping-secret-key-0123456789abcdefgh");
+        let app = blog::server::app(
+            db.clone(),
+            &blog::settings::Settings::with_secret_key("escaping-secret-key-0123456789abcdefgh"),
+        );
         let mut pages = vec![get(&app, "/").await];
         for i in 0..PAYLOADS.len() {
             pages.push(get(&app, &format!("/articles/hostile-{i}/")).await);

@@ -65,7 +65,10 @@ async fn the_public_pages_run_as_many_queries_for_10_rows_as_for_2() {
         };
         let test_db = migrated(kind, url.as_deref(), options);
         let db = test_db.db.clone();
-        let app = blog::server::app(db.clone(), "query-count-secret-key-0123456789abcdef");
+        let app = blog::server::app(
+            db.clone(),
+            &blog::settings::Settings::with_secret_key("query-count-secret-key-0123456789abcdef"),
+        );
 
         let mut counts = Vec::new();
         let mut shown = 0;

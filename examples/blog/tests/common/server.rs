@@ -27,6 +27,11 @@ impl Server {
     /// Starts the server in a fresh temporary folder, on `database_url` or,
     /// for `None`, on the SQLite file [`Server::sqlite_file`] in that folder.
     pub(crate) fn start(database_url: Option<&str>) -> Server {
+        Server::start_with_env(database_url, &[])
+    }
+
+    /// [`Server::start`], with these environment variables set too.
+    pub(crate) fn start_with_env(database_url: Option<&str>, env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("a temporary folder for the blog");
         let database_url = database_url.map_or_else(
             || format!("sqlite://{}", dir.path().join("blog.sqlite3").display()),
@@ -34,6 +39,7 @@ impl Server {
         );
         let mut child = blog_command(dir.path(), &database_url)
             .args(["runserver", "127.0.0.1:0"])
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
