@@ -165,6 +165,29 @@ impl FormState {
         }
     }
 
+    /// Leaves empty, in an add form, the inputs of required numbers with
+    /// decimals, dates and times that declare no default: nobody should
+    /// save a `0` or today's date they did not choose (Django's forms start
+    /// them empty too). Their field's initial value is only a placeholder.
+    pub(crate) fn clear_unchosen(&mut self, model: &AdminModel, specs: &[Spec]) {
+        for spec in specs.iter().filter(|s| !s.readonly) {
+            let Target::Column(i) = spec.target else {
+                continue;
+            };
+            let field = &model.schema.fields[i];
+            let placeholder = matches!(
+                field.kind,
+                FieldKind::Decimal | FieldKind::Date | FieldKind::DateTime | FieldKind::Time
+            ) && field.default.is_none()
+                && !field.auto_now
+                && !field.auto_now_add
+                && !field.nullable;
+            if placeholder {
+                self.text.insert(spec.name, String::new());
+            }
+        }
+    }
+
     /// Adds a message beside a field (or above the form for `None`).
     pub(crate) fn error(&mut self, field: Option<&str>, message: impl Into<String>) {
         match field {
@@ -230,7 +253,7 @@ pub(crate) fn bind(
                 let text = if field.kind == FieldKind::Bool {
                     if raw.is_some() { "true" } else { "false" }.to_owned()
                 } else {
-                    raw.unwrap_or("").to_owned()
+                    lf_line_endings(raw.unwrap_or(""))
                 };
                 state.text.insert(spec.name, text.clone());
                 match parse_field(field, &text) {
@@ -298,6 +321,16 @@ pub(crate) fn bind(
         many_to_many,
         state,
         changed,
+    }
+}
+
+/// Text with every line ending as `\n`: browsers send a textarea's lines
+/// ending in `\r\n`, which saving unchanged must not write back.
+fn lf_line_endings(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_owned()
     }
 }
 

@@ -161,6 +161,7 @@ pub(crate) async fn add_page(
     let initial = model.schema.initial_values();
     let mut state = FormState::from_values(&model, &specs, &initial, HashMap::new());
     state.clear_readonly(&specs);
+    state.clear_unchosen(&model, &specs);
     let frame = Frame {
         adding: true,
         can_save: true,
