@@ -41,6 +41,7 @@ mod safe_next;
 mod session_auth;
 mod site;
 mod templates;
+mod users;
 mod views;
 
 pub use error::AdminError;

@@ -17,6 +17,7 @@ use crate::many_to_many::ManyToManyField;
 use crate::messages::{self, Level};
 use crate::site::AdminModel;
 use crate::templates::{render, ChangeFormTemplate, Crumb};
+use crate::users;
 
 type Selections = HashMap<&'static str, Vec<String>>;
 
@@ -245,6 +246,7 @@ fn save(
         None => (model.schema.initial_values(), HashMap::new()),
     };
     let mut bound: Bound = form::bind(model, specs, &base, form, &selected);
+    users::check_username(conn, model, specs, pk, &base, &mut bound)?;
     if pk.is_none() {
         bound.state.clear_readonly(specs);
     } else {
