@@ -3,7 +3,12 @@
 //!
 //! - the username goes through [`orm_core::auth::username::clean_username`],
 //!   as `createsuperuser`'s does: NFKC, letters, digits and `@ . + - _`,
-//!   and no name that differs from another user's only in case.
+//!   and no name that differs from another user's only in case;
+//! - only superusers may change anyone's rights (`is_superuser`,
+//!   `is_staff`, `groups`, `user_permissions`): for other staff those
+//!   fields are read-only, and whatever is posted for them is ignored;
+//! - only superusers may change a superuser at all (any field, or the
+//!   password).
 
 use orm_core::auth::username::{clean_username, UsernameError};
 use orm_core::auth::User;
@@ -13,9 +18,39 @@ use crate::display::field_label;
 use crate::form::{Bound, Spec};
 use crate::site::AdminModel;
 
+/// The fields that give a user rights: only superusers may set them.
+const RIGHTS: [&str; 4] = ["is_superuser", "is_staff", "groups", "user_permissions"];
+
 /// Whether `model` is the built-in user model.
 pub(crate) fn is_user_model(model: &AdminModel) -> bool {
     std::ptr::eq(model.schema, User::schema())
+}
+
+/// Makes the rights fields read-only unless the editor is a superuser.
+pub(crate) fn restrict_rights(model: &AdminModel, specs: &mut [Spec], editor_is_superuser: bool) {
+    if editor_is_superuser || !is_user_model(model) {
+        return;
+    }
+    for spec in specs.iter_mut().filter(|s| RIGHTS.contains(&s.name)) {
+        spec.readonly = true;
+    }
+}
+
+/// Whether an editor who is not a superuser must leave this object alone:
+/// it is a user who is a superuser (`values` is its row).
+pub(crate) fn out_of_reach(
+    model: &AdminModel,
+    values: &[Value],
+    editor_is_superuser: bool,
+) -> bool {
+    if editor_is_superuser || !is_user_model(model) {
+        return false;
+    }
+    model
+        .schema
+        .field_index("is_superuser")
+        .and_then(|i| values.get(i))
+        .is_some_and(|v| *v == Value::Bool(true))
 }
 
 /// Checks the submitted username (when the form edits it and it parsed)
