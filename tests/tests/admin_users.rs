@@ -197,6 +197,16 @@ async fn usernames_are_saved_in_nfkc() {
                 usernames(&app)
             );
         }
+        // Normalised first, then measured: each ligature is three letters.
+        let ligatures = "\u{fb03}".repeat(60);
+        let page = submit(&mut client, ADD, &user_form(&ligatures, &[])).await;
+        page.expect(StatusCode::OK, &format!("{kind}: 180 letters"));
+        assert_eq!(
+            page.field_errors("username"),
+            ["Ensure this value has at most 150 characters (it has 180)."],
+            "{kind}"
+        );
+        assert_eq!(page.input_value("username"), Some(ligatures), "{kind}");
         // Normalised first, then compared: the full-width name is taken.
         let page = submit(&mut client, ADD, &user_form("\u{ff22}OB", &[])).await;
         page.expect(StatusCode::OK, &format!("{kind}: BOB"));
