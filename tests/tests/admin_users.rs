@@ -5,6 +5,7 @@
 
 use http::StatusCode;
 use orm_core::auth::{Group, Permission, User};
+use orm_core::db::BackendKind;
 use orm_core::prelude::*;
 use tests::admin_app::{each_app, AdminApp, Client, Page, Role, PASSWORD};
 
@@ -231,6 +232,14 @@ async fn a_username_differing_only_in_case_is_taken() {
             let page = submit(&mut client, &change_url(other.id), &user_form(name, &[])).await;
             page.expect(StatusCode::OK, &format!("{kind}: rename to {name}"));
             assert_eq!(page.field_errors("username"), [TAKEN], "{kind}: {name}");
+        }
+        // Beyond ASCII, on the backends whose LOWER() folds every letter
+        // (SQLite's folds ASCII only).
+        if kind != BackendKind::Sqlite {
+            app.user("\u{c5}sa");
+            let page = submit(&mut client, ADD, &user_form("\u{e5}SA", &[])).await;
+            page.expect(StatusCode::OK, &format!("{kind}: add \u{e5}SA"));
+            assert_eq!(page.field_errors("username"), [TAKEN], "{kind}");
         }
         // A user may change the case of their own name.
         submit(&mut client, &change_url(boss.id), &user_form("Boss", &[]))
