@@ -1298,3 +1298,51 @@ async fn required_decimals_and_dates_start_empty() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saving_unedited_times_keeps_their_fractions_of_a_second() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let mut client = app.logged_in(Role::Superuser).await;
+        let fields = gadget_form(app.user_id(Role::Editor));
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        client
+            .post_form("/admin/press/gadget/add/", &pairs)
+            .await
+            .expect_redirect("/admin/press/gadget/", &format!("{kind}: add"));
+        let gadget = Gadget::objects().get(&mut app.conn()).unwrap();
+        // Saved by code, with microseconds (the form shows whole seconds).
+        let at = at(2024, 2, 29) + chrono::Duration::microseconds(123_456);
+        let time = NaiveTime::from_hms_micro_opt(23, 59, 30, 654_321).unwrap();
+        Gadget::objects()
+            .filter(Gadget::ID.eq(gadget.id))
+            .update(
+                &mut app.conn(),
+                vec![Gadget::AT.set(at), Gadget::TIME.set(time)],
+            )
+            .unwrap();
+        let stored = Gadget::objects().get(&mut app.conn()).unwrap();
+        let change_url = format!("/admin/press/gadget/{}/change/", gadget.id);
+        let change = client.get(&change_url).await;
+        let shown: Vec<(&str, String)> = fields
+            .iter()
+            .map(|(name, value)| match *name {
+                "flag" => (*name, value.clone()),
+                _ => (*name, change.input_value(name).unwrap_or_default()),
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = shown.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        client
+            .post_form(&change_url, &pairs)
+            .await
+            .expect_redirect("/admin/press/gadget/", &format!("{kind}: save as shown"));
+        let after = Gadget::objects().get(&mut app.conn()).unwrap();
+        assert_eq!((after.at, after.time), (stored.at, stored.time), "{kind}");
+        let history = client
+            .get(&format!("/admin/press/gadget/{}/history/", gadget.id))
+            .await;
+        let text = history.text();
+        assert!(text.contains("No fields changed."), "{kind}: {text}");
+    })
+    .await;
+}

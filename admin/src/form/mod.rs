@@ -257,12 +257,13 @@ pub(crate) fn bind(
                 };
                 state.text.insert(spec.name, text.clone());
                 match parse_field(field, &text) {
-                    Ok(value) => {
-                        if differs(field, &value, &base[i]) {
-                            changed.push(field_label(field).to_lowercase());
-                        }
+                    // A value the form shows as it was sent keeps what is
+                    // stored: saving unchanged writes nothing new.
+                    Ok(value) if differs(field, &value, &base[i]) => {
+                        changed.push(field_label(field).to_lowercase());
                         values[i] = value;
                     }
+                    Ok(_) => {}
                     Err(message) => {
                         state.error(Some(spec.name), message);
                         failed.push(spec.name);
@@ -334,12 +335,15 @@ fn lf_line_endings(text: &str) -> String {
     }
 }
 
-/// Whether a submitted value differs from the stored one. Decimals are
-/// compared as the form showed them, at their field's scale: SQLite hands
-/// back `12.5` as `12.4999999999999996`.
+/// Whether a submitted value differs from the stored one. Decimals and
+/// times are compared as the form showed them: decimals at their field's
+/// scale (SQLite hands back `12.5` as `12.4999999999999996`), times and
+/// date-times to the second (what was saved by code may hold fractions).
 fn differs(field: &FieldSchema, new: &Value, old: &Value) -> bool {
     match (new, old) {
-        (Value::Decimal(_), Value::Decimal(_)) => input_text(field, new) != input_text(field, old),
+        (Value::Decimal(_), Value::Decimal(_))
+        | (Value::DateTime(_), Value::DateTime(_))
+        | (Value::Time(_), Value::Time(_)) => input_text(field, new) != input_text(field, old),
         _ => new != old,
     }
 }
