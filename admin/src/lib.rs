@@ -19,6 +19,12 @@
 //! without more code, as are the built-in users and groups; others are added
 //! with [`AdminSite::register`]. The admin's own table, the history log, has
 //! its migrations in [`migrations`].
+//!
+//! The user forms are stricter than Django's `UserAdmin`: usernames pass the
+//! same check as `createsuperuser` (`orm_core::auth::username`), and only
+//! superusers may change anyone's rights (superuser and staff status,
+//! groups, permissions) or change a superuser at all; other staff see those
+//! fields, and superusers' records, read-only.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
@@ -42,6 +48,7 @@ mod safe_next;
 mod session_auth;
 mod site;
 mod templates;
+mod users;
 mod views;
 
 pub use client_info::{InvalidProxy, TrustedProxies};

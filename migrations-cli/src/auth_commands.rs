@@ -2,6 +2,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use orm_core::auth::username::{clean_username, UsernameError};
 use orm_core::auth::{validate_password, User};
 use orm_core::prelude::*;
 use orm_core::validation::{is_email, validate_value};
@@ -91,17 +92,25 @@ pub fn createsuperuser(
         }
         (None, false) => read_line("Username: ", input, out)?,
     };
-    if username.is_empty() {
-        return Err(Error::InvalidOperation(
-            "the username cannot be blank".to_owned(),
-        ));
-    }
-    if !orm_core::auth::validators::is_valid_username(&username) {
-        return Err(Error::InvalidOperation(
-            orm_core::auth::validators::USERNAME_MESSAGE.to_owned(),
-        ));
-    }
-    // The field's own rules (its max_length), before any password prompt.
+    // The admin's rules (NFKC, letters, digits and @/./+/-/_, no name that
+    // differs from another only in case), before any password prompt.
+    let mut conn = db.conn()?;
+    let username = match clean_username(&mut conn, &username, None) {
+        Ok(username) => username,
+        Err(UsernameError::Blank) => {
+            return Err(Error::InvalidOperation(
+                "the username cannot be blank".to_owned(),
+            ))
+        }
+        Err(UsernameError::Taken) => {
+            return Err(Error::InvalidOperation(format!(
+                "the username '{username}' is already taken"
+            )))
+        }
+        Err(UsernameError::Database(e)) => return Err(e.into()),
+        Err(other) => return Err(Error::InvalidOperation(other.to_string())),
+    };
+    // The field's own rules (its max_length).
     let field = &User::schema().fields[User::USERNAME.index()];
     if let Err(message) = validate_value(field, &Value::Text(username.clone())) {
         return Err(Error::InvalidOperation(format!("username: {message}")));
@@ -114,15 +123,6 @@ pub fn createsuperuser(
     if !email.is_empty() && !is_email(&email) {
         return Err(Error::InvalidOperation(format!(
             "'{email}' is not a valid email address"
-        )));
-    }
-    let mut conn = db.conn()?;
-    if User::objects()
-        .filter(User::USERNAME.eq(username.as_str()))
-        .exists(&mut conn)?
-    {
-        return Err(Error::InvalidOperation(format!(
-            "the username '{username}' is already taken"
         )));
     }
     let mut user = User::new(username, email);

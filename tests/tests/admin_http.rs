@@ -1204,3 +1204,145 @@ async fn a_large_table_shows_the_estimated_count_and_a_search_counts() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saving_an_unedited_form_changes_nothing() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let root = app.user_id(Role::Superuser);
+        let story = app.story("Lines", root);
+        let body = "First line.\nSecond line.\n\nA paragraph.";
+        Story::objects()
+            .filter(Story::ID.eq(story.id))
+            .update(&mut app.conn(), vec![Story::BODY.set(body.to_owned())])
+            .unwrap();
+        let mut client = app.logged_in(Role::Superuser).await;
+        let page = client.get(&change_url(story.id)).await;
+        page.expect(StatusCode::OK, &format!("{kind}: change form"));
+        // What a browser sends back: the textarea's lines end in CRLF.
+        let mut form: Vec<(String, String)> = ["title", "slug", "author", "body", "status"]
+            .iter()
+            .map(|name| {
+                let shown = page.input_value(name).unwrap_or_default();
+                ((*name).to_owned(), shown.replace('\n', "\r\n"))
+            })
+            .collect();
+        form.push((
+            "_version".into(),
+            page.input_value("_version").unwrap_or_default(),
+        ));
+        form.push(("_save".into(), String::new()));
+        submit(&mut client, &change_url(story.id), &form)
+            .await
+            .expect_redirect(STORIES, &format!("{kind}: save as shown"));
+        assert_eq!(app.stories()[0].body, body, "{kind}: LF kept");
+        let history = client.get(&format!("{STORIES}{}/history/", story.id)).await;
+        let text = history.text();
+        assert!(text.contains("No fields changed."), "{kind}: {text}");
+        assert!(!text.contains("Changed body"), "{kind}: {text}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_line_endings_are_saved_as_lf() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let root = app.user_id(Role::Superuser);
+        let mut client = app.logged_in(Role::Superuser).await;
+        let form = story_form(root, &[("body", "one\r\ntwo\rthree\r\n")]);
+        submit(&mut client, ADD, &form)
+            .await
+            .expect_redirect(STORIES, &format!("{kind}: add"));
+        assert_eq!(app.stories()[0].body, "one\ntwo\nthree\n", "{kind}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn required_decimals_and_dates_start_empty() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let mut client = app.logged_in(Role::Superuser).await;
+        let add = "/admin/press/gadget/add/";
+        let form = client.get(add).await;
+        form.expect(StatusCode::OK, &format!("{kind}: add form"));
+        for name in ["price", "day", "time", "at"] {
+            assert_eq!(
+                form.input_value(name).as_deref(),
+                Some(""),
+                "{kind}: {name} starts empty"
+            );
+        }
+        // A declared default still fills its field.
+        assert_eq!(form.input_value("status").as_deref(), Some("draft"));
+
+        let mut fields = gadget_form(app.user_id(Role::Editor));
+        for name in ["price", "day", "time", "at"] {
+            fields.retain(|(k, _)| *k != name);
+            fields.push((name, String::new()));
+        }
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = client.post_form(add, &pairs).await;
+        page.expect(StatusCode::OK, &format!("{kind}: empty required fields"));
+        for name in ["price", "day", "time", "at"] {
+            assert_eq!(
+                page.field_errors(name),
+                ["This field is required."],
+                "{kind}: {name}"
+            );
+        }
+        assert_eq!(page.input_value("name").as_deref(), Some("  Widget  "));
+        assert_eq!(page.input_value("ratio").as_deref(), Some("0.25"));
+        assert_eq!(count::<Gadget>(&app), 0, "{kind}: nothing saved");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn saving_unedited_times_keeps_their_fractions_of_a_second() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let mut client = app.logged_in(Role::Superuser).await;
+        let fields = gadget_form(app.user_id(Role::Editor));
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        client
+            .post_form("/admin/press/gadget/add/", &pairs)
+            .await
+            .expect_redirect("/admin/press/gadget/", &format!("{kind}: add"));
+        let gadget = Gadget::objects().get(&mut app.conn()).unwrap();
+        // Saved by code, with microseconds (the form shows whole seconds).
+        let at = at(2024, 2, 29) + chrono::Duration::microseconds(123_456);
+        let time = NaiveTime::from_hms_micro_opt(23, 59, 30, 654_321).unwrap();
+        Gadget::objects()
+            .filter(Gadget::ID.eq(gadget.id))
+            .update(
+                &mut app.conn(),
+                vec![Gadget::AT.set(at), Gadget::TIME.set(time)],
+            )
+            .unwrap();
+        let stored = Gadget::objects().get(&mut app.conn()).unwrap();
+        let change_url = format!("/admin/press/gadget/{}/change/", gadget.id);
+        let change = client.get(&change_url).await;
+        let shown: Vec<(&str, String)> = fields
+            .iter()
+            .map(|(name, value)| match *name {
+                "flag" => (*name, value.clone()),
+                _ => (*name, change.input_value(name).unwrap_or_default()),
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = shown.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        client
+            .post_form(&change_url, &pairs)
+            .await
+            .expect_redirect("/admin/press/gadget/", &format!("{kind}: save as shown"));
+        let after = Gadget::objects().get(&mut app.conn()).unwrap();
+        assert_eq!((after.at, after.time), (stored.at, stored.time), "{kind}");
+        let history = client
+            .get(&format!("/admin/press/gadget/{}/history/", gadget.id))
+            .await;
+        let text = history.text();
+        assert!(text.contains("No fields changed."), "{kind}: {text}");
+    })
+    .await;
+}

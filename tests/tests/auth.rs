@@ -271,3 +271,47 @@ fn createsuperuser_and_changepassword() {
         );
     });
 }
+
+#[test]
+fn createsuperuser_checks_usernames_like_the_admin() {
+    let project = Project::new();
+    each_backend(&schemas(), |kind, db| {
+        let create = |username: &str| MigrationCommand::Createsuperuser {
+            username: Some(username.into()),
+            email: Some(String::new()),
+            noinput: false,
+        };
+        let password = "Tulip-Garden-93\nTulip-Garden-93\n";
+        command(&project, db, create("admin"), password).unwrap();
+        for name in ["Admin", "ADMIN", "\u{ff21}dmin"] {
+            let taken = command(&project, db, create(name), password).unwrap_err();
+            assert!(
+                taken.starts_with("the username '") && taken.ends_with("' is already taken"),
+                "{kind}: {name:?}: {taken}"
+            );
+        }
+        for name in [
+            "boss\u{200b}",
+            "adm\u{202e}nimda",
+            "soft\u{ad}hyphen",
+            "\u{3164}",
+        ] {
+            let refused = command(&project, db, create(name), password).unwrap_err();
+            assert!(
+                refused.starts_with("Enter a valid username."),
+                "{kind}: {name:?}: {refused}"
+            );
+        }
+        // Saved in NFKC: the full-width name is plain ASCII.
+        command(&project, db, create("\u{ff42}\u{ff4f}\u{ff42}"), password).unwrap();
+        let mut conn = db.conn().unwrap();
+        let mut names: Vec<String> = User::objects()
+            .all(&mut conn)
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username)
+            .collect();
+        names.sort();
+        assert_eq!(names, ["admin", "bob"], "{kind}");
+    });
+}

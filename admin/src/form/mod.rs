@@ -165,6 +165,29 @@ impl FormState {
         }
     }
 
+    /// Leaves empty, in an add form, the inputs of required numbers with
+    /// decimals, dates and times that declare no default: nobody should
+    /// save a `0` or today's date they did not choose (Django's forms start
+    /// them empty too). Their field's initial value is only a placeholder.
+    pub(crate) fn clear_unchosen(&mut self, model: &AdminModel, specs: &[Spec]) {
+        for spec in specs.iter().filter(|s| !s.readonly) {
+            let Target::Column(i) = spec.target else {
+                continue;
+            };
+            let field = &model.schema.fields[i];
+            let placeholder = matches!(
+                field.kind,
+                FieldKind::Decimal | FieldKind::Date | FieldKind::DateTime | FieldKind::Time
+            ) && field.default.is_none()
+                && !field.auto_now
+                && !field.auto_now_add
+                && !field.nullable;
+            if placeholder {
+                self.text.insert(spec.name, String::new());
+            }
+        }
+    }
+
     /// Adds a message beside a field (or above the form for `None`).
     pub(crate) fn error(&mut self, field: Option<&str>, message: impl Into<String>) {
         match field {
@@ -230,16 +253,17 @@ pub(crate) fn bind(
                 let text = if field.kind == FieldKind::Bool {
                     if raw.is_some() { "true" } else { "false" }.to_owned()
                 } else {
-                    raw.unwrap_or("").to_owned()
+                    lf_line_endings(raw.unwrap_or(""))
                 };
                 state.text.insert(spec.name, text.clone());
                 match parse_field(field, &text) {
-                    Ok(value) => {
-                        if differs(field, &value, &base[i]) {
-                            changed.push(field_label(field).to_lowercase());
-                        }
+                    // A value the form shows as it was sent keeps what is
+                    // stored: saving unchanged writes nothing new.
+                    Ok(value) if differs(field, &value, &base[i]) => {
+                        changed.push(field_label(field).to_lowercase());
                         values[i] = value;
                     }
+                    Ok(_) => {}
                     Err(message) => {
                         state.error(Some(spec.name), message);
                         failed.push(spec.name);
@@ -301,12 +325,25 @@ pub(crate) fn bind(
     }
 }
 
-/// Whether a submitted value differs from the stored one. Decimals are
-/// compared as the form showed them, at their field's scale: SQLite hands
-/// back `12.5` as `12.4999999999999996`.
+/// Text with every line ending as `\n`: browsers send a textarea's lines
+/// ending in `\r\n`, which saving unchanged must not write back.
+fn lf_line_endings(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Whether a submitted value differs from the stored one. Decimals and
+/// times are compared as the form showed them: decimals at their field's
+/// scale (SQLite hands back `12.5` as `12.4999999999999996`), times and
+/// date-times to the second (what was saved by code may hold fractions).
 fn differs(field: &FieldSchema, new: &Value, old: &Value) -> bool {
     match (new, old) {
-        (Value::Decimal(_), Value::Decimal(_)) => input_text(field, new) != input_text(field, old),
+        (Value::Decimal(_), Value::Decimal(_))
+        | (Value::DateTime(_), Value::DateTime(_))
+        | (Value::Time(_), Value::Time(_)) => input_text(field, new) != input_text(field, old),
         _ => new != old,
     }
 }

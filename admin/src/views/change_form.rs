@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
+use orm_core::auth::User;
 use orm_core::query::{parse_value, QuerySpec};
 use orm_core::{AnyConnection, Error, Value};
 
@@ -17,6 +18,7 @@ use crate::many_to_many::ManyToManyField;
 use crate::messages::{self, Level};
 use crate::site::AdminModel;
 use crate::templates::{render, ChangeFormTemplate, Crumb};
+use crate::users;
 
 type Selections = HashMap<&'static str, Vec<String>>;
 
@@ -44,6 +46,14 @@ fn load(
         }
     }
     Ok(Some((row.values, row.repr, selected)))
+}
+
+/// The form's fields for this editor: [`form::specs`], with the user
+/// model's rights read-only for staff who are not superusers.
+fn specs_for(staff: &Staff, model: &AdminModel, view_only: bool) -> Vec<Spec> {
+    let mut specs = form::specs(model, view_only);
+    users::restrict_rights(model, &mut specs, staff.user.is_superuser);
+    specs
 }
 
 fn parse_pk(model: &AdminModel, id: &str) -> Result<Value, AdminError> {
@@ -157,10 +167,11 @@ pub(crate) async fn add_page(
 ) -> Result<Response, AdminError> {
     let model = staff.model(&app, &model_name)?;
     let perms = staff.require(&model, |p| p.add)?;
-    let specs = form::specs(&model, false);
+    let specs = specs_for(&staff, &model, false);
     let initial = model.schema.initial_values();
     let mut state = FormState::from_values(&model, &specs, &initial, HashMap::new());
     state.clear_readonly(&specs);
+    state.clear_unchosen(&model, &specs);
     let frame = Frame {
         adding: true,
         can_save: true,
@@ -181,7 +192,7 @@ pub(crate) async fn change_page(
     let model = staff.model(&app, &model_name)?;
     let perms = staff.require(&model, |p| p.view)?;
     let pk = parse_pk(&model, &id)?;
-    let specs = form::specs(&model, !perms.change);
+    let mut specs = specs_for(&staff, &model, !perms.change);
     let loaded = {
         let (model, specs, pk) = (model.clone(), specs.clone(), pk.clone());
         staff
@@ -193,11 +204,16 @@ pub(crate) async fn change_page(
     let Some((values, repr, selected)) = loaded else {
         return Err(gone(&model, &id));
     };
+    // A superuser's record is only shown to staff who are not superusers.
+    let can_save = perms.change && !users::out_of_reach(&model, &values, staff.user.is_superuser);
+    if !can_save {
+        specs = specs_for(&staff, &model, true);
+    }
     let mut state = FormState::from_values(&model, &specs, &values, selected);
     state.version = Some(form::version_of(&values));
     let frame = Frame {
         adding: false,
-        can_save: perms.change,
+        can_save,
         can_add: perms.add,
         can_delete: perms.delete,
         pk: Some(pk.to_string()),
@@ -222,9 +238,15 @@ pub(crate) async fn object_redirect(
 
 /// How a save went.
 enum Saved {
-    Done { pk: String, repr: String },
+    Done {
+        pk: String,
+        repr: String,
+    },
     Invalid(FormState),
     Gone,
+    /// The editor may not change this object (a superuser, for staff who
+    /// are not superusers).
+    Forbidden,
 }
 
 /// Validates and writes, in one transaction with the log entry.
@@ -234,7 +256,7 @@ fn save(
     specs: &[Spec],
     pk: Option<&Value>,
     form: &FormData,
-    user_id: i64,
+    editor: &User,
 ) -> orm_core::Result<Saved> {
     let (base, selected) = match pk {
         Some(pk) => match load(conn, model, specs, pk)? {
@@ -243,7 +265,11 @@ fn save(
         },
         None => (model.schema.initial_values(), HashMap::new()),
     };
+    if users::out_of_reach(model, &base, editor.is_superuser) {
+        return Ok(Saved::Forbidden);
+    }
     let mut bound: Bound = form::bind(model, specs, &base, form, &selected);
+    users::check_username(conn, model, specs, pk, &base, &mut bound)?;
     if pk.is_none() {
         bound.state.clear_readonly(specs);
     } else {
@@ -269,6 +295,7 @@ fn save(
         return Ok(Saved::Invalid(bound.state));
     }
     let adding = pk.is_none();
+    let user_id = editor.id;
     let result = orm_core::atomic(conn, |conn| {
         let values = if adding {
             (model.ops.create)(conn, bound.values.clone())?
@@ -354,14 +381,14 @@ async fn submit(
     form: FormData,
 ) -> Result<Response, AdminError> {
     let perms = staff.perms.on(&model);
-    let specs = form::specs(&model, false);
-    let user_id = staff.user.id;
+    let specs = specs_for(&staff, &model, false);
     let outcome = {
         let (model, specs, pk, form) = (model.clone(), specs.clone(), pk.clone(), form.clone());
+        let editor = staff.user.clone();
         staff
             .admin
             .db
-            .run(move |conn| save(conn, &model, &specs, pk.as_ref(), &form, user_id))
+            .run(move |conn| save(conn, &model, &specs, pk.as_ref(), &form, &editor))
             .await?
     };
     let model_url = staff.model_url(&model);
@@ -419,6 +446,7 @@ async fn submit(
             };
             show(&staff, &model, specs, state, frame).await
         }
+        Saved::Forbidden => Err(AdminError::Forbidden),
         Saved::Gone => {
             messages::add(
                 &staff.session,

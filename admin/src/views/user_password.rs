@@ -1,5 +1,6 @@
 //! Setting another user's password (Django's `UserAdmin` password form):
-//! `/auth/user/{id}/password/`, for staff who may change users.
+//! `/auth/user/{id}/password/`, for staff who may change users (a
+//! superuser's only for superusers).
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,6 +42,10 @@ async fn load(staff: &Staff, id: &str) -> Result<(AdminModel, User), AdminError>
         .run(move |conn| User::objects().filter(User::ID.eq(pk)).first(conn))
         .await?
         .ok_or_else(missing)?;
+    // Only a superuser may set a superuser's password.
+    if user.is_superuser && !staff.user.is_superuser {
+        return Err(AdminError::Forbidden);
+    }
     Ok((model, user))
 }
 

@@ -6,6 +6,7 @@ pub mod password;
 mod permission;
 pub mod permissions;
 mod user;
+pub mod username;
 pub mod validators;
 
 pub use authenticate::authenticate;

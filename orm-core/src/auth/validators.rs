@@ -306,26 +306,22 @@ pub fn password_help_texts() -> Vec<String> {
         .collect()
 }
 
-/// What a username that [`is_valid_username`] refuses is told (Django's
-/// `UnicodeUsernameValidator`).
-pub const USERNAME_MESSAGE: &str = "Enter a valid username. This value may contain only letters, \
-     numbers, and @/./+/-/_ characters.";
+pub use super::username::USERNAME_MESSAGE;
 
-/// Whether `username` is made of letters, digits and `@ . + - _` only, as
-/// Django's `UnicodeUsernameValidator` asks.
+/// Whether [`validate_username`](super::username::validate_username)
+/// accepts `username` (after NFKC normalisation: letters, digits and
+/// `@ . + - _` only, nothing invisible).
 ///
 /// ```
 /// use orm_core::auth::validators::is_valid_username;
 /// assert!(is_valid_username("ann.lee+blog@example"));
 /// assert!(is_valid_username("José_1"));
 /// assert!(!is_valid_username("ann lee"));
+/// assert!(!is_valid_username("boss\u{200b}"));
 /// assert!(!is_valid_username(""));
 /// ```
 pub fn is_valid_username(username: &str) -> bool {
-    !username.is_empty()
-        && username
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '@' | '.' | '+' | '-' | '_'))
+    super::username::validate_username(username).is_ok()
 }
 
 #[cfg(test)]
