@@ -194,11 +194,12 @@ impl<'a> Model<'a> {
             .value()
             .unwrap_or_default()
             .into_iter()
-            .map(|list| {
-                let names = list.into_iter().map(|n| n.value);
+            .map(|index| {
+                let name = index.name.map(|n| n.value).unwrap_or_default();
+                let names = index.fields.into_iter().map(|n| n.value);
                 quote! {
                     __orm::IndexSchema {
-                        name: __orm::Cow::Borrowed(""),
+                        name: __orm::Cow::Borrowed(#name),
                         fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
                         unique: false,
                     }
