@@ -680,6 +680,9 @@ mod tests {
         let title = &mut product.fields.to_mut()[1];
         title.name = "name".into();
         title.column = "name".into();
+        // As the derive names it: the verbose name follows the name, and
+        // the rename carries it (no AlterField for it).
+        title.verbose_name = "name".into();
         let after = [Category::schema().clone(), product];
         let yes = ops(&before, &after, &mut Yes);
         assert!(
