@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use orm_core::backend::schema_editor::effective_default;
 use orm_core::schema::{DefaultValue, FieldSchema, ModelSchema, Str};
 
 use crate::error::Error;
@@ -115,17 +116,55 @@ impl AppDetector<'_> {
             let Some(new) = self.to.get(self.app, &new_name).cloned() else {
                 continue;
             };
+            // Join models follow their holder (see `renamed_join_models`).
+            if new.auto_created || self.working.get(self.app, &new_name).is_some() {
+                continue;
+            }
             for old_name in &removed {
                 let Some(old) = self.working.get(self.app, old_name).cloned() else {
                     continue;
                 };
-                if same_fields(&old, &new) && self.questioner.ask_rename_model(&old, &new) {
+                if old.auto_created || !same_fields(&old, &new) {
+                    continue;
+                }
+                if self.questioner.ask_rename_model(&old, &new) {
                     self.push(Operation::RenameModel {
                         old_name: old.name.to_string(),
                         new_name: new.name.to_string(),
                     })?;
+                    self.renamed_join_models(&old, &new)?;
                     break;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// After `old` was renamed to `new`: renames the join model of each of
+    /// its many-to-many fields to the name the derive now gives it, so the
+    /// links are kept. Its table and the column pointing at the holder
+    /// follow in `changed_model`.
+    fn renamed_join_models(&mut self, old: &ModelSchema, new: &ModelSchema) -> Result<(), Error> {
+        for field in old.many_to_many.iter() {
+            let Some(now) = new.many_to_many.iter().find(|m| m.name == field.name) else {
+                continue;
+            };
+            let (Some((old_app, old_through)), Some((new_app, new_through))) =
+                (field.through.split_once('.'), now.through.split_once('.'))
+            else {
+                continue;
+            };
+            let movable = old_app == self.app
+                && new_app == self.app
+                && old_through != new_through
+                && self.working.get(self.app, old_through).is_some()
+                && self.working.get(self.app, new_through).is_none()
+                && self.to.get(self.app, new_through).is_some();
+            if movable {
+                self.push(Operation::RenameModel {
+                    old_name: old_through.to_owned(),
+                    new_name: new_through.to_owned(),
+                })?;
             }
         }
         Ok(())
@@ -183,6 +222,15 @@ impl AppDetector<'_> {
         }
         self.renamed_fields(&model, &new)?;
         let current = self.current(&model)?;
+        if current.auto_created && !same_field_names(&current, &new) {
+            // A join model whose target changed without a rename: made anew,
+            // as Django removes and adds the many-to-many field.
+            self.push(Operation::DeleteModel {
+                name: model.clone(),
+            })?;
+            self.note_dependencies(&new);
+            return self.push(Operation::CreateModel { model: new });
+        }
         for index in current.indexes.iter() {
             if !new
                 .indexes
@@ -209,12 +257,8 @@ impl AppDetector<'_> {
             match current.field(&field.name) {
                 None => self.added_field(&new, field)?,
                 Some(existing) if existing != field => {
-                    self.note_field_dependency(field);
-                    self.push(Operation::AlterField {
-                        model: model.clone(),
-                        name: field.name.to_string(),
-                        field: field.clone(),
-                    })?;
+                    let existing = existing.clone();
+                    self.altered_field(&new, &existing, field)?;
                 }
                 Some(_) => {}
             }
@@ -285,9 +329,12 @@ impl AppDetector<'_> {
                 {
                     continue;
                 }
-                if self
-                    .questioner
-                    .ask_rename_field(&current, old_field, new_field)
+                // The derive names a join model's fields after the models
+                // they point at: a match there is certain.
+                if current.auto_created
+                    || self
+                        .questioner
+                        .ask_rename_field(&current, old_field, new_field)
                 {
                     taken.insert(old_field.name.to_string());
                     self.push(Operation::RenameField {
@@ -301,6 +348,7 @@ impl AppDetector<'_> {
                             model: model.to_owned(),
                             name: new_field.name.to_string(),
                             field: new_field.clone(),
+                            preserve_default: true,
                         })?;
                     }
                     break;
@@ -327,6 +375,39 @@ impl AppDetector<'_> {
         };
         self.push(Operation::AddField {
             model: model.name.to_string(),
+            field,
+            preserve_default,
+        })
+    }
+
+    /// `existing` becomes `field`. A field becoming NOT NULL without a
+    /// default asks for a one-off value for the rows holding NULL; the
+    /// migration carries it, and fills them before the column changes.
+    fn altered_field(
+        &mut self,
+        model: &ModelSchema,
+        existing: &FieldSchema,
+        field: &FieldSchema,
+    ) -> Result<(), Error> {
+        self.note_field_dependency(field);
+        let needs_value = existing.nullable
+            && !field.nullable
+            && !field.primary_key
+            && effective_default(field).is_none();
+        let (field, preserve_default) = if needs_value {
+            let mut with_default = field.clone();
+            with_default.default = Some(if field.auto_now || field.auto_now_add {
+                DefaultValue::Str(Str::from(self.now.to_owned()))
+            } else {
+                self.questioner.ask_not_null_alteration(model, field)?
+            });
+            (with_default, false)
+        } else {
+            (field.clone(), true)
+        };
+        self.push(Operation::AlterField {
+            model: model.name.to_string(),
+            name: field.name.to_string(),
             field,
             preserve_default,
         })
@@ -386,6 +467,14 @@ fn same_fields(old: &ModelSchema, new: &ModelSchema) -> bool {
             .iter()
             .zip(new.fields.iter())
             .all(|(a, b)| a == b)
+}
+
+/// Two models whose fields have the same names.
+fn same_field_names(old: &ModelSchema, new: &ModelSchema) -> bool {
+    let names = |model: &ModelSchema| -> BTreeSet<String> {
+        model.fields.iter().map(|f| f.name.to_string()).collect()
+    };
+    names(old) == names(new)
 }
 
 /// Two fields that differ only by name (and a column that follows the name).
@@ -478,6 +567,13 @@ mod tests {
             true
         }
         fn ask_not_null_default(
+            &mut self,
+            _: &ModelSchema,
+            _: &FieldSchema,
+        ) -> Result<DefaultValue, Error> {
+            Ok(DefaultValue::Int(0))
+        }
+        fn ask_not_null_alteration(
             &mut self,
             _: &ModelSchema,
             _: &FieldSchema,
@@ -584,6 +680,9 @@ mod tests {
         let title = &mut product.fields.to_mut()[1];
         title.name = "name".into();
         title.column = "name".into();
+        // As the derive names it: the verbose name follows the name, and
+        // the rename carries it (no AlterField for it).
+        title.verbose_name = "name".into();
         let after = [Category::schema().clone(), product];
         let yes = ops(&before, &after, &mut Yes);
         assert!(

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use orm_core::db::BackendKind;
-use orm_core::schema::ModelSchema;
+use orm_core::schema::{DefaultValue, FieldSchema, ModelSchema};
 use orm_core::Db;
 
 use crate::autodetector::{self, detect_changes, RECORDER_APP};
@@ -97,6 +97,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, Default)]
 pub struct Project {
     sources: Vec<MigrationSource>,
+    /// The models to migrate, when not the registry's.
+    models: Option<Vec<&'static ModelSchema>>,
 }
 
 impl Project {
@@ -121,8 +123,20 @@ impl Project {
         MigrationGraph::new(self.load()?)
     }
 
-    /// The models of the apps, from the registry of linked models.
+    /// Migrates exactly these models instead of the registry's: for a
+    /// program that links models it does not migrate, and for tests that
+    /// follow a model through several versions.
+    pub fn with_models(mut self, models: Vec<&'static ModelSchema>) -> Self {
+        self.models = Some(models);
+        self
+    }
+
+    /// The models of the apps: those given to [`Project::with_models`], or
+    /// else the registry of linked models.
     pub fn models(&self) -> Vec<&'static ModelSchema> {
+        if let Some(models) = &self.models {
+            return models.clone();
+        }
         orm_core::registered_models()
             .into_iter()
             .map(|m| (m.schema)())
@@ -412,19 +426,25 @@ impl Project {
         Ok(Outcome::Done)
     }
 
-    /// Django's hint when models changed without a migration.
+    /// Django's hint when models changed without a migration. Changes that
+    /// would make `makemigrations` ask a question are listed too.
     fn warn_unmigrated_changes(&self, ordered: &[Migration], out: &mut dyn Write) {
         let mut from = ProjectState::new();
         for migration in ordered {
             for op in &migration.operations {
-                if from.apply(&migration.app_label, op).is_err() {
+                if let Err(err) = from.apply(&migration.app_label, op) {
+                    let _ = writeln!(
+                        out,
+                        "  Your models could not be compared with the migrations: {err}"
+                    );
                     return;
                 }
             }
         }
         let to = ProjectState::from_models(self.models());
-        if let Ok(changes) = detect_changes(&from, &to, &mut NonInteractiveQuestioner, "now") {
-            if !changes.is_empty() {
+        match detect_changes(&from, &to, &mut Unasked, "now") {
+            Ok(changes) if changes.is_empty() => {}
+            Ok(changes) => {
                 let apps: Vec<String> = changes
                     .operations
                     .keys()
@@ -435,6 +455,17 @@ impl Project {
                     "  Your models in app(s): {} have changes that are not yet reflected in a migration. \
                      Run 'makemigrations', then 'migrate' again.",
                     apps.join(", ")
+                );
+                for (app, operations) in &changes.operations {
+                    for op in operations {
+                        let _ = writeln!(out, "    {app}: {}", op.describe());
+                    }
+                }
+            }
+            Err(err) => {
+                let _ = writeln!(
+                    out,
+                    "  Your models could not be compared with the migrations: {err}"
                 );
             }
         }
@@ -537,6 +568,36 @@ fn check_history(
         }
     }
     Ok(())
+}
+
+/// Answers `migrate`'s look at pending changes without asking anyone: no
+/// renames, and a stand-in for every value (nothing is written from it).
+struct Unasked;
+
+impl Questioner for Unasked {
+    fn ask_rename_model(&mut self, _: &ModelSchema, _: &ModelSchema) -> bool {
+        false
+    }
+
+    fn ask_rename_field(&mut self, _: &ModelSchema, _: &FieldSchema, _: &FieldSchema) -> bool {
+        false
+    }
+
+    fn ask_not_null_default(
+        &mut self,
+        _: &ModelSchema,
+        _: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
+        Ok(DefaultValue::Int(0))
+    }
+
+    fn ask_not_null_alteration(
+        &mut self,
+        _: &ModelSchema,
+        _: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
+        Ok(DefaultValue::Int(0))
+    }
 }
 
 struct MakeOptions<'a> {

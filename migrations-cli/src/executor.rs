@@ -243,8 +243,10 @@ fn run_statements(
     sql: &[(String, Vec<String>)],
 ) -> Result<(), Error> {
     for statement in statements(sql) {
-        conn.batch_execute(statement.sql)
-            .map_err(|e| Error::Apply(failed_at(step, sql.len(), &statement, &e.to_string())))?;
+        conn.batch_execute(statement.sql).map_err(|e| {
+            let message = orm_core::database_message(&e);
+            Error::Apply(failed_at(step, sql.len(), &statement, &message))
+        })?;
     }
     Ok(())
 }
@@ -412,7 +414,7 @@ fn run_mysql(
     }
     for (position, statement) in statements.iter().enumerate().skip(done.len()) {
         if let Err(e) = conn.batch_execute(statement.sql) {
-            let message = failed_at(step, sql.len(), statement, &e.to_string());
+            let message = failed_at(step, sql.len(), statement, &orm_core::database_message(&e));
             return Err(Error::Apply(format!(
                 "{message}\n{}",
                 mysql_state(sql, &statements, position, &app, &name)

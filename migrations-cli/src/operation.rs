@@ -45,8 +45,13 @@ pub enum Operation {
         model: String,
         /// The field's name.
         name: String,
-        /// The field as it becomes.
+        /// The field as it becomes. When it goes from nullable to NOT NULL,
+        /// its `default` first fills the rows that hold NULL.
         field: FieldSchema,
+        /// Whether the default stays in the model after the migration
+        /// (false for a one-off default given to `makemigrations`).
+        #[serde(default = "yes", skip_serializing_if = "is_true")]
+        preserve_default: bool,
     },
     /// Renames a field (and its column when the column follows the name).
     RenameField {

@@ -4,7 +4,7 @@
 
 use orm_core::backend::schema_editor as editor;
 use orm_core::db::BackendKind;
-use orm_core::schema::ModelSchema;
+use orm_core::schema::{FieldSchema, ModelSchema};
 
 use crate::error::Error;
 use crate::operation::Operation;
@@ -37,22 +37,27 @@ pub fn forwards(
             let old = model(before, app, m)?;
             // The SQL fills existing rows with the operation's default, even
             // a one-off default the state does not keep.
-            let mut new = model(after, app, m)?.clone();
-            if let Some(slot) = new
-                .fields
-                .to_mut()
-                .iter_mut()
-                .find(|f| f.name == field.name)
-            {
-                *slot = field.clone();
-            }
+            let new = with_field(model(after, app, m)?, &field.name, field);
             editor::add_field(old, &new, &field.name, backend)
         }
         Operation::RemoveField { model: m, name } => {
             editor::remove_field(model(before, app, m)?, model(after, app, m)?, name, backend)
         }
-        Operation::AlterField { model: m, name, .. } => {
-            editor::alter_field(model(before, app, m)?, model(after, app, m)?, name, backend)
+        Operation::AlterField {
+            model: m,
+            name,
+            field,
+            preserve_default,
+        } => {
+            let old = model(before, app, m)?;
+            let new = model(after, app, m)?;
+            if *preserve_default {
+                editor::alter_field(old, new, name, backend)
+            } else {
+                // The SQL fills NULLs with the operation's one-off default,
+                // which the state does not keep.
+                editor::alter_field(old, &with_field(new, name, field), name, backend)
+            }
         }
         Operation::RenameField {
             model: m,
@@ -68,11 +73,17 @@ pub fn forwards(
         Operation::RenameModel { old_name, new_name } => rename_model(
             model(before, app, old_name)?,
             model(after, app, new_name)?,
+            before,
+            after,
             backend,
         ),
-        Operation::AlterModelTable { model: m, .. } => {
-            rename_table(model(before, app, m)?, model(after, app, m)?, backend)
-        }
+        Operation::AlterModelTable { model: m, .. } => rename_model(
+            model(before, app, m)?,
+            model(after, app, m)?,
+            before,
+            after,
+            backend,
+        ),
         Operation::AddIndex { model: m, index } => {
             editor::add_index(model(after, app, m)?, index, backend)
         }
@@ -168,27 +179,59 @@ fn inverse(app: &str, op: &Operation, before: &ProjectState) -> Result<Operation
                 index,
             }
         }
+        // Back to the field as it was: no one-off default to fill with.
+        Operation::AlterField { model: m, name, .. } => Operation::AlterField {
+            model: m.clone(),
+            name: name.clone(),
+            field: model(before, app, m)?
+                .field(name)
+                .cloned()
+                .ok_or_else(|| Error::InvalidOperation(format!("{app}.{m} has no field {name}")))?,
+            preserve_default: true,
+        },
         // These read both states only: run forwards with the states swapped.
-        Operation::AlterField { .. }
-        | Operation::AlterModelTable { .. }
+        Operation::AlterModelTable { .. }
         | Operation::AlterUniqueTogether { .. }
         | Operation::AlterModelOptions { .. }
         | Operation::RunSql { .. } => op.clone(),
     })
 }
 
-fn rename_model(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) -> Vec<String> {
-    if old.table == new.table {
-        Vec::new()
-    } else {
-        editor::rename_model(old, new, backend)
+/// `model` with its field `name` replaced by `field`.
+fn with_field(model: &ModelSchema, name: &str, field: &FieldSchema) -> ModelSchema {
+    let mut model = model.clone();
+    if let Some(slot) = model.fields.to_mut().iter_mut().find(|f| f.name == name) {
+        *slot = field.clone();
     }
+    model
 }
 
-fn rename_table(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) -> Vec<String> {
+/// Renames `old`'s table to `new`'s with the names derived from it, then
+/// gives the foreign keys of other models that point at it the names derived
+/// from the new table, as the state names them.
+fn rename_model(
+    old: &ModelSchema,
+    new: &ModelSchema,
+    before: &ProjectState,
+    after: &ProjectState,
+    backend: BackendKind,
+) -> Vec<String> {
     if old.table == new.table {
-        Vec::new()
-    } else {
-        editor::rename_table(&old.table, &new.table, backend)
+        return Vec::new();
     }
+    let mut sql = editor::rename_model(old, new, backend);
+    let label = new.label();
+    for other in after.models() {
+        let points_here = other
+            .fields
+            .iter()
+            .any(|f| f.foreign_key.as_ref().is_some_and(|fk| fk.to == label));
+        if other.label() == label || !points_here {
+            continue;
+        }
+        if let Some(previous) = before.get(&other.app_label, &other.name) {
+            sql.extend(editor::rename_foreign_keys(previous, other, backend));
+        }
+    }
+    sql
 }

@@ -25,7 +25,18 @@ pub trait Questioner {
         model: &ModelSchema,
         field: &FieldSchema,
     ) -> Result<DefaultValue, Error>;
+    /// A one-off value for the rows holding NULL in a field that becomes
+    /// NOT NULL without a default.
+    fn ask_not_null_alteration(
+        &mut self,
+        model: &ModelSchema,
+        field: &FieldSchema,
+    ) -> Result<DefaultValue, Error>;
 }
+
+/// How a one-off default is typed, shown with every question asking for one.
+pub const DEFAULT_FORMAT: &str =
+    "a string (quotes optional), a number, true/false, or now for a date/time";
 
 /// For `--noinput`: never guesses a rename, refuses to invent defaults.
 #[derive(Debug, Default)]
@@ -49,6 +60,20 @@ impl Questioner for NonInteractiveQuestioner {
             "cannot add non-nullable field `{}` to {} without a default: existing rows need a value. \
              Give it a default (#[field(default = ...)]), make it an Option, \
              or run makemigrations without --noinput to enter a one-off value.",
+            field.name,
+            model.label()
+        )))
+    }
+
+    fn ask_not_null_alteration(
+        &mut self,
+        model: &ModelSchema,
+        field: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
+        Err(Error::NeedsInput(format!(
+            "cannot make field `{}` of {} non-nullable without a default: rows holding NULL \
+             need a value. Give it a default (#[field(default = ...)]), keep it an Option, \
+             or run makemigrations without --noinput to enter a one-off value for those rows.",
             field.name,
             model.label()
         )))
@@ -121,9 +146,31 @@ impl<R: BufRead, W: Write> Questioner for InteractiveQuestioner<R, W> {
             field.name,
             model.label()
         );
+        self.one_off_default(field)
+    }
+
+    fn ask_not_null_alteration(
+        &mut self,
+        model: &ModelSchema,
+        field: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
+        let _ = writeln!(
+            self.output,
+            "Field `{}` of {} becomes non-nullable and has no default; rows holding NULL \
+             need a value.",
+            field.name,
+            model.label()
+        );
+        self.one_off_default(field)
+    }
+}
+
+impl<R: BufRead, W: Write> InteractiveQuestioner<R, W> {
+    /// Asks until a value that fits `field` is given; an empty answer quits.
+    fn one_off_default(&mut self, field: &FieldSchema) -> Result<DefaultValue, Error> {
+        let question = format!("One-off default ({DEFAULT_FORMAT}; empty to quit): ");
         loop {
-            let Some(answer) = self.ask("One-off default for existing rows (empty to quit): ")
-            else {
+            let Some(answer) = self.ask(&question) else {
                 return Err(Error::NeedsInput("no default given".to_owned()));
             };
             if answer.is_empty() {
@@ -140,7 +187,28 @@ impl<R: BufRead, W: Write> Questioner for InteractiveQuestioner<R, W> {
 }
 
 /// A one-off default typed by a person, checked against the field.
+///
+/// A value in matching quotes (`'unknown'`, `"unknown"`) is the text
+/// between them; `now` for a date/time field is the current time.
 pub fn default_from_text(field: &FieldSchema, text: &str) -> Result<DefaultValue, String> {
+    let text = unquoted(text.trim());
+    if text.eq_ignore_ascii_case("now") {
+        let now = chrono::Utc::now();
+        match field.kind {
+            FieldKind::DateTime => {
+                return Ok(DefaultValue::Str(
+                    now.format("%Y-%m-%d %H:%M:%S").to_string().into(),
+                ))
+            }
+            FieldKind::Date => {
+                return Ok(DefaultValue::Str(now.format("%Y-%m-%d").to_string().into()))
+            }
+            FieldKind::Time => {
+                return Ok(DefaultValue::Str(now.format("%H:%M:%S").to_string().into()))
+            }
+            _ => {}
+        }
+    }
     let value = orm_core::query::parse_value(field, text)?;
     Ok(match value {
         orm_core::Value::Bool(b) => DefaultValue::Bool(b),
@@ -153,6 +221,19 @@ pub fn default_from_text(field: &FieldSchema, text: &str) -> Result<DefaultValue
         other if field.kind == FieldKind::DateTime => DefaultValue::Str(other.to_string().into()),
         other => DefaultValue::Str(other.to_string().into()),
     })
+}
+
+/// `text` without one pair of matching quotes around it.
+fn unquoted(text: &str) -> &str {
+    for quote in ['\'', '"'] {
+        if let Some(inner) = text
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -208,5 +289,52 @@ mod tests {
             .contains("Enter a whole number."));
         let mut q = InteractiveQuestioner::new(std::io::Cursor::new("\n"), Vec::new());
         assert!(q.ask_not_null_default(&model(), &field).is_err());
+    }
+
+    #[test]
+    fn quoted_one_off_defaults_are_the_text_inside() {
+        let mut field = FieldSchema::new("subtitle", "subtitle", FieldKind::Char);
+        field.max_length = Some(50);
+        for typed in ["'unknown'", "\"unknown\"", "unknown", "  'unknown' "] {
+            assert_eq!(
+                default_from_text(&field, typed).unwrap(),
+                DefaultValue::Str("unknown".into()),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            default_from_text(&field, "'it''s'").unwrap(),
+            DefaultValue::Str("it''s".into())
+        );
+        let rank = FieldSchema::new("rank", "rank", FieldKind::Integer);
+        assert_eq!(
+            default_from_text(&rank, "'7'").unwrap(),
+            DefaultValue::Int(7)
+        );
+        let at = FieldSchema::new("at", "at", FieldKind::DateTime);
+        assert!(matches!(
+            default_from_text(&at, "now").unwrap(),
+            DefaultValue::Str(_)
+        ));
+    }
+
+    #[test]
+    fn the_prompt_says_how_to_type_a_default() {
+        let mut field = FieldSchema::new("subtitle", "subtitle", FieldKind::Char);
+        field.nullable = false;
+        let mut out = Vec::new();
+        let mut q = InteractiveQuestioner::new(std::io::Cursor::new("'x'\n"), &mut out);
+        assert_eq!(
+            q.ask_not_null_alteration(&model(), &field).unwrap(),
+            DefaultValue::Str("x".into())
+        );
+        let shown = String::from_utf8(out).unwrap();
+        assert!(shown.contains("becomes non-nullable"), "{shown}");
+        assert!(shown.contains(DEFAULT_FORMAT), "{shown}");
+        assert!(NonInteractiveQuestioner
+            .ask_not_null_alteration(&model(), &field)
+            .unwrap_err()
+            .to_string()
+            .contains("`subtitle` of blog.Article"));
     }
 }

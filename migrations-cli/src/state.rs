@@ -118,11 +118,19 @@ impl ProjectState {
                 schema.fields.to_mut().remove(index);
                 forget_field(schema, name);
             }
-            Operation::AlterField { model, name, field } => {
+            Operation::AlterField {
+                model,
+                name,
+                field,
+                preserve_default,
+            } => {
                 let schema = self.model_mut(app, model)?;
                 let index = field_index(schema, app, name)?;
                 let mut field = field.clone();
                 field.name = Str::from(name.clone());
+                if !preserve_default {
+                    field.default = None;
+                }
                 schema.fields.to_mut()[index] = field;
             }
             Operation::RenameField {
@@ -135,6 +143,9 @@ impl ProjectState {
                 let field = &mut schema.fields.to_mut()[index];
                 if field.column == default_column(old_name, field) {
                     field.column = Str::from(default_column(new_name, field));
+                }
+                if field.verbose_name == default_verbose_name(old_name) {
+                    field.verbose_name = Str::from(default_verbose_name(new_name));
                 }
                 field.name = Str::from(new_name.clone());
                 rename_references(schema, old_name, new_name);
@@ -153,6 +164,7 @@ impl ProjectState {
                     schema.table = Str::from(default_table(app, new_name));
                 }
                 schema.name = Str::from(new_name.clone());
+                follow_model_name(&mut schema, old_name, new_name);
                 let new_label = schema.label();
                 let new_table = schema.table.to_string();
                 self.insert(schema);
@@ -204,9 +216,24 @@ impl ProjectState {
         Ok(())
     }
 
-    /// Points foreign keys at `old_label` to the renamed model.
+    /// Points foreign keys and many-to-many fields at `old_label` to the
+    /// renamed model.
     fn retarget(&mut self, old_label: &str, new_label: &str, new_table: &str) {
         for model in self.models.values_mut() {
+            if model
+                .many_to_many
+                .iter()
+                .any(|m2m| m2m.to == old_label || m2m.through == old_label)
+            {
+                for m2m in model.many_to_many.to_mut() {
+                    if m2m.to == old_label {
+                        m2m.to = Str::from(new_label.to_owned());
+                    }
+                    if m2m.through == old_label {
+                        m2m.through = Str::from(new_label.to_owned());
+                    }
+                }
+            }
             for field in model.fields.to_mut() {
                 if let Some(fk) = &mut field.foreign_key {
                     if fk.to == old_label {
@@ -222,6 +249,47 @@ impl ProjectState {
 /// The table name the derive gives a model by default.
 pub fn default_table(app: &str, name: &str) -> String {
     format!("{app}_{}", name.to_lowercase())
+}
+
+/// Gives a renamed model the names the derive derives from its name, where
+/// it had the ones derived from the old name: verbose names and the reverse
+/// names of its foreign keys.
+fn follow_model_name(schema: &mut ModelSchema, old_name: &str, new_name: &str) {
+    let (old_words, new_words) = (camel_to_words(old_name), camel_to_words(new_name));
+    if schema.verbose_name == old_words {
+        schema.verbose_name = Str::from(new_words.clone());
+    }
+    if schema.verbose_name_plural == format!("{old_words}s") {
+        schema.verbose_name_plural = Str::from(format!("{new_words}s"));
+    }
+    let (old_related, new_related) = (
+        format!("{}_set", old_name.to_lowercase()),
+        format!("{}_set", new_name.to_lowercase()),
+    );
+    for field in schema.fields.to_mut() {
+        if let Some(fk) = &mut field.foreign_key {
+            if fk.related_name == old_related {
+                fk.related_name = Str::from(new_related.clone());
+            }
+        }
+    }
+}
+
+/// `BlogPost` → `blog post`, as the derive names a model by default.
+fn camel_to_words(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
+/// The verbose name the derive gives a field by default: its name in words.
+fn default_verbose_name(name: &str) -> String {
+    name.trim_start_matches("r#").replace('_', " ")
 }
 
 /// The column name the derive gives a field by default.

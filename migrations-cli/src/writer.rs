@@ -272,6 +272,7 @@ pub(crate) mod tests {
                     model: "Article".into(),
                     name: "slug".into(),
                     field: slug,
+                    preserve_default: true,
                 },
                 Operation::RenameField {
                     model: "Article".into(),

@@ -1,6 +1,6 @@
 //! The errors of orm-core.
 
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::result::{DatabaseErrorInformation, DatabaseErrorKind, Error as DieselError};
 
 use crate::db::BackendKind;
 use crate::schema::ModelSchema;
@@ -28,7 +28,7 @@ pub enum Error {
         count: i64,
     },
     /// A unique constraint refused the write.
-    #[error("{}", unique_message(model, field.as_deref()))]
+    #[error("{}", unique_message(model, field.as_deref(), message))]
     UniqueViolation {
         /// The model label (empty when unknown).
         model: String,
@@ -102,18 +102,39 @@ pub enum Error {
         message: String,
     },
     /// Any other database error.
-    #[error("database error: {0}")]
+    #[error("database error: {}", database_message(.0))]
     Query(DieselError),
     /// A bug or an unexpected state, with context.
     #[error("internal error: {0}")]
     Internal(String),
 }
 
-fn unique_message(model: &str, field: Option<&str>) -> String {
+fn unique_message(model: &str, field: Option<&str>, message: &str) -> String {
     match field {
+        _ if model.is_empty() => message.to_owned(),
         Some(field) => format!("{model} with this {field} already exists"),
         None => format!("{model} with these values already exists"),
     }
+}
+
+/// The database's whole message for `err`: its first line, then the
+/// details PostgreSQL adds (`DETAIL: Key (title)=(Same) is duplicated.`)
+/// and its hint, when there are any.
+pub fn database_message(err: &DieselError) -> String {
+    match err {
+        DieselError::DatabaseError(_, info) => information_message(info.as_ref()),
+        other => other.to_string(),
+    }
+}
+
+fn information_message(info: &dyn DatabaseErrorInformation) -> String {
+    let mut message = info.message().to_owned();
+    for (label, text) in [("DETAIL", info.details()), ("HINT", info.hint())] {
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            message.push_str(&format!("\n{label}: {text}"));
+        }
+    }
+    message
 }
 
 impl From<DieselError> for Error {
@@ -126,13 +147,13 @@ impl From<DieselError> for Error {
                 Error::UniqueViolation {
                     model: String::new(),
                     field: None,
-                    message: info.message().to_owned(),
+                    message: information_message(info.as_ref()),
                 }
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 Error::ForeignKeyViolation {
                     model: String::new(),
-                    message: info.message().to_owned(),
+                    message: information_message(info.as_ref()),
                 }
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {

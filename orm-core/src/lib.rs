@@ -55,7 +55,7 @@ pub mod views;
 pub mod __private;
 
 pub use db::{atomic, AnyConnection, Db};
-pub use error::{Error, Result};
+pub use error::{database_message, Error, Result};
 pub use fields::{Choices, ForeignKey};
 pub use model::{registered_models, Model, ModelOps};
 pub use orm_derive::{Choices, Model};

@@ -89,12 +89,20 @@ pub(crate) enum DefaultLit {
     Str(String),
 }
 
+/// One entry of `indexes(...)`: its fields and, when written
+/// `name = [...]`, its name.
+#[derive(Clone)]
+pub(crate) struct IndexDecl {
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) fields: Vec<Spanned<String>>,
+}
+
 /// The struct-level attributes.
 pub(crate) struct Container {
     pub(crate) table: Attr<String>,
     pub(crate) app_label: Attr<String>,
     pub(crate) ordering: Attr<Vec<Spanned<String>>>,
-    pub(crate) indexes: Attr<Vec<Vec<Spanned<String>>>>,
+    pub(crate) indexes: Attr<Vec<IndexDecl>>,
     pub(crate) unique_together: Attr<Vec<Vec<Spanned<String>>>>,
     pub(crate) verbose_name: Attr<String>,
     pub(crate) verbose_name_plural: Attr<String>,
@@ -130,7 +138,7 @@ impl Container {
                     }
                     "ordering" => parse_into(cx, &meta, &mut c.ordering, string_list),
                     "display" => parse_into(cx, &meta, &mut c.display, string),
-                    "indexes" => parse_into(cx, &meta, &mut c.indexes, lists),
+                    "indexes" => parse_into(cx, &meta, &mut c.indexes, index_lists),
                     "unique_together" => parse_into(cx, &meta, &mut c.unique_together, lists),
                     "auto_created" => parse_into(cx, &meta, &mut c.auto_created, flag),
                     _ => unknown(cx, &meta, MODEL, &name, MODEL_ATTRS),
@@ -508,37 +516,101 @@ fn string_list(meta: &ParseNestedMeta) -> syn::Result<(Vec<Spanned<String>>, Spa
     Ok((names, meta.path.span()))
 }
 
-/// `indexes(["a"], ["-b", "c"])` or `indexes = [["a"], ["b"]]`.
+/// `unique_together(["a"], ["b", "c"])` or `unique_together = [["a"], ["b"]]`.
 fn lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<Vec<Spanned<String>>>, Span)> {
     let name = path_name(meta);
     let usage = format!("`{name}([\"a\"], [\"b\", \"c\"])`");
+    let lists = list_items(meta, &usage)?
+        .iter()
+        .map(|item| field_list(item, &usage))
+        .collect::<syn::Result<_>>()?;
+    Ok((lists, meta.path.span()))
+}
+
+/// `indexes(["a"], ["-b", "c"], recent = ["-d"])` or the same in
+/// `indexes = [...]`: `name = [...]` names the index.
+fn index_lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<IndexDecl>, Span)> {
+    let usage = "`indexes([\"a\"], [\"-b\", \"c\"], index_name = [\"-d\"])`";
+    let indexes = list_items(meta, usage)?
+        .iter()
+        .map(|item| match item {
+            syn::Expr::Assign(assign) => Ok(IndexDecl {
+                name: Some(index_name(&assign.left, usage)?),
+                fields: field_list(&assign.right, usage)?,
+            }),
+            other => Ok(IndexDecl {
+                name: None,
+                fields: field_list(other, usage)?,
+            }),
+        })
+        .collect::<syn::Result<_>>()?;
+    Ok((indexes, meta.path.span()))
+}
+
+/// The name before `=` in `indexes(name = [...])`: an identifier or a
+/// string.
+fn index_name(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
+    let (value, span) = match expr {
+        syn::Expr::Path(path) if path.path.get_ident().is_some() => {
+            let ident = path.path.get_ident().map(ToString::to_string);
+            (ident.unwrap_or_default(), path.span())
+        }
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => (s.value(), s.span()),
+        other => {
+            return Err(syn::Error::new_spanned(
+                other,
+                format!("expected an index name: {usage}"),
+            ))
+        }
+    };
+    if value.is_empty() {
+        return Err(syn::Error::new(
+            span,
+            format!("expected an index name: {usage}"),
+        ));
+    }
+    Ok(Spanned {
+        value,
+        span,
+        value_span: span,
+    })
+}
+
+/// The items of `attr(a, b)` or `attr = [a, b]`.
+fn list_items(meta: &ParseNestedMeta, usage: &str) -> syn::Result<Vec<syn::Expr>> {
     let not_lists = |tokens: &dyn quote::ToTokens| {
         syn::Error::new_spanned(tokens, format!("expected lists of field names: {usage}"))
     };
-    let items: Vec<syn::Expr> = if meta.input.peek(syn::Token![=]) {
+    if meta.input.peek(syn::Token![=]) {
         match meta.value()?.parse::<syn::Expr>()? {
-            syn::Expr::Array(outer) => outer.elems.into_iter().collect(),
-            other => return Err(not_lists(&other)),
+            syn::Expr::Array(outer) => Ok(outer.elems.into_iter().collect()),
+            other => Err(not_lists(&other)),
         }
     } else if meta.input.peek(syn::token::Paren) {
         let content;
         syn::parenthesized!(content in meta.input);
         let tokens: proc_macro2::TokenStream = content.parse()?;
-        Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
+        Ok(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
             .parse2(tokens)?
             .into_iter()
-            .collect()
+            .collect())
     } else {
-        return Err(not_lists(&meta.path));
-    };
-    let lists = items
-        .iter()
-        .map(|item| match item {
-            syn::Expr::Array(list) => list.elems.iter().map(|e| lit_str(e, &usage)).collect(),
-            other => Err(not_lists(other)),
-        })
-        .collect::<syn::Result<_>>()?;
-    Ok((lists, meta.path.span()))
+        Err(not_lists(&meta.path))
+    }
+}
+
+/// `["a", "-b"]`: field names in quotes.
+fn field_list(item: &syn::Expr, usage: &str) -> syn::Result<Vec<Spanned<String>>> {
+    match item {
+        syn::Expr::Array(list) => list.elems.iter().map(|e| lit_str(e, usage)).collect(),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected lists of field names: {usage}"),
+        )),
+    }
 }
 
 /// `choices = [("draft", "Draft"), ("pub", "Published")]`.

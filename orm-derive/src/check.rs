@@ -7,7 +7,7 @@ use proc_macro2::Span;
 
 use crate::admin_check;
 use crate::ast::{Container, Field, TypeClass};
-use crate::attr::DefaultLit;
+use crate::attr::{DefaultLit, Spanned};
 use crate::ctxt::Ctxt;
 use crate::display;
 
@@ -405,7 +405,48 @@ fn check_columns(cx: &Ctxt, cont: &Container) {
     }
 }
 
+/// Two indexes of one model may not share a name: neither two given the
+/// same name, nor two over the same fields in the same order (the derived
+/// names would clash).
+fn check_index_names(cx: &Ctxt, cont: &Container) {
+    let Some(indexes) = cont.attrs.indexes.get() else {
+        return;
+    };
+    let mut names: HashMap<String, ()> = HashMap::new();
+    let mut lists: HashMap<Vec<String>, ()> = HashMap::new();
+    for index in &indexes.value {
+        match &index.name {
+            Some(name) => {
+                if names.insert(name.value.clone(), ()).is_some() {
+                    cx.error_at(
+                        name.span,
+                        format!(
+                            "duplicate index name `{}`\nhelp: give each index of the model its own name",
+                            name.value
+                        ),
+                    );
+                }
+            }
+            None => {
+                let fields: Vec<String> = index.fields.iter().map(|f| f.value.clone()).collect();
+                if lists.insert(fields.clone(), ()).is_some() {
+                    if let Some(first) = index.fields.first() {
+                        cx.error_at(
+                            first.span,
+                            format!(
+                                "duplicate index on [{}]\nhelp: remove it, or name one of them: `indexes(name = [...])`",
+                                fields.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn check_field_lists(cx: &Ctxt, cont: &Container) {
+    check_index_names(cx, cont);
     let field = |name: &str| cont.fields.iter().find(|f| f.name() == name);
     let names: Vec<String> = cont.fields.iter().map(Field::name).collect();
     let unknown = |attr: &str, name: &str, span: Span| {
@@ -425,15 +466,25 @@ fn check_field_lists(cx: &Ctxt, cont: &Container) {
             }
         }
     }
+    let index_lists: Option<(Span, Vec<&Vec<Spanned<String>>>)> = cont
+        .attrs
+        .indexes
+        .get()
+        .map(|a| (a.span, a.value.iter().map(|index| &index.fields).collect()));
+    let together_lists: Option<(Span, Vec<&Vec<Spanned<String>>>)> = cont
+        .attrs
+        .unique_together
+        .get()
+        .map(|a| (a.span, a.value.iter().collect()));
     let lists = [
-        ("indexes", cont.attrs.indexes.get()),
-        ("unique_together", cont.attrs.unique_together.get()),
+        ("indexes", index_lists),
+        ("unique_together", together_lists),
     ];
     for (attr, lists) in lists {
-        let Some(lists) = lists else { continue };
-        for list in &lists.value {
+        let Some((span, lists)) = lists else { continue };
+        for list in lists {
             if list.is_empty() {
-                cx.error_at(lists.span, format!("`{attr}` has an empty field list"));
+                cx.error_at(span, format!("`{attr}` has an empty field list"));
             }
             for item in list {
                 let name = if attr == "indexes" {

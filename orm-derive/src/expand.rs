@@ -194,11 +194,12 @@ impl<'a> Model<'a> {
             .value()
             .unwrap_or_default()
             .into_iter()
-            .map(|list| {
-                let names = list.into_iter().map(|n| n.value);
+            .map(|index| {
+                let name = index.name.map(|n| n.value).unwrap_or_default();
+                let names = index.fields.into_iter().map(|n| n.value);
                 quote! {
                     __orm::IndexSchema {
-                        name: __orm::Cow::Borrowed(""),
+                        name: __orm::Cow::Borrowed(#name),
                         fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
                         unique: false,
                     }
@@ -421,6 +422,9 @@ impl<'a> Model<'a> {
             let target_name = target_field.to_string();
             let app_label = &self.app_label;
             let table = format!("{}_{}", self.table, f.name());
+            // Django's names for an auto-created join model.
+            let verbose_name = format!("{owner_lower}-{target_lower} relationship");
+            let verbose_name_plural = format!("{verbose_name}s");
             let doc = format!("The join model of `{owner}::{}`.", f.name());
             let manager_doc = format!(
                 "The related objects of `{}`: add, remove, set, clear, all.",
@@ -431,7 +435,14 @@ impl<'a> Model<'a> {
             out.extend(quote! {
                 #[doc = #doc]
                 #[derive(#orm::Model, Debug, Clone)]
-                #[model(app_label = #app_label, table = #table, unique_together([#source_name, #target_name]), auto_created)]
+                #[model(
+                    app_label = #app_label,
+                    table = #table,
+                    unique_together([#source_name, #target_name]),
+                    verbose_name = #verbose_name,
+                    verbose_name_plural = #verbose_name_plural,
+                    auto_created
+                )]
                 #vis struct #through {
                     /// Row id.
                     pub id: i64,

@@ -12,6 +12,11 @@ DROP TABLE "auth_permission";
 -- Create model Group
 DROP TABLE "auth_group";
 
+-- auth.0002_join_model_names
+-- Change Meta options on useruserpermissions
+-- Change Meta options on usergroups
+-- Change Meta options on grouppermissions
+
 -- blog.0001_initial
 -- Create model Article
 DROP TABLE "blog_article";

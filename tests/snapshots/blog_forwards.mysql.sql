@@ -18,6 +18,11 @@ CREATE TABLE `auth_user_user_permissions` (`id` bigint NOT NULL PRIMARY KEY AUTO
 CREATE INDEX `auth_user_user_permissions_user_id_idx` ON `auth_user_user_permissions` (`user_id`);
 CREATE INDEX `auth_user_user_permissions_permission_id_idx` ON `auth_user_user_permissions` (`permission_id`);
 
+-- auth.0002_join_model_names
+-- Change Meta options on grouppermissions
+-- Change Meta options on usergroups
+-- Change Meta options on useruserpermissions
+
 -- blog.0001_initial
 -- Create model Article
 CREATE TABLE `blog_article` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `title` varchar(200) NOT NULL, `slug` varchar(50) NOT NULL, `author_id` bigint NOT NULL, `content` longtext NOT NULL, `published_date` datetime(6) NOT NULL, `updated_date` datetime(6) NOT NULL, `is_published` bool NOT NULL, CONSTRAINT `blog_article_slug_key` UNIQUE (`slug`), CONSTRAINT `blog_article_author_id_fk_auth_user` FOREIGN KEY (`author_id`) REFERENCES `auth_user` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

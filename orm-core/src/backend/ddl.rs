@@ -234,14 +234,48 @@ pub fn create_index(
 
 /// The name of a model index: the one given, or
 /// `{table}_{column}_{column}_idx` (shortened to fit) when it is empty.
+///
+/// An index with a descending column whose name would clash with another
+/// index of the model (the same columns the other way, or a field's own
+/// index) marks its descending columns instead: `{table}_{column}_desc_idx`.
+/// Names without a clash stay as they always were.
 pub fn index_name(schema: &ModelSchema, index: &IndexSchema) -> String {
     if !index.name.is_empty() {
         return index.name.to_string();
     }
-    let columns: Vec<&str> = index
+    let plain = derived_index_name(schema, index, false);
+    if !index.fields.iter().any(|entry| entry.starts_with('-')) {
+        return plain;
+    }
+    let other_index = schema.indexes.iter().any(|other| {
+        other != index
+            && if other.name.is_empty() {
+                derived_index_name(schema, other, false) == plain
+            } else {
+                other.name == plain
+            }
+    });
+    let field_index = schema.fields.iter().any(|field| {
+        needs_field_index(field) && field_index_name(&schema.table, &field.column) == plain
+    });
+    if other_index || field_index {
+        derived_index_name(schema, index, true)
+    } else {
+        plain
+    }
+}
+
+/// `{table}_{column}_{column}_idx`, with `_desc` after each descending
+/// column when `with_order`.
+fn derived_index_name(schema: &ModelSchema, index: &IndexSchema, with_order: bool) -> String {
+    let columns: Vec<String> = index
         .fields
         .iter()
-        .map(|entry| column_of(schema, entry.trim_start_matches('-')))
+        .map(|entry| match entry.strip_prefix('-') {
+            Some(name) if with_order => format!("{}_desc", column_of(schema, name)),
+            Some(name) => column_of(schema, name).to_owned(),
+            None => column_of(schema, entry).to_owned(),
+        })
         .collect();
     fit_name(format!("{}_{}_idx", schema.table, columns.join("_")))
 }
@@ -909,5 +943,37 @@ mod tests {
         assert_eq!(fnv1a(b""), 0x811c_9dc5);
         assert_eq!(fnv1a(b"a"), 0xe40c_292c);
         assert_eq!(fnv1a(b"foobar"), 0xbf9c_f968);
+    }
+
+    #[test]
+    fn indexes_differing_by_order_get_different_names() {
+        let mut schema = article();
+        let unnamed = |fields: &[&'static str]| IndexSchema {
+            name: Cow::Borrowed(""),
+            fields: Cow::Owned(fields.iter().map(|f| Cow::Borrowed(*f)).collect()),
+            unique: false,
+        };
+        schema.indexes = Cow::Owned(vec![unnamed(&["title"]), unnamed(&["-title"])]);
+        let names: Vec<String> = schema
+            .indexes
+            .iter()
+            .map(|index| index_name(&schema, index))
+            .collect();
+        assert_eq!(
+            names,
+            ["blog_article_title_idx", "blog_article_title_desc_idx"]
+        );
+        schema.indexes = Cow::Owned(vec![unnamed(&["-title"])]);
+        assert_eq!(
+            index_name(&schema, &schema.indexes[0]),
+            "blog_article_title_idx",
+            "alone, a descending index keeps its name"
+        );
+        schema.indexes = Cow::Owned(vec![unnamed(&["-author"])]);
+        assert_eq!(
+            index_name(&schema, &schema.indexes[0]),
+            "blog_article_author_id_desc_idx",
+            "the foreign key's own index has the plain name"
+        );
     }
 }

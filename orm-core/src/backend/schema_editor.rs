@@ -343,6 +343,51 @@ pub fn rename_model(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) 
     sql
 }
 
+/// Gives the foreign keys of a model whose target table was renamed (from
+/// `old`, the model pointing at the old table, to `new`, the same model
+/// pointing at the new one) the names derived from the new target:
+/// PostgreSQL renames the constraint, MySQL drops it and adds it again
+/// (it cannot rename one), SQLite needs nothing (the name is only text in
+/// the table's definition, and the reference follows the table).
+///
+/// Run it after the target table is renamed.
+pub fn rename_foreign_keys(
+    old: &ModelSchema,
+    new: &ModelSchema,
+    backend: BackendKind,
+) -> Vec<String> {
+    let foreign_keys = |schema: &ModelSchema| -> Vec<Object> {
+        objects(schema, backend)
+            .into_iter()
+            .filter(|object| object.kind == Kind::ForeignKey)
+            .collect()
+    };
+    let after = foreign_keys(new);
+    let mut sql = Vec::new();
+    for before in foreign_keys(old) {
+        let Some(now) = after.iter().find(|a| a.columns == before.columns) else {
+            continue;
+        };
+        if now.name == before.name {
+            continue;
+        }
+        match backend {
+            BackendKind::Sqlite => {}
+            BackendKind::Postgres => sql.push(format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                quote_ident(&new.table, backend),
+                quote_ident(&before.name, backend),
+                quote_ident(&now.name, backend)
+            )),
+            BackendKind::Mysql => {
+                sql.extend(before.drop_sql(&old.table, backend));
+                sql.extend(now.create.clone());
+            }
+        }
+    }
+    sql
+}
+
 /// `CREATE [UNIQUE] INDEX` for one of `new`'s declared indexes.
 pub fn add_index(new: &ModelSchema, index: &IndexSchema, backend: BackendKind) -> Vec<String> {
     vec![ddl::create_index(&new.table, index, new, backend)]
@@ -772,9 +817,10 @@ fn rebuild(old: &ModelSchema, new: &ModelSchema, renamed: Option<(&str, &str)>) 
     sql
 }
 
-/// The value that fills existing rows: the field's default, or `''` for a
-/// NOT NULL text field that may be blank (as Django does).
-fn effective_default(field: &FieldSchema) -> Option<DefaultValue> {
+/// The value that fills existing rows when a column is added or made NOT
+/// NULL: the field's default, or `''` for a NOT NULL text field that may be
+/// blank (as Django does). `None` when existing rows would have no value.
+pub fn effective_default(field: &FieldSchema) -> Option<DefaultValue> {
     field.default.clone().or_else(|| {
         (!field.nullable && field.blank && field.kind.is_text())
             .then_some(DefaultValue::Str(Cow::Borrowed("")))
