@@ -142,7 +142,7 @@ mod tests {
     fn seconds_parse_or_name_the_variable() {
         assert_eq!(seconds("X", " 2.5 "), Ok(Duration::from_millis(2500)));
         for bad in ["0", "-1", "ten", "NaN", "inf"] {
-            let error = seconds("HEADER_READ_TIMEOUT", bad).unwrap_err();
+            let error = seconds("HEADER_READ_TIMEOUT", bad).expect_err(bad);
             assert!(error.starts_with("HEADER_READ_TIMEOUT must be"), "{error}");
         }
     }

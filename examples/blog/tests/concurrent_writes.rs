@@ -228,7 +228,7 @@ fn bulk_action(client: &Client, keys: &[String], round: usize) -> Result<(String
     if list.status != 200 {
         return Ok(("GET the changelist".to_owned(), list));
     }
-    let action = if round % 2 == 0 {
+    let action = if round.is_multiple_of(2) {
         "publish"
     } else {
         "unpublish"

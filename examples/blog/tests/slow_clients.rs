@@ -82,7 +82,7 @@ fn slow_headers_slow_bodies_and_idle_connections_are_closed() {
     let mut idle = connect(&server);
     write!(idle, "GET /static/blog.css HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
 
-    let mut open = vec![true; SLOW];
+    let mut open = [true; SLOW];
     let (mut dribble_reply, mut idle_reply) = (Vec::new(), Vec::new());
     let (mut dribble_closed, mut idle_closed) = (None, None);
     let mut served = 0;
