@@ -8,10 +8,11 @@
 //!   `is_staff`, `groups`, `user_permissions`): for other staff those
 //!   fields are read-only, and whatever is posted for them is ignored;
 //! - only superusers may change a superuser at all (any field, or the
-//!   password).
+//!   password), or delete one.
 
 use orm_core::auth::username::{clean_username, UsernameError};
 use orm_core::auth::User;
+use orm_core::model::ModelOps;
 use orm_core::{AnyConnection, Model, Value};
 
 use crate::display::field_label;
@@ -51,6 +52,22 @@ pub(crate) fn out_of_reach(
         .field_index("is_superuser")
         .and_then(|i| values.get(i))
         .is_some_and(|v| *v == Value::Bool(true))
+}
+
+/// Whether any of the rows `pks` of the model `ops` is a superuser (always
+/// `false` for models other than the user model).
+pub(crate) fn any_superuser(
+    conn: &mut AnyConnection,
+    ops: &ModelOps,
+    pks: &[Value],
+) -> orm_core::Result<bool> {
+    if !std::ptr::eq((ops.schema)(), User::schema()) {
+        return Ok(false);
+    }
+    let ids: Vec<i64> = pks.iter().filter_map(Value::as_i64).collect();
+    User::objects()
+        .filter(User::ID.is_in(ids) & User::IS_SUPERUSER.eq(true))
+        .exists(conn)
 }
 
 /// Checks the submitted username (when the form edits it and it parsed)

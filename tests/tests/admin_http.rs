@@ -952,7 +952,7 @@ async fn every_field_kind_round_trips_through_the_form() {
             "<input type=\"email\" name=\"email\"",
             "<input type=\"url\" name=\"website\"",
             "<input type=\"checkbox\" name=\"flag\"",
-            "name=\"small\" id=\"id_small\" value=\"0\" step=\"1\" min=\"-32768\" max=\"32767\"",
+            "name=\"small\" id=\"id_small\" value=\"\" step=\"1\" min=\"-32768\" max=\"32767\"",
             "step=\"0.01\"",
             "<input type=\"date\" name=\"day\"",
             "<input type=\"time\" name=\"time\"",
@@ -1260,14 +1260,16 @@ async fn typed_line_endings_are_saved_as_lf() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn required_decimals_and_dates_start_empty() {
+async fn required_numbers_dates_and_uuids_start_empty() {
     each_app(|app| async move {
         let kind = app.kind;
         let mut client = app.logged_in(Role::Superuser).await;
         let add = "/admin/press/gadget/add/";
         let form = client.get(add).await;
         form.expect(StatusCode::OK, &format!("{kind}: add form"));
-        for name in ["price", "day", "time", "at"] {
+        for name in [
+            "small", "count", "big", "ratio", "price", "day", "time", "at", "uuid",
+        ] {
             assert_eq!(
                 form.input_value(name).as_deref(),
                 Some(""),
@@ -1278,14 +1280,18 @@ async fn required_decimals_and_dates_start_empty() {
         assert_eq!(form.input_value("status").as_deref(), Some("draft"));
 
         let mut fields = gadget_form(app.user_id(Role::Editor));
-        for name in ["price", "day", "time", "at"] {
+        for name in [
+            "small", "count", "big", "ratio", "price", "day", "time", "at", "uuid",
+        ] {
             fields.retain(|(k, _)| *k != name);
             fields.push((name, String::new()));
         }
         let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let page = client.post_form(add, &pairs).await;
         page.expect(StatusCode::OK, &format!("{kind}: empty required fields"));
-        for name in ["price", "day", "time", "at"] {
+        for name in [
+            "small", "count", "big", "ratio", "price", "day", "time", "at", "uuid",
+        ] {
             assert_eq!(
                 page.field_errors(name),
                 ["This field is required."],
@@ -1293,7 +1299,7 @@ async fn required_decimals_and_dates_start_empty() {
             );
         }
         assert_eq!(page.input_value("name").as_deref(), Some("  Widget  "));
-        assert_eq!(page.input_value("ratio").as_deref(), Some("0.25"));
+        assert_eq!(page.input_value("code").as_deref(), Some("w-1"));
         assert_eq!(count::<Gadget>(&app), 0, "{kind}: nothing saved");
     })
     .await;

@@ -461,6 +461,48 @@ async fn a_user_manager_cannot_edit_a_superuser_at_all() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_user_manager_cannot_delete_a_superuser() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let (clerk, mut client) = user_manager(&app).await;
+        app.grant(clerk.id, &["auth.delete_user"]);
+        let root = app.user_id(Role::Superuser);
+        let member = app.user_id(Role::Member);
+        let delete = format!("{USERS}{root}/delete/");
+        let page = client.get(&delete).await;
+        page.expect(StatusCode::OK, &format!("{kind}: confirmation page"));
+        assert!(
+            page.contains("permission to delete") && page.contains("Superuser"),
+            "{kind}: the page says why"
+        );
+        client
+            .post_form(&delete, &[("post", "yes")])
+            .await
+            .expect(StatusCode::CONFLICT, &format!("{kind}: delete"));
+        // The bulk action, with an ordinary user beside the superuser.
+        let (root_text, member_text) = (root.to_string(), member.to_string());
+        let bulk = [
+            ("action", "delete_selected"),
+            ("_selected_action", root_text.as_str()),
+            ("_selected_action", member_text.as_str()),
+            ("post", "yes"),
+        ];
+        client.post_form(USERS, &bulk).await;
+        let left = User::objects()
+            .filter(User::ID.is_in([root, member]))
+            .count(&mut app.conn())
+            .unwrap();
+        assert_eq!(left, 2, "{kind}: nobody deleted");
+        // An ordinary user can still be deleted.
+        client
+            .post_form(&format!("{USERS}{member}/delete/"), &[("post", "yes")])
+            .await
+            .expect(StatusCode::SEE_OTHER, &format!("{kind}: member deleted"));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_superuser_may_still_change_every_right() {
     each_app(|app| async move {
         let kind = app.kind;

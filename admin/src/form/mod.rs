@@ -165,10 +165,10 @@ impl FormState {
         }
     }
 
-    /// Leaves empty, in an add form, the inputs of required numbers with
-    /// decimals, dates and times that declare no default: nobody should
-    /// save a `0` or today's date they did not choose (Django's forms start
-    /// them empty too). Their field's initial value is only a placeholder.
+    /// Leaves empty, in an add form, the inputs of required numbers, dates,
+    /// times and UUIDs that declare no default: nobody should save a `0`,
+    /// today's date or a random key they did not choose (Django's forms
+    /// start them empty too). Their field's initial value is only a placeholder.
     pub(crate) fn clear_unchosen(&mut self, model: &AdminModel, specs: &[Spec]) {
         for spec in specs.iter().filter(|s| !s.readonly) {
             let Target::Column(i) = spec.target else {
@@ -177,7 +177,16 @@ impl FormState {
             let field = &model.schema.fields[i];
             let placeholder = matches!(
                 field.kind,
-                FieldKind::Decimal | FieldKind::Date | FieldKind::DateTime | FieldKind::Time
+                FieldKind::SmallInt
+                    | FieldKind::Integer
+                    | FieldKind::BigInt
+                    | FieldKind::Float
+                    | FieldKind::Double
+                    | FieldKind::Decimal
+                    | FieldKind::Date
+                    | FieldKind::DateTime
+                    | FieldKind::Time
+                    | FieldKind::Uuid
             ) && field.default.is_none()
                 && !field.auto_now
                 && !field.auto_now_add

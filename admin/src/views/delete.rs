@@ -38,6 +38,7 @@ fn preview(
     model: &AdminModel,
     spec: &QuerySpec,
     may_delete: &dyn Fn(&str) -> Option<bool>,
+    deleter_is_superuser: bool,
 ) -> orm_core::Result<Preview> {
     let pk = model.schema.pk_index();
     let objects: Vec<(Value, String)> = (model.ops.rows)(conn, spec, &[])?
@@ -64,6 +65,10 @@ fn preview(
         let title = singular_title(schema);
         if may_delete(&schema.label()) == Some(false) && !forbidden.contains(&title) {
             forbidden.push(title.clone());
+        }
+        // Only a superuser may delete a superuser.
+        if !deleter_is_superuser && crate::users::any_superuser(conn, ops, pks)? {
+            forbidden.push("Superuser".to_owned());
         }
         summary.push(format!("{}: {}", plural_title(schema), pks.len()));
         groups.push(DeletedGroup {
@@ -173,12 +178,13 @@ pub(crate) async fn page(
     staff.require(&model, |p| p.delete)?;
     let spec = object_spec(&model, &id)?;
     let may_delete = delete_permissions(&staff);
+    let superuser = staff.user.is_superuser;
     let preview = {
         let (model, spec) = (model.clone(), spec.clone());
         staff
             .admin
             .db
-            .run(move |conn| preview(conn, &model, &spec, &may_delete))
+            .run(move |conn| preview(conn, &model, &spec, &may_delete, superuser))
             .await?
     };
     let Some((_, repr)) = preview.objects.first().cloned() else {
@@ -244,6 +250,7 @@ pub(crate) async fn submit(
     staff.require(&model, |p| p.delete)?;
     let spec = object_spec(&model, &id)?;
     let may_delete = delete_permissions(&staff);
+    let superuser = staff.user.is_superuser;
     let user_id = staff.user.id;
     let outcome = {
         let (model, spec) = (model.clone(), spec.clone());
@@ -251,7 +258,7 @@ pub(crate) async fn submit(
             .admin
             .db
             .run(move |conn| {
-                let preview = preview(conn, &model, &spec, &may_delete)?;
+                let preview = preview(conn, &model, &spec, &may_delete, superuser)?;
                 if preview.objects.is_empty()
                     || !preview.blockers.is_empty()
                     || !preview.forbidden.is_empty()
@@ -298,6 +305,7 @@ pub(crate) async fn selected(
 ) -> Result<Response, AdminError> {
     let confirmed = form.text("post") == "yes";
     let may_delete = delete_permissions(&staff);
+    let superuser = staff.user.is_superuser;
     let user_id = staff.user.id;
     let outcome = {
         let (model, spec) = (model.clone(), spec.clone());
@@ -305,7 +313,7 @@ pub(crate) async fn selected(
             .admin
             .db
             .run(move |conn| {
-                let preview = preview(conn, &model, &spec, &may_delete)?;
+                let preview = preview(conn, &model, &spec, &may_delete, superuser)?;
                 let allowed = preview.blockers.is_empty() && preview.forbidden.is_empty();
                 if confirmed && allowed && !preview.objects.is_empty() {
                     execute(conn, &model, &spec, &preview.objects, user_id)?;
