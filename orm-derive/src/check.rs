@@ -429,6 +429,32 @@ fn check_index_names(cx: &Ctxt, cont: &Container) {
             }
             None => {
                 let fields: Vec<String> = index.fields.iter().map(|f| f.value.clone()).collect();
+                if let [only] = index.fields.as_slice() {
+                    let indexed = cont
+                        .fields
+                        .iter()
+                        .find(|f| f.name() == only.value)
+                        .filter(|f| {
+                            (matches!(f.class, TypeClass::ForeignKey(_)) || f.attrs.index.is_set())
+                                && !f.attrs.unique.is_set()
+                                && !f.attrs.primary_key.is_set()
+                        });
+                    if let Some(field) = indexed {
+                        let why = if field.attrs.index.is_set() {
+                            "it is marked `index`"
+                        } else {
+                            "every foreign key is indexed"
+                        };
+                        cx.error_at(
+                            only.span,
+                            format!(
+                                "`{}` has an index of its own already ({why})\nhelp: remove this index",
+                                only.value
+                            ),
+                        );
+                        continue;
+                    }
+                }
                 if lists.insert(fields.clone(), ()).is_some() {
                     if let Some(first) = index.fields.first() {
                         cx.error_at(
