@@ -205,6 +205,8 @@ pub(crate) struct DeleteConfirmationTemplate {
     pub(crate) summary: Vec<String>,
     pub(crate) blockers: Vec<String>,
     pub(crate) forbidden: Vec<String>,
+    /// Only a superuser may delete what was asked for.
+    pub(crate) superusers: bool,
     pub(crate) action_url: String,
     pub(crate) cancel_url: String,
     pub(crate) selected: Vec<String>,

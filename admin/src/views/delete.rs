@@ -29,8 +29,18 @@ struct Preview {
     blockers: Vec<String>,
     /// Models the cascade reaches that the user may not delete.
     forbidden: Vec<String>,
+    /// Whether it would delete a superuser, and the user is not one.
+    superusers: bool,
     /// The objects asked for: `(pk, text)`.
     objects: Vec<(Value, String)>,
+}
+
+impl Preview {
+    /// Whether the user may go ahead: nothing protected, nothing beyond
+    /// their permissions.
+    fn allowed(&self) -> bool {
+        self.blockers.is_empty() && self.forbidden.is_empty() && !self.superusers
+    }
 }
 
 fn preview(
@@ -49,6 +59,7 @@ fn preview(
     let mut groups = Vec::new();
     let mut summary = Vec::new();
     let mut forbidden = Vec::new();
+    let mut superusers = false;
     for (ops, pks) in &plan.deletions {
         let schema = (ops.schema)();
         if schema.auto_created || pks.is_empty() {
@@ -67,9 +78,7 @@ fn preview(
             forbidden.push(title.clone());
         }
         // Only a superuser may delete a superuser.
-        if !deleter_is_superuser && crate::users::any_superuser(conn, ops, pks)? {
-            forbidden.push("Superuser".to_owned());
-        }
+        superusers |= !deleter_is_superuser && crate::users::any_superuser(conn, ops, pks)?;
         summary.push(format!("{}: {}", plural_title(schema), pks.len()));
         groups.push(DeletedGroup {
             model: title,
@@ -86,6 +95,7 @@ fn preview(
         summary,
         blockers,
         forbidden,
+        superusers,
         objects,
     })
 }
@@ -226,6 +236,7 @@ async fn confirmation(
         summary: preview.summary,
         blockers: preview.blockers,
         forbidden: preview.forbidden,
+        superusers: preview.superusers,
         action_url: if bulk {
             String::new()
         } else {
@@ -259,10 +270,7 @@ pub(crate) async fn submit(
             .db
             .run(move |conn| {
                 let preview = preview(conn, &model, &spec, &may_delete, superuser)?;
-                if preview.objects.is_empty()
-                    || !preview.blockers.is_empty()
-                    || !preview.forbidden.is_empty()
-                {
+                if preview.objects.is_empty() || !preview.allowed() {
                     return Ok(Err(preview));
                 }
                 execute(conn, &model, &spec, &preview.objects, user_id)?;
@@ -314,8 +322,7 @@ pub(crate) async fn selected(
             .db
             .run(move |conn| {
                 let preview = preview(conn, &model, &spec, &may_delete, superuser)?;
-                let allowed = preview.blockers.is_empty() && preview.forbidden.is_empty();
-                if confirmed && allowed && !preview.objects.is_empty() {
+                if confirmed && preview.allowed() && !preview.objects.is_empty() {
                     execute(conn, &model, &spec, &preview.objects, user_id)?;
                     return Ok(Ok(preview.objects.len()));
                 }
