@@ -533,7 +533,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::questioner::NonInteractiveQuestioner;
+    use crate::questioner::{FixedAnswers, NonInteractiveQuestioner};
     use orm_core::prelude::*;
     use orm_core::schema::{FieldKind, IndexSchema};
 
@@ -557,29 +557,8 @@ mod tests {
     }
 
     /// Says yes to every rename and gives 0 as every default.
-    struct Yes;
-
-    impl Questioner for Yes {
-        fn ask_rename_model(&mut self, _: &ModelSchema, _: &ModelSchema) -> bool {
-            true
-        }
-        fn ask_rename_field(&mut self, _: &ModelSchema, _: &FieldSchema, _: &FieldSchema) -> bool {
-            true
-        }
-        fn ask_not_null_default(
-            &mut self,
-            _: &ModelSchema,
-            _: &FieldSchema,
-        ) -> Result<DefaultValue, Error> {
-            Ok(DefaultValue::Int(0))
-        }
-        fn ask_not_null_alteration(
-            &mut self,
-            _: &ModelSchema,
-            _: &FieldSchema,
-        ) -> Result<DefaultValue, Error> {
-            Ok(DefaultValue::Int(0))
-        }
+    fn say_yes() -> FixedAnswers {
+        FixedAnswers { renames: true }
     }
 
     fn state(models: &[ModelSchema]) -> ProjectState {
@@ -658,7 +637,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("without a default"), "{err}");
-        let operations = ops(&before, &after, &mut Yes);
+        let operations = ops(&before, &after, &mut say_yes());
         match &operations[0] {
             Operation::AddField {
                 field,
@@ -684,7 +663,7 @@ mod tests {
         // the rename carries it (no AlterField for it).
         title.verbose_name = "name".into();
         let after = [Category::schema().clone(), product];
-        let yes = ops(&before, &after, &mut Yes);
+        let yes = ops(&before, &after, &mut say_yes());
         assert!(
             matches!(&yes[0], Operation::RenameField { old_name, new_name, .. } if old_name == "title" && new_name == "name")
         );
@@ -708,7 +687,7 @@ mod tests {
         fk.to = "shop.Kind".into();
         fk.to_table = "shop_kind".into();
         let after = [renamed, product];
-        let operations = ops(&before, &after, &mut Yes);
+        let operations = ops(&before, &after, &mut say_yes());
         assert!(
             matches!(&operations[0], Operation::RenameModel { old_name, new_name } if old_name == "Category" && new_name == "Kind")
         );

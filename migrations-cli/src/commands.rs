@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use orm_core::db::BackendKind;
-use orm_core::schema::{DefaultValue, FieldSchema, ModelSchema};
+use orm_core::schema::ModelSchema;
 use orm_core::Db;
 
 use crate::autodetector::{self, detect_changes, RECORDER_APP};
@@ -17,7 +17,9 @@ use crate::executor::{self, Step};
 use crate::graph::{MigrationGraph, Target};
 use crate::loader::{self, MigrationSource};
 use crate::migration::Migration;
-use crate::questioner::{InteractiveQuestioner, NonInteractiveQuestioner, Questioner};
+use crate::questioner::{
+    FixedAnswers, InteractiveQuestioner, NonInteractiveQuestioner, Questioner,
+};
 use crate::recorder;
 use crate::state::ProjectState;
 use crate::writer;
@@ -442,7 +444,7 @@ impl Project {
             }
         }
         let to = ProjectState::from_models(self.models());
-        match detect_changes(&from, &to, &mut Unasked, "now") {
+        match detect_changes(&from, &to, &mut FixedAnswers { renames: false }, "now") {
             Ok(changes) if changes.is_empty() => {}
             Ok(changes) => {
                 let apps: Vec<String> = changes
@@ -568,36 +570,6 @@ fn check_history(
         }
     }
     Ok(())
-}
-
-/// Answers `migrate`'s look at pending changes without asking anyone: no
-/// renames, and a stand-in for every value (nothing is written from it).
-struct Unasked;
-
-impl Questioner for Unasked {
-    fn ask_rename_model(&mut self, _: &ModelSchema, _: &ModelSchema) -> bool {
-        false
-    }
-
-    fn ask_rename_field(&mut self, _: &ModelSchema, _: &FieldSchema, _: &FieldSchema) -> bool {
-        false
-    }
-
-    fn ask_not_null_default(
-        &mut self,
-        _: &ModelSchema,
-        _: &FieldSchema,
-    ) -> Result<DefaultValue, Error> {
-        Ok(DefaultValue::Int(0))
-    }
-
-    fn ask_not_null_alteration(
-        &mut self,
-        _: &ModelSchema,
-        _: &FieldSchema,
-    ) -> Result<DefaultValue, Error> {
-        Ok(DefaultValue::Int(0))
-    }
 }
 
 struct MakeOptions<'a> {

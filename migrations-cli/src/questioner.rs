@@ -38,6 +38,41 @@ pub trait Questioner {
 pub const DEFAULT_FORMAT: &str =
     "a string (quotes optional), a number, true/false, or now for a date/time";
 
+/// Answers without asking anyone: every rename with `renames`, and `0`
+/// for every value. For a look at what is pending (`migrate`'s warning),
+/// where nothing is written from the answers, and for tests.
+#[derive(Debug)]
+pub(crate) struct FixedAnswers {
+    /// The answer to every rename question.
+    pub(crate) renames: bool,
+}
+
+impl Questioner for FixedAnswers {
+    fn ask_rename_model(&mut self, _: &ModelSchema, _: &ModelSchema) -> bool {
+        self.renames
+    }
+
+    fn ask_rename_field(&mut self, _: &ModelSchema, _: &FieldSchema, _: &FieldSchema) -> bool {
+        self.renames
+    }
+
+    fn ask_not_null_default(
+        &mut self,
+        _: &ModelSchema,
+        _: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
+        Ok(DefaultValue::Int(0))
+    }
+
+    fn ask_not_null_alteration(
+        &mut self,
+        _: &ModelSchema,
+        _: &FieldSchema,
+    ) -> Result<DefaultValue, Error> {
+        Ok(DefaultValue::Int(0))
+    }
+}
+
 /// For `--noinput`: never guesses a rename, refuses to invent defaults.
 #[derive(Debug, Default)]
 pub struct NonInteractiveQuestioner;
