@@ -175,19 +175,12 @@ impl FormState {
                 continue;
             };
             let field = &model.schema.fields[i];
-            let placeholder = matches!(
-                field.kind,
-                FieldKind::SmallInt
-                    | FieldKind::Integer
-                    | FieldKind::BigInt
-                    | FieldKind::Float
-                    | FieldKind::Double
-                    | FieldKind::Decimal
-                    | FieldKind::Date
-                    | FieldKind::DateTime
-                    | FieldKind::Time
-                    | FieldKind::Uuid
-            ) && field.default.is_none()
+            let placeholder = (field.kind.is_numeric()
+                || matches!(
+                    field.kind,
+                    FieldKind::Date | FieldKind::DateTime | FieldKind::Time | FieldKind::Uuid
+                ))
+                && field.default.is_none()
                 && !field.auto_now
                 && !field.auto_now_add
                 && !field.nullable;
