@@ -31,6 +31,10 @@ pub async fn limit_body_time(
     request: Request,
     next: Next,
 ) -> Response {
+    // Most requests (GETs) have no body: nothing to time.
+    if http_body::Body::is_end_stream(request.body()) {
+        return next.run(request).await;
+    }
     let expired = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&expired);
     let request = request.map(|body| Body::new(DeadlineBody::new(body, limit, flag)));
