@@ -18,7 +18,6 @@ mod case;
 mod check;
 mod choices;
 mod ctxt;
-mod diesel_table;
 mod display;
 mod expand;
 mod symbol;

@@ -30,7 +30,7 @@ mod m1 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Author {
+    pub(crate) struct Author {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -38,7 +38,7 @@ mod m1 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -53,7 +53,7 @@ mod m2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Writer {
+    pub(crate) struct Writer {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -61,7 +61,7 @@ mod m2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -76,7 +76,7 @@ mod m2_field_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Writer {
+    pub(crate) struct Writer {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -84,7 +84,7 @@ mod m2_field_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -99,7 +99,7 @@ mod m2_field_removed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Writer {
+    pub(crate) struct Writer {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -107,7 +107,7 @@ mod m2_field_removed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -120,7 +120,7 @@ mod m2_field_nullable {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Writer {
+    pub(crate) struct Writer {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -128,7 +128,7 @@ mod m2_field_nullable {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -143,7 +143,7 @@ mod m2_model_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Penman {
+    pub(crate) struct Penman {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -151,7 +151,7 @@ mod m2_model_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -166,7 +166,7 @@ mod f2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Author {
+    pub(crate) struct Author {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -174,7 +174,7 @@ mod f2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -189,7 +189,7 @@ mod f2_field_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Author {
+    pub(crate) struct Author {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -197,7 +197,7 @@ mod f2_field_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -212,7 +212,7 @@ mod f2_field_removed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Author {
+    pub(crate) struct Author {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -220,7 +220,7 @@ mod f2_field_removed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -233,7 +233,7 @@ mod f2_field_nullable {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Author {
+    pub(crate) struct Author {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -241,7 +241,7 @@ mod f2_field_nullable {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -256,7 +256,7 @@ mod f2_model_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Writer {
+    pub(crate) struct Writer {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -264,7 +264,7 @@ mod f2_model_renamed {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -279,7 +279,7 @@ mod t1 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Tag {
+    pub(crate) struct Tag {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -287,7 +287,7 @@ mod t1 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -301,7 +301,7 @@ mod t2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Label {
+    pub(crate) struct Label {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -309,7 +309,7 @@ mod t2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -323,7 +323,7 @@ mod t3 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Tag {
+    pub(crate) struct Tag {
         pub id: i64,
         #[field(max_length = 50)]
         pub name: String,
@@ -331,7 +331,7 @@ mod t3 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Volume {
+    pub(crate) struct Volume {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -345,7 +345,7 @@ mod n1 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -360,7 +360,7 @@ mod n2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -375,7 +375,7 @@ mod n3 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -391,7 +391,7 @@ mod u2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Author {
+    pub(crate) struct Author {
         pub id: i64,
         #[field(max_length = 50, unique)]
         pub name: String,
@@ -399,7 +399,7 @@ mod u2 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop")]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,
@@ -414,7 +414,7 @@ mod i1 {
 
     #[derive(Model, Debug, Clone)]
     #[model(app_label = "bookshop", indexes(["title"], ["-title"], book_newest = ["-id", "title"]))]
-    pub struct Book {
+    pub(crate) struct Book {
         pub id: i64,
         #[field(max_length = 50)]
         pub title: String,

@@ -1,13 +1,26 @@
 //! Queries: typed field handles, condition trees and `QuerySet`.
 
+pub mod aggregate;
+mod column_kind;
+mod columns;
+pub mod compile;
+mod join;
 mod field;
 mod lookup;
 mod parse;
 mod queryset;
+mod sql;
 mod spec;
 
 pub use field::{Field, OrderBy, Ordering, TextField};
 pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value};
 pub use queryset::{Aggregate, Assignment, Filter, QuerySet};
+pub use column_kind::{
+    Basic, Built, ColumnKind, Comparison, Decimal, Equality, Extremes, Folds, Number, Ordered, Plain,
+    Text, TextLike, TextSearch,
+};
+pub use columns::{ColumnVisitor, ModelColumns};
+pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use spec::QuerySpec;
+pub use sql::{Fragment, SqlCondition, SqlExpr, SqlOrder};

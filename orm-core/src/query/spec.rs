@@ -42,6 +42,15 @@ fn index_direction(schema: &ModelSchema, field: usize) -> Option<bool> {
 }
 
 impl QuerySpec {
+    /// The spec for counting and aggregating: its filter, no ordering, no
+    /// slice.
+    pub fn count_spec(&self) -> QuerySpec {
+        QuerySpec {
+            filter: self.filter.clone(),
+            ..QuerySpec::default()
+        }
+    }
+
     /// The row whose primary key is `pk`.
     pub fn for_pk(schema: &ModelSchema, pk: Value) -> QuerySpec {
         QuerySpec::matching(Q::Condition(Condition {
