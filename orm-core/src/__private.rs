@@ -12,14 +12,17 @@ pub use crate::error::{Error, Result};
 pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
 pub use crate::model::{load_with_loaded_reprs, Model, ModelOps, RegisteredModel};
+pub use crate::query::aggregate::aggregate;
+pub use crate::query::compile::{
+    apply_spec, bad_value, condition_tree, unknown_field, write_filter,
+};
 pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
+pub use crate::query::{
+    ColumnVisitor, Decimal, Joined, ModelColumns, NullableOnJoined, Number, OnJoined, Ordered,
+    Plain, Text,
+};
 pub use crate::schema::*;
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
-pub use crate::query::aggregate::aggregate;
-pub use crate::query::compile::{apply_spec, bad_value, condition_tree, unknown_field, write_filter};
-pub use crate::query::{
-    ColumnVisitor, Decimal, Joined, ModelColumns, NullableOnJoined, Number, OnJoined, Ordered, Plain, Text,
-};
 pub use crate::{__if_mysql, __if_postgres, __insert_keys, __on_own_connection};
 pub use std::borrow::Cow;
 

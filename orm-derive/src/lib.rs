@@ -20,6 +20,8 @@ mod choices;
 mod ctxt;
 mod display;
 mod expand;
+#[cfg(test)]
+mod expansion_snapshot;
 mod symbol;
 #[cfg(test)]
 mod tests;

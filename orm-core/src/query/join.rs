@@ -10,9 +10,9 @@
 use std::marker::PhantomData;
 
 use diesel::expression::{is_aggregate, TypedExpressionType, ValidGrouping};
-use diesel::sql_types::IntoNullable;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::query_source::{AppearsInFromClause, Never, Once, QuerySource};
+use diesel::sql_types::IntoNullable;
 use diesel::{AppearsOnTable, Expression, QueryResult, SelectableExpression, Table};
 
 /// Target table `T` joined to the table of the model holding the key.

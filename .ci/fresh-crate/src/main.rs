@@ -1,0 +1,56 @@
+//! A user's crate: the seed's `Article`, declared and queried.
+
+use orm_core::auth::User;
+use orm_core::prelude::*;
+
+/// A blog post, written by a user.
+#[derive(Model, Debug, Clone, serde::Serialize)]
+#[model(ordering = ["-published_date"], display = "{title}")]
+#[admin(list_display = ["title", "author", "published_date"], search_fields = ["title"])]
+pub struct Article {
+    pub id: i64,
+    #[field(max_length = 200)]
+    pub title: String,
+    #[field(slug, unique)]
+    pub slug: String,
+    #[field(on_delete = Cascade)]
+    pub author: ForeignKey<User>,
+    #[field(text)]
+    pub content: String,
+    #[field(auto_now_add)]
+    pub published_date: DateTime<Utc>,
+    #[field(auto_now)]
+    pub updated_date: DateTime<Utc>,
+    #[field(default = false)]
+    pub is_published: bool,
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let url = orm_core::db::DatabaseUrl::parse("sqlite://:memory:")?;
+    let mut conn = AnyConnection::open(&url)?;
+    orm_core::create_tables(&mut conn, &[User::schema(), Article::schema()])?;
+    let mut ada = User::new("ada", "ada@example.com");
+    ada.save(&mut conn)?;
+    let mut article = Article {
+        id: 0,
+        title: "Hello".into(),
+        slug: "hello".into(),
+        author: ForeignKey::new(ada.id),
+        content: "First post.".into(),
+        published_date: Utc::now(),
+        updated_date: Utc::now(),
+        is_published: true,
+    };
+    article.save(&mut conn)?;
+    let found = Article::objects()
+        .filter(Article::TITLE.icontains("ell"))
+        .select_related(Article::AUTHOR)
+        .all(&mut conn)?;
+    let count = Article::objects().count(&mut conn)?;
+    let author = found[0].author.get().map(|u| u.username.clone());
+    println!("{} article(s), found {:?} by {:?}", count, found[0].title, author);
+    if found.len() != 1 || author.as_deref() != Some("ada") {
+        return Err("the query did not find the article with its author".into());
+    }
+    Ok(())
+}
