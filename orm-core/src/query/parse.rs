@@ -143,7 +143,7 @@ fn parse_time(text: &str) -> Option<NaiveTime> {
 }
 
 fn parse_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     (0..text.len())
