@@ -1,29 +1,38 @@
-//! Support for the code `#[derive(Model)]` generates. Not a public API: it
-//! changes whenever the derive does.
+//! The names the code `#[derive(Model)]` generates reaches, in one place.
+//! Not a public API: it changes whenever the derive does. Only re-exports:
+//! what they name lives in the module named for its job.
 
 #![allow(missing_docs, unreachable_pub)]
 
 pub use diesel;
 pub use inventory;
 
+#[cfg(feature = "mysql")]
+pub use crate::db::dispatch::mysql_inserted_keys;
+pub use crate::db::dispatch::{returned_keys, rows_per_insert, set_keys};
 pub use crate::db::WriteGuard;
 pub use crate::db::{AnyConnection, MultiBackend};
 pub use crate::error::{Error, Result};
+pub use crate::fields::choices::choices_max_length;
 pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
 pub use crate::model::{load_with_loaded_reprs, Model, ModelOps, RegisteredModel};
+pub use crate::query::aggregate::aggregate;
+pub use crate::query::compile::{
+    apply_spec, bad_value, condition_tree, unknown_field, write_filter,
+};
+pub use crate::query::join::{assert_model, JoinTarget};
+pub use crate::query::related::fill_related;
 pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
+pub use crate::query::{
+    ColumnVisitor, Decimal, Joined, ModelColumns, NullableOnJoined, Number, OnJoined, Ordered,
+    Plain, Text,
+};
+pub use crate::repr::{DisplayWith, OptionText};
 pub use crate::schema::*;
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
-pub use crate::query::aggregate::aggregate;
-pub use crate::query::compile::{apply_spec, bad_value, condition_tree, unknown_field, write_filter};
-pub use crate::query::{
-    ColumnVisitor, Decimal, Joined, ModelColumns, NullableOnJoined, Number, OnJoined, Ordered, Plain, Text,
-};
 pub use crate::{__if_mysql, __if_postgres, __insert_keys, __on_own_connection};
 pub use std::borrow::Cow;
-
-use diesel::prelude::*;
 
 /// Compiles only for models: the derive asserts it at each foreign key's
 /// target type, so the first error points there.

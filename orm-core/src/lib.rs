@@ -44,6 +44,7 @@ pub mod model;
 pub mod model_admin;
 pub mod pagination;
 pub mod query;
+mod repr;
 pub mod schema;
 pub mod sessions;
 pub mod sql_types;

@@ -3,9 +3,9 @@
 
 use diesel::dsl;
 use diesel::query_dsl::methods::{BoxedDsl, SelectDsl};
+use diesel::query_dsl::methods::{FilterDsl, LimitDsl, ThenOrderDsl};
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::Nullable;
-use diesel::query_dsl::methods::{FilterDsl, LimitDsl, ThenOrderDsl};
 use diesel::{OptionalExtension, QueryDsl, RunQueryDsl};
 
 use crate::db::{AnyConnection, MultiBackend};

@@ -88,8 +88,9 @@ where
 {
     fn equality(self, c: &Condition) -> Built {
         Ok(Some(match (c.lookup, &c.operand) {
-            (Lookup::Exact, Operand::One(Value::Null))
-            | (Lookup::IsNull, Operand::Flag(true)) => SqlCondition::new(self.is_null()),
+            (Lookup::Exact, Operand::One(Value::Null)) | (Lookup::IsNull, Operand::Flag(true)) => {
+                SqlCondition::new(self.is_null())
+            }
             (Lookup::IsNull, Operand::Flag(false)) => SqlCondition::new(self.is_not_null()),
             (Lookup::Exact, Operand::One(v)) => SqlCondition::new(self.eq(bound::<F>(v)?)),
             (Lookup::In, Operand::Many(vs)) => {

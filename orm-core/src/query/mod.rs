@@ -4,23 +4,24 @@ pub mod aggregate;
 mod column_kind;
 mod columns;
 pub mod compile;
-mod join;
 mod field;
+pub(crate) mod join;
 mod lookup;
 mod parse;
 mod queryset;
-mod sql;
+pub(crate) mod related;
 mod spec;
+mod sql;
 
+pub use column_kind::{
+    Basic, Built, ColumnKind, Comparison, Decimal, Equality, Extremes, Folds, Number, Ordered,
+    Plain, Text, TextLike, TextSearch,
+};
+pub use columns::{ColumnVisitor, ModelColumns};
 pub use field::{Field, OrderBy, Ordering, TextField};
+pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value};
 pub use queryset::{Aggregate, Assignment, Filter, QuerySet};
-pub use column_kind::{
-    Basic, Built, ColumnKind, Comparison, Decimal, Equality, Extremes, Folds, Number, Ordered, Plain,
-    Text, TextLike, TextSearch,
-};
-pub use columns::{ColumnVisitor, ModelColumns};
-pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use spec::QuerySpec;
 pub use sql::{Fragment, SqlCondition, SqlExpr, SqlOrder};

@@ -1,0 +1,145 @@
+//! Code generation from the checked IR, one file per generated part.
+
+mod columns;
+mod joins;
+mod many_to_many;
+mod model_impl;
+mod schema;
+mod table;
+mod writes;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::admin_expand;
+use crate::ast::{Container, Field, TypeClass};
+use crate::attr::DefaultLit;
+use crate::case;
+use crate::check;
+use crate::ctxt::Ctxt;
+use crate::display;
+
+/// `#[derive(Model)]`.
+pub(crate) fn derive_model(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
+    let cx = Ctxt::default();
+    let cont = Container::from_ast(&cx, input);
+    if let Some(cont) = &cont {
+        check::check(&cx, cont);
+    }
+    cx.check()?;
+    let Some(cont) = cont else {
+        return Err(syn::Error::new_spanned(&input.ident, "cannot derive Model"));
+    };
+    Ok(Model::new(&cont)?.expand())
+}
+
+/// The path of orm-core as the user's crate names it.
+pub(crate) fn orm_path() -> TokenStream {
+    use proc_macro_crate::{crate_name, FoundCrate};
+    match crate_name("orm-core") {
+        Ok(FoundCrate::Name(name)) => {
+            let ident = format_ident!("{}", name);
+            quote!(::#ident)
+        }
+        _ => quote!(::orm_core),
+    }
+}
+
+struct Model<'a> {
+    cont: &'a Container<'a>,
+    orm: TokenStream,
+    app_label: String,
+    table: String,
+    pk: usize,
+    auto_pk: bool,
+}
+
+impl<'a> Model<'a> {
+    fn new(cont: &'a Container<'a>) -> syn::Result<Self> {
+        let app_label = cont.attrs.app_label.value().unwrap_or_else(|| {
+            std::env::var("CARGO_CRATE_NAME")
+                .or_else(|_| std::env::var("CARGO_PKG_NAME"))
+                .unwrap_or_else(|_| "app".to_owned())
+                .replace('-', "_")
+        });
+        let table =
+            cont.attrs.table.value().unwrap_or_else(|| {
+                format!("{}_{}", app_label, cont.ident.to_string().to_lowercase())
+            });
+        let pk = cont
+            .fields
+            .iter()
+            .position(|f| f.attrs.primary_key.is_set())
+            .or_else(|| cont.fields.iter().position(|f| f.name() == "id"))
+            .ok_or_else(|| syn::Error::new_spanned(cont.ident, "a model needs a primary key"))?;
+        let pk_field = &cont.fields[pk];
+        let auto_pk = pk_field.class.is_integer() && !pk_field.attrs.default.is_set();
+        Ok(Model {
+            cont,
+            orm: orm_path(),
+            app_label,
+            table,
+            pk,
+            auto_pk,
+        })
+    }
+
+    fn expand(&self) -> TokenStream {
+        let orm = &self.orm;
+        let ident = self.cont.ident;
+        let table_module = self.table_module();
+        let schema = self.schema();
+        let model_impl = self.model_impl();
+        let queryable = self.queryable();
+        let columns = self.columns();
+        let join_target = self.join_target();
+        let joins = self.joins();
+        let field_consts = self.field_consts();
+        let join_models = self.join_models();
+        let admin = admin_expand::items(self.cont, orm);
+        let display = display::display_impl(self.cont);
+        quote! {
+            #field_consts
+            #join_models
+
+            #[allow(non_local_definitions, unused_qualifications, clippy::all)]
+            const _: () = {
+                use #orm::__private as __orm;
+                #table_module
+                #schema
+                #queryable
+                #columns
+                #join_target
+                #joins
+                #model_impl
+                #admin
+                #display
+                __orm::inventory::submit! {
+                    __orm::RegisteredModel { ops: __orm::ModelOps::of::<#ident>() }
+                }
+            };
+        }
+    }
+
+    /// `__orm_table::<column>` for every column field, in schema order.
+    fn column_paths(&self) -> Vec<TokenStream> {
+        self.cont
+            .fields
+            .iter()
+            .map(|f| {
+                let c = f.ident;
+                quote!(__orm_table::#c)
+            })
+            .collect()
+    }
+
+    fn fields(&self) -> impl Iterator<Item = (usize, &Field<'a>)> {
+        self.cont.fields.iter().enumerate()
+    }
+
+    /// Fields written on insert when the database assigns the key.
+    fn non_pk_fields(&self) -> impl Iterator<Item = (usize, &Field<'a>)> {
+        let pk = self.pk;
+        self.fields().filter(move |(i, _)| *i != pk)
+    }
+}
