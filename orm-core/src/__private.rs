@@ -17,6 +17,7 @@ pub use crate::fields::choices::choices_max_length;
 pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
 pub use crate::model::{load_with_loaded_reprs, Model, ModelOps, RegisteredModel};
+pub use crate::placeholder::placeholder;
 pub use crate::query::aggregate::aggregate;
 pub use crate::query::compile::{
     apply_spec, bad_value, condition_tree, unknown_field, write_filter,
@@ -31,7 +32,9 @@ pub use crate::query::{
 pub use crate::repr::{DisplayWith, OptionText};
 pub use crate::schema::*;
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
-pub use crate::{__if_mysql, __if_postgres, __insert_keys, __on_own_connection};
+pub use crate::{
+    __if_mysql, __if_postgres, __insert_keys, __on_own_connection, __placeholder_model,
+};
 pub use std::borrow::Cow;
 
 /// Compiles only for models: the derive asserts it at each foreign key's

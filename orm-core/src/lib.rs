@@ -43,6 +43,8 @@ mod instance;
 pub mod model;
 pub mod model_admin;
 pub mod pagination;
+#[doc(hidden)]
+pub mod placeholder;
 pub mod query;
 mod repr;
 pub mod schema;

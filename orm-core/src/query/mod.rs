@@ -11,6 +11,7 @@ mod parse;
 mod queryset;
 pub(crate) mod related;
 mod spec;
+mod search;
 mod sql;
 
 pub use column_kind::{
@@ -23,5 +24,6 @@ pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value};
 pub use queryset::{Aggregate, Assignment, Filter, QuerySet};
+pub use search::{search_condition, search_words, MAX_SEARCH_WORDS};
 pub use spec::QuerySpec;
 pub use sql::{Fragment, SqlCondition, SqlExpr, SqlOrder};

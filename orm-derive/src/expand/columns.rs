@@ -29,23 +29,27 @@ impl<'a> Model<'a> {
     }
 
     pub(super) fn field_consts(&self) -> TokenStream {
-        let ident = self.cont.ident;
-        let orm = &self.orm;
-        let consts = self.fields().map(|(i, f)| {
-            let name = f.name();
-            let const_name = format_ident!("{}", name.to_uppercase(), span = f.ident.span());
-            let ty = f.ty;
-            let doc = format!("The `{name}` field, for typed queries.");
-            quote! {
-                #[doc = #doc]
-                pub const #const_name: #orm::query::Field<#ident, #ty> = #orm::query::Field::new(#i, #name);
-            }
-        });
+        field_consts(self.cont, &self.orm)
+    }
+}
+
+/// A typed handle per field (`Article::TITLE`), for queries.
+pub(super) fn field_consts(cont: &Container, orm: &TokenStream) -> TokenStream {
+    let ident = cont.ident;
+    let consts = cont.fields.iter().enumerate().map(|(i, f)| {
+        let name = f.name();
+        let const_name = format_ident!("{}", name.to_uppercase(), span = f.ident.span());
+        let ty = f.ty;
+        let doc = format!("The `{name}` field, for typed queries.");
         quote! {
-            #[allow(dead_code)]
-            impl #ident {
-                #(#consts)*
-            }
+            #[doc = #doc]
+            pub const #const_name: #orm::query::Field<#ident, #ty> = #orm::query::Field::new(#i, #name);
+        }
+    });
+    quote! {
+        #[allow(dead_code)]
+        impl #ident {
+            #(#consts)*
         }
     }
 }

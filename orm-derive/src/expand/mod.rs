@@ -1,6 +1,8 @@
 //! Code generation from the checked IR, one file per generated part.
 
 mod columns;
+
+use columns::field_consts;
 mod joins;
 mod many_to_many;
 mod model_impl;
@@ -26,11 +28,36 @@ pub(crate) fn derive_model(input: &syn::DeriveInput) -> syn::Result<TokenStream>
     if let Some(cont) = &cont {
         check::check(&cx, cont);
     }
-    cx.check()?;
+    if let Err(errors) = cx.check() {
+        return Ok(placeholder(input, cont.as_ref(), &errors));
+    }
     let Some(cont) = cont else {
         return Err(syn::Error::new_spanned(&input.ident, "cannot derive Model"));
     };
     Ok(Model::new(&cont)?.expand())
+}
+
+/// The errors, and impls that make the struct a model to the type checker
+/// (as serde does for a failed derive): foreign keys to it and its field
+/// handles then compile, so each mistake gives its own error and no
+/// follow-on ones.
+fn placeholder(
+    input: &syn::DeriveInput,
+    cont: Option<&Container>,
+    errors: &syn::Error,
+) -> TokenStream {
+    let errors = errors.to_compile_error();
+    if !input.generics.params.is_empty() {
+        return errors;
+    }
+    let orm = orm_path();
+    let ident = &input.ident;
+    let consts = cont.map(|cont| field_consts(cont, &orm));
+    quote! {
+        #errors
+        #orm::__private::__placeholder_model!(#ident);
+        #consts
+    }
 }
 
 /// The path of orm-core as the user's crate names it.
