@@ -43,7 +43,10 @@ mod instance;
 pub mod model;
 pub mod model_admin;
 pub mod pagination;
+#[doc(hidden)]
+pub mod placeholder;
 pub mod query;
+mod repr;
 pub mod schema;
 pub mod sessions;
 pub mod sql_types;

@@ -37,9 +37,7 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(Model, attributes(model, field, admin))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
-    expand::derive_model(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand::derive_model_or_placeholder(&input).into()
 }
 
 /// Makes a field-less enum storable as text choices.

@@ -107,23 +107,15 @@ pub(crate) fn filter(model: &AdminModel, params: &ListParams) -> QuerySpec {
         spec.and(q);
     }
     if let Some(terms) = params.get(SEARCH) {
-        for q in search(model, terms) {
+        if let Some(q) = search(model, terms) {
             spec.and(q);
         }
     }
     spec
 }
 
-/// The words of a search. NUL separates words too: no stored text holds
-/// it (forms refuse it) and PostgreSQL refuses it in a query.
-pub(crate) fn search_words(terms: &str) -> impl Iterator<Item = &str> {
-    terms
-        .split(|c: char| c.is_whitespace() || c == '\0')
-        .filter(|word| !word.is_empty())
-}
-
 /// Every word must be found, ignoring case, in one of `search_fields`.
-fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
+fn search(model: &AdminModel, terms: &str) -> Option<Q> {
     let fields: Vec<usize> = model
         .options
         .search_fields
@@ -131,26 +123,7 @@ fn search(model: &AdminModel, terms: &str) -> Vec<Q> {
         .filter_map(|name| model.schema.field_index(name))
         .filter(|&i| model.schema.fields[i].kind.is_text())
         .collect();
-    if fields.is_empty() {
-        return Vec::new();
-    }
-    search_words(terms)
-        .take(20)
-        .map(|word| {
-            Q::Or(
-                fields
-                    .iter()
-                    .map(|&field| {
-                        Q::Condition(Condition {
-                            field,
-                            lookup: Lookup::IContains,
-                            operand: Operand::One(Value::Text(word.to_owned())),
-                        })
-                    })
-                    .collect(),
-            )
-        })
-        .collect()
+    orm_core::query::search_condition(&fields, terms)
 }
 
 impl ChangeList {

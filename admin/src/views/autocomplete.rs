@@ -4,7 +4,7 @@
 use axum::extract::Query;
 use axum::response::{IntoResponse, Json, Response};
 use orm_core::model::find_model;
-use orm_core::query::{Condition, Lookup, Operand, QuerySpec, Q};
+use orm_core::query::QuerySpec;
 use orm_core::Value;
 use serde::{Deserialize, Serialize};
 
@@ -79,19 +79,8 @@ pub(crate) async fn search(
         limit: Some(LIMIT + 1),
         ..QuerySpec::default()
     };
-    for word in crate::changelist::search_words(&params.term).take(10) {
-        spec.and(Q::Or(
-            fields
-                .iter()
-                .map(|&field| {
-                    Q::Condition(Condition {
-                        field,
-                        lookup: Lookup::IContains,
-                        operand: Operand::One(Value::Text(word.to_owned())),
-                    })
-                })
-                .collect(),
-        ));
+    if let Some(q) = orm_core::query::search_condition(&fields, &params.term) {
+        spec.and(q);
     }
     let pk = schema.pk_index();
     let mut rows = staff

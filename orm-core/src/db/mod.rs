@@ -3,6 +3,7 @@
 #[allow(missing_docs)]
 mod connection;
 mod count_cache;
+pub(crate) mod dispatch;
 mod estimate;
 pub(crate) mod functions;
 mod pool;

@@ -29,3 +29,23 @@ pub trait Choices: Sized + Copy + 'static {
     /// The variant stored as `value`.
     fn from_str_value(value: &str) -> Option<Self>;
 }
+
+/// The longest stored value of a choice type, for its column length.
+pub const fn choices_max_length(choices: &[crate::schema::Choice]) -> Option<u32> {
+    if choices.is_empty() {
+        return None;
+    }
+    let mut longest = 1;
+    let mut i = 0;
+    while i < choices.len() {
+        let len = match &choices[i].value {
+            std::borrow::Cow::Borrowed(s) => s.len(),
+            std::borrow::Cow::Owned(_) => 0,
+        };
+        if len > longest {
+            longest = len;
+        }
+        i += 1;
+    }
+    Some(longest as u32)
+}

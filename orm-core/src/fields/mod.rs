@@ -1,7 +1,7 @@
 //! Field types beyond the scalars: foreign keys, many-to-many relations and
 //! text choices.
 
-mod choices;
+pub(crate) mod choices;
 mod foreign_key;
 mod many_to_many;
 

@@ -15,6 +15,8 @@ use diesel::query_source::{AppearsInFromClause, Never, Once, QuerySource};
 use diesel::sql_types::IntoNullable;
 use diesel::{AppearsOnTable, Expression, QueryResult, SelectableExpression, Table};
 
+use crate::model::Model;
+
 /// Target table `T` joined to the table of the model holding the key.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Joined<T>(pub T);
@@ -126,3 +128,37 @@ macro_rules! joined_expression {
 }
 
 joined_expression!(OnJoined, NullableOnJoined);
+
+/// Compiles only for models: the derive asserts it at each foreign key's
+/// target type, so the first error points there.
+pub fn assert_model<M: Model>() {}
+
+/// What the derive of a model exposes so that others can left-join its
+/// table: the table, its columns and its primary key, and the
+/// columns its `to_repr` reads (those of `#[model(display = "...")]`, with
+/// the key first; every column without it) with how the text is made.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "not a model",
+    note = "add `#[derive(Model)]` to `{Self}`"
+)]
+pub trait JoinTarget: Model {
+    /// The model's table.
+    type Table: diesel::Table + Default + Copy + Send + Sync + std::fmt::Debug + 'static;
+    /// Every column, in schema order.
+    type Columns: Copy;
+    /// The primary-key column.
+    type PkColumn: diesel::Column + Copy;
+    /// Every column, in schema order.
+    const COLUMNS: Self::Columns;
+    /// The primary-key column.
+    const PK: Self::PkColumn;
+    /// The columns `to_repr` reads.
+    type ReprColumns: Copy;
+    /// What those columns read as.
+    type ReprRow;
+    /// The columns `to_repr` reads.
+    const REPR_COLUMNS: Self::ReprColumns;
+    /// The text `to_repr` gives, from those columns.
+    fn repr_of(row: Self::ReprRow) -> String;
+}

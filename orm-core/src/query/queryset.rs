@@ -157,21 +157,8 @@ impl<M: Model> QuerySet<M> {
                     })
             })
             .collect::<Result<Vec<_>>>()?;
-        if indexes.is_empty() {
-            return Ok(self);
-        }
-        for word in terms.split_whitespace() {
-            let any_field = indexes
-                .iter()
-                .map(|&field| {
-                    Q::Condition(Condition {
-                        field,
-                        lookup: Lookup::IContains,
-                        operand: Operand::One(Value::Text(word.to_owned())),
-                    })
-                })
-                .collect();
-            self.spec.and(Q::Or(any_field));
+        if let Some(q) = crate::query::search_condition(&indexes, terms) {
+            self.spec.and(q);
         }
         Ok(self)
     }

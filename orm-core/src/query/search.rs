@@ -1,0 +1,51 @@
+//! Text search, as the admin's search box, its autocomplete and
+//! [`QuerySet::search`](crate::QuerySet::search) all do it: every word of
+//! the terms must be found, ignoring case, in at least one of the fields.
+
+use crate::query::{Condition, Lookup, Operand, Q};
+use crate::value::Value;
+
+/// Words after the first this many are ignored: each word is one more
+/// `LIKE` per field, and no person types more.
+pub const MAX_SEARCH_WORDS: usize = 20;
+
+/// The words of a search. NUL separates words too: no stored text holds it
+/// (forms refuse it) and PostgreSQL refuses it in a query.
+pub fn search_words(terms: &str) -> impl Iterator<Item = &str> {
+    terms
+        .split(|c: char| c.is_whitespace() || c == '\0')
+        .filter(|word| !word.is_empty())
+        .take(MAX_SEARCH_WORDS)
+}
+
+/// The condition of a search of `terms` over the fields at `fields` (schema
+/// indexes of text fields): `None` when there is nothing to search.
+///
+/// ```
+/// # use orm_core::query::{search_condition, Q};
+/// let q = search_condition(&[1, 2], "ada  lovelace").unwrap();
+/// let Q::And(words) = q else { panic!() };
+/// assert_eq!(words.len(), 2); // each word, in the title or the content
+/// ```
+pub fn search_condition(fields: &[usize], terms: &str) -> Option<Q> {
+    if fields.is_empty() {
+        return None;
+    }
+    let words: Vec<Q> = search_words(terms)
+        .map(|word| {
+            Q::Or(
+                fields
+                    .iter()
+                    .map(|&field| {
+                        Q::Condition(Condition {
+                            field,
+                            lookup: Lookup::IContains,
+                            operand: Operand::One(Value::Text(word.to_owned())),
+                        })
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    (!words.is_empty()).then_some(Q::And(words))
+}
