@@ -1,6 +1,9 @@
 //! `ForeignKey<M>`: a reference to another model's row.
 
+use std::any::Any;
 use std::fmt;
+use std::marker::PhantomData;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 use std::sync::Arc;
 
 use diesel::sql_types::BigInt;
@@ -15,15 +18,31 @@ use crate::value::{FieldType, Value, ValueTypeError};
 ///
 /// The column holds the target's `i64` primary key. When the row was loaded
 /// with `select_related`, the target object comes with it ([`ForeignKey::get`]).
+///
+/// The loaded target is kept type-erased (an `Arc<M>` seen as `dyn Any`), and
+/// `M` only appears in a `fn() -> M` marker. So `ForeignKey<M>` is `Send`,
+/// `Sync` and unwind-safe without asking the same of `M`: the compiler's check
+/// of a model stops at its foreign keys instead of walking the whole chain of
+/// related models, so long chains compile within the default recursion limit.
 pub struct ForeignKey<M> {
     id: i64,
-    loaded: Option<Arc<M>>,
+    loaded: Option<Arc<dyn Any + Send + Sync>>,
+    target: PhantomData<fn() -> M>,
 }
+
+// The loaded target is only reachable through `&M` ([`ForeignKey::get`]), as
+// it was when the field held an `Arc<M>`; models hold no interior mutability.
+impl<M> UnwindSafe for ForeignKey<M> {}
+impl<M> RefUnwindSafe for ForeignKey<M> {}
 
 impl<M> ForeignKey<M> {
     /// A reference to the row with primary key `id`.
     pub fn new(id: i64) -> Self {
-        ForeignKey { id, loaded: None }
+        ForeignKey {
+            id,
+            loaded: None,
+            target: PhantomData,
+        }
     }
 
     /// The target's primary key.
@@ -33,12 +52,19 @@ impl<M> ForeignKey<M> {
 
     /// The target object, when it was loaded with the row
     /// (`select_related`).
-    pub fn get(&self) -> Option<&M> {
-        self.loaded.as_deref()
+    pub fn get(&self) -> Option<&M>
+    where
+        M: 'static,
+    {
+        // Only `set_loaded` fills `loaded`, always with an `Arc<M>`.
+        self.loaded.as_deref()?.downcast_ref::<M>()
     }
 
     /// Remembers the loaded target object.
-    pub fn set_loaded(&mut self, target: Arc<M>) {
+    pub fn set_loaded(&mut self, target: Arc<M>)
+    where
+        M: Send + Sync + 'static,
+    {
         self.loaded = Some(target);
     }
 
@@ -47,8 +73,8 @@ impl<M> ForeignKey<M> {
     where
         M: Model<Pk = i64>,
     {
-        match &self.loaded {
-            Some(target) => Ok(M::clone(target)),
+        match self.get() {
+            Some(target) => Ok(target.clone()),
             None => M::objects().get_pk(conn, self.id),
         }
     }
@@ -59,6 +85,7 @@ impl<M: Model<Pk = i64>> From<&M> for ForeignKey<M> {
         ForeignKey {
             id: *target.pk(),
             loaded: Some(Arc::new(target.clone())),
+            target: PhantomData,
         }
     }
 }
@@ -74,6 +101,7 @@ impl<M> Clone for ForeignKey<M> {
         ForeignKey {
             id: self.id,
             loaded: self.loaded.clone(),
+            target: PhantomData,
         }
     }
 }
@@ -92,7 +120,7 @@ impl<M: Model> fmt::Debug for ForeignKey<M> {
 
 impl<M: Model + fmt::Display> fmt::Display for ForeignKey<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.loaded {
+        match self.get() {
             Some(target) => target.fmt(f),
             None => write!(f, "{} object ({})", M::schema().name, self.id),
         }
@@ -125,5 +153,34 @@ impl<M: Send + Sync + 'static> FieldType for ForeignKey<M> {
             expected: "foreign key (i64)",
             got,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::panic::{RefUnwindSafe, UnwindSafe};
+    use std::rc::Rc;
+    use std::sync::Arc;
+
+    use super::ForeignKey;
+
+    fn send_sync_unwind_safe<T: Send + Sync + UnwindSafe + RefUnwindSafe>() {}
+
+    #[test]
+    fn auto_traits_do_not_depend_on_the_target() {
+        // Rc is neither Send nor Sync; a Cell is not RefUnwindSafe.
+        send_sync_unwind_safe::<ForeignKey<Rc<std::cell::Cell<i32>>>>();
+    }
+
+    #[test]
+    fn the_loaded_target_is_shared_and_given_back() {
+        let mut fk = ForeignKey::<String>::new(7);
+        assert!(fk.get().is_none());
+        let target = Arc::new("seven".to_owned());
+        fk.set_loaded(target.clone());
+        let copy = fk.clone();
+        assert_eq!(copy.id(), 7);
+        assert!(std::ptr::eq(copy.get().unwrap(), &*target));
+        assert!(copy == ForeignKey::from(7));
     }
 }
