@@ -56,7 +56,7 @@ pub use error::AdminError;
 pub use history::{ActionFlag, LogEntry};
 pub use site::AdminSite;
 
-use migrations_cli::{embed_migrations, MigrationSource};
+use orm_migrations::{embed_migrations, MigrationSource};
 
 /// The admin's router, serving every page under the site's path (`/admin/`
 /// unless [`AdminSite::path`] says otherwise): merge it into the app with

@@ -4,9 +4,9 @@
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
-use migrations_cli::{MigrationCommand, Project};
 use orm_core::auth::{authenticate, create_permissions, Group, Permission, User};
 use orm_core::prelude::*;
+use orm_migrations::{MigrationCommand, Project};
 use tests::backends::each_backend;
 use tests::models::{Article, Author};
 

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use blog::{project, seed, server, settings, startup};
 use clap::{Parser, Subcommand};
-use migrations_cli::{MigrationCommand, Outcome};
 use orm_core::Db;
+use orm_migrations::{MigrationCommand, Outcome};
 
 #[derive(Parser)]
 #[command(name = "blog", about = "The seed's blog, Django-style")]

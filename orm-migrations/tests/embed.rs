@@ -2,14 +2,14 @@
 
 use std::collections::BTreeSet;
 
-use migrations_cli::{
+use orm_migrations::{
     embed_migrations, loader, MigrationGraph, MigrationSource, Operation, Target,
 };
 
 const BLOG: MigrationSource = embed_migrations!("blog", "tests/fixtures/blog/migrations");
 
 #[test]
-fn embedded_files_load_like_the_folder() -> Result<(), migrations_cli::Error> {
+fn embedded_files_load_like_the_folder() -> Result<(), orm_migrations::Error> {
     assert_eq!(BLOG.app_label(), "blog");
     assert_eq!(BLOG.names()?, ["0001_initial", "0002_tag_slug"]);
 

@@ -8,7 +8,7 @@ use crate::operation::Operation;
 /// One migration file, read or about to be written.
 ///
 /// ```
-/// use migrations_cli::{Migration, Operation};
+/// use orm_migrations::{Migration, Operation};
 ///
 /// let mut m = Migration::new("blog", "0002_article_summary");
 /// m.dependencies.push(("blog".into(), "0001_initial".into()));
@@ -40,7 +40,7 @@ impl Migration {
     /// An empty migration: no dependencies, no operations, not initial.
     ///
     /// ```
-    /// let m = migrations_cli::Migration::new("blog", "0001_initial");
+    /// let m = orm_migrations::Migration::new("blog", "0001_initial");
     /// assert!(m.operations.is_empty() && !m.initial);
     /// ```
     pub fn new(app_label: impl Into<String>, name: impl Into<String>) -> Self {
@@ -64,7 +64,7 @@ impl Migration {
     /// followed by `_`.
     ///
     /// ```
-    /// use migrations_cli::Migration;
+    /// use orm_migrations::Migration;
     /// assert_eq!(Migration::new("blog", "0012_tags").number(), Some(12));
     /// assert_eq!(Migration::new("blog", "initial").number(), None);
     /// ```

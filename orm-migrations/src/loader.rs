@@ -20,7 +20,7 @@ use crate::parser::parse_file;
 /// Where one app's migration files come from.
 ///
 /// ```no_run
-/// use migrations_cli::{loader, MigrationSource};
+/// use orm_migrations::{loader, MigrationSource};
 ///
 /// // Read at run time from the folder:
 /// let blog = MigrationSource::from_dir("blog", "src/blog/migrations");
@@ -30,7 +30,7 @@ use crate::parser::parse_file;
 ///     &[("0001_initial", "dependencies = []\n")],
 /// );
 /// let migrations = loader::load(&[blog, shop])?;
-/// # Ok::<(), migrations_cli::Error>(())
+/// # Ok::<(), orm_migrations::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct MigrationSource {
@@ -65,15 +65,15 @@ impl MigrationSource {
     /// [`embed_migrations!`](crate::embed_migrations).
     ///
     /// ```
-    /// use migrations_cli::MigrationSource;
+    /// use orm_migrations::MigrationSource;
     ///
     /// static BLOG: MigrationSource = MigrationSource::embedded(
     ///     "blog",
     ///     &[("0001_initial", "initial = true\n")],
     /// );
-    /// let migrations = migrations_cli::loader::load(&[BLOG.clone()])?;
+    /// let migrations = orm_migrations::loader::load(&[BLOG.clone()])?;
     /// assert!(migrations[0].initial);
-    /// # Ok::<(), migrations_cli::Error>(())
+    /// # Ok::<(), orm_migrations::Error>(())
     /// ```
     pub const fn embedded(
         app_label: &'static str,
@@ -177,7 +177,7 @@ impl MigrationSource {
 /// Returns the migrations sorted by app label, then number, then name.
 ///
 /// ```
-/// use migrations_cli::{loader, MigrationSource};
+/// use orm_migrations::{loader, MigrationSource};
 ///
 /// let sources = [
 ///     MigrationSource::embedded("auth", &[("0001_initial", "initial = true\n")]),

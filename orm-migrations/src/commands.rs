@@ -1,9 +1,11 @@
-//! The `manage`-style commands: `makemigrations`, `migrate`,
-//! `showmigrations`, `sqlmigrate`. A binary embeds them in its own command
-//! line with `#[command(flatten)]` and runs them with [`Project::execute`].
+//! The `manage`-style commands as functions over a [`Project`]:
+//! [`makemigrations`](Project::makemigrations), [`migrate`](Project::migrate),
+//! [`showmigrations`](Project::showmigrations) and
+//! [`sqlmigrate`](Project::sqlmigrate). The `cli` feature adds their command
+//! line (`MigrationCommand`, `Project::execute`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
@@ -17,74 +19,10 @@ use crate::executor::{self, Step};
 use crate::graph::{MigrationGraph, Target};
 use crate::loader::{self, MigrationSource};
 use crate::migration::Migration;
-use crate::questioner::{
-    FixedAnswers, InteractiveQuestioner, NonInteractiveQuestioner, Questioner,
-};
+use crate::questioner::{FixedAnswers, Questioner};
 use crate::recorder;
 use crate::state::ProjectState;
 use crate::writer;
-
-/// The migration commands.
-#[derive(Debug, Clone, clap::Subcommand)]
-pub enum MigrationCommand {
-    /// Create migrations for changes to the models.
-    Makemigrations {
-        /// Only this app.
-        app: Option<String>,
-        /// The migration's name instead of a generated one.
-        #[arg(long)]
-        name: Option<String>,
-        /// Show what would be written, write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Exit non-zero when models and migrations disagree (for CI).
-        #[arg(long)]
-        check: bool,
-        /// Create an empty migration to fill by hand.
-        #[arg(long)]
-        empty: bool,
-        /// Never ask: no rename guessing, no one-off defaults.
-        #[arg(long)]
-        noinput: bool,
-    },
-    /// Apply migrations, or go back to a target (a migration name or `zero`).
-    Migrate {
-        /// Only this app.
-        app: Option<String>,
-        /// The migration to move the app to, or `zero` to unapply all.
-        target: Option<String>,
-    },
-    /// List migrations, `[X]` when applied.
-    Showmigrations,
-    /// Create a superuser: the password is asked twice, or read from
-    /// ORM_SUPERUSER_PASSWORD with --noinput.
-    Createsuperuser {
-        /// The login name.
-        #[arg(long)]
-        username: Option<String>,
-        /// The e-mail address.
-        #[arg(long)]
-        email: Option<String>,
-        /// Never ask; the password comes from ORM_SUPERUSER_PASSWORD.
-        #[arg(long)]
-        noinput: bool,
-    },
-    /// Change a user's password (asked twice).
-    Changepassword {
-        /// The user's login name.
-        username: String,
-    },
-    /// Print the SQL of one migration for the database of DATABASE_URL.
-    Sqlmigrate {
-        /// The app.
-        app: String,
-        /// The migration (a unique prefix such as `0002` is enough).
-        name: String,
-        /// The SQL that unapplies it.
-        #[arg(long)]
-        backwards: bool,
-    },
-}
 
 /// What a command ended with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,70 +84,13 @@ impl Project {
             .collect()
     }
 
-    /// Runs one command. `db` is needed by `migrate`, `showmigrations` and
-    /// `sqlmigrate`; `input` answers questions.
-    pub fn execute(
-        &self,
-        command: &MigrationCommand,
-        db: Option<&Db>,
-        input: &mut dyn BufRead,
-        out: &mut dyn Write,
-    ) -> Result<Outcome, Error> {
-        match command {
-            MigrationCommand::Makemigrations {
-                app,
-                name,
-                dry_run,
-                check,
-                empty,
-                noinput,
-            } => {
-                let options = MakeOptions {
-                    app: app.as_deref(),
-                    name: name.as_deref(),
-                    dry_run: *dry_run || *check,
-                    check: *check,
-                    empty: *empty,
-                };
-                if *noinput || *check {
-                    self.makemigrations(&options, &mut NonInteractiveQuestioner, out)
-                } else {
-                    let mut questioner = InteractiveQuestioner::new(input, std::io::stderr());
-                    self.makemigrations(&options, &mut questioner, out)
-                }
-            }
-            MigrationCommand::Migrate { app, target } => {
-                self.migrate(need_db(db)?, app.as_deref(), target.as_deref(), out)
-            }
-            MigrationCommand::Showmigrations => self.showmigrations(need_db(db)?, out),
-            MigrationCommand::Createsuperuser {
-                username,
-                email,
-                noinput,
-            } => {
-                crate::auth_commands::createsuperuser(
-                    need_db(db)?,
-                    username.as_deref(),
-                    email.as_deref(),
-                    *noinput,
-                    input,
-                    out,
-                )?;
-                Ok(Outcome::Done)
-            }
-            MigrationCommand::Changepassword { username } => {
-                crate::auth_commands::changepassword(need_db(db)?, username, input, out)?;
-                Ok(Outcome::Done)
-            }
-            MigrationCommand::Sqlmigrate {
-                app,
-                name,
-                backwards,
-            } => self.sqlmigrate(need_db(db)?.backend(), app, name, *backwards, out),
-        }
-    }
-
-    fn makemigrations(
+    /// Writes a migration for each app whose models differ from the state
+    /// its migrations replay to (or, with `options.empty`, one empty
+    /// migration), reporting on `out`. `questioner` answers the questions
+    /// the changes raise (a rename or a one-off default). With
+    /// `options.check` nothing is written (as with `options.dry_run`), and
+    /// changes found end in [`Outcome::ChangesDetected`].
+    pub fn makemigrations(
         &self,
         options: &MakeOptions<'_>,
         questioner: &mut dyn Questioner,
@@ -325,7 +206,7 @@ impl Project {
             for op in &migration.operations {
                 let _ = writeln!(out, "    - {}", op.describe());
             }
-            if !options.dry_run {
+            if !(options.dry_run || options.check) {
                 let text = writer::to_toml(migration, now)?;
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent).map_err(|source| Error::Io {
@@ -356,7 +237,13 @@ impl Project {
         dir.join(writer::file_name(migration))
     }
 
-    fn migrate(
+    /// Applies the pending migrations (of `app` only, when given), or moves
+    /// `app` to `target` (a migration name or prefix, or `zero` to unapply
+    /// them all), reporting each step on `out`. After migrating forwards,
+    /// the default permissions of every model are created (once the auth
+    /// tables exist), and models changed without a migration are pointed
+    /// out.
+    pub fn migrate(
         &self,
         db: &Db,
         app: Option<&str>,
@@ -473,7 +360,8 @@ impl Project {
         }
     }
 
-    fn showmigrations(&self, db: &Db, out: &mut dyn Write) -> Result<Outcome, Error> {
+    /// Lists every app's migrations, `[X]` when applied to `db`.
+    pub fn showmigrations(&self, db: &Db, out: &mut dyn Write) -> Result<Outcome, Error> {
         let graph = self.graph()?;
         let mut conn = db.conn()?;
         recorder::ensure_table(&mut conn)?;
@@ -494,7 +382,10 @@ impl Project {
         Ok(Outcome::Done)
     }
 
-    fn sqlmigrate(
+    /// Writes the SQL of one migration of `app` (`name` may be a unique
+    /// prefix such as `0002`) for `backend` on `out`, or the SQL that
+    /// unapplies it when `backwards`.
+    pub fn sqlmigrate(
         &self,
         backend: BackendKind,
         app: &str,
@@ -572,16 +463,18 @@ fn check_history(
     Ok(())
 }
 
-struct MakeOptions<'a> {
-    app: Option<&'a str>,
-    name: Option<&'a str>,
-    dry_run: bool,
-    check: bool,
-    empty: bool,
-}
-
-fn need_db(db: Option<&Db>) -> Result<&Db, Error> {
-    db.ok_or_else(|| {
-        Error::InvalidOperation("this command needs a database (DATABASE_URL)".to_owned())
-    })
+/// What [`Project::makemigrations`] is asked to do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MakeOptions<'a> {
+    /// Only this app.
+    pub app: Option<&'a str>,
+    /// The migration's name instead of a generated one.
+    pub name: Option<&'a str>,
+    /// Show what would be written, write nothing.
+    pub dry_run: bool,
+    /// Report changes as [`Outcome::ChangesDetected`] and write nothing
+    /// (for CI).
+    pub check: bool,
+    /// An empty migration of `app`, to fill by hand.
+    pub empty: bool,
 }

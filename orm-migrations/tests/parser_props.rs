@@ -3,7 +3,7 @@
 //! file went wrong; never a panic. A file that still parses writes out
 //! and parses back.
 
-use migrations_cli::{parser, writer};
+use orm_migrations::{parser, writer};
 use proptest::prelude::*;
 
 /// The blog's first migration, as `makemigrations` wrote it.

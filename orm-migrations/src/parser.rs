@@ -26,7 +26,7 @@ use crate::operation::Operation;
 /// name); the file holds the dependencies, `initial` and the operations.
 ///
 /// ```
-/// use migrations_cli::{parser, Operation};
+/// use orm_migrations::{parser, Operation};
 ///
 /// let m = parser::parse("blog", "0002_drop_tag", r#"
 /// dependencies = [["blog", "0001_initial"]]
@@ -43,7 +43,7 @@ use crate::operation::Operation;
 /// assert!(err.to_string().starts_with(
 ///     "blog/migrations/0003_oops.toml:2:8: unknown operation type `DropModel`"
 /// ));
-/// # Ok::<(), migrations_cli::Error>(())
+/// # Ok::<(), orm_migrations::Error>(())
 /// ```
 pub fn parse(app_label: &str, name: &str, text: &str) -> Result<Migration, Error> {
     let file = format!("{app_label}/migrations/{name}.toml");

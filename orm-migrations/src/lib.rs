@@ -3,18 +3,29 @@
 //! applies them with SQL rendered for the database at hand.
 //!
 //! A program lists its apps' migrations in a [`Project`] and runs the
-//! [`MigrationCommand`]s from its own `main`:
+//! commands from its own `main`:
 //!
 //! ```ignore
 //! const BLOG: MigrationSource = embed_migrations!("blog");
-//! let project = Project::new().with(migrations_cli::auth_migrations()).with(BLOG);
+//! let project = Project::new().with(orm_migrations::auth_migrations()).with(BLOG);
+//! project.migrate(&db, None, None, &mut stdout)?;
+//! // With the `cli` feature, a command parsed from the command line:
 //! project.execute(&command, Some(&db), &mut stdin, &mut stdout)?;
 //! ```
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | (none) | the library: state, autodetector, files, graph, executor, recorder, and the commands as [`Project`] methods |
+//! | `cli` | `MigrationCommand` (clap subcommands) and `Project::execute` |
+//! | `postgres` | PostgreSQL (orm-core's `postgres`) |
+//! | `mysql` | MySQL/MariaDB (orm-core's `mysql`) |
 
-extern crate self as migrations_cli;
+extern crate self as orm_migrations;
 
 pub mod auth_commands;
 pub mod autodetector;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod executor;
@@ -29,7 +40,9 @@ pub mod recorder;
 pub mod state;
 pub mod writer;
 
-pub use commands::{MigrationCommand, Outcome, Project};
+#[cfg(feature = "cli")]
+pub use cli::MigrationCommand;
+pub use commands::{MakeOptions, Outcome, Project};
 pub use error::Error;
 pub use graph::{MigrationGraph, Target};
 pub use loader::MigrationSource;

@@ -2,17 +2,17 @@
 //! and the files, timed end to end (median of 7 runs), and the same check
 //! when models and migrations already agree.
 //!
-//! Run: `cargo bench -p migrations-cli --bench makemigrations`
+//! Run: `cargo bench -p orm-migrations --bench makemigrations`
 
 use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
-use migrations_cli::autodetector::{detect_changes, suggest_name};
-use migrations_cli::questioner::NonInteractiveQuestioner;
-use migrations_cli::{writer, Migration, ProjectState};
 use orm_core::schema::{
     FieldKind, FieldSchema, ForeignKeySchema, IndexSchema, ModelSchema, OnDelete,
 };
+use orm_migrations::autodetector::{detect_changes, suggest_name};
+use orm_migrations::questioner::NonInteractiveQuestioner;
+use orm_migrations::{writer, Migration, ProjectState};
 
 const MODELS: usize = 200;
 
@@ -108,7 +108,7 @@ fn main() {
 
         // makemigrations --check once the migration exists: parse, replay, diff.
         let started = Instant::now();
-        let parsed = migrations_cli::parser::parse("bench", "0001_initial", &text).expect("parse");
+        let parsed = orm_migrations::parser::parse("bench", "0001_initial", &text).expect("parse");
         let mut from = ProjectState::new();
         for op in &parsed.operations {
             from.apply("bench", op).expect("replay");

@@ -38,8 +38,8 @@ impl Target {
 ///
 /// ```
 /// use std::collections::BTreeSet;
-/// use migrations_cli::graph::{MigrationGraph, Target};
-/// use migrations_cli::Migration;
+/// use orm_migrations::graph::{MigrationGraph, Target};
+/// use orm_migrations::Migration;
 ///
 /// let mut initial = Migration::new("blog", "0001_initial");
 /// initial.initial = true;
@@ -54,7 +54,7 @@ impl Target {
 ///
 /// let back = graph.backwards_plan(&Target::Zero("blog".into()), &applied)?;
 /// assert_eq!(back[0].name, "0001_initial");
-/// # Ok::<(), migrations_cli::Error>(())
+/// # Ok::<(), orm_migrations::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct MigrationGraph {
@@ -131,11 +131,11 @@ impl MigrationGraph {
     /// `get_migration_by_prefix`.
     ///
     /// ```
-    /// use migrations_cli::{graph::MigrationGraph, Migration};
+    /// use orm_migrations::{graph::MigrationGraph, Migration};
     /// let graph = MigrationGraph::new(vec![Migration::new("blog", "0001_initial")])?;
     /// assert_eq!(graph.resolve("blog", "0001")?.name, "0001_initial");
     /// assert!(graph.resolve("blog", "0002").is_err());
-    /// # Ok::<(), migrations_cli::Error>(())
+    /// # Ok::<(), orm_migrations::Error>(())
     /// ```
     pub fn resolve(&self, app_label: &str, name: &str) -> Result<&Migration, Error> {
         if let Some(migration) = self.get(app_label, name) {

@@ -35,7 +35,7 @@ use crate::operation::Operation;
 /// The file name of a migration: its name and `.toml`.
 ///
 /// ```
-/// use migrations_cli::{writer, Migration};
+/// use orm_migrations::{writer, Migration};
 /// let m = Migration::new("blog", "0002_article_summary");
 /// assert_eq!(writer::file_name(&m), "0002_article_summary.toml");
 /// ```
@@ -50,7 +50,7 @@ pub fn file_name(migration: &Migration) -> String {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use migrations_cli::{writer, Migration, Operation};
+/// use orm_migrations::{writer, Migration, Operation};
 ///
 /// let mut m = Migration::new("blog", "0001_initial");
 /// m.initial = true;
@@ -69,7 +69,7 @@ pub fn file_name(migration: &Migration) -> String {
 /// name = "Tag"
 /// "#
 /// );
-/// # Ok::<(), migrations_cli::Error>(())
+/// # Ok::<(), orm_migrations::Error>(())
 /// ```
 pub fn to_toml(migration: &Migration, generated_at: DateTime<Utc>) -> Result<String, Error> {
     let mut out = format!(
