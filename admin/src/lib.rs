@@ -21,7 +21,7 @@
 //! its migrations in [`migrations`].
 //!
 //! The user forms are stricter than Django's `UserAdmin`: usernames pass the
-//! same check as `createsuperuser` (`orm_core::auth::username`), and only
+//! same check as `createsuperuser` (`orm_contrib::auth::username`), and only
 //! superusers may change anyone's rights (superuser and staff status,
 //! groups, permissions) or change a superuser at all; other staff see those
 //! fields, and superusers' records, read-only.

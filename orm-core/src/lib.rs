@@ -33,7 +33,6 @@
 
 extern crate self as orm_core;
 
-pub mod auth;
 pub mod backend;
 pub mod db;
 pub mod deletion;
@@ -45,7 +44,6 @@ pub mod model_admin;
 pub mod pagination;
 pub mod query;
 pub mod schema;
-pub mod sessions;
 pub mod sql_types;
 pub mod validation;
 pub mod value;

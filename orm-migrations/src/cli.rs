@@ -42,24 +42,6 @@ pub enum MigrationCommand {
     },
     /// List migrations, `[X]` when applied.
     Showmigrations,
-    /// Create a superuser: the password is asked twice, or read from
-    /// ORM_SUPERUSER_PASSWORD with --noinput.
-    Createsuperuser {
-        /// The login name.
-        #[arg(long)]
-        username: Option<String>,
-        /// The e-mail address.
-        #[arg(long)]
-        email: Option<String>,
-        /// Never ask; the password comes from ORM_SUPERUSER_PASSWORD.
-        #[arg(long)]
-        noinput: bool,
-    },
-    /// Change a user's password (asked twice).
-    Changepassword {
-        /// The user's login name.
-        username: String,
-    },
     /// Print the SQL of one migration for the database of DATABASE_URL.
     Sqlmigrate {
         /// The app.
@@ -109,25 +91,6 @@ impl Project {
                 self.migrate(need_db(db)?, app.as_deref(), target.as_deref(), out)
             }
             MigrationCommand::Showmigrations => self.showmigrations(need_db(db)?, out),
-            MigrationCommand::Createsuperuser {
-                username,
-                email,
-                noinput,
-            } => {
-                crate::auth_commands::createsuperuser(
-                    need_db(db)?,
-                    username.as_deref(),
-                    email.as_deref(),
-                    *noinput,
-                    input,
-                    out,
-                )?;
-                Ok(Outcome::Done)
-            }
-            MigrationCommand::Changepassword { username } => {
-                crate::auth_commands::changepassword(need_db(db)?, username, input, out)?;
-                Ok(Outcome::Done)
-            }
             MigrationCommand::Sqlmigrate {
                 app,
                 name,

@@ -240,9 +240,8 @@ impl Project {
     /// Applies the pending migrations (of `app` only, when given), or moves
     /// `app` to `target` (a migration name or prefix, or `zero` to unapply
     /// them all), reporting each step on `out`. After migrating forwards,
-    /// the default permissions of every model are created (once the auth
-    /// tables exist), and models changed without a migration are pointed
-    /// out.
+    /// the sources' [post-migrate steps](crate::loader::PostMigrate) run, and
+    /// models changed without a migration are pointed out.
     pub fn migrate(
         &self,
         db: &Db,
@@ -304,11 +303,14 @@ impl Project {
             .collect();
         executor::run_plan(&mut conn, &ordered, &steps, out)?;
         if !backwards {
-            // Django's post-migrate step: default permissions of every model,
-            // once the auth tables exist.
-            let permissions = <orm_core::auth::Permission as orm_core::Model>::objects();
-            if permissions.count(&mut conn).is_ok() {
-                orm_core::auth::create_permissions(&mut conn)?;
+            // Django's post-migrate signal: each app's step (the auth app's
+            // creates the default permissions of every model).
+            for step in self
+                .sources
+                .iter()
+                .filter_map(MigrationSource::post_migrate)
+            {
+                step(&mut conn)?;
             }
             self.warn_unmigrated_changes(&ordered, out);
         }

@@ -7,7 +7,7 @@
 //!
 //! ```ignore
 //! const BLOG: MigrationSource = embed_migrations!("blog");
-//! let project = Project::new().with(orm_migrations::auth_migrations()).with(BLOG);
+//! let project = Project::new().with(orm_contrib::auth::migrations()).with(BLOG);
 //! project.migrate(&db, None, None, &mut stdout)?;
 //! // With the `cli` feature, a command parsed from the command line:
 //! project.execute(&command, Some(&db), &mut stdin, &mut stdout)?;
@@ -22,7 +22,6 @@
 
 extern crate self as orm_migrations;
 
-pub mod auth_commands;
 pub mod autodetector;
 #[cfg(feature = "cli")]
 pub mod cli;
@@ -45,21 +44,8 @@ pub use cli::MigrationCommand;
 pub use commands::{MakeOptions, Outcome, Project};
 pub use error::Error;
 pub use graph::{MigrationGraph, Target};
-pub use loader::MigrationSource;
+pub use loader::{MigrationSource, PostMigrate};
 pub use migration::Migration;
 pub use migrations_macros::embed_migrations;
 pub use operation::Operation;
 pub use state::ProjectState;
-
-/// The migrations of the built-in `sessions` app (`orm_core::sessions`).
-pub fn sessions_migrations() -> MigrationSource {
-    const SESSIONS: MigrationSource = embed_migrations!("sessions", "sessions_migrations");
-    SESSIONS
-}
-
-/// The migrations of the built-in `auth` app (`orm_core::auth`), which user
-/// apps with a foreign key to `User` depend on.
-pub fn auth_migrations() -> MigrationSource {
-    const AUTH: MigrationSource = embed_migrations!("auth", "auth_migrations");
-    AUTH
-}

@@ -36,7 +36,14 @@ use crate::parser::parse_file;
 pub struct MigrationSource {
     app_label: Cow<'static, str>,
     kind: Kind,
+    post_migrate: Option<PostMigrate>,
 }
+
+/// A step `migrate` runs once the migrations are applied forwards, like a
+/// receiver of Django's `post_migrate` signal: the `auth` app's creates the
+/// default permissions of every model. It gets the connection `migrate`
+/// used.
+pub type PostMigrate = fn(&mut orm_core::AnyConnection) -> orm_core::Result<()>;
 
 #[derive(Debug, Clone)]
 enum Kind {
@@ -57,6 +64,7 @@ impl MigrationSource {
         MigrationSource {
             app_label: Cow::Owned(app_label.into()),
             kind: Kind::Dir(path.into()),
+            post_migrate: None,
         }
     }
 
@@ -82,6 +90,7 @@ impl MigrationSource {
         MigrationSource {
             app_label: Cow::Borrowed(app_label),
             kind: Kind::Embedded { files, dir: None },
+            post_migrate: None,
         }
     }
 
@@ -101,7 +110,20 @@ impl MigrationSource {
                 files,
                 dir: Some(dir),
             },
+            post_migrate: None,
         }
+    }
+
+    /// The same migrations, with a step for `migrate` to run after applying
+    /// migrations forwards (see [`PostMigrate`]).
+    pub const fn with_post_migrate(mut self, step: PostMigrate) -> Self {
+        self.post_migrate = Some(step);
+        self
+    }
+
+    /// The step `migrate` runs after applying migrations forwards, if any.
+    pub fn post_migrate(&self) -> Option<PostMigrate> {
+        self.post_migrate
     }
 
     /// The app whose migrations these are.

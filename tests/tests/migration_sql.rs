@@ -14,7 +14,7 @@ fn root() -> PathBuf {
 
 fn render(backend: BackendKind, backwards: bool) -> String {
     let sources = [
-        MigrationSource::from_dir("auth", root().join("orm-migrations/auth_migrations")),
+        MigrationSource::from_dir("auth", root().join("orm-contrib/src/auth/migrations")),
         MigrationSource::from_dir("blog", root().join("examples/blog/migrations")),
     ];
     let graph = MigrationGraph::new(orm_migrations::loader::load(&sources).unwrap()).unwrap();

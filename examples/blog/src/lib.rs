@@ -17,8 +17,8 @@ const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
 /// Every app's migrations: auth, sessions, the admin log and the blog.
 pub fn project() -> Project {
     Project::new()
-        .with(orm_migrations::auth_migrations())
-        .with(orm_migrations::sessions_migrations())
+        .with(orm_contrib::auth::migrations())
+        .with(orm_contrib::sessions::migrations())
         .with(admin::migrations())
         .with(BLOG_MIGRATIONS)
 }

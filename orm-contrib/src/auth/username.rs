@@ -8,18 +8,18 @@
 //! a name that differs from another user's only in case is taken.
 //!
 //! ```
-//! use orm_core::auth::username::{validate_username, UsernameError};
+//! use orm_contrib::auth::username::{validate_username, UsernameError};
 //!
 //! assert_eq!(validate_username("ｂｏｂ").unwrap(), "bob");
 //! assert!(matches!(validate_username("boss\u{200b}"), Err(UsernameError::Invalid)));
 //! assert!(matches!(validate_username(""), Err(UsernameError::Blank)));
 //! ```
 
+use orm_core::model::Model;
+use orm_core::AnyConnection;
 use unicode_normalization::UnicodeNormalization;
 
 use super::User;
-use crate::model::Model;
-use crate::AnyConnection;
 
 /// What a username with a character it may not hold is told (Django's
 /// `UnicodeUsernameValidator`).
@@ -42,7 +42,7 @@ pub enum UsernameError {
     Taken,
     /// The database could not say whether it is taken.
     #[error(transparent)]
-    Database(#[from] crate::Error),
+    Database(#[from] orm_core::Error),
 }
 
 /// `username` in Unicode normalisation form NFKC, as it is stored: the
@@ -74,7 +74,7 @@ pub fn username_taken(
     conn: &mut AnyConnection,
     username: &str,
     except: Option<i64>,
-) -> crate::Result<bool> {
+) -> orm_core::Result<bool> {
     let mut query = User::objects().filter(User::USERNAME.iexact(username));
     if let Some(id) = except {
         query = query.exclude(User::ID.eq(id));

@@ -1,14 +1,15 @@
-//! `createsuperuser` and `changepassword`, like Django's.
+//! `createsuperuser` and `changepassword`, like Django's. The `cli` feature
+//! adds their command line (`AuthCommand`).
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use orm_core::auth::username::{clean_username, UsernameError};
-use orm_core::auth::{validate_password, User};
 use orm_core::prelude::*;
 use orm_core::validation::{is_email, validate_value};
 use orm_core::{Db, Value};
 
-use crate::error::Error;
+use super::username::{clean_username, UsernameError};
+use super::{validate_password, User};
+use crate::Error;
 
 /// The environment variable `createsuperuser --noinput` reads the password
 /// from.
@@ -23,13 +24,13 @@ fn read_password(
 ) -> Result<String, Error> {
     if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
         return rpassword::prompt_password(prompt)
-            .map_err(|e| Error::InvalidOperation(format!("cannot read the password: {e}")));
+            .map_err(|e| Error::Command(format!("cannot read the password: {e}")));
     }
     let _ = write!(out, "{prompt}");
     let _ = out.flush();
     let mut line = String::new();
     match input.read_line(&mut line) {
-        Ok(0) | Err(_) => Err(Error::InvalidOperation(
+        Ok(0) | Err(_) => Err(Error::Command(
             "no password given (end of input)".to_owned(),
         )),
         Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_owned()),
@@ -41,7 +42,7 @@ fn read_line(prompt: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> Resu
     let _ = out.flush();
     let mut line = String::new();
     match input.read_line(&mut line) {
-        Ok(0) | Err(_) => Err(Error::InvalidOperation("no input given".to_owned())),
+        Ok(0) | Err(_) => Err(Error::Command("no input given".to_owned())),
         Ok(_) => Ok(line.trim().to_owned()),
     }
 }
@@ -55,9 +56,7 @@ fn new_password(
     let first = read_password("Password: ", input, out)?;
     let second = read_password("Password (again): ", input, out)?;
     if first != second {
-        return Err(Error::InvalidOperation(
-            "your passwords didn't match".to_owned(),
-        ));
+        return Err(Error::Command("your passwords didn't match".to_owned()));
     }
     check_strength(&first, user)?;
     Ok(first)
@@ -65,13 +64,10 @@ fn new_password(
 
 fn check_strength(password: &str, user: &User) -> Result<(), Error> {
     if password.is_empty() {
-        return Err(Error::InvalidOperation(
-            "a blank password is not allowed".to_owned(),
-        ));
+        return Err(Error::Command("a blank password is not allowed".to_owned()));
     }
-    validate_password(password, Some(user)).map_err(|messages| {
-        Error::InvalidOperation(format!("weak password: {}", messages.join(" ")))
-    })
+    validate_password(password, Some(user))
+        .map_err(|messages| Error::Command(format!("weak password: {}", messages.join(" "))))
 }
 
 /// `createsuperuser --username U --email E [--noinput]`.
@@ -86,7 +82,7 @@ pub fn createsuperuser(
     let username = match (username, noinput) {
         (Some(name), _) => name.trim().to_owned(),
         (None, true) => {
-            return Err(Error::InvalidOperation(
+            return Err(Error::Command(
                 "--username is required with --noinput".to_owned(),
             ))
         }
@@ -98,22 +94,20 @@ pub fn createsuperuser(
     let username = match clean_username(&mut conn, &username, None) {
         Ok(username) => username,
         Err(UsernameError::Blank) => {
-            return Err(Error::InvalidOperation(
-                "the username cannot be blank".to_owned(),
-            ))
+            return Err(Error::Command("the username cannot be blank".to_owned()))
         }
         Err(UsernameError::Taken) => {
-            return Err(Error::InvalidOperation(format!(
+            return Err(Error::Command(format!(
                 "the username '{username}' is already taken"
             )))
         }
         Err(UsernameError::Database(e)) => return Err(e.into()),
-        Err(other) => return Err(Error::InvalidOperation(other.to_string())),
+        Err(other) => return Err(Error::Command(other.to_string())),
     };
     // The field's own rules (its max_length).
     let field = &User::schema().fields[User::USERNAME.index()];
     if let Err(message) = validate_value(field, &Value::Text(username.clone())) {
-        return Err(Error::InvalidOperation(format!("username: {message}")));
+        return Err(Error::Command(format!("username: {message}")));
     }
     let email = match (email, noinput) {
         (Some(email), _) => email.trim().to_owned(),
@@ -121,7 +115,7 @@ pub fn createsuperuser(
         (None, false) => read_line("Email address: ", input, out)?,
     };
     if !email.is_empty() && !is_email(&email) {
-        return Err(Error::InvalidOperation(format!(
+        return Err(Error::Command(format!(
             "'{email}' is not a valid email address"
         )));
     }
@@ -130,7 +124,7 @@ pub fn createsuperuser(
     user.is_superuser = true;
     let password = if noinput {
         let password = std::env::var(PASSWORD_ENV).map_err(|_| {
-            Error::InvalidOperation(format!("--noinput needs the password in {PASSWORD_ENV}"))
+            Error::Command(format!("--noinput needs the password in {PASSWORD_ENV}"))
         })?;
         check_strength(&password, &user)?;
         password
@@ -138,7 +132,7 @@ pub fn createsuperuser(
         new_password(&user, input, out)?
     };
     user.set_password(&password)
-        .map_err(|e| Error::InvalidOperation(e.to_string()))?;
+        .map_err(|e| Error::Command(e.to_string()))?;
     user.save(&mut conn)?;
     let _ = writeln!(out, "Superuser created successfully.");
     Ok(())
@@ -155,11 +149,11 @@ pub fn changepassword(
     let mut user = User::objects()
         .filter(User::USERNAME.eq(username))
         .first(&mut conn)?
-        .ok_or_else(|| Error::InvalidOperation(format!("user '{username}' does not exist")))?;
+        .ok_or_else(|| Error::Command(format!("user '{username}' does not exist")))?;
     let _ = writeln!(out, "Changing password for user '{username}'");
     let password = new_password(&user, input, out)?;
     user.set_password(&password)
-        .map_err(|e| Error::InvalidOperation(e.to_string()))?;
+        .map_err(|e| Error::Command(e.to_string()))?;
     User::objects()
         .filter(User::ID.eq(user.id))
         .update(&mut conn, vec![User::PASSWORD.set(user.password.clone())])?;

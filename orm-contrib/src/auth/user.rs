@@ -2,8 +2,9 @@
 
 use std::fmt;
 
+use orm_core::prelude::*;
+
 use super::{Group, Permission};
-use crate::prelude::*;
 
 /// A person who can log in, like Django's `auth.User`.
 ///

@@ -1,12 +1,12 @@
 //! Checking a username and password, Django's `authenticate()`.
 
 use chrono::Utc;
+use orm_core::db::AnyConnection;
+use orm_core::model::Model;
+use orm_core::Result;
 
 use super::password::{check_password_and_upgrade, check_password_for_unknown_user};
 use super::User;
-use crate::db::AnyConnection;
-use crate::error::Result;
-use crate::model::Model;
 
 /// The active user with this username and password, or `None`.
 ///

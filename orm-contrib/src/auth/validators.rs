@@ -2,7 +2,7 @@
 //! default validators and [`validate_password`], which runs them all.
 //!
 //! ```
-//! use orm_core::auth::{validate_password, User};
+//! use orm_contrib::auth::{validate_password, User};
 //!
 //! let user = User::new("alice", "alice@example.com");
 //! assert!(validate_password("plum-tuesday-orbit-42", Some(&user)).is_ok());
@@ -21,9 +21,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, LazyLock};
 
+use orm_core::model::Model;
+use orm_core::value::Value;
+
 use super::User;
-use crate::model::Model;
-use crate::value::Value;
 
 /// One rule a new password must follow.
 pub trait PasswordValidator {
@@ -313,7 +314,7 @@ pub use super::username::USERNAME_MESSAGE;
 /// `@ . + - _` only, nothing invisible).
 ///
 /// ```
-/// use orm_core::auth::validators::is_valid_username;
+/// use orm_contrib::auth::validators::is_valid_username;
 /// assert!(is_valid_username("ann.lee+blog@example"));
 /// assert!(is_valid_username("José_1"));
 /// assert!(!is_valid_username("ann lee"));

@@ -1,7 +1,7 @@
 //! The built-in `Permission` model: one action on one model
 //! (`blog.change_article`).
 
-use crate::prelude::*;
+use orm_core::prelude::*;
 
 /// The right to view, add, change or delete one model's rows, named
 /// `app_label.codename` (`blog.change_article`).

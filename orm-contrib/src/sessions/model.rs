@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use crate::prelude::*;
+use orm_core::prelude::*;
 
 /// One stored session: its key (the session id as text), the JSON of its
 /// record and when it expires.
 ///
 /// Rows are written by [`DbSessionStore`](super::DbSessionStore); create the
-/// table with migrations (or [`create_tables`](crate::create_tables) with
+/// table with migrations (or [`create_tables`](orm_core::create_tables) with
 /// `Session::schema()`).
 ///
 /// `Debug` hides the key and the data: both are secrets.
@@ -72,7 +72,7 @@ mod tests {
         let expire = &schema.fields[schema.field_index("expire_date").unwrap()];
         assert!(expire.index);
         let data = &schema.fields[schema.field_index("session_data").unwrap()];
-        assert_eq!(data.kind, crate::schema::FieldKind::Text);
+        assert_eq!(data.kind, orm_core::schema::FieldKind::Text);
     }
 
     #[test]

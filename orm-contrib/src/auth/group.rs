@@ -1,7 +1,8 @@
 //! The built-in `Group` model: a named set of permissions users share.
 
+use orm_core::prelude::*;
+
 use super::Permission;
-use crate::prelude::*;
 
 /// A named set of permissions; users in the group have them all.
 #[derive(Model, Debug, Clone, serde::Serialize)]

@@ -2,9 +2,9 @@
 //! PHC strings (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`).
 //!
 //! ```
-//! use orm_core::auth::password::{check_password, make_password, needs_rehash};
+//! use orm_contrib::auth::password::{check_password, make_password, needs_rehash};
 //!
-//! # fn main() -> Result<(), orm_core::auth::password::PasswordError> {
+//! # fn main() -> Result<(), orm_contrib::auth::password::PasswordError> {
 //! let encoded = make_password("correct horse battery staple")?;
 //! assert!(check_password("correct horse battery staple", &encoded));
 //! assert!(!check_password("Tr0ub4dor&3", &encoded));
@@ -16,10 +16,10 @@
 
 use argon2::password_hash::{self, PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, PasswordHash, Version};
+use orm_core::db::AnyConnection;
+use orm_core::model::Model;
 
 use super::User;
-use crate::db::AnyConnection;
-use crate::model::Model;
 
 /// The prefix of a password that can never match, as Django's
 /// `UNUSABLE_PASSWORD_PREFIX`: no PHC string starts with it.
@@ -49,9 +49,9 @@ pub enum PasswordError {
     Hash(String),
 }
 
-impl From<PasswordError> for crate::Error {
+impl From<PasswordError> for orm_core::Error {
     fn from(err: PasswordError) -> Self {
-        crate::Error::Internal(err.to_string())
+        orm_core::Error::Internal(err.to_string())
     }
 }
 
@@ -149,7 +149,7 @@ pub fn make_password(raw: &str) -> Result<String, PasswordError> {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// use orm_core::auth::password::{acheck_password, amake_password};
+/// use orm_contrib::auth::password::{acheck_password, amake_password};
 /// let encoded = amake_password("correct horse".into()).await.unwrap();
 /// assert!(acheck_password("correct horse".into(), encoded).await);
 /// # }
@@ -257,7 +257,7 @@ pub fn check_password_and_upgrade(
     user: &mut User,
     raw: &str,
     conn: &mut AnyConnection,
-) -> Result<bool, crate::Error> {
+) -> Result<bool, orm_core::Error> {
     if !user.has_usable_password() {
         check_password_for_unknown_user(raw);
         return Ok(false);
@@ -473,7 +473,7 @@ mod tests {
             PasswordError::Hash("output size invalid".into()),
         ];
         for err in errors {
-            let core: crate::Error = err.clone().into();
+            let core: orm_core::Error = err.clone().into();
             for shown in [
                 format!("{err:?}"),
                 format!("{err}"),
@@ -502,9 +502,9 @@ mod tests {
 
     #[test]
     fn upgrades_on_login() {
-        let db = crate::Db::open("sqlite://:memory:").unwrap();
+        let db = orm_core::Db::open("sqlite://:memory:").unwrap();
         let mut conn = db.conn().unwrap();
-        crate::create_tables(&mut conn, &[User::schema()]).unwrap();
+        orm_core::create_tables(&mut conn, &[User::schema()]).unwrap();
         let mut user = User::new("alice", "alice@example.com");
         user.password = old_hash(RAW);
         user.save(&mut conn).unwrap();

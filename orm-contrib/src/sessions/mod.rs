@@ -3,7 +3,7 @@
 //!
 //! [`DbSessionStore`] implements tower-sessions' `SessionStore` over the
 //! [`Session`] model (table `orm_session`), so a `SessionManagerLayer` can
-//! keep its sessions in any database a [`Db`](crate::Db) opens:
+//! keep its sessions in any database a [`Db`](orm_core::Db) opens:
 //!
 //! ```ignore
 //! let store = DbSessionStore::new(db);
@@ -22,7 +22,7 @@
 //! One row per session: `session_key` is the session id as the cookie holds
 //! it, `session_data` the JSON of tower-sessions' whole `Record` (id, data,
 //! expiry), `expire_date` its expiry, indexed for purging. Every store call
-//! runs on tokio's blocking threads through [`Db::run`](crate::Db::run).
+//! runs on tokio's blocking threads through [`Db::run`](orm_core::Db::run).
 //!
 //! - `create` inserts; when the id is already taken it gives the record a
 //!   fresh random id and tries again (the unique `session_key` decides, so
@@ -36,7 +36,7 @@
 //!   command):
 //!
 //! ```
-//! use orm_core::sessions::DbSessionStore;
+//! use orm_contrib::sessions::DbSessionStore;
 //! use tower_sessions::session_store::{Error, ExpiredDeletion};
 //!
 //! async fn purge(store: &DbSessionStore) -> Result<(), Error> {
@@ -67,5 +67,13 @@
 mod model;
 mod store;
 
+use orm_migrations::{embed_migrations, MigrationSource};
+
 pub use model::Session;
 pub use store::DbSessionStore;
+
+/// The migrations of the `sessions` app: the [`Session`] table.
+pub fn migrations() -> MigrationSource {
+    const SESSIONS: MigrationSource = embed_migrations!("sessions", "src/sessions/migrations");
+    SESSIONS
+}

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeSet;
 
+use orm_core::db::AnyConnection;
+use orm_core::fields::prefetch;
+use orm_core::model::{registered_models, Model};
+use orm_core::schema::ModelSchema;
+use orm_core::Result;
+
 use super::{GroupPermissions, Permission, User};
-use crate::db::AnyConnection;
-use crate::error::Result;
-use crate::fields::prefetch;
-use crate::model::{registered_models, Model};
-use crate::schema::ModelSchema;
 
 /// The actions every model gets a permission for.
 pub const DEFAULT_ACTIONS: [&str; 4] = ["add", "change", "delete", "view"];
@@ -56,12 +57,21 @@ pub fn create_permissions(conn: &mut AnyConnection) -> Result<usize> {
             match permission.save(conn) {
                 Ok(()) => created += 1,
                 // Another process (a concurrent migrate) created it first.
-                Err(crate::Error::UniqueViolation { .. }) => {}
+                Err(orm_core::Error::UniqueViolation { .. }) => {}
                 Err(other) => return Err(other),
             }
         }
     }
     Ok(created)
+}
+
+/// `migrate`'s step after migrating (Django's post-migrate signal): the
+/// default permissions of every model, once the permission table exists.
+pub(crate) fn post_migrate(conn: &mut AnyConnection) -> Result<()> {
+    if Permission::objects().count(conn).is_ok() {
+        create_permissions(conn)?;
+    }
+    Ok(())
 }
 
 impl User {

@@ -6,14 +6,14 @@ use std::fmt;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::result::Error as DieselError;
+use orm_core::db::{AnyConnection, CountCache, Db};
+use orm_core::model::{Model, ModelOps};
+use orm_core::query::QuerySet;
 use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::model::Session;
-use crate::db::{AnyConnection, CountCache, Db};
-use crate::model::{Model, ModelOps};
-use crate::query::QuerySet;
 
 /// How many fresh ids `create` tries when the id it was given is taken.
 const CREATE_ATTEMPTS: usize = 8;
@@ -27,7 +27,7 @@ type StoreResult<T> = session_store::Result<T>;
 ///
 /// ```no_run
 /// # fn main() -> orm_core::Result<()> {
-/// use orm_core::sessions::DbSessionStore;
+/// use orm_contrib::sessions::DbSessionStore;
 ///
 /// // Handed to `tower_sessions::SessionManagerLayer::new`.
 /// let store = DbSessionStore::new(orm_core::Db::from_env()?);
@@ -160,7 +160,7 @@ fn insert_new(conn: &mut AnyConnection, record: &mut Record) -> StoreResult<()> 
         let mut row = encode(record)?;
         match row.insert(conn) {
             Ok(()) => return Ok(()),
-            Err(crate::Error::UniqueViolation { .. }) => record.id = Id::default(),
+            Err(orm_core::Error::UniqueViolation { .. }) => record.id = Id::default(),
             Err(e) => return Err(backend_error("create", &e)),
         }
     }
@@ -190,7 +190,7 @@ fn upsert(conn: &mut AnyConnection, record: &Record) -> StoreResult<()> {
     match row.insert(conn) {
         Ok(()) => Ok(()),
         // Inserted meanwhile by another request: write over it.
-        Err(crate::Error::UniqueViolation { .. }) => update(conn, &row).map(drop),
+        Err(orm_core::Error::UniqueViolation { .. }) => update(conn, &row).map(drop),
         Err(e) => Err(backend_error("save", &e)),
     }
 }
@@ -222,7 +222,7 @@ fn load(conn: &mut AnyConnection, id: Id, now: DateTime<Utc>) -> StoreResult<Opt
 }
 
 /// Deletes every session expired at `now`; returns how many.
-fn delete_expired(conn: &mut AnyConnection, now: DateTime<Utc>) -> crate::Result<usize> {
+fn delete_expired(conn: &mut AnyConnection, now: DateTime<Utc>) -> orm_core::Result<usize> {
     delete_where(
         conn,
         Session::objects().filter(Session::EXPIRE_DATE.lte(now)),
@@ -231,7 +231,7 @@ fn delete_expired(conn: &mut AnyConnection, now: DateTime<Utc>) -> crate::Result
 
 /// One `DELETE` of the matching rows (nothing points at sessions, so there
 /// is nothing to collect first).
-fn delete_where(conn: &mut AnyConnection, query: QuerySet<Session>) -> crate::Result<usize> {
+fn delete_where(conn: &mut AnyConnection, query: QuerySet<Session>) -> orm_core::Result<usize> {
     (ModelOps::of::<Session>().delete)(conn, query.spec())
 }
 
@@ -274,8 +274,8 @@ fn decode(json: &str) -> StoreResult<Record> {
 /// The store error for a database error during `action`. Only the kind of
 /// failure is told: drivers may quote the values of a statement (MySQL's
 /// "Duplicate entry '…'"), and those are session keys and data.
-fn backend_error(action: &str, err: &crate::Error) -> session_store::Error {
-    use crate::Error;
+fn backend_error(action: &str, err: &orm_core::Error) -> session_store::Error {
+    use orm_core::Error;
     let reason = match err {
         Error::Unavailable { .. } | Error::Connection { .. } => {
             "the database is unavailable".to_owned()
@@ -326,9 +326,9 @@ mod tests {
         }
     }
 
-    fn conn(db: &Db) -> crate::db::PooledConnection {
+    fn conn(db: &Db) -> orm_core::db::PooledConnection {
         let mut conn = db.conn().unwrap();
-        crate::create_tables(&mut conn, &[Session::schema()]).unwrap();
+        orm_core::create_tables(&mut conn, &[Session::schema()]).unwrap();
         conn
     }
 
@@ -348,7 +348,7 @@ mod tests {
     fn errors_never_quote_keys_or_data() {
         let record = record(Utc::now());
         let key = record.id.to_string();
-        let duplicate = crate::Error::UniqueViolation {
+        let duplicate = orm_core::Error::UniqueViolation {
             model: "Session".into(),
             field: Some("session_key".into()),
             message: format!("Duplicate entry '{key}' for key 'orm_session.session_key'"),
