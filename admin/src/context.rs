@@ -7,7 +7,7 @@ use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::request::Parts;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::Model;
 use tower_sessions::Session;
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::model::ModelOps;
 use proptest::prelude::*;
 

@@ -1,7 +1,7 @@
 //! The admin log: who added, changed or deleted which object, when, and
 //! which fields changed (Django's `LogEntry`).
 
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 use orm_core::AnyConnection;
 

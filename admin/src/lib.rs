@@ -21,7 +21,7 @@
 //! its migrations in [`migrations`].
 //!
 //! The user forms are stricter than Django's `UserAdmin`: usernames pass the
-//! same check as `createsuperuser` (`orm_core::auth::username`), and only
+//! same check as `createsuperuser` (`orm_contrib::auth::username`), and only
 //! superusers may change anyone's rights (superuser and staff status,
 //! groups, permissions) or change a superuser at all; other staff see those
 //! fields, and superusers' records, read-only.
@@ -56,7 +56,7 @@ pub use error::AdminError;
 pub use history::{ActionFlag, LogEntry};
 pub use site::AdminSite;
 
-use migrations_cli::{embed_migrations, MigrationSource};
+use orm_migrations::{embed_migrations, MigrationSource};
 
 /// The admin's router, serving every page under the site's path (`/admin/`
 /// unless [`AdminSite::path`] says otherwise): merge it into the app with

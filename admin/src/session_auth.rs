@@ -2,7 +2,7 @@
 //! in the session, so that changing the password ends every other session.
 
 use hmac::{Hmac, Mac};
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use orm_core::auth::{Group, User};
+use orm_contrib::auth::{Group, User};
 use orm_core::model::{registered_models, ModelOps};
 use orm_core::model_admin::AdminOptions;
 use orm_core::schema::ModelSchema;

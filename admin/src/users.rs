@@ -1,7 +1,7 @@
 //! What the user forms add to the generic add and change forms (Django's
 //! `UserAdmin`, made stricter):
 //!
-//! - the username goes through [`orm_core::auth::username::clean_username`],
+//! - the username goes through [`orm_contrib::auth::username::clean_username`],
 //!   as `createsuperuser`'s does: NFKC, letters, digits and `@ . + - _`,
 //!   and no name that differs from another user's only in case;
 //! - only superusers may change anyone's rights (`is_superuser`,
@@ -10,8 +10,8 @@
 //! - only superusers may change a superuser at all (any field, or the
 //!   password), or delete one.
 
-use orm_core::auth::username::{clean_username, UsernameError};
-use orm_core::auth::User;
+use orm_contrib::auth::username::{clean_username, UsernameError};
+use orm_contrib::auth::User;
 use orm_core::model::ModelOps;
 use orm_core::{AnyConnection, Model, Value};
 

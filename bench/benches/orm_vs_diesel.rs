@@ -36,7 +36,7 @@ use criterion::{Criterion, SamplingMode};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::db::{BackendKind, PooledConnection};
 use orm_core::{Db, ForeignKey, Model};
 use tests::backends::with_database;

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::routing::get;
 use axum::Router;
-use orm_core::auth::{make_password, User};
+use orm_contrib::auth::{make_password, User};
 use orm_core::db::BackendKind;
 use orm_core::{Db, Model};
 

@@ -1,4 +1,4 @@
-//! `embed_migrations!`, re-exported by `migrations-cli`: compiles an app's
+//! `embed_migrations!`, re-exported by `orm-migrations`: compiles an app's
 //! migration files into the binary.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use syn::{LitStr, Token};
 
 /// Embeds an app's migration files in the binary, like
 /// `diesel_migrations::embed_migrations!`, and evaluates to a
-/// `migrations_cli::MigrationSource` for `migrations_cli::loader::load`.
+/// `orm_migrations::MigrationSource` for `orm_migrations::loader::load`.
 ///
 /// `embed_migrations!("blog")` reads the folder `migrations/` next to the
 /// calling crate's `Cargo.toml`; `embed_migrations!("blog", "src/blog/migrations")`
@@ -19,7 +19,7 @@ use syn::{LitStr, Token};
 /// argument is the app label.
 ///
 /// ```ignore
-/// use migrations_cli::{embed_migrations, loader, MigrationSource};
+/// use orm_migrations::{embed_migrations, loader, MigrationSource};
 ///
 /// const BLOG: MigrationSource = embed_migrations!("blog", "src/blog/migrations");
 /// const SHOP: MigrationSource = embed_migrations!("shop", "src/shop/migrations");
@@ -34,7 +34,7 @@ use syn::{LitStr, Token};
 /// skipped) and expands to
 ///
 /// ```ignore
-/// migrations_cli::MigrationSource::embedded_from("blog", "/abs/path/src/blog/migrations", &[
+/// orm_migrations::MigrationSource::embedded_from("blog", "/abs/path/src/blog/migrations", &[
 ///     ("0001_initial", include_str!("/abs/path/src/blog/migrations/0001_initial.toml")),
 ///     ("0002_article_summary", include_str!("/abs/path/src/blog/migrations/0002_article_summary.toml")),
 /// ])
@@ -182,14 +182,14 @@ fn is_valid_name(name: &str) -> bool {
         && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// The path of migrations-cli as the calling crate names it.
+/// The path of orm-migrations as the calling crate names it.
 fn crate_path() -> TokenStream2 {
     use proc_macro_crate::{crate_name, FoundCrate};
-    match crate_name("migrations-cli") {
+    match crate_name("orm-migrations") {
         Ok(FoundCrate::Name(name)) => {
             let ident = format_ident!("{}", name);
             quote!(::#ident)
         }
-        _ => quote!(::migrations_cli),
+        _ => quote!(::orm_migrations),
     }
 }

@@ -33,7 +33,6 @@
 
 extern crate self as orm_core;
 
-pub mod auth;
 pub mod backend;
 pub mod db;
 pub mod deletion;
@@ -48,7 +47,6 @@ pub mod placeholder;
 pub mod query;
 mod repr;
 pub mod schema;
-pub mod sessions;
 pub mod sql_types;
 pub mod validation;
 pub mod value;

@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use http::StatusCode;
-use orm_core::auth::{create_permissions, make_password, Permission, User};
+use orm_contrib::auth::{create_permissions, make_password, Permission, User};
 use orm_core::db::{BackendKind, PoolOptions, PooledConnection, QueryLog};
 use orm_core::prelude::*;
 

@@ -5,7 +5,7 @@
 
 #![allow(missing_docs)]
 
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 
 /// Where a story is in its life.
@@ -165,7 +165,7 @@ impl std::fmt::Display for Gadget {
 pub fn admin_schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
     let mut schemas = crate::models::auth_schemas();
     schemas.extend([
-        orm_core::sessions::Session::schema(),
+        orm_contrib::sessions::Session::schema(),
         admin::LogEntry::schema(),
         Story::schema(),
         Comment::schema(),

@@ -162,7 +162,7 @@ pub fn rule_schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
 
 /// The built-in auth models, in an order their tables can be created in.
 pub fn auth_schemas() -> Vec<&'static orm_core::schema::ModelSchema> {
-    use orm_core::auth::{
+    use orm_contrib::auth::{
         Group, GroupPermissions, Permission, User, UserGroups, UserUserPermissions,
     };
     use orm_core::Model;

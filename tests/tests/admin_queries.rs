@@ -5,7 +5,7 @@
 //! through the pool's query log, and are printed.
 
 use http::StatusCode;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 use tests::admin_app::{each_app, next_number, AdminApp, Client, Role};
 use tests::admin_models::Story;

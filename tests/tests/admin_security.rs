@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use http::{header, Method, StatusCode};
-use orm_core::auth::User;
+use orm_contrib::auth::User;
+use orm_contrib::sessions::Session;
 use orm_core::db::PoolOptions;
 use orm_core::prelude::*;
-use orm_core::sessions::Session;
 use tests::admin_app::{each_app, AdminApp, Client, Page, Role, PASSWORD};
 use tests::admin_models::{Comment, Note, Story};
 
@@ -416,7 +416,7 @@ async fn login_refuses_wrong_passwords_non_staff_and_inactive_users() {
             .filter(User::ID.eq(app.user_id(Role::Viewer)))
             .update(
                 &mut app.conn(),
-                vec![User::PASSWORD.set(orm_core::auth::make_unusable_password())],
+                vec![User::PASSWORD.set(orm_contrib::auth::make_unusable_password())],
             )
             .unwrap();
         client

@@ -4,7 +4,7 @@
 //! touch a superuser).
 
 use http::StatusCode;
-use orm_core::auth::{Group, Permission, User};
+use orm_contrib::auth::{Group, Permission, User};
 use orm_core::db::BackendKind;
 use orm_core::prelude::*;
 use tests::admin_app::{each_app, AdminApp, Client, Page, Role, PASSWORD};

@@ -4,8 +4,7 @@
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
-use migrations_cli::{MigrationCommand, Project};
-use orm_core::auth::{authenticate, create_permissions, Group, Permission, User};
+use orm_contrib::auth::{authenticate, create_permissions, AuthCommand, Group, Permission, User};
 use orm_core::prelude::*;
 use tests::backends::each_backend;
 use tests::models::{Article, Author};
@@ -146,35 +145,22 @@ fn authenticate_checks_and_never_logs_secrets() {
     });
 }
 
-fn command(
-    project: &Project,
-    db: &Db,
-    cmd: MigrationCommand,
-    input: &str,
-) -> Result<String, String> {
+fn command(db: &Db, cmd: AuthCommand, input: &str) -> Result<String, String> {
     let mut out = Vec::new();
-    project
-        .execute(
-            &cmd,
-            Some(db),
-            &mut Cursor::new(input.as_bytes().to_vec()),
-            &mut out,
-        )
-        .map(|_| String::from_utf8(out).unwrap())
+    cmd.execute(db, &mut Cursor::new(input.as_bytes().to_vec()), &mut out)
+        .map(|()| String::from_utf8(out).unwrap())
         .map_err(|e| e.to_string())
 }
 
 #[test]
 fn createsuperuser_and_changepassword() {
-    let project = Project::new();
     each_backend(&schemas(), |kind, db| {
-        let create = |username: &str, email: &str| MigrationCommand::Createsuperuser {
+        let create = |username: &str, email: &str| AuthCommand::Createsuperuser {
             username: Some(username.into()),
             email: Some(email.into()),
             noinput: false,
         };
         let ok = command(
-            &project,
             db,
             create("admin", "a@example.com"),
             "Tulip-Garden-93\nTulip-Garden-93\n",
@@ -195,21 +181,19 @@ fn createsuperuser_and_changepassword() {
         );
 
         let taken = command(
-            &project,
             db,
             create("admin", ""),
             "Tulip-Garden-93\nTulip-Garden-93\n",
         )
         .unwrap_err();
         assert_eq!(taken, "the username 'admin' is already taken", "{kind}");
-        let weak = command(&project, db, create("bob", ""), "12345678\n12345678\n").unwrap_err();
+        let weak = command(db, create("bob", ""), "12345678\n12345678\n").unwrap_err();
         assert!(
             weak.starts_with("weak password:") && weak.contains("entirely numeric"),
             "{kind}: {weak}"
         );
         assert!(!weak.contains('\n'), "{kind}: one line");
         let similar = command(
-            &project,
             db,
             create("tulipgarden", ""),
             "tulipgarden1\ntulipgarden1\n",
@@ -220,21 +204,20 @@ fn createsuperuser_and_changepassword() {
             "{kind}: {similar}"
         );
         let mismatch = command(
-            &project,
             db,
             create("carol", ""),
             "Tulip-Garden-93\nTulip-Garden-94\n",
         )
         .unwrap_err();
         assert_eq!(mismatch, "your passwords didn't match", "{kind}");
-        let bad_email = command(&project, db, create("dave", "nope"), "").unwrap_err();
+        let bad_email = command(db, create("dave", "nope"), "").unwrap_err();
         assert!(bad_email.contains("not a valid email address"), "{kind}");
-        let no_user = MigrationCommand::Createsuperuser {
+        let no_user = AuthCommand::Createsuperuser {
             username: None,
             email: None,
             noinput: true,
         };
-        assert!(command(&project, db, no_user, "")
+        assert!(command(db, no_user, "")
             .unwrap_err()
             .contains("--username is required"));
         assert_eq!(
@@ -243,16 +226,10 @@ fn createsuperuser_and_changepassword() {
             "{kind}: nothing else created"
         );
 
-        let change = MigrationCommand::Changepassword {
+        let change = AuthCommand::Changepassword {
             username: "admin".into(),
         };
-        let out = command(
-            &project,
-            db,
-            change.clone(),
-            "Another-Tulip-77\nAnother-Tulip-77\n",
-        )
-        .unwrap();
+        let out = command(db, change.clone(), "Another-Tulip-77\nAnother-Tulip-77\n").unwrap();
         assert!(
             out.contains("Password changed successfully for user 'admin'"),
             "{kind}"
@@ -262,11 +239,11 @@ fn createsuperuser_and_changepassword() {
             .get(&mut conn)
             .unwrap();
         assert!(admin.check_password("Another-Tulip-77"), "{kind}");
-        let missing = MigrationCommand::Changepassword {
+        let missing = AuthCommand::Changepassword {
             username: "zed".into(),
         };
         assert_eq!(
-            command(&project, db, missing, "").unwrap_err(),
+            command(db, missing, "").unwrap_err(),
             "user 'zed' does not exist"
         );
     });
@@ -274,17 +251,16 @@ fn createsuperuser_and_changepassword() {
 
 #[test]
 fn createsuperuser_checks_usernames_like_the_admin() {
-    let project = Project::new();
     each_backend(&schemas(), |kind, db| {
-        let create = |username: &str| MigrationCommand::Createsuperuser {
+        let create = |username: &str| AuthCommand::Createsuperuser {
             username: Some(username.into()),
             email: Some(String::new()),
             noinput: false,
         };
         let password = "Tulip-Garden-93\nTulip-Garden-93\n";
-        command(&project, db, create("admin"), password).unwrap();
+        command(db, create("admin"), password).unwrap();
         for name in ["Admin", "ADMIN", "\u{ff21}dmin"] {
-            let taken = command(&project, db, create(name), password).unwrap_err();
+            let taken = command(db, create(name), password).unwrap_err();
             assert!(
                 taken.starts_with("the username '") && taken.ends_with("' is already taken"),
                 "{kind}: {name:?}: {taken}"
@@ -296,14 +272,14 @@ fn createsuperuser_checks_usernames_like_the_admin() {
             "soft\u{ad}hyphen",
             "\u{3164}",
         ] {
-            let refused = command(&project, db, create(name), password).unwrap_err();
+            let refused = command(db, create(name), password).unwrap_err();
             assert!(
                 refused.starts_with("Enter a valid username."),
                 "{kind}: {name:?}: {refused}"
             );
         }
         // Saved in NFKC: the full-width name is plain ASCII.
-        command(&project, db, create("\u{ff42}\u{ff4f}\u{ff42}"), password).unwrap();
+        command(db, create("\u{ff42}\u{ff4f}\u{ff42}"), password).unwrap();
         let mut conn = db.conn().unwrap();
         let mut names: Vec<String> = User::objects()
             .all(&mut conn)

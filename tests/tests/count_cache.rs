@@ -4,7 +4,7 @@
 //! threads would make the reuse unobservable.
 
 use http::StatusCode;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::db::{PoolOptions, QueryLog};
 use orm_core::prelude::*;
 use tests::admin_app::{each_app, next_number, AdminApp, Client, Role};

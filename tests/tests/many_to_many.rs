@@ -1,7 +1,7 @@
 //! Many-to-many relations on every backend: add, remove, set, clear, list,
 //! prefetch without N+1, and cascades through the join table.
 
-use orm_core::auth::{Group, Permission, User, UserGroups};
+use orm_contrib::auth::{Group, Permission, User, UserGroups};
 use orm_core::prelude::*;
 use tests::backends::each_backend;
 

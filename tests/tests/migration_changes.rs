@@ -9,7 +9,6 @@
 
 use std::io::Cursor;
 
-use migrations_cli::{MigrationCommand, MigrationSource, Outcome, Project};
 use orm_core::__private::diesel;
 use orm_core::__private::diesel::connection::SimpleConnection;
 use orm_core::__private::diesel::sql_types::{BigInt, Nullable, Text};
@@ -18,6 +17,7 @@ use orm_core::db::BackendKind;
 use orm_core::prelude::*;
 use orm_core::schema::ModelSchema;
 use orm_core::{AnyConnection, Db};
+use orm_migrations::{MigrationCommand, MigrationSource, Outcome, Project};
 use tests::backends::{configured, fresh};
 
 const APP: &str = "bookshop";

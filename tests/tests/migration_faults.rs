@@ -9,13 +9,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Barrier};
 use std::time::{Duration, Instant};
 
-use migrations_cli::{MigrationCommand, MigrationSource, Project};
 use orm_core::__private::diesel;
 use orm_core::__private::diesel::connection::SimpleConnection;
 use orm_core::__private::diesel::sql_types::{Nullable, Text};
 use orm_core::__private::diesel::RunQueryDsl;
 use orm_core::db::{BackendKind, PoolOptions};
 use orm_core::{AnyConnection, Db};
+use orm_migrations::{MigrationCommand, MigrationSource, Project};
 use tests::backends::{configured, fresh};
 
 // ------------------------------------------------------------ migrations

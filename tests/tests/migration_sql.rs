@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use migrations_cli::executor::migration_sql;
-use migrations_cli::{MigrationGraph, MigrationSource};
 use orm_core::db::BackendKind;
+use orm_migrations::executor::migration_sql;
+use orm_migrations::{MigrationGraph, MigrationSource};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -14,10 +14,10 @@ fn root() -> PathBuf {
 
 fn render(backend: BackendKind, backwards: bool) -> String {
     let sources = [
-        MigrationSource::from_dir("auth", root().join("migrations-cli/auth_migrations")),
+        MigrationSource::from_dir("auth", root().join("orm-contrib/src/auth/migrations")),
         MigrationSource::from_dir("blog", root().join("examples/blog/migrations")),
     ];
-    let graph = MigrationGraph::new(migrations_cli::loader::load(&sources).unwrap()).unwrap();
+    let graph = MigrationGraph::new(orm_migrations::loader::load(&sources).unwrap()).unwrap();
     let ordered: Vec<_> = graph.ordered().into_iter().cloned().collect();
     let mut text = String::new();
     for migration in &ordered {
@@ -78,7 +78,7 @@ fn blog_migrations_render_per_backend() {
 fn blog_migration_file_is_what_the_writer_produces() {
     let path = root().join("examples/blog/migrations/0001_initial.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let migration = migrations_cli::parser::parse("blog", "0001_initial", &text).unwrap();
+    let migration = orm_migrations::parser::parse("blog", "0001_initial", &text).unwrap();
     let generated_on = text
         .lines()
         .next()
@@ -88,7 +88,7 @@ fn blog_migration_file_is_what_the_writer_produces() {
         .unwrap()
         .and_utc();
     assert_eq!(
-        migrations_cli::writer::to_toml(&migration, when).unwrap(),
+        orm_migrations::writer::to_toml(&migration, when).unwrap(),
         text
     );
 }

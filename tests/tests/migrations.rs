@@ -5,11 +5,11 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use migrations_cli::loader::MigrationSource;
-use migrations_cli::{MigrationCommand, Outcome, Project};
 use orm_core::db::BackendKind;
 use orm_core::prelude::*;
 use orm_core::Db;
+use orm_migrations::loader::MigrationSource;
+use orm_migrations::{MigrationCommand, Outcome, Project};
 use tests::backends::{configured, fresh};
 use tests::models::{Article, Author};
 
@@ -312,7 +312,7 @@ fn concurrent_migrate_runs_apply_each_migration_once() {
             .count();
         assert_eq!(applied_twice, 1, "{kind}: {results:?}");
         let mut conn = db.conn().unwrap();
-        let rows = migrations_cli::recorder::applied(&mut conn).unwrap();
+        let rows = orm_migrations::recorder::applied(&mut conn).unwrap();
         assert!(
             rows.contains(&("blog".to_owned(), "0001_initial".to_owned())),
             "{kind}"

@@ -1,7 +1,7 @@
 //! Password hashes of the built-in `User` on every backend: stored with
 //! `set_password`, checked, and upgraded to the current parameters on login.
 
-use orm_core::auth::{
+use orm_contrib::auth::{
     check_password_and_upgrade, check_password_for_unknown_user, needs_rehash, Hasher, User,
 };
 use orm_core::prelude::*;

@@ -1,6 +1,6 @@
 //! A user's crate: the seed's `Article`, declared and queried.
 
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 
 /// A blog post, written by a user.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::query::{parse_value, QuerySpec};
 use orm_core::{AnyConnection, Error, Value};
 

@@ -3,7 +3,7 @@
 use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{Extensions, HeaderMap, StatusCode};
-use orm_core::auth::authenticate;
+use orm_contrib::auth::authenticate;
 use serde::Deserialize;
 
 use crate::context::Visitor;

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
 use axum::{middleware, Router};
 use http::Method;
-use orm_core::sessions::DbSessionStore;
+use orm_contrib::sessions::DbSessionStore;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 

@@ -2,9 +2,9 @@
 
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{Extensions, HeaderMap, StatusCode};
-use orm_core::auth::password::{acheck_password, amake_password};
-use orm_core::auth::validators::{password_help_texts, validate_password};
-use orm_core::auth::User;
+use orm_contrib::auth::password::{acheck_password, amake_password};
+use orm_contrib::auth::validators::{password_help_texts, validate_password};
+use orm_contrib::auth::User;
 use orm_core::Model;
 
 use crate::context::Staff;

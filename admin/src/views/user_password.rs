@@ -4,9 +4,9 @@
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use orm_core::auth::password::amake_password;
-use orm_core::auth::validators::{password_help_texts, validate_password};
-use orm_core::auth::User;
+use orm_contrib::auth::password::amake_password;
+use orm_contrib::auth::validators::{password_help_texts, validate_password};
+use orm_contrib::auth::User;
 use orm_core::Model;
 
 use crate::context::Staff;

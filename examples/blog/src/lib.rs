@@ -9,7 +9,7 @@ pub mod settings;
 pub mod startup;
 pub mod views;
 
-use migrations_cli::{embed_migrations, MigrationCommand, MigrationSource, Project};
+use orm_migrations::{embed_migrations, MigrationSource, Project};
 
 /// The blog's own migrations, compiled into the binary.
 const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
@@ -17,8 +17,8 @@ const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
 /// Every app's migrations: auth, sessions, the admin log and the blog.
 pub fn project() -> Project {
     Project::new()
-        .with(migrations_cli::auth_migrations())
-        .with(migrations_cli::sessions_migrations())
+        .with(orm_contrib::auth::migrations())
+        .with(orm_contrib::sessions::migrations())
         .with(admin::migrations())
         .with(BLOG_MIGRATIONS)
 }
@@ -27,14 +27,8 @@ pub fn project() -> Project {
 pub fn migrate(
     db: &orm_core::Db,
     out: &mut dyn std::io::Write,
-) -> Result<(), migrations_cli::Error> {
-    let migrate = MigrationCommand::Migrate {
-        app: None,
-        target: None,
-    };
-    project()
-        .execute(&migrate, Some(db), &mut std::io::empty(), out)
-        .map(|_| ())
+) -> Result<(), orm_migrations::Error> {
+    project().migrate(db, None, None, out).map(|_| ())
 }
 
 /// Names the models so the linker keeps them in the registry.

@@ -10,8 +10,9 @@ use std::process::ExitCode;
 
 use blog::{project, seed, server, settings, startup};
 use clap::{Parser, Subcommand};
-use migrations_cli::{MigrationCommand, Outcome};
+use orm_contrib::auth::AuthCommand;
 use orm_core::Db;
+use orm_migrations::{MigrationCommand, Outcome};
 
 #[derive(Parser)]
 #[command(name = "blog", about = "The seed's blog, Django-style")]
@@ -25,6 +26,8 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Migrations(MigrationCommand),
+    #[command(flatten)]
+    Auth(AuthCommand),
     /// Fill the database with demo users and articles.
     Seed {
         /// How many users to create.
@@ -68,6 +71,14 @@ fn run(cli: Cli) -> Result<Outcome, String> {
                     &mut stdin.lock(),
                     &mut std::io::stdout(),
                 )
+                .map_err(|e| e.to_string())
+        }
+        Command::Auth(command) => {
+            let db = Db::from_env().map_err(|e| e.to_string())?;
+            let stdin = std::io::stdin();
+            command
+                .execute(&db, &mut stdin.lock(), &mut std::io::stdout())
+                .map(|()| Outcome::Done)
                 .map_err(|e| e.to_string())
         }
     }

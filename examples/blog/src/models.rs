@@ -1,6 +1,6 @@
 //! The blog's models: the seed's `Article`.
 
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 
 /// A blog post, written by a user.

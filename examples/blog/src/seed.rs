@@ -3,7 +3,7 @@
 
 use chrono::{Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 
 use crate::models::Article;

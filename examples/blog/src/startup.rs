@@ -2,7 +2,7 @@
 //! a database without any user, create a superuser with a random password
 //! printed once.
 
-use orm_core::auth::{make_password, User};
+use orm_contrib::auth::{make_password, User};
 use orm_core::{Db, Model};
 
 use crate::settings::random_text;

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 use orm_core::views::{DetailView, ListView, PageInfo};
 use tower_http::set_header::SetResponseHeaderLayer;

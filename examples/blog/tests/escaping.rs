@@ -9,7 +9,7 @@ mod common;
 use blog::models::Article;
 use common::in_process::{get, migrated};
 use http::StatusCode;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::db::PoolOptions;
 use orm_core::prelude::*;
 use tests::backends::configured;

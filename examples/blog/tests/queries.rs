@@ -12,7 +12,7 @@ use std::time::Duration;
 use blog::models::Article;
 use common::in_process::{get, migrated};
 use http::StatusCode;
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::db::{PoolOptions, QueryLog};
 use orm_core::prelude::*;
 use tests::backends::configured;

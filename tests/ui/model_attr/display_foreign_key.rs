@@ -1,4 +1,4 @@
-use orm_core::auth::User;
+use orm_contrib::auth::User;
 use orm_core::prelude::*;
 
 #[derive(Model, Debug, Clone)]

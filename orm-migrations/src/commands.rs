@@ -1,0 +1,482 @@
+//! The `manage`-style commands as functions over a [`Project`]:
+//! [`makemigrations`](Project::makemigrations), [`migrate`](Project::migrate),
+//! [`showmigrations`](Project::showmigrations) and
+//! [`sqlmigrate`](Project::sqlmigrate). The `cli` feature adds their command
+//! line (`MigrationCommand`, `Project::execute`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::Utc;
+use orm_core::db::BackendKind;
+use orm_core::schema::ModelSchema;
+use orm_core::Db;
+
+use crate::autodetector::{self, detect_changes, RECORDER_APP};
+use crate::error::Error;
+use crate::executor::{self, Step};
+use crate::graph::{MigrationGraph, Target};
+use crate::loader::{self, MigrationSource};
+use crate::migration::Migration;
+use crate::questioner::{FixedAnswers, Questioner};
+use crate::recorder;
+use crate::state::ProjectState;
+use crate::writer;
+
+/// What a command ended with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Done,
+    /// `makemigrations --check` found changes: the exit code is non-zero.
+    ChangesDetected,
+}
+
+/// The apps whose migrations a program manages, and where they are.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    sources: Vec<MigrationSource>,
+    /// The models to migrate, when not the registry's.
+    models: Option<Vec<&'static ModelSchema>>,
+}
+
+impl Project {
+    /// No app yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an app's migrations.
+    pub fn with(mut self, source: MigrationSource) -> Self {
+        self.sources.push(source);
+        self
+    }
+
+    /// Every migration of every app, checked.
+    pub fn load(&self) -> Result<Vec<Migration>, Error> {
+        loader::load(&self.sources)
+    }
+
+    /// The dependency graph of every migration.
+    pub fn graph(&self) -> Result<MigrationGraph, Error> {
+        MigrationGraph::new(self.load()?)
+    }
+
+    /// Migrates exactly these models instead of the registry's: for a
+    /// program that links models it does not migrate, and for tests that
+    /// follow a model through several versions.
+    pub fn with_models(mut self, models: Vec<&'static ModelSchema>) -> Self {
+        self.models = Some(models);
+        self
+    }
+
+    /// The models of the apps: those given to [`Project::with_models`], or
+    /// else the registry of linked models.
+    pub fn models(&self) -> Vec<&'static ModelSchema> {
+        if let Some(models) = &self.models {
+            return models.clone();
+        }
+        orm_core::registered_models()
+            .into_iter()
+            .map(|m| (m.schema)())
+            .filter(|s| s.app_label != RECORDER_APP)
+            .collect()
+    }
+
+    /// Writes a migration for each app whose models differ from the state
+    /// its migrations replay to (or, with `options.empty`, one empty
+    /// migration), reporting on `out`. `questioner` answers the questions
+    /// the changes raise (a rename or a one-off default). With
+    /// `options.check` nothing is written (as with `options.dry_run`), and
+    /// changes found end in [`Outcome::ChangesDetected`].
+    pub fn makemigrations(
+        &self,
+        options: &MakeOptions<'_>,
+        questioner: &mut dyn Questioner,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        let graph = self.graph()?;
+        check_conflicts(&graph)?;
+        let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
+        let mut from = ProjectState::new();
+        for migration in &ordered {
+            for op in &migration.operations {
+                from.apply(&migration.app_label, op)?;
+            }
+        }
+        let to = ProjectState::from_models(self.models());
+        if let Some(app) = options.app {
+            let known = self.sources.iter().any(|s| s.app_label() == app)
+                || to.app_labels().iter().any(|a| a == app);
+            if !known {
+                return Err(Error::UnknownApp(app.to_owned()));
+            }
+        }
+        let now = Utc::now();
+        let mut operations: BTreeMap<String, Vec<crate::Operation>> = BTreeMap::new();
+        let mut app_dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        if options.empty {
+            let app = options.app.ok_or_else(|| {
+                Error::InvalidOperation("makemigrations --empty needs an app label".to_owned())
+            })?;
+            operations.insert(app.to_owned(), Vec::new());
+        } else {
+            let changes = detect_changes(
+                &from,
+                &to,
+                questioner,
+                &now.format("%Y-%m-%d %H:%M:%S").to_string(),
+            )?;
+            operations = changes.operations;
+            app_dependencies = changes.app_dependencies;
+            if let Some(app) = options.app {
+                operations.retain(|label, _| label == app);
+            }
+        }
+        if operations.is_empty() {
+            let scope = options
+                .app
+                .map_or(String::new(), |a| format!(" in app '{a}'"));
+            let _ = writeln!(out, "No changes detected{scope}");
+            return Ok(Outcome::Done);
+        }
+        // Number and name each app's migration; apps another depends on first.
+        let mut leaves: BTreeMap<String, Option<(String, u32)>> = BTreeMap::new();
+        for app in operations.keys().chain(app_dependencies.values().flatten()) {
+            let leaf = graph
+                .leaf_nodes(app)
+                .into_iter()
+                .max_by_key(|m| m.number())
+                .map(|m| (m.name.clone(), m.number().unwrap_or(0)));
+            leaves.insert(app.clone(), leaf);
+        }
+        let mut written = Vec::new();
+        let mut pending: Vec<String> = operations.keys().cloned().collect();
+        while !pending.is_empty() {
+            let position = pending
+                .iter()
+                .position(|app| {
+                    app_dependencies
+                        .get(app)
+                        .is_none_or(|deps| deps.iter().all(|d| !pending.contains(d) || d == app))
+                })
+                .unwrap_or(0);
+            let app = pending.remove(position);
+            let ops = operations.remove(&app).unwrap_or_default();
+            let previous = leaves.get(&app).cloned().flatten();
+            let number = previous.as_ref().map_or(1, |(_, n)| n + 1);
+            let initial = previous.is_none();
+            let stem = match options.name {
+                Some(name) => name.to_owned(),
+                None => autodetector::suggest_name(
+                    &ops,
+                    initial,
+                    &now.format("%Y%m%d_%H%M").to_string(),
+                ),
+            };
+            let mut migration = Migration::new(app.clone(), format!("{number:04}_{stem}"));
+            migration.initial = initial;
+            if let Some((name, _)) = &previous {
+                migration.dependencies.push((app.clone(), name.clone()));
+            }
+            for dep in app_dependencies.get(&app).into_iter().flatten() {
+                match leaves.get(dep).cloned().flatten() {
+                    Some((name, _)) => migration.dependencies.push((dep.clone(), name)),
+                    None => {
+                        return Err(Error::InvalidOperation(format!(
+                            "app '{app}' refers to models of app '{dep}', which has no migrations: \
+                             run makemigrations for '{dep}' first"
+                        )))
+                    }
+                }
+            }
+            migration.operations = ops;
+            leaves.insert(app.clone(), Some((migration.name.clone(), number)));
+            written.push(migration);
+        }
+        for migration in &written {
+            let path = self.path_for(migration);
+            let _ = writeln!(out, "Migrations for '{}':", migration.app_label);
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|cwd| path.strip_prefix(cwd).ok().map(PathBuf::from))
+                .unwrap_or_else(|| path.clone());
+            let _ = writeln!(out, "  {}", shown.display());
+            for op in &migration.operations {
+                let _ = writeln!(out, "    - {}", op.describe());
+            }
+            if !(options.dry_run || options.check) {
+                let text = writer::to_toml(migration, now)?;
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                        path: parent.to_owned(),
+                        source,
+                    })?;
+                }
+                std::fs::write(&path, text).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })?;
+            }
+        }
+        Ok(if options.check {
+            Outcome::ChangesDetected
+        } else {
+            Outcome::Done
+        })
+    }
+
+    fn path_for(&self, migration: &Migration) -> PathBuf {
+        let dir = self
+            .sources
+            .iter()
+            .find(|s| s.app_label() == migration.app_label)
+            .and_then(MigrationSource::dir)
+            .unwrap_or_else(|| PathBuf::from(&migration.app_label).join("migrations"));
+        dir.join(writer::file_name(migration))
+    }
+
+    /// Applies the pending migrations (of `app` only, when given), or moves
+    /// `app` to `target` (a migration name or prefix, or `zero` to unapply
+    /// them all), reporting each step on `out`. After migrating forwards,
+    /// the sources' [post-migrate steps](crate::loader::PostMigrate) run, and
+    /// models changed without a migration are pointed out.
+    pub fn migrate(
+        &self,
+        db: &Db,
+        app: Option<&str>,
+        target: Option<&str>,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        let graph = self.graph()?;
+        let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
+        let mut conn = db.conn()?;
+        recorder::ensure_table(&mut conn)?;
+        let applied = recorder::applied(&mut conn)?;
+        check_conflicts(&graph)?;
+        check_history(&graph, &applied)?;
+        let (plan, backwards) = match (app, target) {
+            (None, _) => (graph.pending(&applied), false),
+            (Some(app), None) => (
+                graph.forwards_plan(&Target::Latest(app.to_owned()), &applied)?,
+                false,
+            ),
+            (Some(app), Some("zero")) => (
+                graph.backwards_plan(&Target::Zero(app.to_owned()), &applied)?,
+                true,
+            ),
+            (Some(app), Some(name)) => {
+                let wanted = graph.resolve(app, name)?.key();
+                let target = Target::Migration(wanted.0.clone(), wanted.1.clone());
+                if applied.contains(&wanted) {
+                    (graph.backwards_plan(&target, &applied)?, true)
+                } else {
+                    (graph.forwards_plan(&target, &applied)?, false)
+                }
+            }
+        };
+        let _ = writeln!(out, "Operations to perform:");
+        match (app, target) {
+            (Some(app), Some(t)) => {
+                let _ = writeln!(out, "  Target specific migration: {t}, from {app}");
+            }
+            (Some(app), None) => {
+                let _ = writeln!(out, "  Apply all migrations: {app}");
+            }
+            (None, _) => {
+                let apps: BTreeSet<&str> = ordered.iter().map(|m| m.app_label.as_str()).collect();
+                let apps: Vec<&str> = apps.into_iter().collect();
+                let _ = writeln!(out, "  Apply all migrations: {}", apps.join(", "));
+            }
+        }
+        let _ = writeln!(out, "Running migrations:");
+        if plan.is_empty() {
+            let _ = writeln!(out, "  No migrations to apply.");
+        }
+        let steps: Vec<Step<'_>> = plan
+            .iter()
+            .map(|migration| Step {
+                migration,
+                backwards,
+            })
+            .collect();
+        executor::run_plan(&mut conn, &ordered, &steps, out)?;
+        if !backwards {
+            // Django's post-migrate signal: each app's step (the auth app's
+            // creates the default permissions of every model).
+            for step in self
+                .sources
+                .iter()
+                .filter_map(MigrationSource::post_migrate)
+            {
+                step(&mut conn)?;
+            }
+            self.warn_unmigrated_changes(&ordered, out);
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// Django's hint when models changed without a migration. Changes that
+    /// would make `makemigrations` ask a question are listed too.
+    fn warn_unmigrated_changes(&self, ordered: &[Migration], out: &mut dyn Write) {
+        let mut from = ProjectState::new();
+        for migration in ordered {
+            for op in &migration.operations {
+                if let Err(err) = from.apply(&migration.app_label, op) {
+                    let _ = writeln!(
+                        out,
+                        "  Your models could not be compared with the migrations: {err}"
+                    );
+                    return;
+                }
+            }
+        }
+        let to = ProjectState::from_models(self.models());
+        match detect_changes(&from, &to, &mut FixedAnswers { renames: false }, "now") {
+            Ok(changes) if changes.is_empty() => {}
+            Ok(changes) => {
+                let apps: Vec<String> = changes
+                    .operations
+                    .keys()
+                    .map(|a| format!("'{a}'"))
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "  Your models in app(s): {} have changes that are not yet reflected in a migration. \
+                     Run 'makemigrations', then 'migrate' again.",
+                    apps.join(", ")
+                );
+                for (app, operations) in &changes.operations {
+                    for op in operations {
+                        let _ = writeln!(out, "    {app}: {}", op.describe());
+                    }
+                }
+            }
+            Err(err) => {
+                let _ = writeln!(
+                    out,
+                    "  Your models could not be compared with the migrations: {err}"
+                );
+            }
+        }
+    }
+
+    /// Lists every app's migrations, `[X]` when applied to `db`.
+    pub fn showmigrations(&self, db: &Db, out: &mut dyn Write) -> Result<Outcome, Error> {
+        let graph = self.graph()?;
+        let mut conn = db.conn()?;
+        recorder::ensure_table(&mut conn)?;
+        let applied = recorder::applied(&mut conn)?;
+        let mut apps: Vec<&str> = graph.app_labels();
+        apps.sort_unstable();
+        for app in apps {
+            let _ = writeln!(out, "{app}");
+            for migration in graph.ordered().into_iter().filter(|m| m.app_label == app) {
+                let mark = if applied.contains(&migration.key()) {
+                    "X"
+                } else {
+                    " "
+                };
+                let _ = writeln!(out, " [{mark}] {}", migration.name);
+            }
+        }
+        Ok(Outcome::Done)
+    }
+
+    /// Writes the SQL of one migration of `app` (`name` may be a unique
+    /// prefix such as `0002`) for `backend` on `out`, or the SQL that
+    /// unapplies it when `backwards`.
+    pub fn sqlmigrate(
+        &self,
+        backend: BackendKind,
+        app: &str,
+        name: &str,
+        backwards: bool,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        let graph = self.graph()?;
+        let migration = graph.resolve(app, name)?.clone();
+        let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
+        let sql = executor::migration_sql(&ordered, &migration, backwards, backend)?;
+        let transactional = orm_core::backend::schema_editor::transactional_ddl(backend);
+        if transactional {
+            let _ = writeln!(out, "BEGIN;");
+        }
+        for (description, statements) in sql {
+            let _ = writeln!(out, "--\n-- {description}\n--");
+            for statement in statements {
+                let _ = writeln!(out, "{statement};");
+            }
+        }
+        if transactional {
+            let _ = writeln!(out, "COMMIT;");
+        }
+        Ok(Outcome::Done)
+    }
+}
+
+/// Refuses graphs that `migrate` and `makemigrations` cannot work from: two
+/// latest migrations in one app (a conflict from two branches).
+fn check_conflicts(graph: &MigrationGraph) -> Result<(), Error> {
+    for app in graph.app_labels() {
+        let leaves = graph.leaf_nodes(app);
+        if leaves.len() > 1 {
+            let names: Vec<&str> = leaves.iter().map(|m| m.name.as_str()).collect();
+            return Err(Error::InvalidOperation(format!(
+                "conflicting migrations in app '{app}': {} are all latest. Write a migration \
+                 that depends on each of them (makemigrations {app} --empty, then list them in \
+                 its dependencies), then run the command again.",
+                names.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a database whose recorded history the files cannot explain: a
+/// migration recorded but missing on disk, or recorded before one it depends
+/// on.
+fn check_history(
+    graph: &MigrationGraph,
+    applied: &BTreeSet<(String, String)>,
+) -> Result<(), Error> {
+    for (app, name) in applied {
+        let Some(migration) = graph.get(app, name) else {
+            if graph.app_labels().contains(&app.as_str()) {
+                return Err(Error::InvalidOperation(format!(
+                    "migration {app}.{name} is recorded as applied but its file is missing: \
+                     restore the file, or unrecord it (DELETE FROM orm_migrations WHERE \
+                     app = '{app}' AND name = '{name}') if its changes were undone by hand"
+                )));
+            }
+            continue;
+        };
+        for dependency in &migration.dependencies {
+            if !applied.contains(dependency) {
+                return Err(Error::InvalidOperation(format!(
+                    "inconsistent migration history: {app}.{name} is applied before its \
+                     dependency {}.{}",
+                    dependency.0, dependency.1
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What [`Project::makemigrations`] is asked to do.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MakeOptions<'a> {
+    /// Only this app.
+    pub app: Option<&'a str>,
+    /// The migration's name instead of a generated one.
+    pub name: Option<&'a str>,
+    /// Show what would be written, write nothing.
+    pub dry_run: bool,
+    /// Report changes as [`Outcome::ChangesDetected`] and write nothing
+    /// (for CI).
+    pub check: bool,
+    /// An empty migration of `app`, to fill by hand.
+    pub empty: bool,
+}
