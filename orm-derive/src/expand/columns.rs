@@ -29,14 +29,27 @@ impl<'a> Model<'a> {
     }
 
     pub(super) fn field_consts(&self) -> TokenStream {
-        field_consts(self.cont, &self.orm)
+        field_consts(self.cont, &self.orm, false)
     }
 }
 
-/// A typed handle per field (`Article::TITLE`), for queries.
-pub(super) fn field_consts(cont: &Container, orm: &TokenStream) -> TokenStream {
+/// A typed handle per field (`Article::TITLE`), for queries; with
+/// `known_types_only`, only for fields of the built-in types (beside a
+/// failed derive, where another type may be the mistake).
+pub(super) fn field_consts(
+    cont: &Container,
+    orm: &TokenStream,
+    known_types_only: bool,
+) -> TokenStream {
     let ident = cont.ident;
-    let consts = cont.fields.iter().enumerate().map(|(i, f)| {
+    let fields = cont.fields.iter().enumerate().filter(|(_, f)| {
+        !known_types_only
+            || !matches!(
+                f.class,
+                TypeClass::Custom | TypeClass::Unsupported | TypeClass::ManyToMany(_)
+            )
+    });
+    let consts = fields.map(|(i, f)| {
         let name = f.name();
         let const_name = format_ident!("{}", name.to_uppercase(), span = f.ident.span());
         let ty = f.ty;

@@ -61,7 +61,7 @@ fn placeholder(input: &syn::DeriveInput, errors: &syn::Error) -> TokenStream {
     let cx = Ctxt::default();
     let cont = Container::from_ast(&cx, input);
     let _ = cx.check();
-    let consts = cont.as_ref().map(|cont| field_consts(cont, &orm));
+    let consts = cont.as_ref().map(|cont| field_consts(cont, &orm, true));
     quote! {
         #errors
         #orm::__private::__placeholder_model!(#ident);
