@@ -104,6 +104,25 @@ macro_rules! __placeholder_model {
         }
 
         #[automatically_derived]
+        impl<__DB>
+            $crate::__private::diesel::deserialize::Queryable<
+                ($crate::__private::diesel::sql_types::BigInt,),
+                __DB,
+            > for $ty
+        where
+            __DB: $crate::__private::diesel::backend::Backend,
+            (i64,): $crate::__private::diesel::deserialize::FromStaticSqlRow<
+                ($crate::__private::diesel::sql_types::BigInt,),
+                __DB,
+            >,
+        {
+            type Row = (i64,);
+            fn build(row: (i64,)) -> $crate::__private::diesel::deserialize::Result<Self> {
+                ::core::unreachable!()
+            }
+        }
+
+        #[automatically_derived]
         impl $crate::__private::ModelColumns for $ty {
             type Table = $crate::__private::placeholder::table;
             fn visit_column<V: $crate::__private::ColumnVisitor>(

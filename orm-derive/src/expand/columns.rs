@@ -42,12 +42,13 @@ pub(super) fn field_consts(
     known_types_only: bool,
 ) -> TokenStream {
     let ident = cont.ident;
+    let mut seen = std::collections::HashSet::new();
     let fields = cont.fields.iter().enumerate().filter(|(_, f)| {
         !known_types_only
-            || !matches!(
+            || (!matches!(
                 f.class,
                 TypeClass::Custom | TypeClass::Unsupported | TypeClass::ManyToMany(_)
-            )
+            ) && seen.insert(f.name().to_uppercase()))
     });
     let consts = fields.map(|(i, f)| {
         let name = f.name();
