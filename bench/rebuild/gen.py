@@ -58,6 +58,7 @@ publish = false
 
 [dependencies]
 orm-core = { path = "{orm_core}" }
+diesel = { version = "2.3.12", default-features = false }
 
 [workspace]
 """
