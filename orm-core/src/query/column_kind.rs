@@ -17,6 +17,7 @@ use diesel::helper_types as sql;
 use diesel::sql_types::{self, Foldable, Nullable, SingleValue, SqlType};
 use diesel::IntoSql;
 
+use crate::db::functions::lower;
 use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::query::aggregate::{AggregateOutput, Selectable};
@@ -135,11 +136,6 @@ where
             _ => return self.equality(c),
         }))
     }
-}
-
-diesel::define_sql_function! {
-    /// `lower(text)`.
-    fn lower(x: sql_types::Text) -> sql_types::Text;
 }
 
 /// Text or nullable text: the column types the text lookups take.
