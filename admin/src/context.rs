@@ -168,21 +168,21 @@ impl FromRequestParts<Admin> for Staff {
 }
 
 /// The user with this id and their permissions, or `None` when there is
-/// no such user. Kept like a count (`CountCache::kept`): any write through
+/// no such user. Kept like a count (`Kept::staff_users`): any write through
 /// the ORM in this process drops it at once (a password change, a
 /// deactivation, new permissions), a change made by another process shows
 /// within the count's time to live. Most requests thus skip the database.
 async fn staff_user(admin: &Admin, id: i64) -> Result<Option<Arc<(User, Perms)>>, AdminError> {
     let key = format!("staff user:{id}");
-    let counts = admin.db.counts();
-    if let Some(known) = counts.fresh(&key) {
+    let users = &admin.kept.staff_users;
+    if let Some(known) = users.fresh(&key) {
         return Ok(known);
     }
-    let counts = counts.clone();
+    let users = users.clone();
     let loaded = admin
         .db
         .run(move |conn| {
-            counts.kept(&key, || {
+            users.get_or_compute(&key, || {
                 let Some(user) = User::objects().filter(User::ID.eq(id)).first(conn)? else {
                     return Ok(None);
                 };
@@ -215,7 +215,7 @@ impl Staff {
         model: &AdminModel,
         allowed: impl Fn(ModelPerms) -> bool,
     ) -> Result<ModelPerms, AdminError> {
-        let perms = self.perms.on(model);
+        let perms = model.perms(&self.perms);
         if allowed(perms) {
             Ok(perms)
         } else {

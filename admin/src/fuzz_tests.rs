@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use orm_contrib::auth::User;
-use orm_core::model::ModelOps;
+use orm_core::model_admin::AdminOps;
 use proptest::prelude::*;
 
 use crate::changelist::params::ListParams;
@@ -63,7 +63,7 @@ proptest! {
 
     #[test]
     fn any_submitted_user_form_binds_without_panicking(values in proptest::collection::vec(text(), 12)) {
-        let model = AdminModel::new(ModelOps::of::<User>());
+        let model = AdminModel::new(AdminOps::of::<User>());
         let specs = form::specs(&model, false);
         let names: Vec<&str> = specs.iter().map(|s| s.name).collect();
         let body: String = form_urlencoded::Serializer::new(String::new())

@@ -40,6 +40,7 @@ mod form;
 mod fuzz_tests;
 mod headers;
 mod history;
+mod kept;
 mod login_throttle;
 mod many_to_many;
 mod messages;

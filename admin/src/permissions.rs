@@ -2,8 +2,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::site::AdminModel;
-
 /// The user's permissions: every one (superusers) or a set of labels such
 /// as `blog.change_article`.
 #[derive(Debug, Clone)]
@@ -36,14 +34,21 @@ impl Perms {
         }
     }
 
-    /// The user's permissions on `model`; change implies view, as in Django.
-    pub(crate) fn on(&self, model: &AdminModel) -> ModelPerms {
-        let change = self.has(&model.permission("change"));
+    /// The user's permissions on the model `app_label.model_name` (lower
+    /// case, as in URLs); change implies view, as in Django.
+    pub(crate) fn on(&self, app_label: &str, model_name: &str) -> ModelPerms {
+        let has = |action: &str| self.has(&permission(app_label, model_name, action));
+        let change = has("change");
         ModelPerms {
-            view: change || self.has(&model.permission("view")),
-            add: self.has(&model.permission("add")),
+            view: change || has("view"),
+            add: has("add"),
             change,
-            delete: self.has(&model.permission("delete")),
+            delete: has("delete"),
         }
     }
+}
+
+/// The permission to `action` a model: `blog.change_article`.
+pub(crate) fn permission(app_label: &str, model_name: &str, action: &str) -> String {
+    format!("{app_label}.{action}_{model_name}")
 }

@@ -3,13 +3,15 @@
 use std::sync::Arc;
 
 use orm_contrib::auth::{Group, User};
-use orm_core::model::{registered_models, ModelOps};
-use orm_core::model_admin::AdminOptions;
+use orm_core::model::ModelOps;
+use orm_core::model_admin::{self, registered_admins, AdminOps, AdminOptions, RowsFn};
 use orm_core::schema::ModelSchema;
-use orm_core::{Db, Model};
+use orm_core::Db;
 
 use crate::client_info::TrustedProxies;
+use crate::kept::Kept;
 use crate::login_throttle::LoginThrottle;
+use crate::permissions::{ModelPerms, Perms};
 
 /// An admin site under construction: its database, models and settings.
 ///
@@ -18,7 +20,7 @@ use crate::login_throttle::LoginThrottle;
 #[derive(Clone)]
 pub struct AdminSite {
     db: Db,
-    models: Vec<ModelOps>,
+    models: Vec<AdminOps>,
     site_header: String,
     secret_key: Vec<u8>,
     secure_cookies: bool,
@@ -40,11 +42,11 @@ impl AdminSite {
     /// A site over `db` with every model marked `#[admin(...)]`, and users
     /// and groups.
     pub fn new(db: Db) -> AdminSite {
-        let mut models: Vec<ModelOps> = registered_models()
+        let mut models: Vec<AdminOps> = registered_admins()
             .into_iter()
-            .filter(|m| (m.admin)().registered)
+            .filter(|m| (m.options)().registered)
             .collect();
-        for builtin in [ModelOps::of::<User>(), ModelOps::of::<Group>()] {
+        for builtin in [AdminOps::of::<User>(), AdminOps::of::<Group>()] {
             if !models.iter().any(|m| same_model(m, &builtin)) {
                 models.push(builtin);
             }
@@ -73,8 +75,8 @@ impl AdminSite {
     }
 
     /// Shows model `M` too (its `#[admin(...)]` options, or the defaults).
-    pub fn register<M: Model>(mut self) -> AdminSite {
-        let ops = ModelOps::of::<M>();
+    pub fn register<M: model_admin::AdminModel>(mut self) -> AdminSite {
+        let ops = AdminOps::of::<M>();
         if !self.models.iter().any(|m| same_model(m, &ops)) {
             self.models.push(ops);
         }
@@ -82,8 +84,8 @@ impl AdminSite {
     }
 
     /// Stops showing model `M`.
-    pub fn unregister<M: Model>(mut self) -> AdminSite {
-        let ops = ModelOps::of::<M>();
+    pub fn unregister<M: model_admin::AdminModel>(mut self) -> AdminSite {
+        let ops = AdminOps::of::<M>();
         self.models.retain(|m| !same_model(m, &ops));
         self
     }
@@ -121,7 +123,7 @@ impl AdminSite {
 
     /// The models shown, by label.
     pub fn model_labels(&self) -> Vec<String> {
-        self.models.iter().map(|m| (m.schema)().label()).collect()
+        self.models.iter().map(|m| m.schema().label()).collect()
     }
 
     pub(crate) fn build(self) -> Admin {
@@ -137,6 +139,7 @@ impl AdminSite {
                 ))
         });
         Admin(Arc::new(AdminInner {
+            kept: Kept::new(&self.db),
             db: self.db,
             models,
             site_header: self.site_header,
@@ -149,8 +152,8 @@ impl AdminSite {
     }
 }
 
-fn same_model(a: &ModelOps, b: &ModelOps) -> bool {
-    (a.schema)().label() == (b.schema)().label()
+fn same_model(a: &AdminOps, b: &AdminOps) -> bool {
+    a.schema().label() == b.schema().label()
 }
 
 fn random_key() -> Vec<u8> {
@@ -174,6 +177,8 @@ pub(crate) struct AdminInner {
     /// The mount path, without a trailing slash (`/admin`).
     pub(crate) path: String,
     pub(crate) throttle: LoginThrottle,
+    /// Values reused between requests.
+    pub(crate) kept: Kept,
 }
 
 impl std::ops::Deref for Admin {
@@ -215,6 +220,8 @@ impl Admin {
 #[derive(Clone)]
 pub(crate) struct AdminModel {
     pub(crate) ops: ModelOps,
+    /// Its rows as the changelist and forms show them.
+    pub(crate) rows: RowsFn,
     pub(crate) schema: &'static ModelSchema,
     pub(crate) options: &'static AdminOptions,
     /// Lower-case name, as in URLs: `article`.
@@ -224,19 +231,20 @@ pub(crate) struct AdminModel {
 }
 
 impl AdminModel {
-    pub(crate) fn new(ops: ModelOps) -> AdminModel {
-        let schema = (ops.schema)();
+    pub(crate) fn new(admin: AdminOps) -> AdminModel {
+        let schema = admin.schema();
         AdminModel {
-            ops,
+            ops: admin.model,
+            rows: admin.rows,
             schema,
-            options: (ops.admin)(),
+            options: (admin.options)(),
             model_name: schema.model_name(),
             label: schema.label(),
         }
     }
 
-    /// `blog.change_article`.
-    pub(crate) fn permission(&self, action: &str) -> String {
-        format!("{}.{action}_{}", self.schema.app_label, self.model_name)
+    /// What a user with `perms` may do with this model.
+    pub(crate) fn perms(&self, perms: &Perms) -> ModelPerms {
+        perms.on(&self.schema.app_label, &self.model_name)
     }
 }

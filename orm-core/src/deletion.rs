@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use crate::db::{atomic, AnyConnection};
 use crate::error::{Error, Result};
-use crate::model::{registered_models, ModelOps};
 use crate::query::{Condition, Lookup, Operand, QuerySpec, Q};
+use crate::registry::{registered_models, ModelOps};
 use crate::schema::{ModelSchema, OnDelete};
 use crate::value::Value;
 

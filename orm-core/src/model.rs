@@ -1,11 +1,14 @@
-//! The `Model` trait that `#[derive(Model)]` implements, and the registry of
-//! every model linked into the program.
+//! The `Model` trait that `#[derive(Model)]` implements, and how a model's
+//! operations are taken without its type ([`ModelOps::of`]).
 
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
-use crate::model_admin::{AdminOptions, ObjectRow};
 use crate::query::{Aggregate, QuerySet, QuerySpec};
+pub use crate::registry::{
+    find_model, registered_models, ModelOps, RegisteredModel, UpdateFn, WriteFn,
+};
 use crate::schema::ModelSchema;
+use crate::timestamps::timestamp_values;
 use crate::validation::{validate_values, ValidationErrors};
 use crate::value::{FieldType, Value};
 
@@ -81,39 +84,10 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     #[doc(hidden)]
     fn __save(&self, conn: &mut AnyConnection) -> Result<usize>;
 
-    /// The options of `#[admin(...)]` (the defaults without it).
-    fn admin_options() -> &'static AdminOptions {
-        &AdminOptions::DEFAULT
-    }
-
     /// The object as a person reads it: its `Display` when the type has one
     /// (Django's `__str__`), else `Name object (pk)`.
     fn to_repr(&self) -> String {
         format!("{} object ({})", Self::schema().name, self.pk().to_value())
-    }
-
-    /// The text of a `list_display` method column, `None` for other names.
-    #[doc(hidden)]
-    fn __admin_method(&self, _name: &str) -> Option<String> {
-        None
-    }
-
-    /// The `to_repr` of the foreign-key target of field `field`, when it was
-    /// loaded with the object.
-    #[doc(hidden)]
-    fn __related_repr(&self, _field: usize) -> Option<String> {
-        None
-    }
-
-    /// The rows of `spec`, each with the `to_repr` of the target of the
-    /// first `select_related` field (read through a join of only the
-    /// columns that text needs, when the derive can).
-    #[doc(hidden)]
-    fn __load_with_reprs(
-        conn: &mut AnyConnection,
-        spec: &QuerySpec,
-    ) -> Result<Vec<(Self, Option<String>)>> {
-        load_with_loaded_reprs(conn, spec)
     }
 
     /// A query over every row of this model, in its default ordering.
@@ -147,7 +121,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn save(&mut self, conn: &mut AnyConnection) -> Result<()> {
         let now = chrono::Utc::now();
         let creating = self.is_new();
-        crate::instance::touch_timestamps(self, now, creating)?;
+        touch_timestamps(self, now, creating)?;
         self.validate()?;
         if creating {
             return self
@@ -156,7 +130,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         }
         let updated = self.__save(conn).map_err(|e| e.for_model(Self::schema()))?;
         if updated == 0 {
-            crate::instance::touch_timestamps(self, now, true)?;
+            touch_timestamps(self, now, true)?;
             self.__insert(conn, true)
                 .map_err(|e| e.for_model(Self::schema()))?;
         }
@@ -165,7 +139,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
 
     /// Inserts the object as a new row, even when it has a primary key.
     fn insert(&mut self, conn: &mut AnyConnection) -> Result<()> {
-        crate::instance::touch_timestamps(self, chrono::Utc::now(), true)?;
+        touch_timestamps(self, chrono::Utc::now(), true)?;
         self.validate()?;
         let with_pk = !self.is_new();
         self.__insert(conn, with_pk)
@@ -183,7 +157,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn bulk_create(conn: &mut AnyConnection, objects: &mut [Self]) -> Result<()> {
         let now = chrono::Utc::now();
         for object in objects.iter_mut() {
-            crate::instance::touch_timestamps(object, now, true)?;
+            touch_timestamps(object, now, true)?;
             object.validate()?;
         }
         crate::db::atomic(conn, |conn| {
@@ -225,47 +199,17 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     }
 }
 
-/// Updates the rows of a query: `(field index, new value)` pairs.
-pub type UpdateFn = fn(&mut AnyConnection, &QuerySpec, &[(usize, Value)]) -> Result<usize>;
-
-/// A model's operations without its type: what the admin, migrations and
-/// the delete collector use for models known by name at run time.
-#[derive(Clone, Copy)]
-pub struct ModelOps {
-    /// The schema IR.
-    pub schema: fn() -> &'static ModelSchema,
-    /// `SELECT count(*)` for a query.
-    pub count: fn(&mut AnyConnection, &QuerySpec) -> Result<i64>,
-    /// Every field's value of each matching row.
-    pub values: fn(&mut AnyConnection, &QuerySpec) -> Result<Vec<Vec<Value>>>,
-    /// Deletes matching rows without applying `on_delete` rules.
-    pub delete: fn(&mut AnyConnection, &QuerySpec) -> Result<usize>,
-    /// Updates matching rows: `(field index, new value)` pairs.
-    pub update: UpdateFn,
-    /// Inserts a new object from every field's value (schema order), with
-    /// timestamps and validation as `Model::insert`; returns its values,
-    /// primary key included.
-    pub create: WriteFn,
-    /// Saves an existing object from every field's value (schema order),
-    /// as `Model::save`; returns its values.
-    pub save: WriteFn,
-    /// The `#[admin(...)]` options.
-    pub admin: fn() -> &'static AdminOptions,
-    /// The matching rows as the admin shows them, with the text of the named
-    /// method columns.
-    pub rows: RowsFn,
-}
-
-/// Loads rows for display: `ModelOps::rows`.
-pub type RowsFn = fn(&mut AnyConnection, &QuerySpec, &[&str]) -> Result<Vec<ObjectRow>>;
-
-/// Writes an object given as every field's value: `ModelOps::create`/`save`.
-pub type WriteFn = fn(&mut AnyConnection, Vec<Value>) -> Result<Vec<Value>>;
-
-impl std::fmt::Debug for ModelOps {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ModelOps({})", (self.schema)().label())
+/// Sets `auto_now` fields (always) and `auto_now_add` fields (on create) of
+/// `object` to `now`.
+fn touch_timestamps<M: Model>(
+    object: &mut M,
+    now: chrono::DateTime<chrono::Utc>,
+    creating: bool,
+) -> Result<()> {
+    for (index, value) in timestamp_values(M::schema(), now, creating) {
+        object.set_field_value(index, value)?;
     }
+    Ok(())
 }
 
 impl ModelOps {
@@ -279,8 +223,6 @@ impl ModelOps {
             update: M::__update,
             create: create_from_values::<M>,
             save: save_from_values::<M>,
-            admin: M::admin_options,
-            rows: rows_of::<M>,
         }
     }
 }
@@ -304,95 +246,6 @@ fn save_from_values<M: Model>(conn: &mut AnyConnection, values: Vec<Value>) -> R
     Ok(object.values())
 }
 
-/// `Model::__load_with_reprs` through whole targets: the rows with their
-/// targets loaded, and the first target's `to_repr`.
-#[doc(hidden)]
-pub fn load_with_loaded_reprs<M: Model>(
-    conn: &mut AnyConnection,
-    spec: &QuerySpec,
-) -> Result<Vec<(M, Option<String>)>> {
-    let first = spec.select_related.first().copied();
-    Ok(M::__load(conn, spec)?
-        .into_iter()
-        .map(|row| {
-            let text = first.and_then(|field| row.__related_repr(field));
-            (row, text)
-        })
-        .collect())
-}
-
-fn rows_of<M: Model>(
-    conn: &mut AnyConnection,
-    spec: &QuerySpec,
-    methods: &[&str],
-) -> Result<Vec<ObjectRow>> {
-    let fields = M::schema().fields.len();
-    let first = spec.select_related.first().copied();
-    Ok(M::__load_with_reprs(conn, spec)?
-        .into_iter()
-        .map(|(object, text)| {
-            // The first target's text moves in; the others come from the
-            // targets loaded with the object.
-            let mut text = Some(text);
-            let related = (0..fields)
-                .map(|i| match first {
-                    Some(first) if first == i => text.take().flatten(),
-                    _ => object.__related_repr(i),
-                })
-                .collect();
-            ObjectRow {
-                values: object.values(),
-                repr: object.to_repr(),
-                related,
-                methods: methods
-                    .iter()
-                    .map(|name| object.__admin_method(name).unwrap_or_default())
-                    .collect(),
-            }
-        })
-        .collect())
-}
-
 fn values_of<M: Model>(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Vec<Value>>> {
     Ok(M::__load(conn, spec)?.iter().map(Model::values).collect())
-}
-
-/// One registered model; the derive submits one per model.
-#[derive(Debug)]
-pub struct RegisteredModel {
-    /// The model's operations.
-    pub ops: ModelOps,
-}
-
-inventory::collect!(RegisteredModel);
-
-/// Every model linked into the program, in a stable order (by label).
-///
-/// Models are registered by the derive at link time. A crate whose models
-/// are never named by the program is not linked, so its models are absent.
-pub fn registered_models() -> Vec<ModelOps> {
-    models_by_label().to_vec()
-}
-
-/// The registry, sorted once: it is complete before `main` runs.
-fn models_by_label() -> &'static [ModelOps] {
-    static MODELS: std::sync::OnceLock<Vec<ModelOps>> = std::sync::OnceLock::new();
-    MODELS.get_or_init(|| {
-        let mut models: Vec<ModelOps> = inventory::iter::<RegisteredModel>
-            .into_iter()
-            .map(|m| m.ops)
-            .collect();
-        models.sort_by_cached_key(|m| (m.schema)().label());
-        models.dedup_by_key(|m| (m.schema)().label());
-        models
-    })
-}
-
-/// The registered model with label `app_label.Name` (case-insensitive on the
-/// name, as in URLs: `blog.article`).
-pub fn find_model(app_label: &str, model_name: &str) -> Option<ModelOps> {
-    models_by_label().iter().copied().find(|m| {
-        let schema = (m.schema)();
-        schema.app_label == app_label && schema.name.eq_ignore_ascii_case(model_name)
-    })
 }

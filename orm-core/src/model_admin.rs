@@ -2,8 +2,13 @@
 //! once on the model beside `#[model(...)]`, like Django's `ModelAdmin`.
 //!
 //! The derive checks every name at compile time (fields, methods, action
-//! functions) and emits one static [`AdminOptions`] per model. The admin
-//! crate reads it with the schema IR; nothing else describes the model.
+//! functions) and emits one static [`AdminOptions`] per model and an
+//! [`AdminModel`] impl: what the admin lists objects with, kept out of the
+//! [`Model`] trait. The admin crate reads them with the schema IR; nothing
+//! else describes the model.
+//!
+//! They live here rather than in the admin crate because models below the
+//! admin in the crate graph (users and groups) derive them too.
 //!
 //! ```ignore
 //! #[derive(Model, Clone)]
@@ -19,7 +24,10 @@
 
 use crate::db::AnyConnection;
 use crate::error::Result;
+use crate::model::Model;
 use crate::query::QuerySpec;
+use crate::registry::ModelOps;
+use crate::value::Value;
 
 /// The admin options of one model. Every list holds field names (or, in
 /// `list_display`, method names) checked by the derive.
@@ -125,7 +133,7 @@ impl std::fmt::Debug for AdminAction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectRow {
     /// Every field's value, in schema order.
-    pub values: Vec<crate::value::Value>,
+    pub values: Vec<Value>,
     /// The object's `Display` (Django's `__str__`), or `Name object (pk)`.
     pub repr: String,
     /// For each field (schema order): the `Display` of the foreign-key
@@ -133,4 +141,166 @@ pub struct ObjectRow {
     pub related: Vec<Option<String>>,
     /// The text of each requested method column, in request order.
     pub methods: Vec<String>,
+}
+
+/// What the admin lists a model's objects with. Implemented by
+/// `#[derive(Model)]` for every model: `#[admin(...)]` fills in the options
+/// and the `list_display` method columns; without it the defaults apply.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "not a model",
+    note = "add `#[derive(Model)]` to `{Self}`"
+)]
+pub trait AdminModel: Model {
+    /// The options of `#[admin(...)]` (the defaults without it).
+    fn admin_options() -> &'static AdminOptions {
+        &AdminOptions::DEFAULT
+    }
+
+    /// The text of a `list_display` method column, `None` for other names.
+    #[doc(hidden)]
+    fn __admin_method(&self, _name: &str) -> Option<String> {
+        None
+    }
+
+    /// The `to_repr` of the foreign-key target of field `field`, when it was
+    /// loaded with the object.
+    #[doc(hidden)]
+    fn __related_repr(&self, _field: usize) -> Option<String> {
+        None
+    }
+
+    /// The rows of `spec`, each with the `to_repr` of the target of the
+    /// first `select_related` field (read through a join of only the
+    /// columns that text needs, when the derive can).
+    #[doc(hidden)]
+    fn __load_with_reprs(
+        conn: &mut AnyConnection,
+        spec: &QuerySpec,
+    ) -> Result<Vec<(Self, Option<String>)>> {
+        load_with_loaded_reprs(conn, spec)
+    }
+}
+
+/// Loads rows for display: [`AdminOps::rows`].
+pub type RowsFn = fn(&mut AnyConnection, &QuerySpec, &[&str]) -> Result<Vec<ObjectRow>>;
+
+/// A model's operations as the admin uses them, without its type.
+#[derive(Clone, Copy)]
+pub struct AdminOps {
+    /// The model's own operations.
+    pub model: ModelOps,
+    /// The `#[admin(...)]` options.
+    pub options: fn() -> &'static AdminOptions,
+    /// The matching rows as the admin shows them, with the text of the named
+    /// method columns.
+    pub rows: RowsFn,
+}
+
+impl std::fmt::Debug for AdminOps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AdminOps({})", (self.model.schema)().label())
+    }
+}
+
+impl AdminOps {
+    /// The admin operations of model `M`.
+    pub const fn of<M: AdminModel>() -> AdminOps {
+        AdminOps {
+            model: ModelOps::of::<M>(),
+            options: M::admin_options,
+            rows: rows_of::<M>,
+        }
+    }
+
+    /// The schema IR.
+    pub fn schema(&self) -> &'static crate::schema::ModelSchema {
+        (self.model.schema)()
+    }
+}
+
+/// One model's admin operations; the derive submits one per model.
+#[derive(Debug)]
+pub struct RegisteredAdmin {
+    /// The model's admin operations.
+    pub ops: AdminOps,
+}
+
+inventory::collect!(RegisteredAdmin);
+
+/// Every model linked into the program with its admin operations, in a
+/// stable order (by label).
+pub fn registered_admins() -> Vec<AdminOps> {
+    admins_by_label().to_vec()
+}
+
+fn admins_by_label() -> &'static [AdminOps] {
+    static ADMINS: std::sync::OnceLock<Vec<AdminOps>> = std::sync::OnceLock::new();
+    ADMINS.get_or_init(|| {
+        let mut admins: Vec<AdminOps> = inventory::iter::<RegisteredAdmin>
+            .into_iter()
+            .map(|m| m.ops)
+            .collect();
+        admins.sort_by_cached_key(|m| m.schema().label());
+        admins.dedup_by_key(|m| m.schema().label());
+        admins
+    })
+}
+
+/// The admin operations of the model with label `app_label.Name`
+/// (case-insensitive on the name, as in URLs: `blog.article`).
+pub fn find_admin(app_label: &str, model_name: &str) -> Option<AdminOps> {
+    admins_by_label().iter().copied().find(|m| {
+        let schema = m.schema();
+        schema.app_label == app_label && schema.name.eq_ignore_ascii_case(model_name)
+    })
+}
+
+/// `AdminModel::__load_with_reprs` through whole targets: the rows with
+/// their targets loaded, and the first target's `to_repr`.
+#[doc(hidden)]
+pub fn load_with_loaded_reprs<M: AdminModel>(
+    conn: &mut AnyConnection,
+    spec: &QuerySpec,
+) -> Result<Vec<(M, Option<String>)>> {
+    let first = spec.select_related.first().copied();
+    Ok(M::__load(conn, spec)?
+        .into_iter()
+        .map(|row| {
+            let text = first.and_then(|field| row.__related_repr(field));
+            (row, text)
+        })
+        .collect())
+}
+
+fn rows_of<M: AdminModel>(
+    conn: &mut AnyConnection,
+    spec: &QuerySpec,
+    methods: &[&str],
+) -> Result<Vec<ObjectRow>> {
+    let fields = M::schema().fields.len();
+    let first = spec.select_related.first().copied();
+    Ok(M::__load_with_reprs(conn, spec)?
+        .into_iter()
+        .map(|(object, text)| {
+            // The first target's text moves in; the others come from the
+            // targets loaded with the object.
+            let mut text = Some(text);
+            let related = (0..fields)
+                .map(|i| match first {
+                    Some(first) if first == i => text.take().flatten(),
+                    _ => object.__related_repr(i),
+                })
+                .collect();
+            ObjectRow {
+                values: object.values(),
+                repr: object.to_repr(),
+                related,
+                methods: methods
+                    .iter()
+                    .map(|name| object.__admin_method(name).unwrap_or_default())
+                    .collect(),
+            }
+        })
+        .collect())
 }

@@ -13,7 +13,7 @@ diesel::table! {
     }
 }
 
-/// Implements `Model`, `ModelColumns` and `JoinTarget` for `$ty` with bodies
+/// Implements `Model`, `AdminModel`, `ModelColumns` and `JoinTarget` for `$ty` with bodies
 /// that never run.
 #[macro_export]
 #[doc(hidden)]
@@ -132,6 +132,9 @@ macro_rules! __placeholder_model {
                 ::core::option::Option::None
             }
         }
+
+        #[automatically_derived]
+        impl $crate::__private::AdminModel for $ty {}
 
         #[automatically_derived]
         impl $crate::__private::JoinTarget for $ty {

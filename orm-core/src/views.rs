@@ -86,7 +86,7 @@ pub struct ListView<M> {
     queryset: QuerySet<M>,
     paginate_by: i64,
     page_param: &'static str,
-    counts: Option<crate::db::CountCache>,
+    counts: Option<crate::db::KeptValues<i64>>,
 }
 
 impl<M: Model> ListView<M> {
@@ -114,8 +114,8 @@ impl<M: Model> ListView<M> {
 
     /// Reuses the list's row count from `counts` (usually
     /// [`Db::counts`](crate::Db::counts)) instead of counting for every
-    /// request; see [`CountCache`](crate::db::CountCache) for how long.
-    pub fn cached_counts(mut self, counts: &crate::db::CountCache) -> Self {
+    /// request; see [`KeptValues`](crate::db::KeptValues) for how long.
+    pub fn cached_counts(mut self, counts: &crate::db::KeptValues<i64>) -> Self {
         self.counts = Some(counts.clone());
         self
     }
@@ -125,8 +125,8 @@ impl<M: Model> ListView<M> {
         let requested = form_value(query, self.page_param);
         let per_page = self.paginate_by;
         let count = match &self.counts {
-            Some(counts) => counts.count(
-                &crate::db::CountCache::key(M::schema(), self.queryset.spec()),
+            Some(counts) => counts.get_or_compute(
+                &crate::db::query_key(M::schema(), self.queryset.spec()),
                 || self.queryset.count(conn),
             )?,
             None => self.queryset.count(conn)?,

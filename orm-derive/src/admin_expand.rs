@@ -1,6 +1,7 @@
 //! Code generation for the admin: the static `AdminOptions` of
-//! `#[admin(...)]`, and the `Model` methods the admin lists objects with
-//! (`admin_options`, `to_repr`, `__admin_method`, `__related_repr`).
+//! `#[admin(...)]`, `Model::to_repr`, and the `AdminModel` impl the admin
+//! lists objects with (`admin_options`, `__admin_method`, `__related_repr`,
+//! `__load_with_reprs`).
 //!
 //! Everything lands in the model's `const _: () = { ... };` block, where
 //! `__orm` is `orm_core::__private`.
@@ -41,8 +42,24 @@ pub(crate) fn items(cont: &Container, orm: &TokenStream) -> TokenStream {
     }
 }
 
-/// Methods of `impl Model`; those with nothing to say keep their default.
-pub(crate) fn methods(cont: &Container, orm: &TokenStream) -> TokenStream {
+/// `Model::to_repr`, through the helpers of [`items`].
+pub(crate) fn to_repr() -> TokenStream {
+    quote! {
+        fn to_repr(&self) -> String {
+            (&__Repr(self)).__repr()
+        }
+    }
+}
+
+/// `impl AdminModel`; methods with nothing to say keep their default.
+/// `load_with_reprs` is the join loader of the first `select_related`
+/// target, when the model has one.
+pub(crate) fn admin_model_impl(
+    cont: &Container,
+    orm: &TokenStream,
+    load_with_reprs: TokenStream,
+) -> TokenStream {
+    let ident = cont.ident;
     let admin_options = cont.admin.present.then(|| {
         quote! {
             fn admin_options() -> &'static #orm::model_admin::AdminOptions {
@@ -53,12 +70,13 @@ pub(crate) fn methods(cont: &Container, orm: &TokenStream) -> TokenStream {
     let admin_method = admin_method(cont);
     let related_repr = related_repr(cont);
     quote! {
-        #admin_options
-        fn to_repr(&self) -> String {
-            (&__Repr(self)).__repr()
+        #[automatically_derived]
+        impl __orm::AdminModel for #ident {
+            #admin_options
+            #admin_method
+            #related_repr
+            #load_with_reprs
         }
-        #admin_method
-        #related_repr
     }
 }
 

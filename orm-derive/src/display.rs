@@ -136,6 +136,7 @@ pub(crate) fn display_impl(cont: &Container) -> TokenStream {
     });
     // At the attribute: a second, hand-written `Display` is reported there.
     let display_impl = quote_spanned! {display.value_span=>
+        #[automatically_derived]
         impl ::core::fmt::Display for #ident {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 Self::__write_display(f, #(#own,)*)

@@ -142,7 +142,7 @@ impl AdminApp {
             query_log: Some(log.clone()),
             // Query counts of a page must not depend on what an earlier
             // request counted (the count cache has its own test).
-            count_cache_ttl: std::time::Duration::ZERO,
+            kept_values_ttl: std::time::Duration::ZERO,
             ..PoolOptions::default()
         };
         let test_db = fresh_with(kind, base_url, &admin_schemas(), options);

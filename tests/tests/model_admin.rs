@@ -4,9 +4,9 @@
 
 use std::fmt;
 
-use orm_core::model_admin::ObjectRow;
+use orm_core::model_admin::{AdminModel, AdminOps, ObjectRow};
 use orm_core::prelude::*;
-use orm_core::{AnyConnection, ModelOps, Value};
+use orm_core::{AnyConnection, Value};
 
 /// Has a `Display` and `exclude`.
 #[derive(Model, Debug, Clone)]
@@ -239,7 +239,7 @@ fn every_option() {
         actions,
         [("publish", "Publish"), ("make_draft", "Make draft")]
     );
-    assert!(std::ptr::eq((ModelOps::of::<Story>().admin)(), options));
+    assert!(std::ptr::eq((AdminOps::of::<Story>().options)(), options));
 }
 
 #[test]
@@ -383,7 +383,7 @@ fn rows_for_the_changelist() {
     let bob = writer(&mut conn, "Bob");
     let hello = story(&mut conn, "Hello", &ann, Some(&bob));
     let query = Story::objects().select_related(Story::AUTHOR);
-    let ops = ModelOps::of::<Story>();
+    let ops = AdminOps::of::<Story>();
     let rows: Vec<ObjectRow> =
         (ops.rows)(&mut conn, query.spec(), &["word_count", "missing"]).unwrap();
     assert_eq!(rows.len(), 1);
@@ -450,7 +450,7 @@ fn rows_show_declared_targets_from_their_shown_columns() {
         .collect();
     Letter::bulk_create(&mut conn, &mut letters).unwrap();
 
-    let ops = ModelOps::of::<Letter>();
+    let ops = AdminOps::of::<Letter>();
     let sender = Letter::schema().field_index("sender").unwrap();
     let receiver = Letter::schema().field_index("receiver").unwrap();
     for offset in [0, 1_000] {

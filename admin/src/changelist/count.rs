@@ -6,7 +6,9 @@
 
 use std::fmt;
 
-use orm_core::db::{estimated_rows, CountCache};
+use orm_core::db::{estimated_rows, query_key, KeptValues};
+
+use crate::kept::Kept;
 use orm_core::query::QuerySpec;
 use orm_core::AnyConnection;
 
@@ -31,17 +33,18 @@ impl fmt::Display for RowCount {
 /// The rows of `model` that `spec` matches. With no filter and no search,
 /// and a table the database's statistics put at `estimate_count_above`
 /// rows or more, that estimate; otherwise counted. Both are kept in
-/// `counts` like every count.
+/// `kept` like every count.
 pub(crate) fn count_rows(
     conn: &mut AnyConnection,
     model: &AdminModel,
     spec: &QuerySpec,
-    counts: &CountCache,
+    kept: &Kept,
 ) -> orm_core::Result<RowCount> {
     let schema = model.schema;
     if spec.filter.is_none() {
-        let key = format!("estimate:{}", schema.label());
-        let estimate = counts.kept(&key, || Ok(estimated_rows(conn, &schema.table)?))?;
+        let estimate = kept
+            .estimates
+            .get_or_compute(&schema.label(), || Ok(estimated_rows(conn, &schema.table)?))?;
         if let Some(rows) = estimate.filter(|&rows| rows >= model.options.estimate_count_above) {
             return Ok(RowCount {
                 rows,
@@ -49,7 +52,7 @@ pub(crate) fn count_rows(
             });
         }
     }
-    exact_count(conn, model, spec, counts)
+    exact_count(conn, model, spec, &kept.counts)
 }
 
 /// The rows of `model` that `spec` matches, counted (`COUNT(*)`, kept in
@@ -58,9 +61,9 @@ pub(crate) fn exact_count(
     conn: &mut AnyConnection,
     model: &AdminModel,
     spec: &QuerySpec,
-    counts: &CountCache,
+    counts: &KeptValues<i64>,
 ) -> orm_core::Result<RowCount> {
-    let rows = counts.count(&CountCache::key(model.schema, spec), || {
+    let rows = counts.get_or_compute(&query_key(model.schema, spec), || {
         (model.ops.count)(conn, spec)
     })?;
     Ok(RowCount {

@@ -9,13 +9,14 @@ mod dates;
 mod filters;
 pub(crate) mod params;
 
-use orm_core::db::CountCache;
-use orm_core::model::find_model;
+use orm_core::db::query_key;
+use orm_core::model_admin::{find_admin, AdminOps};
 use orm_core::pagination::{num_pages, page_links, read_page, resolve_page_number};
 use orm_core::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
 use orm_core::{AnyConnection, Value};
 
 use crate::display::plural_title;
+use crate::kept::Kept;
 use crate::permissions::ModelPerms;
 use crate::site::AdminModel;
 pub(crate) use columns::{Cell, CellKind, Header};
@@ -134,7 +135,7 @@ impl ChangeList {
         perms: ModelPerms,
         params: &ListParams,
         model_url: &str,
-        counts: &CountCache,
+        kept: &Kept,
     ) -> orm_core::Result<ChangeList> {
         let schema = model.schema;
         let options = model.options;
@@ -144,9 +145,9 @@ impl ChangeList {
         let filtered = filter(model, params);
         let is_filtered = filtered.filter.is_some();
 
-        let mut count = count_rows(conn, model, &filtered, counts)?;
+        let mut count = count_rows(conn, model, &filtered, kept)?;
         let full_count = if is_filtered {
-            Some(count_rows(conn, model, &QuerySpec::default(), counts)?)
+            Some(count_rows(conn, model, &QuerySpec::default(), kept)?)
         } else {
             None
         };
@@ -156,7 +157,7 @@ impl ChangeList {
         if count.estimated && (page - 1) * per_page > count.rows / 2 {
             // A page past the middle is read from the far end (below),
             // which needs to know exactly where that is.
-            count = exact_count(conn, model, &filtered, counts)?;
+            count = exact_count(conn, model, &filtered, &kept.counts)?;
             page = resolve_page_number(requested, num_pages(count.rows, per_page));
         }
         let num_pages = num_pages(count.rows, per_page);
@@ -170,7 +171,7 @@ impl ChangeList {
             count.rows,
             (page - 1) * per_page,
             per_page,
-            |spec| (model.ops.rows)(conn, spec, &methods),
+            |spec| (model.rows)(conn, spec, &methods),
         )?;
 
         let pk_index = schema.pk_index();
@@ -199,12 +200,11 @@ impl ChangeList {
         for filter in field_filters(model) {
             let targets = match filter.target().and_then(|label| {
                 let (app, name) = label.split_once('.')?;
-                find_model(app, name)
+                find_admin(app, name)
             }) {
-                Some(target) => {
-                    let key = format!("filter choices:{}", (target.schema)().label());
-                    counts.kept(&key, || filter_choices(conn, &target))?
-                }
+                Some(target) => kept
+                    .filter_choices
+                    .get_or_compute(&target.schema().label(), || filter_choices(conn, &target))?,
                 None => Vec::new(),
             };
             filters.push(filter.group(params, &targets));
@@ -212,12 +212,10 @@ impl ChangeList {
 
         let dates = match hierarchy(model) {
             Some(h) => {
-                let key = format!(
-                    "date span:{}:{}",
-                    h.field(),
-                    CountCache::key(schema, &filtered)
-                );
-                let span = counts.kept(&key, || date_span(conn, model, &filtered, h.field()))?;
+                let key = format!("{}:{}", h.field(), query_key(schema, &filtered));
+                let span = kept
+                    .date_spans
+                    .get_or_compute(&key, || date_span(conn, model, &filtered, h.field()))?;
                 Some(h.drill(params, span))
             }
             None => None,
@@ -288,9 +286,9 @@ impl ChangeList {
 /// model, as `(primary key, text)`.
 fn filter_choices(
     conn: &mut AnyConnection,
-    target: &orm_core::model::ModelOps,
+    target: &AdminOps,
 ) -> orm_core::Result<Vec<(String, String)>> {
-    let schema = (target.schema)();
+    let schema = target.schema();
     let spec = QuerySpec {
         limit: Some(FILTER_TARGETS),
         order: QuerySpec::default_order(schema),

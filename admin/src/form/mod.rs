@@ -7,7 +7,7 @@ mod widgets;
 
 use std::collections::HashMap;
 
-use orm_core::model::find_model;
+use orm_core::model_admin::{find_admin, AdminOps};
 use orm_core::query::{parse_value, QuerySpec};
 use orm_core::schema::{FieldKind, FieldSchema};
 use orm_core::validation::validate_values;
@@ -410,8 +410,8 @@ pub(crate) fn check_targets(
                 if value.is_null() {
                     continue;
                 }
-                let spec_q = QuerySpec::for_pk((target.schema)(), value.clone());
-                if (target.count)(conn, &spec_q)? == 0 {
+                let spec_q = QuerySpec::for_pk(target.schema(), value.clone());
+                if (target.model.count)(conn, &spec_q)? == 0 {
                     bound.state.error(Some(spec.name), INVALID);
                 }
             }
@@ -437,9 +437,9 @@ pub(crate) fn check_targets(
     Ok(())
 }
 
-fn by_label(label: &str) -> Option<orm_core::ModelOps> {
+fn by_label(label: &str) -> Option<AdminOps> {
     let (app, name) = label.split_once('.')?;
-    find_model(app, name)
+    find_admin(app, name)
 }
 
 /// One field of the rendered form.
@@ -578,10 +578,10 @@ pub(crate) fn fields(
 /// `(pk, text)` of a model's rows in its default order, at most `limit`.
 fn target_rows(
     conn: &mut AnyConnection,
-    target: orm_core::ModelOps,
+    target: AdminOps,
     limit: i64,
 ) -> orm_core::Result<Vec<(String, String)>> {
-    let schema = (target.schema)();
+    let schema = target.schema();
     let spec = QuerySpec {
         order: QuerySpec::default_order(schema),
         limit: Some(limit),
@@ -618,7 +618,7 @@ fn foreign_key_widget(
         let Ok(id) = value.trim().parse::<i64>() else {
             return Ok(String::new());
         };
-        let spec = QuerySpec::for_pk((target.schema)(), Value::BigInt(id));
+        let spec = QuerySpec::for_pk(target.schema(), Value::BigInt(id));
         Ok((target.rows)(conn, &spec, &[])?
             .into_iter()
             .next()

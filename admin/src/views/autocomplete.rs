@@ -3,7 +3,7 @@
 
 use axum::extract::Query;
 use axum::response::{IntoResponse, Json, Response};
-use orm_core::model::find_model;
+use orm_core::model_admin::find_admin;
 use orm_core::query::QuerySpec;
 use orm_core::Value;
 use serde::{Deserialize, Serialize};
@@ -50,11 +50,11 @@ pub(crate) async fn search(
         .and_then(|field| field.foreign_key.as_ref())
         .and_then(|fk| {
             let (app, name) = fk.to.split_once('.')?;
-            find_model(app, name)
+            find_admin(app, name)
         })
         .ok_or_else(|| AdminError::NotFound("No such autocomplete field.".into()))?;
     // Search the target's own admin search fields, or its text fields.
-    let schema = (target.schema)();
+    let schema = target.schema();
     let configured = staff
         .admin
         .model_by_label(&schema.label())

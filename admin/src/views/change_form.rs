@@ -29,7 +29,7 @@ fn load(
     specs: &[Spec],
     pk: &Value,
 ) -> orm_core::Result<Option<(Vec<Value>, String, Selections)>> {
-    let Some(row) = (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
+    let Some(row) = (model.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
         .into_iter()
         .next()
     else {
@@ -89,7 +89,7 @@ async fn show(
         .admin
         .models
         .iter()
-        .filter(|m| staff.perms.on(m).view)
+        .filter(|m| m.perms(&staff.perms).view)
         .map(|m| (m.label.clone(), staff.model_url(m)))
         .collect();
     let fields = {
@@ -320,7 +320,7 @@ fn save(
                 field.set(conn, &pk, targets)?;
             }
         }
-        let repr = (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
+        let repr = (model.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
             .into_iter()
             .next()
             .map(|row| row.repr)
@@ -380,7 +380,7 @@ async fn submit(
     id: String,
     form: FormData,
 ) -> Result<Response, AdminError> {
-    let perms = staff.perms.on(&model);
+    let perms = model.perms(&staff.perms);
     let specs = specs_for(&staff, &model, false);
     let outcome = {
         let (model, specs, pk, form) = (model.clone(), specs.clone(), pk.clone(), form.clone());
@@ -426,7 +426,7 @@ async fn submit(
                         .db
                         .run(move |conn| {
                             Ok(
-                                (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk), &[])?
+                                (model.rows)(conn, &QuerySpec::for_pk(model.schema, pk), &[])?
                                     .into_iter()
                                     .next()
                                     .map(|r| r.repr),

@@ -27,11 +27,11 @@ pub(crate) async fn page(
     let url = staff.model_url(&model);
     let list = {
         let (model, url) = (model.clone(), url.clone());
-        let counts = staff.admin.db.counts().clone();
+        let kept = staff.admin.kept.clone();
         staff
             .admin
             .db
-            .run(move |conn| ChangeList::load(conn, &model, perms, &params, &url, &counts))
+            .run(move |conn| ChangeList::load(conn, &model, perms, &params, &url, &kept))
             .await?
     };
     let crumbs = vec![

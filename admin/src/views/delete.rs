@@ -5,7 +5,7 @@
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use orm_core::deletion::{collect, delete_cascading, DeletionPlan};
-use orm_core::model::find_model;
+use orm_core::model_admin::find_admin;
 use orm_core::query::{parse_value, QuerySpec};
 use orm_core::{AnyConnection, Value};
 
@@ -51,7 +51,7 @@ fn preview(
     deleter_is_superuser: bool,
 ) -> orm_core::Result<Preview> {
     let pk = model.schema.pk_index();
-    let objects: Vec<(Value, String)> = (model.ops.rows)(conn, spec, &[])?
+    let objects: Vec<(Value, String)> = (model.rows)(conn, spec, &[])?
         .into_iter()
         .map(|row| (row.values.get(pk).cloned().unwrap_or(Value::Null), row.repr))
         .collect();
@@ -66,10 +66,16 @@ fn preview(
             continue;
         }
         let shown: Vec<Value> = pks.iter().take(LISTED).cloned().collect();
-        let mut texts: Vec<String> = (ops.rows)(conn, &QuerySpec::for_pks(schema, shown), &[])?
-            .into_iter()
-            .map(|row| row.repr)
-            .collect();
+        let mut texts: Vec<String> = match find_admin(&schema.app_label, &schema.name) {
+            Some(admin) => (admin.rows)(conn, &QuerySpec::for_pks(schema, shown), &[])?
+                .into_iter()
+                .map(|row| row.repr)
+                .collect(),
+            None => shown
+                .iter()
+                .map(|pk| format!("{} ({pk})", schema.name))
+                .collect(),
+        };
         if pks.len() > LISTED {
             texts.push(format!("… and {} more", pks.len() - LISTED));
         }
@@ -104,15 +110,15 @@ fn preview(
 fn describe(conn: &mut AnyConnection, blocker: &str) -> orm_core::Result<String> {
     let parsed = blocker.split_once('(').and_then(|(label, rest)| {
         let (app, name) = label.split_once('.')?;
-        let ops = find_model(app, name)?;
-        let schema = (ops.schema)();
+        let ops = find_admin(app, name)?;
+        let schema = ops.schema();
         let pk = parse_value(schema.pk(), rest.strip_suffix(')')?).ok()?;
         Some((ops, pk))
     });
     let Some((ops, pk)) = parsed else {
         return Ok(blocker.to_owned());
     };
-    let schema = (ops.schema)();
+    let schema = ops.schema();
     let repr = (ops.rows)(conn, &QuerySpec::for_pk(schema, pk), &[])?
         .into_iter()
         .next()
@@ -126,7 +132,7 @@ fn delete_permissions(staff: &Staff) -> impl Fn(&str) -> Option<bool> + Send + '
         .admin
         .models
         .iter()
-        .map(|m| (m.label.clone(), staff.perms.on(m).delete))
+        .map(|m| (m.label.clone(), m.perms(&staff.perms).delete))
         .collect();
     move |label: &str| known.iter().find(|(l, _)| l == label).map(|(_, ok)| *ok)
 }

@@ -32,11 +32,10 @@ pub(crate) async fn page(
             .admin
             .db
             .run(move |conn| {
-                let repr =
-                    (model.ops.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
-                        .into_iter()
-                        .next()
-                        .map(|r| r.repr);
+                let repr = (model.rows)(conn, &QuerySpec::for_pk(model.schema, pk.clone()), &[])?
+                    .into_iter()
+                    .next()
+                    .map(|r| r.repr);
                 let entries = object_history(conn, &model, &pk.to_string())?;
                 Ok((repr, entries))
             })

@@ -36,7 +36,7 @@ pub(crate) async fn index(staff: Staff) -> Result<Response, AdminError> {
                 repr: entry.object_repr.clone(),
                 url: model
                     .filter(|_| entry.action() != Some(ActionFlag::Deletion))
-                    .filter(|m| staff.perms.on(m).view)
+                    .filter(|m| m.perms(&staff.perms).view)
                     .map(|m| {
                         format!(
                             "{}{}/change/",
@@ -91,7 +91,7 @@ fn sections(staff: &Staff, only: Option<&str>) -> Vec<AppSection> {
         if only.is_some_and(|only| only != app) {
             continue;
         }
-        let perms = staff.perms.on(model);
+        let perms = model.perms(&staff.perms);
         if !perms.any() {
             continue;
         }

@@ -60,7 +60,7 @@ async fn the_public_pages_run_as_many_queries_for_10_rows_as_for_2() {
         let log = QueryLog::default();
         let options = PoolOptions {
             query_log: Some(log.clone()),
-            count_cache_ttl: Duration::ZERO,
+            kept_values_ttl: Duration::ZERO,
             ..PoolOptions::default()
         };
         let test_db = migrated(kind, url.as_deref(), options);

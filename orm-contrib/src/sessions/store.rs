@@ -6,7 +6,7 @@ use std::fmt;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::result::Error as DieselError;
-use orm_core::db::{AnyConnection, CountCache, Db};
+use orm_core::db::{AnyConnection, Db, KeptValues};
 use orm_core::model::{Model, ModelOps};
 use orm_core::query::QuerySet;
 use tower_sessions::cookie::time::OffsetDateTime;
@@ -40,7 +40,7 @@ pub struct DbSessionStore {
     /// Records read lately, with the pool's time to live. Apart from the
     /// pool's counts: a site with many sessions fills it (then it starts
     /// empty again) without costing the list pages their counts.
-    records: CountCache,
+    records: KeptValues<Record>,
 }
 
 impl fmt::Debug for DbSessionStore {
@@ -54,7 +54,7 @@ impl fmt::Debug for DbSessionStore {
 impl DbSessionStore {
     /// A store over `db`, whose `orm_session` table must exist.
     pub fn new(db: Db) -> Self {
-        let records = CountCache::new(db.counts().ttl());
+        let records = KeptValues::new(db.kept_values_ttl());
         DbSessionStore { db, records }
     }
 
@@ -102,8 +102,8 @@ impl SessionStore for DbSessionStore {
 
     /// The record with this id; `None` when there is none or it has
     /// expired (an expired row is deleted on the way). A record found is
-    /// kept like a count (`CountCache::keep`, the pool's time to live, in a
-    /// cache of the store's own): the next requests of the
+    /// kept like a count (`KeptValues::keep`, the pool's time to live, in a
+    /// `KeptValues` of the store's own): the next requests of the
     /// session skip the database until this process writes through the ORM
     /// (any session saved or deleted, any model) or the count's time to
     /// live passes; a session ended by another process ends here within
@@ -111,7 +111,7 @@ impl SessionStore for DbSessionStore {
     async fn load(&self, session_id: &Id) -> StoreResult<Option<Record>> {
         let id = *session_id;
         let key = id.to_string();
-        if let Some(record) = self.records.fresh::<Record>(&key) {
+        if let Some(record) = self.records.fresh(&key) {
             if record.expiry_date > OffsetDateTime::now_utc() {
                 return Ok(Some(record));
             }

@@ -2,17 +2,17 @@
 
 #[allow(missing_docs)]
 mod connection;
-mod count_cache;
 pub(crate) mod dispatch;
 mod estimate;
 pub(crate) mod functions;
+mod kept_values;
 mod pool;
 mod query_log;
 mod url;
 
 pub use connection::{AnyConnection, MultiBackend};
-pub use count_cache::{CountCache, WriteGuard, WriteMark};
 pub use estimate::estimated_rows;
+pub use kept_values::{query_key, KeptValues, WriteGuard, WriteMark};
 pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};

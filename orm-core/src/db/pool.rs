@@ -75,10 +75,11 @@ pub struct PoolOptions {
     /// Records every statement run through the pool (for tests that pin
     /// query counts); `None` records nothing.
     pub query_log: Option<super::QueryLog>,
-    /// How long a list page may reuse a row count, and the admin's sidebar
-    /// its lists ([`super::CountCache`]); any write through the ORM in this
-    /// process ends it sooner. Zero counts every time.
-    pub count_cache_ttl: Duration,
+    /// How long a value read for a list page may be reused: a row count,
+    /// the admin's sidebar lists, a session record ([`super::KeptValues`]);
+    /// any write through the ORM in this process ends it sooner. Zero reads
+    /// every time.
+    pub kept_values_ttl: Duration,
 }
 
 impl Default for PoolOptions {
@@ -87,7 +88,7 @@ impl Default for PoolOptions {
             max_size: 8,
             connection_timeout: Duration::from_secs(5),
             query_log: None,
-            count_cache_ttl: Duration::from_secs(1),
+            kept_values_ttl: Duration::from_secs(1),
         }
     }
 }
@@ -113,7 +114,7 @@ struct Inner {
     connection_timeout: Duration,
     url: DatabaseUrl,
     query_log: Option<super::QueryLog>,
-    counts: super::CountCache,
+    counts: super::KeptValues<i64>,
     /// One permit per connection: [`Db::run`] waits for one on the async
     /// side, so no more blocking threads than connections are ever busy
     /// with database work (not one a waiting request).
@@ -182,7 +183,7 @@ impl Db {
                 connection_timeout: options.connection_timeout,
                 url,
                 query_log: options.query_log,
-                counts: super::CountCache::new(options.count_cache_ttl),
+                counts: super::KeptValues::new(options.kept_values_ttl),
                 permits: Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
             }),
         })
@@ -198,9 +199,16 @@ impl Db {
         &self.inner.url
     }
 
-    /// The row counts list pages share ([`super::CountCache`]).
-    pub fn counts(&self) -> &super::CountCache {
+    /// The row counts list pages share ([`super::KeptValues`]).
+    pub fn counts(&self) -> &super::KeptValues<i64> {
         &self.inner.counts
+    }
+
+    /// How long values read for list pages are kept
+    /// ([`PoolOptions::kept_values_ttl`]): for a [`super::KeptValues`] of
+    /// another type, made with the same rules.
+    pub fn kept_values_ttl(&self) -> Duration {
+        self.inner.counts.ttl()
     }
 
     /// Borrows a connection, blocking until one is free. For synchronous code

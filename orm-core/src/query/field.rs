@@ -6,8 +6,8 @@
 
 use std::marker::PhantomData;
 
+use super::filter::Filter;
 use super::lookup::{Condition, Lookup, Operand, Q};
-use super::queryset::Filter;
 use crate::fields::ForeignKey;
 use crate::model::Model;
 use crate::value::FieldType;

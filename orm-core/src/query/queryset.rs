@@ -2,9 +2,9 @@
 
 use std::collections::HashMap;
 use std::marker::PhantomData;
-use std::ops::{BitAnd, BitOr, Not};
 
 use super::field::{Field, OrderBy, Ordering};
+use super::filter::Filter;
 use super::lookup::{Condition, Lookup, Operand, Q};
 use super::parse::condition_from_text;
 use super::spec::QuerySpec;
@@ -14,49 +14,6 @@ use crate::fields::ForeignKey;
 use crate::model::Model;
 use crate::schema::FieldKind;
 use crate::value::{FieldType, Value};
-
-/// A condition on model `M`'s rows; combine with `&`, `|` and `!`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Filter<M> {
-    q: Q,
-    _marker: PhantomData<fn() -> M>,
-}
-
-impl<M> Filter<M> {
-    /// Wraps an untyped condition tree.
-    pub fn new(q: Q) -> Self {
-        Filter {
-            q,
-            _marker: PhantomData,
-        }
-    }
-
-    /// The untyped condition tree.
-    pub fn into_q(self) -> Q {
-        self.q
-    }
-}
-
-impl<M> BitAnd for Filter<M> {
-    type Output = Filter<M>;
-    fn bitand(self, rhs: Self) -> Self {
-        Filter::new(self.q & rhs.q)
-    }
-}
-
-impl<M> BitOr for Filter<M> {
-    type Output = Filter<M>;
-    fn bitor(self, rhs: Self) -> Self {
-        Filter::new(self.q | rhs.q)
-    }
-}
-
-impl<M> Not for Filter<M> {
-    type Output = Filter<M>;
-    fn not(self) -> Self {
-        Filter::new(!self.q)
-    }
-}
 
 /// An aggregate function over one field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,6 +13,7 @@ impl<'a> Model<'a> {
         let pk = self.cont.fields[self.pk].ident;
         let repr = display::join_target_repr(self.cont, self.pk);
         quote! {
+            #[automatically_derived]
             impl __orm::JoinTarget for #ident {
                 type Table = __orm_table::table;
                 type Columns = (#(#columns,)*);

@@ -70,6 +70,7 @@ impl<'a> Model<'a> {
                     pub #target_field: #orm::ForeignKey<#target>,
                 }
 
+                #[automatically_derived]
                 impl #orm::fields::Through for #through {
                     type Source = #owner;
                     type Target = #target;

@@ -133,6 +133,7 @@ impl<'a> Model<'a> {
         let field_consts = self.field_consts();
         let join_models = self.join_models();
         let admin = admin_expand::items(self.cont, orm);
+        let admin_model = admin_expand::admin_model_impl(self.cont, orm, self.load_with_reprs());
         let display = display::display_impl(self.cont);
         quote! {
             #field_consts
@@ -149,9 +150,13 @@ impl<'a> Model<'a> {
                 #joins
                 #model_impl
                 #admin
+                #admin_model
                 #display
                 __orm::inventory::submit! {
                     __orm::RegisteredModel { ops: __orm::ModelOps::of::<#ident>() }
+                }
+                __orm::inventory::submit! {
+                    __orm::RegisteredAdmin { ops: __orm::AdminOps::of::<#ident>() }
                 }
             };
         }

@@ -31,7 +31,6 @@ impl<'a> Model<'a> {
                 }
             }
         });
-        let load_with_reprs = self.load_with_reprs();
         let joined_arms = self.fields().filter_map(|(i, f)| {
             self.join_target_of(f)?;
             let loader = format_ident!("__load_joined_{}", i);
@@ -51,8 +50,9 @@ impl<'a> Model<'a> {
         let update = self.update_body();
         let aggregate = self.aggregate_body();
         let related = self.select_related_body();
-        let admin = admin_expand::methods(self.cont, &self.orm);
+        let to_repr = admin_expand::to_repr();
         quote! {
+            #[automatically_derived]
             impl __orm::Model for #ident {
                 type Pk = #pk_ty;
                 const LABEL: &'static str = #label;
@@ -120,7 +120,6 @@ impl<'a> Model<'a> {
                     }
                     Ok(rows)
                 }
-                #load_with_reprs
                 fn __count(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<i64> {
                     use __orm::diesel::prelude::*;
                     let query = __orm_table::table
@@ -145,7 +144,7 @@ impl<'a> Model<'a> {
                 #insert
                 #save
                 #related
-                #admin
+                #to_repr
             }
 
             impl #ident {

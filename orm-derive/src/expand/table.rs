@@ -48,6 +48,7 @@ impl<'a> Model<'a> {
         // connection-wide `MultiBackend`, and each concrete one (the fast
         // path of a lookup by primary key).
         quote! {
+            #[automatically_derived]
             impl<__DB> __orm::diesel::deserialize::Queryable<#st, __DB> for #ident
             where
                 __DB: __orm::diesel::backend::Backend,

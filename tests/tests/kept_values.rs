@@ -1,4 +1,4 @@
-//! The admin's changelist reuses its row count ([`orm_core::db::CountCache`])
+//! The admin's changelist reuses its row count ([`orm_core::db::KeptValues`])
 //! on every backend, and every page its staff user. A test binary of its own: writes through the ORM
 //! anywhere in the process end kept counts, so tests writing in parallel
 //! threads would make the reuse unobservable.
@@ -33,7 +33,7 @@ fn keeping_admin_of(app: &AdminApp, logged_in: &Client) -> (Client, QueryLog) {
     let log = QueryLog::default();
     let (router, _db) = app.router_with_pool(PoolOptions {
         query_log: Some(log.clone()),
-        count_cache_ttl: std::time::Duration::from_secs(600),
+        kept_values_ttl: std::time::Duration::from_secs(600),
         ..PoolOptions::default()
     });
     (app.client_of(router, logged_in), log)

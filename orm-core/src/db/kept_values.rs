@@ -1,20 +1,21 @@
-//! Row counts kept for a moment, so that a list page under load does not
-//! run the same `COUNT(*)` for every request.
+//! Values read from the database and kept for a moment, so that a list
+//! page under load does not run the same `COUNT(*)` for every request.
 //!
 //! A count over a large table is the most expensive part of a paginated
 //! page (SQLite walks every entry of an index; PostgreSQL and MariaDB read
-//! the table or an index). A [`CountCache`] remembers each count for at
-//! most its time to live, and forgets every count as soon as this process
+//! the table or an index). A [`KeptValues`] remembers each value for at
+//! most its time to live, and forgets every value as soon as this process
 //! writes anything through the ORM: every insert, update and delete of a
 //! model, and every transaction of [`atomic`](crate::atomic) when it ends.
-//! A count is therefore exact for the process's own writes; a write made
-//! elsewhere (another process, hand-written SQL) shows within the time to
-//! live. `PoolOptions::count_cache_ttl` sets it; zero turns caching off.
-//! Other summaries a list page shows beside its rows and that only a write
-//! changes (the admin's filter choices, the first and last dates of its
-//! date drill-down) are kept the same way with [`CountCache::kept`].
+//! A kept value is therefore exact for the process's own writes; a write
+//! made elsewhere (another process, hand-written SQL) shows within the time
+//! to live. `PoolOptions::kept_values_ttl` sets it; zero turns keeping off.
+//! Each `KeptValues` holds one type of value: the pool keeps row counts
+//! ([`Db::counts`](crate::Db::counts)); other summaries a page shows beside
+//! its rows and that only a write changes (the admin's filter choices, the
+//! first and last dates of its date drill-down, a session record) have a
+//! `KeptValues` of their own.
 
-use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -42,43 +43,52 @@ impl Drop for WriteGuard {
     }
 }
 
-struct Entry {
+struct Entry<V> {
     writes: u64,
     at: Instant,
-    value: Arc<dyn Any + Send + Sync>,
+    value: V,
 }
 
-/// A moment in this process's writes (see [`CountCache::mark`]).
+/// A moment in this process's writes (see [`KeptValues::mark`]).
 #[derive(Clone, Copy, Debug)]
 pub struct WriteMark {
     writes: u64,
     at: Instant,
 }
 
-/// What is kept for one query: its last count, and the lock that lets one
-/// thread at a time count it.
-#[derive(Default)]
-struct Slot {
-    entry: Option<Entry>,
+/// What is kept for one key: its last value, and the lock that lets one
+/// thread at a time compute it.
+struct Slot<V> {
+    entry: Option<Entry<V>>,
     counting: Arc<Mutex<()>>,
 }
 
-/// Row counts of queries, each kept until the time to live passes or this
-/// process writes through the ORM. Cheap to clone; clones share the counts.
+impl<V> Default for Slot<V> {
+    fn default() -> Self {
+        Slot {
+            entry: None,
+            counting: Arc::default(),
+        }
+    }
+}
+
+/// Values of type `V` by key (row counts of queries, the choices of a
+/// filter), each kept until the time to live passes or this process writes
+/// through the ORM. Cheap to clone; clones share the values.
 ///
-/// One thread counts a query at a time: after a write the others wait for
-/// its count rather than run the same `COUNT(*)` side by side; when a
-/// count is only older than its time to live, they go on with it while
-/// one thread counts again.
+/// One thread computes a key at a time: after a write the others wait for
+/// its value rather than run the same `COUNT(*)` side by side; when a value
+/// is only older than its time to live, they go on with it while one thread
+/// computes it again.
 ///
 /// ```
 /// # fn main() -> orm_core::Result<()> {
 /// use std::time::Duration;
-/// use orm_core::db::CountCache;
-/// let cache = CountCache::new(Duration::from_secs(1));
+/// use orm_core::db::KeptValues;
+/// let counts = KeptValues::<i64>::new(Duration::from_secs(1));
 /// let mut runs = 0;
 /// for _ in 0..3 {
-///     let n = cache.count("blog.article WHERE is_published", || {
+///     let n = counts.get_or_compute("blog.article WHERE is_published", || {
 ///         runs += 1;
 ///         Ok(42)
 ///     })?;
@@ -87,32 +97,45 @@ struct Slot {
 /// assert_eq!(runs, 1);
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct CountCache {
+pub struct KeptValues<V> {
     ttl: Duration,
-    slots: Arc<Mutex<HashMap<String, Slot>>>,
+    slots: Arc<Mutex<HashMap<String, Slot<V>>>>,
 }
 
-impl std::fmt::Debug for CountCache {
+impl<V> Clone for KeptValues<V> {
+    fn clone(&self) -> Self {
+        KeptValues {
+            ttl: self.ttl,
+            slots: Arc::clone(&self.slots),
+        }
+    }
+}
+
+impl<V> std::fmt::Debug for KeptValues<V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CountCache")
+        f.debug_struct("KeptValues")
             .field("ttl", &self.ttl)
             .finish()
     }
 }
 
-/// A slot's value if it was made after the last write (`writes`) and is a
-/// `T`, and whether it is also younger than `ttl`.
-fn kept<T: Clone + 'static>(slot: &Slot, writes: u64, ttl: Duration) -> Option<(T, bool)> {
-    let entry = slot.entry.as_ref().filter(|entry| entry.writes == writes)?;
-    let value = entry.value.downcast_ref::<T>()?;
-    Some((value.clone(), entry.at.elapsed() < ttl))
+/// The key of `spec`'s rows of `schema`'s model: what a count or another
+/// summary of the query is kept under.
+pub fn query_key(schema: &ModelSchema, spec: &QuerySpec) -> String {
+    format!("{}:{:?}", schema.label(), spec.filter)
 }
 
-impl CountCache {
-    /// A cache keeping each count for at most `ttl` (zero: never kept).
-    pub fn new(ttl: Duration) -> CountCache {
-        CountCache {
+/// A slot's value if it was made after the last write (`writes`), and
+/// whether it is also younger than `ttl`.
+fn kept<V: Clone>(slot: &Slot<V>, writes: u64, ttl: Duration) -> Option<(V, bool)> {
+    let entry = slot.entry.as_ref().filter(|entry| entry.writes == writes)?;
+    Some((entry.value.clone(), entry.at.elapsed() < ttl))
+}
+
+impl<V: Clone + Send + 'static> KeptValues<V> {
+    /// Keeps each value for at most `ttl` (zero: never kept).
+    pub fn new(ttl: Duration) -> KeptValues<V> {
+        KeptValues {
             ttl,
             slots: Arc::new(Mutex::new(HashMap::new())),
         }
@@ -123,44 +146,27 @@ impl CountCache {
         self.ttl
     }
 
-    /// The key of the count of `spec`'s rows of `schema`'s model.
-    pub fn key(schema: &ModelSchema, spec: &QuerySpec) -> String {
-        format!("{}:{:?}", schema.label(), spec.filter)
-    }
-
-    /// The count kept under `key`, or `compute`'s, then kept. Call it on a
-    /// connection outside a transaction that wrote: such a count may hold
-    /// rows no one else sees yet. It may wait while another thread counts
-    /// the same query after a write: call it where blocking is allowed.
-    pub fn count(&self, key: &str, compute: impl FnOnce() -> Result<i64>) -> Result<i64> {
-        self.kept(key, compute)
-    }
-
-    /// Like [`CountCache::count`], for any other summary of a query that a
-    /// list page shows beside its rows and that only a write changes (the
-    /// choices of a filter, the first and last dates): kept under `key`
-    /// with the same rules. Keys are shared with counts: give each kind of
-    /// summary its own prefix.
+    /// The value kept under `key`, or `compute`'s, then kept. Call it on a
+    /// connection outside a transaction that wrote: such a value may hold
+    /// rows no one else sees yet. It may wait while another thread computes
+    /// the same key after a write: call it where blocking is allowed.
     ///
     /// ```
     /// # fn main() -> orm_core::Result<()> {
     /// use std::time::Duration;
-    /// let cache = orm_core::db::CountCache::new(Duration::from_secs(1));
-    /// let authors = cache.kept("choices:auth.user", || Ok(vec![(1, "ada".to_owned())]))?;
+    /// let choices = orm_core::db::KeptValues::new(Duration::from_secs(1));
+    /// let authors = choices.get_or_compute("auth.user", || Ok(vec![(1, "ada".to_owned())]))?;
     /// assert_eq!(authors[0].1, "ada");
     /// # Ok(()) }
     /// ```
-    pub fn kept<T>(&self, key: &str, compute: impl FnOnce() -> Result<T>) -> Result<T>
-    where
-        T: Clone + Send + Sync + 'static,
-    {
+    pub fn get_or_compute(&self, key: &str, compute: impl FnOnce() -> Result<V>) -> Result<V> {
         if self.ttl.is_zero() {
             return compute();
         }
         // Read before counting: a write that commits while the count runs
         // makes the kept count stale at once.
         let writes = WRITES.load(Ordering::Acquire);
-        let Some((kept_value, counting)) = self.look_up::<T>(key, writes) else {
+        let Some((kept_value, counting)) = self.look_up(key, writes) else {
             return compute();
         };
         let stale = match kept_value {
@@ -179,7 +185,7 @@ impl CountCache {
         };
         // The thread we waited for may have just counted.
         let writes = WRITES.load(Ordering::Acquire);
-        if let Some((Some((value, true)), _)) = self.look_up::<T>(key, writes) {
+        if let Some((Some((value, true)), _)) = self.look_up(key, writes) {
             return Ok(value);
         }
         let at = Instant::now();
@@ -189,7 +195,7 @@ impl CountCache {
                 slot.entry = Some(Entry {
                     writes,
                     at,
-                    value: Arc::new(value.clone()),
+                    value: value.clone(),
                 });
             }
         }
@@ -197,33 +203,33 @@ impl CountCache {
     }
 
     /// The value kept under `key` if it is still fresh (younger than the
-    /// time to live, made after the last write) and is a `T`; never waits
+    /// time to live, made after the last write); never waits
     /// nor computes, so it may be called on an async executor thread
     /// before deciding whether to go to the database at all.
     ///
     /// ```
     /// # fn main() -> orm_core::Result<()> {
     /// use std::time::Duration;
-    /// let cache = orm_core::db::CountCache::new(Duration::from_secs(1));
-    /// assert_eq!(cache.fresh::<i64>("n"), None);
-    /// cache.kept("n", || Ok(3_i64))?;
-    /// assert_eq!(cache.fresh::<i64>("n"), Some(3));
+    /// let counts = orm_core::db::KeptValues::<i64>::new(Duration::from_secs(1));
+    /// assert_eq!(counts.fresh("n"), None);
+    /// counts.get_or_compute("n", || Ok(3))?;
+    /// assert_eq!(counts.fresh("n"), Some(3));
     /// # Ok(()) }
     /// ```
-    pub fn fresh<T: Clone + 'static>(&self, key: &str) -> Option<T> {
+    pub fn fresh(&self, key: &str) -> Option<V> {
         if self.ttl.is_zero() {
             return None;
         }
         let writes = WRITES.load(Ordering::Acquire);
         let slots = self.slots.lock().ok()?;
-        match kept::<T>(slots.get(key)?, writes, self.ttl) {
+        match kept(slots.get(key)?, writes, self.ttl) {
             Some((value, true)) => Some(value),
             _ => None,
         }
     }
 
     /// Where this process's writes stand now: take it before reading
-    /// something to [`keep`](CountCache::keep) afterwards.
+    /// something to [`keep`](KeptValues::keep) afterwards.
     pub fn mark(&self) -> WriteMark {
         WriteMark {
             writes: WRITES.load(Ordering::Acquire),
@@ -234,18 +240,19 @@ impl CountCache {
     /// Keeps `value` under `key`, read after `mark` was taken: it is fresh
     /// for the time to live from the mark, unless this process wrote
     /// through the ORM since the mark (then it is never served). For
-    /// values read on an async path, where [`kept`](CountCache::kept)
-    /// cannot wait; [`fresh`](CountCache::fresh) reads them back.
+    /// values read on an async path, where
+    /// [`get_or_compute`](KeptValues::get_or_compute) cannot wait;
+    /// [`fresh`](KeptValues::fresh) reads them back.
     ///
     /// ```
     /// use std::time::Duration;
-    /// let cache = orm_core::db::CountCache::new(Duration::from_secs(1));
-    /// let mark = cache.mark();
+    /// let counts = orm_core::db::KeptValues::new(Duration::from_secs(1));
+    /// let mark = counts.mark();
     /// let read = 7_i64; // read from the database after the mark
-    /// cache.keep("n", mark, read);
-    /// assert_eq!(cache.fresh::<i64>("n"), Some(7));
+    /// counts.keep("n", mark, read);
+    /// assert_eq!(counts.fresh("n"), Some(7));
     /// ```
-    pub fn keep<T: Send + Sync + 'static>(&self, key: &str, mark: WriteMark, value: T) {
+    pub fn keep(&self, key: &str, mark: WriteMark, value: V) {
         if self.ttl.is_zero() {
             return;
         }
@@ -255,7 +262,7 @@ impl CountCache {
         slot(&mut slots, key).entry = Some(Entry {
             writes: mark.writes,
             at: mark.at,
-            value: Arc::new(value),
+            value,
         });
     }
 
@@ -263,11 +270,7 @@ impl CountCache {
     /// lock; the slot is made when missing. `None` if the cache's lock
     /// is poisoned.
     #[allow(clippy::type_complexity)]
-    fn look_up<T: Clone + 'static>(
-        &self,
-        key: &str,
-        writes: u64,
-    ) -> Option<(Option<(T, bool)>, Arc<Mutex<()>>)> {
+    fn look_up(&self, key: &str, writes: u64) -> Option<(Option<(V, bool)>, Arc<Mutex<()>>)> {
         let mut slots = self.slots.lock().ok()?;
         let slot = slot(&mut slots, key);
         Some((kept(slot, writes, self.ttl), Arc::clone(&slot.counting)))
@@ -275,7 +278,7 @@ impl CountCache {
 }
 
 /// The slot of `key`, made when missing; a full cache starts empty again.
-fn slot<'s>(slots: &'s mut HashMap<String, Slot>, key: &str) -> &'s mut Slot {
+fn slot<'s, V>(slots: &'s mut HashMap<String, Slot<V>>, key: &str) -> &'s mut Slot<V> {
     if !slots.contains_key(key) && slots.len() >= MAX_ENTRIES {
         slots.clear();
     }
@@ -288,11 +291,11 @@ mod tests {
 
     #[test]
     fn a_write_or_the_time_to_live_ends_a_kept_count() {
-        let cache = CountCache::new(Duration::from_secs(60));
+        let cache = KeptValues::new(Duration::from_secs(60));
         let mut runs = 0;
-        let mut count = |cache: &CountCache| {
+        let mut count = |cache: &KeptValues<i32>| {
             cache
-                .count("k", || {
+                .get_or_compute("k", || {
                     runs += 1;
                     Ok(runs)
                 })
@@ -303,20 +306,20 @@ mod tests {
         drop(WriteGuard);
         assert_eq!(count(&cache), 2);
 
-        let off = CountCache::new(Duration::ZERO);
+        let off = KeptValues::new(Duration::ZERO);
         assert_eq!(count(&off), 3);
         assert_eq!(count(&off), 4);
     }
 
     #[test]
     fn one_thread_counts_while_the_others_wait_for_it() {
-        let cache = CountCache::new(Duration::from_secs(60));
+        let cache = KeptValues::new(Duration::from_secs(60));
         drop(WriteGuard);
         let runs = std::sync::atomic::AtomicUsize::new(0);
         std::thread::scope(|scope| {
             for _ in 0..8 {
                 scope.spawn(|| {
-                    let n = cache.count("slow", || {
+                    let n = cache.get_or_compute("slow", || {
                         runs.fetch_add(1, Ordering::SeqCst);
                         std::thread::sleep(Duration::from_millis(50));
                         Ok(7)
@@ -331,14 +334,14 @@ mod tests {
 
     #[test]
     fn an_old_count_is_served_while_it_is_counted_again() {
-        let cache = CountCache::new(Duration::from_millis(20));
-        assert_eq!(cache.count("k", || Ok(1)).ok(), Some(1));
+        let cache = KeptValues::new(Duration::from_millis(20));
+        assert_eq!(cache.get_or_compute("k", || Ok(1)).ok(), Some(1));
         std::thread::sleep(Duration::from_millis(30));
         let started = std::sync::Barrier::new(2);
         std::thread::scope(|scope| {
             scope.spawn(|| {
                 cache
-                    .count("k", || {
+                    .get_or_compute("k", || {
                         started.wait();
                         std::thread::sleep(Duration::from_millis(300));
                         Ok(2)
@@ -347,7 +350,7 @@ mod tests {
             });
             started.wait();
             let asked = Instant::now();
-            let seen = cache.count("k", || Ok(3)).ok();
+            let seen = cache.get_or_compute("k", || Ok(3)).ok();
             // The old count, at once; only a write in another test running
             // meanwhile makes it wait for the new one.
             if seen == Some(1) {
