@@ -66,11 +66,11 @@ pub fn start_with(
 
     let app = Router::new()
         .route("/hello", get(|| async { "Hello, World!" }))
-        .merge(blog::server::app(
+        .merge(blog::site().router(
             db.clone(),
-            &blog::settings::Settings::with_secret_key("bench-secret-key-bench-secret-key-0123"),
+            &orm::Settings::for_tests("bench-secret-key-bench-secret-key-0123"),
         ));
-    let runtime = blog::server::runtime().map_err(|e| e.to_string())?;
+    let runtime = orm::server::runtime().map_err(|e| e.to_string())?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .map_err(|e| e.to_string())?;

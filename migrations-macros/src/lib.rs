@@ -185,10 +185,16 @@ fn is_valid_name(name: &str) -> bool {
 /// The path of orm-migrations as the calling crate names it.
 fn crate_path() -> TokenStream2 {
     use proc_macro_crate::{crate_name, FoundCrate};
-    match crate_name("orm-migrations") {
-        Ok(FoundCrate::Name(name)) => {
+    // The crate itself, or through the `orm` facade when a project
+    // depends on that alone.
+    match (crate_name("orm-migrations"), crate_name("orm")) {
+        (Ok(FoundCrate::Name(name)), _) => {
             let ident = format_ident!("{}", name);
             quote!(::#ident)
+        }
+        (Err(_), Ok(FoundCrate::Name(facade))) => {
+            let facade = format_ident!("{}", facade);
+            quote!(::#facade::__reexports::orm_migrations)
         }
         _ => quote!(::orm_migrations),
     }

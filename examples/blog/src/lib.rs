@@ -1,26 +1,22 @@
-//! The seed's blog: its models, public pages, admin, server and commands.
-//! `main.rs` is its `manage.py`; tests and benchmarks use the same pieces.
+//! The seed's blog: its models, public pages and demo data, as a project
+//! on the `orm` framework. `main.rs` is its `manage.py`; tests and
+//! benchmarks build the same [`site`].
 
-pub mod body_deadline;
 pub mod models;
 pub mod seed;
-pub mod server;
-pub mod settings;
-pub mod startup;
 pub mod views;
 
-use orm_migrations::{embed_migrations, MigrationSource, Project};
-
-/// The blog's own migrations, compiled into the binary.
-const BLOG_MIGRATIONS: MigrationSource = embed_migrations!("blog");
-
-/// Every app's migrations: auth, sessions, the admin log and the blog.
-pub fn project() -> Project {
-    Project::new()
-        .with(orm_contrib::auth::migrations())
-        .with(orm_contrib::sessions::migrations())
-        .with(admin::migrations())
-        .with(BLOG_MIGRATIONS)
+/// The blog: its migrations, its public pages beside the admin, its
+/// settings file (`examples/blog/settings.toml`, for local use) and the
+/// `seed` command.
+pub fn site() -> orm::Site {
+    link_models();
+    orm::Site::new("blog")
+        .migrations(orm::embed_migrations!("blog"))
+        .pages(views::router)
+        .admin_header("Blog administration")
+        .settings_file(concat!(env!("CARGO_MANIFEST_DIR"), "/settings.toml"))
+        .command(seed::SeedCommand::run)
 }
 
 /// Applies every pending migration to `db` (`migrate`), reporting on `out`.
@@ -28,7 +24,7 @@ pub fn migrate(
     db: &orm_core::Db,
     out: &mut dyn std::io::Write,
 ) -> Result<(), orm_migrations::Error> {
-    project().migrate(db, None, None, out).map(|_| ())
+    site().project().migrate(db, None, None, out).map(|_| ())
 }
 
 /// Names the models so the linker keeps them in the registry.

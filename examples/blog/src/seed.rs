@@ -43,6 +43,29 @@ const WORDS: &[&str] = &[
     "schemas",
 ];
 
+/// The `seed` command.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum SeedCommand {
+    /// Fill the database with demo users and articles.
+    Seed {
+        /// How many users to create.
+        #[arg(long, default_value_t = 5)]
+        users: usize,
+        /// How many articles to create.
+        #[arg(long, default_value_t = 100)]
+        articles: usize,
+    },
+}
+
+impl SeedCommand {
+    /// Runs the command on `db`.
+    pub fn run(self, db: &Db) -> Result<(), String> {
+        match self {
+            SeedCommand::Seed { users, articles } => seed(db, users, articles),
+        }
+    }
+}
+
 /// Fills the database; prints what it made.
 pub fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
     let mut conn = db.conn().map_err(|e| e.to_string())?;

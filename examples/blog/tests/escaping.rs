@@ -45,9 +45,9 @@ async fn payloads_are_shown_escaped_on_the_public_pages() {
             article.save(&mut conn).unwrap();
         }
         drop(conn);
-        let app = blog::server::app(
+        let app = blog::site().router(
             db.clone(),
-            &blog::settings::Settings::with_secret_key("escaping-secret-key-0123456789abcdefgh"),
+            &orm::Settings::for_tests("escaping-secret-key-0123456789abcdefgh"),
         );
         let mut pages = vec![get(&app, "/").await];
         for i in 0..PAYLOADS.len() {

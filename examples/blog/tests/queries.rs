@@ -65,9 +65,9 @@ async fn the_public_pages_run_as_many_queries_for_10_rows_as_for_2() {
         };
         let test_db = migrated(kind, url.as_deref(), options);
         let db = test_db.db.clone();
-        let app = blog::server::app(
+        let app = blog::site().router(
             db.clone(),
-            &blog::settings::Settings::with_secret_key("query-count-secret-key-0123456789abcdef"),
+            &orm::Settings::for_tests("query-count-secret-key-0123456789abcdef"),
         );
 
         let mut counts = Vec::new();

@@ -72,10 +72,16 @@ fn placeholder(input: &syn::DeriveInput, errors: &syn::Error) -> TokenStream {
 /// The path of orm-core as the user's crate names it.
 pub(crate) fn orm_path() -> TokenStream {
     use proc_macro_crate::{crate_name, FoundCrate};
-    match crate_name("orm-core") {
-        Ok(FoundCrate::Name(name)) => {
+    // The crate itself, or through the `orm` facade when a project
+    // depends on that alone.
+    match (crate_name("orm-core"), crate_name("orm")) {
+        (Ok(FoundCrate::Name(name)), _) => {
             let ident = format_ident!("{}", name);
             quote!(::#ident)
+        }
+        (Err(_), Ok(FoundCrate::Name(facade))) => {
+            let facade = format_ident!("{}", facade);
+            quote!(::#facade::__reexports::orm_core)
         }
         _ => quote!(::orm_core),
     }

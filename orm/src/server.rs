@@ -1,6 +1,6 @@
-//! `runserver`: the blog's pages and the admin on one axum server, with
-//! request logging, limits on slow clients, and a graceful shutdown on
-//! Ctrl-C or SIGTERM.
+//! `runserver`: the site on one axum server, with limits on slow clients
+//! and a graceful shutdown on Ctrl-C or SIGTERM that lets the requests in
+//! flight finish.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::{middleware, Router};
+use axum::Router;
 use http::Request;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
@@ -18,9 +18,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use orm_core::Db;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt as _;
-use tower_http::trace::TraceLayer;
 
 use crate::settings::Settings;
+use crate::site::Site;
 
 /// Blocking threads of the server's runtime: as many as the pool's default
 /// connections ([`orm_core::db::PoolOptions`]).
@@ -39,22 +39,46 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// The whole site: public pages at `/`, the admin at `/admin/`, each
-/// request's body limited in time (see [`crate::body_deadline`]).
-pub fn app(db: Db, settings: &Settings) -> Router {
-    let site = admin::AdminSite::new(db.clone())
-        .site_header("Blog administration")
-        .secret_key(&settings.secret_key)
-        .secure_cookies(settings.secure_cookies)
-        .trusted_proxies(settings.trusted_proxies.clone());
-    Router::new()
-        .merge(crate::views::router(db))
-        .merge(admin::router(site))
-        .layer(middleware::from_fn_with_state(
-            settings.request_body_timeout,
-            crate::body_deadline::limit_body_time,
-        ))
-        .layer(TraceLayer::new_for_http())
+/// `runserver`: applies pending migrations, creates the first superuser
+/// on a database without users (printing its password once), then serves
+/// the site on `addr` until Ctrl-C or SIGTERM.
+pub(crate) fn runserver(
+    site: &Site,
+    db: Db,
+    settings: &Settings,
+    addr: SocketAddr,
+) -> Result<(), String> {
+    let mut out = std::io::stdout();
+    site.project()
+        .migrate(&db, None, None, &mut out)
+        .map_err(|e| e.to_string())?;
+    let runtime = runtime().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        if let Some(first) = crate::startup::ensure_superuser(&db).await? {
+            println!();
+            println!(
+                "Created the superuser \"{}\" with the password: {}",
+                first.username, first.password
+            );
+            println!("It is shown only this once: log in at /admin/ and change it.");
+            println!();
+        }
+        let app = site.router(db, settings);
+        serve(app, addr, settings, site.name()).await
+    })
+}
+
+/// Logs to stderr at `level` (the `LOG_LEVEL` setting); `RUST_LOG`
+/// overrides it. Does nothing when logging is already set up.
+pub fn init_logging(level: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 /// Serves `app` on `addr` until Ctrl-C or SIGTERM, then lets the requests
@@ -65,12 +89,19 @@ pub fn app(db: Db, settings: &Settings) -> Router {
 /// connections), bodies within `settings.request_body_timeout`, and at
 /// most `settings.max_connections` connections are served at once (the
 /// next ones wait in the listen queue).
-pub async fn serve(app: Router, addr: SocketAddr, settings: &Settings) -> Result<(), String> {
+pub async fn serve(
+    app: Router,
+    addr: SocketAddr,
+    settings: &Settings,
+    name: &str,
+) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("Serving the blog on http://{local}/ and its admin on http://{local}/admin/ (Ctrl-C to stop)");
+    println!(
+        "Serving {name} on http://{local}/ and its admin on http://{local}/admin/ (Ctrl-C to stop)"
+    );
     let mut http = auto::Builder::new(TokioExecutor::new());
     http.http1()
         .timer(TokioTimer::new())

@@ -1,0 +1,111 @@
+//! The project's command line (Django's `manage.py`): the built-in
+//! commands, the migration and auth commands, and the project's own,
+//! gathered into one clap command.
+
+use std::net::SocketAddr;
+
+use clap::{ArgMatches, FromArgMatches, Subcommand};
+use orm_contrib::auth::AuthCommand;
+use orm_core::Db;
+use orm_migrations::{MigrationCommand, Outcome};
+
+/// The commands every project has besides the migration and auth ones.
+#[derive(Debug, Clone, Subcommand)]
+pub(crate) enum BuiltinCommand {
+    /// Apply pending migrations and serve the site (the default command).
+    Runserver {
+        /// The address to listen on (default: the BIND setting).
+        addr: Option<SocketAddr>,
+    },
+    /// Look for problems: the settings, models without migrations, the
+    /// database and its unapplied migrations.
+    Check,
+}
+
+/// Runs a parsed command line when it names one of a project's commands
+/// (`None` otherwise).
+type RunFn = Box<dyn Fn(&ArgMatches, &Db) -> Option<Result<(), String>>>;
+
+/// A command of the project's own: how to add it to the command line and
+/// how to run it once parsed.
+pub(crate) struct UserCommands {
+    pub(crate) augment: fn(clap::Command) -> clap::Command,
+    pub(crate) run: RunFn,
+}
+
+impl UserCommands {
+    /// The subcommands of `C`, each run by `handler`.
+    pub(crate) fn of<C, E>(handler: impl Fn(C, &Db) -> Result<(), E> + 'static) -> UserCommands
+    where
+        C: Subcommand + FromArgMatches,
+        E: std::fmt::Display,
+    {
+        UserCommands {
+            augment: <C as Subcommand>::augment_subcommands,
+            run: Box::new(move |matches, db| {
+                let (name, _) = matches.subcommand()?;
+                if !C::has_subcommand(name) {
+                    return None;
+                }
+                Some(
+                    C::from_arg_matches(matches)
+                        .map_err(|e| e.to_string())
+                        .and_then(|command| handler(command, db).map_err(|e| e.to_string())),
+                )
+            }),
+        }
+    }
+}
+
+/// One parsed command line.
+pub(crate) enum Parsed {
+    Builtin(BuiltinCommand),
+    Migrations(MigrationCommand),
+    Auth(AuthCommand),
+    /// A project's own command: the matches, for the command that owns it.
+    User(ArgMatches),
+}
+
+/// The whole command line of project `name`.
+pub(crate) fn command(name: &str, about: &str, user: &[UserCommands]) -> clap::Command {
+    let mut command = clap::Command::new(name.to_owned()).subcommand_required(false);
+    command = BuiltinCommand::augment_subcommands(command);
+    command = MigrationCommand::augment_subcommands(command);
+    command = AuthCommand::augment_subcommands(command);
+    for commands in user {
+        command = (commands.augment)(command);
+    }
+    // Last: each derive's augment sets the about of its own enum.
+    command.about(about.to_owned())
+}
+
+/// Which command `matches` asks for; `runserver` when none.
+pub(crate) fn parse(matches: &ArgMatches) -> Result<Parsed, clap::Error> {
+    let Some((name, _)) = matches.subcommand() else {
+        return Ok(Parsed::Builtin(BuiltinCommand::Runserver { addr: None }));
+    };
+    if BuiltinCommand::has_subcommand(name) {
+        return BuiltinCommand::from_arg_matches(matches).map(Parsed::Builtin);
+    }
+    if MigrationCommand::has_subcommand(name) {
+        return MigrationCommand::from_arg_matches(matches).map(Parsed::Migrations);
+    }
+    if AuthCommand::has_subcommand(name) {
+        return AuthCommand::from_arg_matches(matches).map(Parsed::Auth);
+    }
+    Ok(Parsed::User(matches.clone()))
+}
+
+/// Whether a migration command reads the database (`makemigrations` only
+/// compares the models with the migration files).
+pub(crate) fn needs_database(command: &MigrationCommand) -> bool {
+    !matches!(command, MigrationCommand::Makemigrations { .. })
+}
+
+/// The exit code of a finished command.
+pub(crate) fn exit_code(outcome: Outcome) -> std::process::ExitCode {
+    match outcome {
+        Outcome::Done => std::process::ExitCode::SUCCESS,
+        Outcome::ChangesDetected => std::process::ExitCode::from(1),
+    }
+}

@@ -1,0 +1,251 @@
+//! [`Site`]: a project as its `main` declares it (its migrations, pages,
+//! admin and commands) and what runs it.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use admin::AdminSite;
+use axum::{middleware, Router};
+use orm_core::Db;
+use orm_migrations::{MigrationSource, Outcome, Project};
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::trace::TraceLayer;
+
+use crate::commands::{self, BuiltinCommand, Parsed, UserCommands};
+use crate::settings::Settings;
+
+/// Builds a project's pages from its database.
+type PagesFn = Box<dyn Fn(Db) -> Router + Send + Sync>;
+/// Configures the admin beyond its defaults.
+type AdminFn = Box<dyn Fn(AdminSite) -> AdminSite + Send + Sync>;
+
+/// A project: its name, its apps' migrations, its pages, its admin and its
+/// own commands. [`main`](Site::main) is its `manage.py`.
+///
+/// Users, groups, sessions and the admin's log come with every site: their
+/// migrations are applied with the project's own.
+pub struct Site {
+    name: String,
+    about: String,
+    migrations: Vec<MigrationSource>,
+    pages: Vec<PagesFn>,
+    admin: Vec<AdminFn>,
+    admin_header: String,
+    settings_file: Option<PathBuf>,
+    commands: Vec<UserCommands>,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site")
+            .field("name", &self.name)
+            .field("migrations", &self.migrations.len())
+            .field("settings_file", &self.settings_file)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Site {
+    /// A site named `name` (the binary's name in `--help`), with the admin
+    /// at `/admin/` and settings from `settings.toml` in the working
+    /// directory, when there is one, and the environment.
+    pub fn new(name: impl Into<String>) -> Site {
+        let name = name.into();
+        Site {
+            about: format!("{name}: manage and serve the site"),
+            admin_header: format!("{name} administration"),
+            name,
+            migrations: Vec::new(),
+            pages: Vec::new(),
+            admin: Vec::new(),
+            settings_file: Some(PathBuf::from("settings.toml")),
+            commands: Vec::new(),
+        }
+    }
+
+    /// Adds an app's migrations (`orm::embed_migrations!("app")`).
+    pub fn migrations(mut self, source: MigrationSource) -> Site {
+        self.migrations.push(source);
+        self
+    }
+
+    /// Adds the project's own pages: a router built from the database,
+    /// merged beside the admin.
+    pub fn pages(mut self, pages: impl Fn(Db) -> Router + Send + Sync + 'static) -> Site {
+        self.pages.push(Box::new(pages));
+        self
+    }
+
+    /// The title at the top of every admin page (default `NAME
+    /// administration`).
+    pub fn admin_header(mut self, header: impl Into<String>) -> Site {
+        self.admin_header = header.into();
+        self
+    }
+
+    /// Configures the admin further (registers models without
+    /// `#[admin(...)]`, moves it with `path`, ...).
+    pub fn admin(
+        mut self,
+        configure: impl Fn(AdminSite) -> AdminSite + Send + Sync + 'static,
+    ) -> Site {
+        self.admin.push(Box::new(configure));
+        self
+    }
+
+    /// Reads settings from this TOML file when it exists (default
+    /// `settings.toml` in the working directory); `SETTINGS_FILE` in the
+    /// environment names another.
+    pub fn settings_file(mut self, path: impl Into<PathBuf>) -> Site {
+        self.settings_file = Some(path.into());
+        self
+    }
+
+    /// Adds the project's own commands: the subcommands of `C` (a
+    /// `#[derive(clap::Subcommand)]` enum), each run by `handler` with the
+    /// database of the settings.
+    pub fn command<C, E>(mut self, handler: impl Fn(C, &Db) -> Result<(), E> + 'static) -> Site
+    where
+        C: clap::Subcommand + clap::FromArgMatches,
+        E: std::fmt::Display,
+    {
+        self.commands.push(UserCommands::of(handler));
+        self
+    }
+
+    /// Every app's migrations: auth, sessions, the admin's log and the
+    /// project's own.
+    pub fn project(&self) -> Project {
+        let project = Project::new()
+            .with(orm_contrib::auth::migrations())
+            .with(orm_contrib::sessions::migrations())
+            .with(admin::migrations());
+        self.migrations
+            .iter()
+            .cloned()
+            .fold(project, |project, source| project.with(source))
+    }
+
+    /// The settings: the settings file, then the environment.
+    pub fn settings(&self) -> Result<Settings, crate::SettingsError> {
+        Settings::load(self.settings_file.as_deref())
+    }
+
+    /// The whole site on `db`: the project's pages, the admin at `/admin/`,
+    /// the host check, request logging, compression (gzip or brotli, as the
+    /// client accepts) and the body deadline.
+    pub fn router(&self, db: Db, settings: &Settings) -> Router {
+        let mut site = AdminSite::new(db.clone())
+            .site_header(self.admin_header.clone())
+            .secret_key(&settings.secret_key)
+            .secure_cookies(settings.secure_cookies)
+            .trusted_proxies(settings.trusted_proxies.clone());
+        for configure in &self.admin {
+            site = configure(site);
+        }
+        let mut router = Router::new();
+        for pages in &self.pages {
+            router = router.merge(pages(db.clone()));
+        }
+        router
+            .merge(admin::router(site))
+            .layer(middleware::from_fn_with_state(
+                settings.request_body_timeout,
+                crate::body_deadline::limit_body_time,
+            ))
+            // The fastest level: pages answer in microseconds, and most of
+            // the size goes at any level.
+            .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+            .layer(middleware::from_fn_with_state(
+                Arc::new(settings.clone()),
+                crate::hosts::check_host,
+            ))
+            .layer(TraceLayer::new_for_http())
+    }
+
+    /// Runs the command line of the process and exits with its status: a
+    /// project's `main`.
+    pub fn main(self) -> ExitCode {
+        self.run(std::env::args_os())
+    }
+
+    /// Runs one command line (the program's name first). A failure prints
+    /// one line, `error: ...`, and gives a non-zero status.
+    pub fn run<I, T>(self, args: I) -> ExitCode
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = match commands::command(&self.name, &self.about, &self.commands)
+            .try_get_matches_from(args)
+        {
+            Ok(matches) => matches,
+            Err(e) => e.exit(),
+        };
+        let parsed = match commands::parse(&matches) {
+            Ok(parsed) => parsed,
+            Err(e) => e.exit(),
+        };
+        match self.execute(parsed) {
+            Ok(outcome) => commands::exit_code(outcome),
+            Err(message) => {
+                let _ = writeln!(std::io::stderr(), "error: {message}");
+                ExitCode::from(1)
+            }
+        }
+    }
+
+    fn execute(&self, parsed: Parsed) -> Result<Outcome, String> {
+        let settings = self.settings().map_err(|e| e.to_string())?;
+        crate::server::init_logging(&settings.log_level);
+        let open = || Db::open(&settings.database_url).map_err(|e| e.to_string());
+        match parsed {
+            Parsed::Builtin(BuiltinCommand::Runserver { addr }) => {
+                let db = open()?;
+                crate::server::runserver(self, db, &settings, addr.unwrap_or(settings.bind))
+                    .map(|()| Outcome::Done)
+            }
+            Parsed::Builtin(BuiltinCommand::Check) => crate::startup::check(self, &settings),
+            Parsed::Migrations(command) => {
+                let db = if commands::needs_database(&command) {
+                    Some(open()?)
+                } else {
+                    None
+                };
+                let stdin = std::io::stdin();
+                self.project()
+                    .execute(
+                        &command,
+                        db.as_ref(),
+                        &mut stdin.lock(),
+                        &mut std::io::stdout(),
+                    )
+                    .map_err(|e| e.to_string())
+            }
+            Parsed::Auth(command) => {
+                let db = open()?;
+                let stdin = std::io::stdin();
+                command
+                    .execute(&db, &mut stdin.lock(), &mut std::io::stdout())
+                    .map(|()| Outcome::Done)
+                    .map_err(|e| e.to_string())
+            }
+            Parsed::User(matches) => {
+                let db = open()?;
+                for commands in &self.commands {
+                    if let Some(result) = (commands.run)(&matches, &db) {
+                        return result.map(|()| Outcome::Done);
+                    }
+                }
+                Err("unknown command".to_owned())
+            }
+        }
+    }
+
+    /// The site's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}

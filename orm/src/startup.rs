@@ -1,0 +1,104 @@
+//! What runs before the site serves: the first superuser on an empty
+//! database, and `check`, which looks for problems without serving.
+
+use std::io::Write as _;
+
+use orm_contrib::auth::{make_password, User};
+use orm_core::{Db, Model};
+use orm_migrations::{MigrationCommand, Outcome};
+
+use crate::settings::{random_text, Settings};
+use crate::site::Site;
+
+/// The superuser created on a database without users.
+#[derive(Debug)]
+pub struct FirstUser {
+    /// Its username, `admin`.
+    pub username: String,
+    /// Its random password, shown once.
+    pub password: String,
+}
+
+/// Creates `admin` with a random password when no user exists at all.
+pub async fn ensure_superuser(db: &Db) -> Result<Option<FirstUser>, String> {
+    let password = random_text(20);
+    let hash = make_password(&password).map_err(|e| e.to_string())?;
+    let created = db
+        .run(move |conn| {
+            orm_core::atomic(conn, |conn| {
+                if User::objects().exists(conn)? {
+                    return Ok(false);
+                }
+                let mut user = User::new("admin", "admin@example.com");
+                user.password = hash;
+                user.is_staff = true;
+                user.is_superuser = true;
+                user.save(conn)?;
+                Ok(true)
+            })
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(created.then(|| FirstUser {
+        username: "admin".into(),
+        password,
+    }))
+}
+
+/// `check`: the settings (already read), the models against their
+/// migrations, the database and its unapplied migrations. Prints what it
+/// finds; an error when models changed without a migration or the
+/// database cannot be reached.
+pub(crate) fn check(site: &Site, settings: &Settings) -> Result<Outcome, String> {
+    let project = site.project();
+    let mut out = std::io::stdout();
+    let mut quiet = Vec::new();
+    let changes = project
+        .execute(
+            &MigrationCommand::Makemigrations {
+                app: None,
+                name: None,
+                dry_run: true,
+                check: true,
+                empty: false,
+                noinput: true,
+            },
+            None,
+            &mut std::io::empty(),
+            &mut quiet,
+        )
+        .map_err(|e| e.to_string())?;
+    if changes == Outcome::ChangesDetected {
+        return Err(
+            "the models have changes that are not in a migration: run `makemigrations`".into(),
+        );
+    }
+    let db = Db::open(&settings.database_url).map_err(|e| format!("the database: {e}"))?;
+    let graph = project.graph().map_err(|e| e.to_string())?;
+    let applied = db
+        .conn()
+        .map_err(|e| format!("the database: {e}"))
+        .and_then(|mut conn| {
+            orm_migrations::recorder::ensure_table(&mut conn)
+                .and_then(|()| orm_migrations::recorder::applied(&mut conn))
+                .map_err(|e| format!("the database: {e}"))
+        })?;
+    let pending: Vec<String> = graph
+        .pending(&applied)
+        .into_iter()
+        .map(|m| format!("{}.{}", m.app_label, m.name))
+        .collect();
+    if !pending.is_empty() {
+        let _ = writeln!(
+            out,
+            "Warning: {} unapplied migration(s): {}. Run `migrate`.",
+            pending.len(),
+            pending.join(", ")
+        );
+    }
+    if settings.debug {
+        let _ = writeln!(out, "Warning: DEBUG is on; turn it off on a public site.");
+    }
+    let _ = writeln!(out, "System check identified no errors.");
+    Ok(Outcome::Done)
+}
