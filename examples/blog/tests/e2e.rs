@@ -58,7 +58,7 @@ impl Server {
             if let Some(rest) = line.split("with the password: ").nth(1) {
                 password = Some(rest.trim().to_owned());
             }
-            if let Some(rest) = line.strip_prefix("Serving the blog on ") {
+            if let Some(rest) = line.strip_prefix("Serving blog on ") {
                 base = rest.split('/').take(3).collect::<Vec<_>>().join("/").into();
             }
         }

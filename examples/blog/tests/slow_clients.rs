@@ -68,19 +68,23 @@ fn slow_headers_slow_bodies_and_idle_connections_are_closed() {
     // Headers trickling in, a line now and then, never finished.
     let mut trickling: Vec<TcpStream> = (0..SLOW).map(|_| connect(&server)).collect();
     for (i, stream) in trickling.iter_mut().enumerate() {
-        write!(stream, "GET /?slow={i} HTTP/1.1\r\nHost: x\r\n").unwrap();
+        write!(stream, "GET /?slow={i} HTTP/1.1\r\nHost: localhost\r\n").unwrap();
     }
     // A body sent a byte at a time.
     let mut dribbling = connect(&server);
     write!(
         dribbling,
-        "POST /admin/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\nCookie: csrftoken={}\r\n\r\n",
+        "POST /admin/login/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\nCookie: csrftoken={}\r\n\r\n",
         "a".repeat(43)
     )
     .unwrap();
     // A keep-alive connection left idle after one request.
     let mut idle = connect(&server);
-    write!(idle, "GET /static/blog.css HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        idle,
+        "GET /static/blog.css HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
 
     let mut open = [true; SLOW];
     let (mut dribble_reply, mut idle_reply) = (Vec::new(), Vec::new());
@@ -150,14 +154,14 @@ fn connections_beyond_the_cap_wait_for_a_free_one() {
     let mut server = start(4);
     let mut held: Vec<TcpStream> = (0..4).map(|_| connect(&server)).collect();
     for stream in &mut held {
-        write!(stream, "GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+        write!(stream, "GET / HTTP/1.1\r\nHost: localhost\r\n").unwrap();
     }
     std::thread::sleep(Duration::from_millis(300));
     // A fifth connection is queued, not served, while four are held...
     let mut fifth = connect(&server);
     write!(
         fifth,
-        "GET /static/blog.css HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET /static/blog.css HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut reply = Vec::new();

@@ -84,7 +84,7 @@ impl Server {
             if let Some(rest) = line.split("with the password: ").nth(1) {
                 server.password = rest.trim().to_owned();
             }
-            if let Some(rest) = line.strip_prefix("Serving the blog on ") {
+            if let Some(rest) = line.strip_prefix("Serving blog on ") {
                 let url = rest.split_whitespace().next().unwrap_or_default();
                 server.base = url.trim_end_matches('/').to_owned();
             }
