@@ -51,8 +51,8 @@ pub use orm_core::{
     sql_types, validation, value, views,
 };
 pub use orm_core::{
-    AnyConnection, Choices, Db, Error, FieldType, Filter, ForeignKey, Model, Page, QuerySet,
-    Result, Value, Q,
+    create_tables, AnyConnection, Choices, Db, Error, FieldType, Filter, ForeignKey, Model, Page,
+    QuerySet, Result, Value, Q,
 };
 pub use orm_migrations as migrations;
 pub use orm_migrations::embed_migrations;

@@ -1,7 +1,8 @@
-//! A user's crate: the seed's `Article`, declared and queried.
+//! A user's crate, depending on `orm` (and diesel) alone: the seed's
+//! `Article`, declared and queried.
 
-use orm_contrib::auth::User;
-use orm_core::prelude::*;
+use orm::auth::User;
+use orm::prelude::*;
 
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]
@@ -26,9 +27,9 @@ pub struct Article {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let url = orm_core::db::DatabaseUrl::parse("sqlite://:memory:")?;
+    let url = orm::db::DatabaseUrl::parse("sqlite://:memory:")?;
     let mut conn = AnyConnection::open(&url)?;
-    orm_core::create_tables(&mut conn, &[User::schema(), Article::schema()])?;
+    orm::create_tables(&mut conn, &[User::schema(), Article::schema()])?;
     let mut ada = User::new("ada", "ada@example.com");
     ada.save(&mut conn)?;
     let mut article = Article {
