@@ -42,6 +42,7 @@ pub mod hosts;
 pub mod server;
 pub mod settings;
 mod site;
+pub mod startproject;
 pub mod startup;
 
 pub use admin::{self, AdminSite};

@@ -95,6 +95,14 @@ impl Site {
         self
     }
 
+    /// Shows model `M` in the admin (also without `#[admin(...)]`) and
+    /// keeps it in the program: a model in a library crate that nothing
+    /// names may be left out by the linker, and with it from
+    /// `makemigrations` and the admin. Django's `admin.site.register`.
+    pub fn model<M: orm_core::model_admin::AdminModel>(self) -> Site {
+        self.admin(|site| site.register::<M>())
+    }
+
     /// Reads settings from this TOML file when it exists (default
     /// `settings.toml` in the working directory); `SETTINGS_FILE` in the
     /// environment names another.
