@@ -26,7 +26,7 @@ use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::model::Model;
 use crate::query::QuerySpec;
-use crate::registry::ModelOps;
+use crate::registry::{find_by_label, sorted_by_label, ModelOps};
 use crate::value::Value;
 
 /// The admin options of one model. Every list holds field names (or, in
@@ -237,23 +237,17 @@ pub fn registered_admins() -> Vec<AdminOps> {
 fn admins_by_label() -> &'static [AdminOps] {
     static ADMINS: std::sync::OnceLock<Vec<AdminOps>> = std::sync::OnceLock::new();
     ADMINS.get_or_init(|| {
-        let mut admins: Vec<AdminOps> = inventory::iter::<RegisteredAdmin>
-            .into_iter()
-            .map(|m| m.ops)
-            .collect();
-        admins.sort_by_cached_key(|m| m.schema().label());
-        admins.dedup_by_key(|m| m.schema().label());
-        admins
+        sorted_by_label(
+            inventory::iter::<RegisteredAdmin>.into_iter().map(|m| m.ops),
+            AdminOps::schema,
+        )
     })
 }
 
 /// The admin operations of the model with label `app_label.Name`
 /// (case-insensitive on the name, as in URLs: `blog.article`).
 pub fn find_admin(app_label: &str, model_name: &str) -> Option<AdminOps> {
-    admins_by_label().iter().copied().find(|m| {
-        let schema = m.schema();
-        schema.app_label == app_label && schema.name.eq_ignore_ascii_case(model_name)
-    })
+    find_by_label(admins_by_label(), AdminOps::schema, app_label, model_name)
 }
 
 /// `AdminModel::__load_with_reprs` through whole targets: the rows with

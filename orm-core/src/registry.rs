@@ -66,21 +66,40 @@ pub fn registered_models() -> Vec<ModelOps> {
 fn models_by_label() -> &'static [ModelOps] {
     static MODELS: std::sync::OnceLock<Vec<ModelOps>> = std::sync::OnceLock::new();
     MODELS.get_or_init(|| {
-        let mut models: Vec<ModelOps> = inventory::iter::<RegisteredModel>
-            .into_iter()
-            .map(|m| m.ops)
-            .collect();
-        models.sort_by_cached_key(|m| (m.schema)().label());
-        models.dedup_by_key(|m| (m.schema)().label());
-        models
+        sorted_by_label(
+            inventory::iter::<RegisteredModel>.into_iter().map(|m| m.ops),
+            |m| (m.schema)(),
+        )
     })
 }
 
 /// The registered model with label `app_label.Name` (case-insensitive on the
 /// name, as in URLs: `blog.article`).
 pub fn find_model(app_label: &str, model_name: &str) -> Option<ModelOps> {
-    models_by_label().iter().copied().find(|m| {
-        let schema = (m.schema)();
+    find_by_label(models_by_label(), |m| (m.schema)(), app_label, model_name)
+}
+
+/// `entries` (registrations of any kind) sorted by their model's label,
+/// each label once.
+pub(crate) fn sorted_by_label<T>(
+    entries: impl IntoIterator<Item = T>,
+    schema: impl Fn(&T) -> &'static ModelSchema,
+) -> Vec<T> {
+    let mut entries: Vec<T> = entries.into_iter().collect();
+    entries.sort_by_cached_key(|e| schema(e).label());
+    entries.dedup_by_key(|e| schema(e).label());
+    entries
+}
+
+/// The entry of the model `app_label.Name` (case-insensitive on the name).
+pub(crate) fn find_by_label<T: Copy>(
+    entries: &[T],
+    schema: impl Fn(&T) -> &'static ModelSchema,
+    app_label: &str,
+    model_name: &str,
+) -> Option<T> {
+    entries.iter().copied().find(|e| {
+        let schema = schema(e);
         schema.app_label == app_label && schema.name.eq_ignore_ascii_case(model_name)
     })
 }
