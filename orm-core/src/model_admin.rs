@@ -238,7 +238,9 @@ fn admins_by_label() -> &'static [AdminOps] {
     static ADMINS: std::sync::OnceLock<Vec<AdminOps>> = std::sync::OnceLock::new();
     ADMINS.get_or_init(|| {
         sorted_by_label(
-            inventory::iter::<RegisteredAdmin>.into_iter().map(|m| m.ops),
+            inventory::iter::<RegisteredAdmin>
+                .into_iter()
+                .map(|m| m.ops),
             AdminOps::schema,
         )
     })

@@ -67,7 +67,9 @@ fn models_by_label() -> &'static [ModelOps] {
     static MODELS: std::sync::OnceLock<Vec<ModelOps>> = std::sync::OnceLock::new();
     MODELS.get_or_init(|| {
         sorted_by_label(
-            inventory::iter::<RegisteredModel>.into_iter().map(|m| m.ops),
+            inventory::iter::<RegisteredModel>
+                .into_iter()
+                .map(|m| m.ops),
             |m| (m.schema)(),
         )
     })
