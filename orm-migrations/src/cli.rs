@@ -41,7 +41,10 @@ pub enum MigrationCommand {
         target: Option<String>,
     },
     /// List migrations, `[X]` when applied.
-    Showmigrations,
+    Showmigrations {
+        /// Only these apps (default: every app).
+        apps: Vec<String>,
+    },
     /// Print the SQL of one migration for the database of DATABASE_URL.
     Sqlmigrate {
         /// The app.
@@ -90,7 +93,9 @@ impl Project {
             MigrationCommand::Migrate { app, target } => {
                 self.migrate(need_db(db)?, app.as_deref(), target.as_deref(), out)
             }
-            MigrationCommand::Showmigrations => self.showmigrations(need_db(db)?, out),
+            MigrationCommand::Showmigrations { apps } => {
+                self.showmigrations(need_db(db)?, apps, out)
+            }
             MigrationCommand::Sqlmigrate {
                 app,
                 name,

@@ -362,13 +362,25 @@ impl Project {
         }
     }
 
-    /// Lists every app's migrations, `[X]` when applied to `db`.
-    pub fn showmigrations(&self, db: &Db, out: &mut dyn Write) -> Result<Outcome, Error> {
+    /// Lists the migrations of `only` (every app when empty), `[X]` when
+    /// applied to `db`. An app without migrations is an error.
+    pub fn showmigrations(
+        &self,
+        db: &Db,
+        only: &[String],
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
         let graph = self.graph()?;
+        let mut apps: Vec<&str> = graph.app_labels();
+        if let Some(unknown) = only.iter().find(|app| !apps.contains(&app.as_str())) {
+            return Err(Error::UnknownApp(unknown.clone()));
+        }
+        if !only.is_empty() {
+            apps.retain(|app| only.iter().any(|wanted| wanted == app));
+        }
         let mut conn = db.conn()?;
         recorder::ensure_table(&mut conn)?;
         let applied = recorder::applied(&mut conn)?;
-        let mut apps: Vec<&str> = graph.app_labels();
         apps.sort_unstable();
         for app in apps {
             let _ = writeln!(out, "{app}");

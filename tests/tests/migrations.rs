@@ -97,8 +97,25 @@ fn migrate_forwards_backwards_and_again() {
         author.save(&mut conn).unwrap();
         assert_eq!(Author::objects().count(&mut conn).unwrap(), 1, "{kind}");
 
-        let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+        let (_, shown) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Showmigrations { apps: vec![] },
+        );
         assert!(shown.contains("blog\n [X] 0001_initial"), "{kind}: {shown}");
+        // Only the apps named; an app without migrations is an error.
+        let mut only = Vec::new();
+        project
+            .showmigrations(db, &["blog".to_owned()], &mut only)
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&only).starts_with("blog\n"),
+            "{kind}"
+        );
+        let err = project
+            .showmigrations(db, &["nosuchapp".to_owned()], &mut Vec::new())
+            .unwrap_err();
+        assert_eq!(err.to_string(), "no app named `nosuchapp`", "{kind}");
 
         let (_, out) = run(&project, Some(db), migrate(Some("blog"), Some("zero")));
         assert!(
@@ -109,7 +126,11 @@ fn migrate_forwards_backwards_and_again() {
             Article::objects().count(&mut conn).is_err(),
             "{kind}: table dropped"
         );
-        let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+        let (_, shown) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Showmigrations { apps: vec![] },
+        );
         assert!(shown.contains("blog\n [ ] 0001_initial"), "{kind}: {shown}");
 
         let (_, out) = run(&project, Some(db), migrate(Some("blog"), None));
@@ -256,7 +277,11 @@ sql = "INSERT INTO no_such_table VALUES (1)"
             .unwrap_err()
             .to_string();
         assert!(err.contains("no_such_table"), "{kind}: {err}");
-        let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+        let (_, shown) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Showmigrations { apps: vec![] },
+        );
         assert!(
             shown.contains(" [ ] 0002_broken"),
             "{kind}: not recorded: {shown}"
@@ -415,7 +440,11 @@ fn bad_histories_are_refused_before_any_sql() {
     run(&project, Some(db), migrate(None, None));
     let err = migrate_error(&project, db, Some("blog"), Some("zero"));
     assert!(err.contains("irreversible"), "{err}");
-    let (_, shown) = run(&project, Some(db), MigrationCommand::Showmigrations);
+    let (_, shown) = run(
+        &project,
+        Some(db),
+        MigrationCommand::Showmigrations { apps: vec![] },
+    );
     assert!(
         shown.contains(" [X] 0003_more"),
         "nothing was unapplied: {shown}"
