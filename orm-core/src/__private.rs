@@ -17,9 +17,7 @@ pub use crate::fields::choices::choices_max_length;
 pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
 pub use crate::model::{Model, ModelOps, RegisteredModel};
-pub use crate::model_admin::{
-    load_with_loaded_reprs, AdminModel, AdminOps, AdminOptions, RegisteredAdmin,
-};
+pub use crate::model_admin::{load_with_loaded_reprs, AdminModel, AdminOps, RegisteredAdmin};
 pub use crate::placeholder::placeholder;
 pub use crate::query::aggregate::aggregate;
 pub use crate::query::compile::{

@@ -101,14 +101,23 @@ struct FileSettings {
 }
 
 impl Settings {
-    /// The defaults, with this secret key and `DEBUG` off; for tests and
-    /// benchmarks that build the site in the process.
+    /// The defaults, with this secret key, `DEBUG` off and any host
+    /// allowed; for tests and benchmarks that build the site in the
+    /// process.
     pub fn for_tests(secret_key: impl Into<String>) -> Settings {
         Settings {
-            database_url: "sqlite://db.sqlite3".to_owned(),
-            secret_key: secret_key.into(),
-            debug: false,
             allowed_hosts: vec!["*".to_owned()],
+            ..Settings::defaults(secret_key.into())
+        }
+    }
+
+    /// Every documented default, with this secret key and no allowed host.
+    fn defaults(secret_key: String) -> Settings {
+        Settings {
+            database_url: "sqlite://db.sqlite3".to_owned(),
+            secret_key,
+            debug: false,
+            allowed_hosts: Vec::new(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             secure_cookies: false,
             trusted_proxies: TrustedProxies::default(),
@@ -140,8 +149,7 @@ impl Settings {
         file: FileSettings,
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, SettingsError> {
-        let mut s = Settings::for_tests(String::new());
-        s.allowed_hosts = Vec::new();
+        let mut s = Settings::defaults(String::new());
         if let Some(url) = var("DATABASE_URL").or(file.database_url) {
             s.database_url = url;
         }
