@@ -15,9 +15,9 @@ use crate::csrf::CsrfToken;
 use crate::error::AdminError;
 use crate::messages::{self, Message};
 use crate::permissions::{ModelPerms, Perms};
-use crate::session_auth;
 use crate::site::{Admin, AdminModel};
 use crate::templates::{Crumb, Layout};
+use orm_contrib::auth::session as session_auth;
 
 /// The path the admin is mounted at, without a trailing slash (`/admin`).
 #[derive(Clone, Debug)]
@@ -139,7 +139,10 @@ impl FromRequestParts<Admin> for Staff {
     async fn from_request_parts(parts: &mut Parts, admin: &Admin) -> Result<Self, NotStaff> {
         let visitor = Visitor::from_request_parts(parts, admin).await?;
         let to_login = || NotStaff::Login(login_url(&visitor.base, &original_path(parts)));
-        let Some((id, hash)) = session_auth::logged_in(&visitor.session).await? else {
+        let logged_in = session_auth::logged_in(&visitor.session)
+            .await
+            .map_err(AdminError::from)?;
+        let Some((id, hash)) = logged_in else {
             return Err(to_login());
         };
         let loaded = staff_user(admin, id).await?;
@@ -160,7 +163,9 @@ impl FromRequestParts<Admin> for Staff {
                 })
             }
             _ => {
-                session_auth::logout(&visitor.session).await?;
+                session_auth::logout(&visitor.session)
+                    .await
+                    .map_err(AdminError::from)?;
                 Err(to_login())
             }
         }

@@ -27,7 +27,6 @@
 //! (all when unset).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use blog::models::Article;
@@ -37,9 +36,9 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::sqlite::SqliteConnection;
 use orm_contrib::auth::User;
-use orm_core::db::{BackendKind, PooledConnection};
-use orm_core::{Db, ForeignKey, Model};
-use tests::backends::with_database;
+use orm_core::db::{BackendKind, PoolOptions, PooledConnection};
+use orm_core::{ForeignKey, Model};
+use tests::backends::{blank, configured, TestDb};
 
 // The blog binary runs on mimalloc; so do both sides here.
 #[global_allocator]
@@ -292,37 +291,8 @@ struct Backend {
     user_ids: Vec<i64>,
     /// A user with no seeded article, whose articles the delete case deletes.
     victim: i64,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    File(PathBuf),
-    Database { admin_url: String, name: String },
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        match &self.cleanup {
-            Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-                }
-            }
-            Cleanup::Database { admin_url, name } => {
-                let sql = match self.kind {
-                    BackendKind::Postgres => {
-                        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
-                    }
-                    _ => format!("DROP DATABASE IF EXISTS `{name}`"),
-                };
-                if let Ok(admin) = Db::open(admin_url) {
-                    if let Ok(mut conn) = admin.conn() {
-                        let _ = conn.batch_execute(&sql);
-                    }
-                }
-            }
-        }
-    }
+    /// The database, dropped last (after the connections).
+    _database: TestDb,
 }
 
 fn main() {
@@ -375,62 +345,15 @@ fn main() {
     }
 }
 
-/// The backends of this run: SQLite, and each server whose URL is set.
-fn configured() -> Vec<(BackendKind, Option<String>)> {
-    let mut backends = vec![(BackendKind::Sqlite, None)];
-    for (kind, env) in [
-        (BackendKind::Postgres, "ORM_TEST_POSTGRES_URL"),
-        (BackendKind::Mysql, "ORM_TEST_MYSQL_URL"),
-    ] {
-        if let Ok(url) = std::env::var(env) {
-            if url.trim().is_empty() {
-                continue;
-            }
-            assert!(
-                kind.is_enabled(),
-                "{env} is set: run with `--features {}`",
-                kind.feature()
-            );
-            backends.push((kind, Some(url)));
-        }
-    }
-    backends
-}
-
 impl Backend {
     fn open(kind: BackendKind, base: Option<&str>) -> Result<Backend, String> {
-        let name = format!("orm_vs_diesel_{}", std::process::id());
-        let (url, cleanup) = match (kind, base) {
-            (BackendKind::Sqlite, _) => {
-                let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
-                let _ = std::fs::remove_file(&path);
-                (format!("sqlite://{}", path.display()), Cleanup::File(path))
-            }
-            (_, Some(base)) => {
-                let admin = Db::open(base).map_err(|e| e.to_string())?;
-                let sql = match kind {
-                    BackendKind::Postgres => format!("CREATE DATABASE \"{name}\""),
-                    _ => format!(
-                        "CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-                    ),
-                };
-                admin
-                    .conn()
-                    .map_err(|e| e.to_string())?
-                    .batch_execute(&sql)
-                    .map_err(|e| e.to_string())?;
-                let cleanup = Cleanup::Database {
-                    admin_url: base.to_owned(),
-                    name: name.clone(),
-                };
-                (with_database(base, &name), cleanup)
-            }
-            (_, None) => return Err("no server URL".into()),
-        };
+        if kind != BackendKind::Sqlite && base.is_none() {
+            return Err("no server URL".into());
+        }
+        let database = blank(kind, base, PoolOptions::default());
+        let url = database.db.url().as_str().to_owned();
         // The ORM side as users hold it: a connection from `Db`'s pool.
-        let orm = Db::open(&url)
-            .and_then(|db| db.conn())
-            .map_err(|e| e.to_string())?;
+        let orm = database.db.conn().map_err(|e| e.to_string())?;
         let raw = match kind {
             BackendKind::Sqlite => {
                 let path = url.trim_start_matches("sqlite://");
@@ -464,7 +387,7 @@ impl Backend {
             article_ids: Vec::new(),
             user_ids: Vec::new(),
             victim: 0,
-            cleanup,
+            _database: database,
         };
         backend.seed().map_err(|e| e.to_string())?;
         check_same_settings(&mut backend.sides);

@@ -127,6 +127,18 @@ fn ensure_superuser(db: &Db) -> Result<(), String> {
     Ok(())
 }
 
+/// The slug of the first published article (empty when there is none):
+/// the public detail page the measurements fetch.
+pub fn published_slug(db: &Db) -> Result<String, String> {
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    Ok(blog::models::Article::objects()
+        .filter(blog::models::Article::IS_PUBLISHED.eq(true))
+        .first(&mut conn)
+        .map_err(|e| e.to_string())?
+        .map(|a| a.slug)
+        .unwrap_or_default())
+}
+
 /// Logs `bench` into the admin; returns the `Cookie` header of the session.
 pub fn login(base: &str) -> Result<String, String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()

@@ -39,6 +39,7 @@ pub mod deletion;
 mod error;
 mod field_values;
 pub mod fields;
+pub mod fixtures;
 pub mod model;
 pub mod model_admin;
 pub mod pagination;

@@ -33,7 +33,22 @@ use proc_macro::TokenStream;
 /// `#[admin(...)]`, also how the admin presents it
 /// (`orm_core::model_admin::AdminOptions`).
 ///
-/// See `orm_core` for the attributes.
+/// The attributes, with the field types and examples, are described in the
+/// `orm` crate's documentation, module `orm::attributes`:
+///
+/// - `#[model(...)]`: `table`, `app_label`, `verbose_name`,
+///   `verbose_name_plural`, `display`, `ordering`, `indexes`,
+///   `unique_together`.
+/// - `#[field(...)]`: `primary_key`, `max_length`, `text`, `slug`, `email`,
+///   `url`, `choices`, `unique`, `index`, `default`, `auto_now`,
+///   `auto_now_add`, `max_digits`, `decimal_places`, `on_delete`,
+///   `related_name`, `db_column`, `verbose_name`, `help_text`, `blank`,
+///   `editable`.
+/// - `#[admin(...)]`: `list_display`, `list_display_links`, `list_filter`,
+///   `search_fields`, `ordering`, `list_per_page`, `estimate_count_above`,
+///   `date_hierarchy`, `fields`, `exclude`, `readonly_fields`,
+///   `raw_id_fields`, `autocomplete_fields`, `prepopulated_fields`,
+///   `actions`.
 #[proc_macro_derive(Model, attributes(model, field, admin))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
@@ -41,6 +56,9 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 }
 
 /// Makes a field-less enum storable as text choices.
+///
+/// Each variant takes `#[choice(value = "...", label = "...")]`, both
+/// optional; see module `orm::attributes` of the `orm` crate.
 #[proc_macro_derive(Choices, attributes(choice))]
 pub fn derive_choices(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

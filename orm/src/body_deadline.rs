@@ -23,7 +23,7 @@ use http::{header, StatusCode};
 use http_body::{Frame, SizeHint};
 use tokio::time::Sleep;
 
-/// The middleware: wraps the request's body in a [`DeadlineBody`] and, when
+/// The middleware: wraps the request's body in a `DeadlineBody` and, when
 /// the deadline passed while the handler read it, answers 408 and closes
 /// the connection, whatever the handler answered.
 pub async fn limit_body_time(

@@ -3,6 +3,7 @@
 //! gathered into one clap command.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{ArgMatches, FromArgMatches, Subcommand};
 use orm_contrib::auth::AuthCommand;
@@ -20,6 +21,25 @@ pub(crate) enum BuiltinCommand {
     /// Look for problems: the settings, models without migrations, the
     /// database and its unapplied migrations.
     Check,
+    /// Write the rows of apps or models (every model by default) as a JSON
+    /// fixture, in an order loaddata can read back.
+    Dumpdata {
+        /// `app` for every model of an app, `app.Model` for one.
+        labels: Vec<String>,
+        /// Indent the JSON by this many spaces (one line by default).
+        #[arg(long)]
+        indent: Option<usize>,
+        /// Write to this file instead of the standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Save the objects of JSON fixtures in the database, all in one
+    /// transaction: existing keys are updated, others inserted.
+    Loaddata {
+        /// Fixture files, `-` for the standard input.
+        #[arg(required = true)]
+        fixtures: Vec<PathBuf>,
+    },
 }
 
 /// Runs a parsed command line when it names one of a project's commands

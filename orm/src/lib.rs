@@ -28,6 +28,10 @@
 //! ones there. Then `notes migrate`, `notes createsuperuser`, and `notes
 //! runserver` (or `notes` alone) serves the admin at `/admin/`.
 //!
+//! The attributes of `#[derive(Model)]`, `#[derive(Choices)]` and
+//! `#[admin(...)]` (every model, field, choice and admin option, with the
+//! Rust types a field may have) are described in [`attributes`].
+//!
 //! | feature | what it adds |
 //! |---|---|
 //! | (none) | SQLite, bundled: nothing to install |
@@ -38,6 +42,7 @@
 
 pub mod body_deadline;
 mod commands;
+mod fixtures;
 pub mod hosts;
 pub mod server;
 pub mod settings;
@@ -59,6 +64,10 @@ pub use orm_migrations as migrations;
 pub use orm_migrations::embed_migrations;
 pub use settings::{Settings, SettingsError};
 pub use site::Site;
+
+/// Reference of the model, field, choice and admin attributes.
+#[doc = include_str!("attributes.md")]
+pub mod attributes {}
 
 /// What a module using models needs in scope: `use orm::prelude::*;`.
 pub mod prelude {

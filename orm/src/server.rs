@@ -82,7 +82,7 @@ pub fn init_logging(level: &str) {
 }
 
 /// Serves `app` on `addr` until Ctrl-C or SIGTERM, then lets the requests
-/// in flight finish (for up to [`SHUTDOWN_GRACE`]).
+/// in flight finish (for up to `SHUTDOWN_GRACE`, 30 s).
 ///
 /// Slow clients cannot hold the server: headers must arrive within
 /// `settings.header_read_timeout` (which also ends idle keep-alive

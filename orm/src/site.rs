@@ -216,6 +216,16 @@ impl Site {
                     .map(|()| Outcome::Done)
             }
             Parsed::Builtin(BuiltinCommand::Check) => crate::startup::check(self, &settings),
+            Parsed::Builtin(BuiltinCommand::Dumpdata {
+                labels,
+                indent,
+                output,
+            }) => crate::fixtures::dumpdata(&open()?, &labels, indent, output.as_deref())
+                .map(|()| Outcome::Done),
+            Parsed::Builtin(BuiltinCommand::Loaddata { fixtures }) => {
+                crate::fixtures::loaddata(&open()?, &fixtures, &mut std::io::stdout())
+                    .map(|()| Outcome::Done)
+            }
             Parsed::Migrations(command) => {
                 let db = if commands::needs_database(&command) {
                     Some(open()?)

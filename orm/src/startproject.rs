@@ -5,8 +5,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The template's files: where each goes in the project, and its text
-/// with `__project__` for the project's name and `__orm_path__` for this
-/// crate's folder.
+/// with `__project__` for the project's name, `__orm_path__` for this
+/// crate's folder and `__orm_test_path__` for the test helpers' beside it.
 const FILES: &[(&str, &str)] = &[
     (
         "Cargo.toml",
@@ -118,6 +118,7 @@ pub fn start_project(
             return Err(StartProjectError::NotEmpty(dir.to_path_buf()));
         }
     }
+    let orm_test_path = orm_path.with_file_name("orm-test").display().to_string();
     let orm_path = orm_path.display().to_string();
     let mut written = Vec::new();
     for (relative, text) in FILES {
@@ -127,7 +128,8 @@ pub fn start_project(
         }
         let text = text
             .replace("__project__", name)
-            .replace("__orm_path__", &orm_path);
+            .replace("__orm_path__", &orm_path)
+            .replace("__orm_test_path__", &orm_test_path);
         fs::write(&path, text).map_err(io(&path))?;
         written.push(path);
     }
@@ -192,7 +194,9 @@ mod tests {
         for (relative, _) in FILES {
             let text = fs::read_to_string(target.join(relative)).unwrap();
             assert!(
-                !text.contains("__project__") && !text.contains("__orm_path__"),
+                !text.contains("__project__")
+                    && !text.contains("__orm_path__")
+                    && !text.contains("__orm_test_path__"),
                 "{relative}"
             );
         }

@@ -20,9 +20,6 @@
 //! # }
 //! ```
 
-mod client;
-mod page;
-
 use std::future::Future;
 use std::sync::OnceLock;
 
@@ -32,16 +29,11 @@ use orm_contrib::auth::{create_permissions, make_password, Permission, User};
 use orm_core::db::{BackendKind, PoolOptions, PooledConnection, QueryLog};
 use orm_core::prelude::*;
 
-pub use client::{Client, RequestBuilder};
-pub use page::{unescape, Page};
+pub use orm_test::{next_number, unescape, Client, Page, RequestBuilder, HOST, ORIGIN};
 
 use crate::admin_models::{admin_schemas, Story};
 use crate::backends::{configured, fresh_with, TestDb};
 
-/// The `Host` every request names.
-pub const HOST: &str = "testserver";
-/// The `Origin` of the site's own pages.
-pub const ORIGIN: &str = "http://testserver";
 /// Every test user's password.
 pub const PASSWORD: &str = "Correct-horse-battery-42";
 /// The site's secret key.
@@ -273,13 +265,6 @@ impl AdminApp {
             })
             .collect()
     }
-}
-
-/// A number unique in this process, for slugs and names.
-pub fn next_number() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 fn grant(conn: &mut AnyConnection, user: i64, permissions: &[&str]) {

@@ -17,8 +17,8 @@ pub(crate) use data::FormData;
 pub(crate) use widgets::{SelectOption, Widget};
 
 use crate::display::{field_label, input_text, value_text};
-use crate::many_to_many::ManyToManyField;
 use crate::site::AdminModel;
+use orm_core::fields::ManyToManyOps as ManyToManyField;
 
 /// Most targets listed in a foreign-key or many-to-many `<select>`; larger
 /// tables get a raw id input instead.

@@ -14,11 +14,11 @@ use crate::display::{app_title, field_label, plural_title, singular_title};
 use crate::error::AdminError;
 use crate::form::{self, Bound, FormData, FormPage, FormState, Spec, Target};
 use crate::history::{change_message, record, ActionFlag};
-use crate::many_to_many::ManyToManyField;
 use crate::messages::{self, Level};
 use crate::site::AdminModel;
 use crate::templates::{render, ChangeFormTemplate, Crumb};
 use crate::users;
+use orm_core::fields::ManyToManyOps as ManyToManyField;
 
 type Selections = HashMap<&'static str, Vec<String>>;
 
@@ -41,7 +41,14 @@ fn load(
             if let Some(field) =
                 ManyToManyField::resolve(model.schema, &model.schema.many_to_many[m])
             {
-                selected.insert(spec.name, field.selected(conn, pk)?);
+                selected.insert(
+                    spec.name,
+                    field
+                        .linked(conn, pk)?
+                        .iter()
+                        .map(Value::to_string)
+                        .collect(),
+                );
             }
         }
     }

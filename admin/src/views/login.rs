@@ -12,8 +12,8 @@ use crate::error::AdminError;
 use crate::form::FormData;
 use crate::login_throttle::Verdict;
 use crate::safe_next::safe_next;
-use crate::session_auth;
 use crate::templates::{render, LoggedOutTemplate, LoginTemplate};
+use orm_contrib::auth::session as session_auth;
 
 const WRONG: &str = "Please enter the correct username and password for a staff account. \
     Note that both fields may be case-sensitive.";

@@ -28,7 +28,7 @@ const SESSION_DAYS: i64 = 14;
 
 pub(crate) fn router(admin: Admin) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(admin.db.clone()))
-        .with_name("sessionid")
+        .with_name(orm_contrib::auth::session::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(admin.secure_cookies)

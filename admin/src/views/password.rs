@@ -11,10 +11,10 @@ use crate::context::Staff;
 use crate::error::AdminError;
 use crate::form::FormData;
 use crate::login_throttle::Verdict;
-use crate::session_auth;
 use crate::templates::{
     render, Crumb, PasswordChangeDoneTemplate, PasswordChangeTemplate, SimpleField,
 };
+use orm_contrib::auth::session as session_auth;
 
 fn crumbs(staff: &Staff) -> Vec<Crumb> {
     vec![

@@ -44,16 +44,7 @@ fn run(args: Args) -> Result<(), String> {
     let server = server::start(database_url.as_deref(), 50, args.articles)?;
     let cookie = server::login(&server.base)?;
     let last_page = args.articles.div_ceil(100).max(1);
-    let slug = {
-        let mut conn = server.db.conn().map_err(|e| e.to_string())?;
-        use orm_core::Model;
-        blog::models::Article::objects()
-            .filter(blog::models::Article::IS_PUBLISHED.eq(true))
-            .first(&mut conn)
-            .map_err(|e| e.to_string())?
-            .map(|a| a.slug)
-            .unwrap_or_default()
-    };
+    let slug = server::published_slug(&server.db)?;
     let targets: Vec<(&str, String, bool)> = vec![
         ("hello world", "/hello".into(), false),
         (

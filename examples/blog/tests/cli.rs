@@ -37,6 +37,47 @@ fn state(dir: &Path) -> (String, String) {
     )
 }
 
+#[test]
+fn dumpdata_output_loads_into_a_new_database_unchanged() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(blog(first.path(), &["migrate"], &[]));
+    ok(blog(
+        first.path(),
+        &["seed", "--users", "3", "--articles", "12"],
+        &[],
+    ));
+    let fixture = first.path().join("dump.json");
+    let fixture = fixture.to_str().unwrap();
+    ok(blog(
+        first.path(),
+        &[
+            "dumpdata", "auth", "blog", "--indent", "2", "--output", fixture,
+        ],
+        &[],
+    ));
+    let text = std::fs::read_to_string(fixture).unwrap();
+    assert!(text.contains("\"model\": \"blog.article\""), "{text}");
+
+    ok(blog(second.path(), &["migrate"], &[]));
+    let said = ok(blog(second.path(), &["loaddata", fixture], &[]));
+    assert!(said.starts_with("Installed "), "{said}");
+    let again = ok(blog(
+        second.path(),
+        &["dumpdata", "auth", "blog", "--indent", "2"],
+        &[],
+    ));
+    assert_eq!(again, text, "the new database dumps the same text");
+}
+
 /// `createsuperuser --username NAME --email EMAIL --noinput`.
 fn createsuperuser<'a>(username: &'a str, email: &'a str) -> Vec<&'a str> {
     vec![
@@ -103,7 +144,16 @@ fn bad_commands_fail_with_one_clear_line_and_change_nothing() {
             vec![("DATABASE_URL", "sqlite:///no/such/folder/db.sqlite3")],
         ),
         (vec!["runserver"], vec![("SECRET_KEY", "short")]),
+        (vec!["dumpdata", "nosuchapp"], vec![]),
+        (vec!["loaddata", "no-such-fixture.json"], vec![]),
+        (vec!["loaddata", "bad-fixture.json"], vec![]),
+        (vec!["loaddata"], vec![]),
     ];
+    std::fs::write(
+        path.join("bad-fixture.json"),
+        r#"[{"model": "auth.user", "pk": 7, "fields": {"username": "x", "groups": [999]}}]"#,
+    )
+    .unwrap();
     for (args, env) in &cases {
         let out = blog(path, args, env);
         let stderr = String::from_utf8_lossy(&out.stderr);

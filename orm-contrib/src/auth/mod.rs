@@ -11,6 +11,7 @@ mod group;
 pub mod password;
 mod permission;
 pub mod permissions;
+pub mod session;
 mod user;
 pub mod username;
 pub mod validators;

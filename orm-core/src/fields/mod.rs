@@ -4,7 +4,9 @@
 pub(crate) mod choices;
 mod foreign_key;
 mod many_to_many;
+mod many_to_many_ops;
 
 pub use choices::Choices;
 pub use foreign_key::ForeignKey;
 pub use many_to_many::{prefetch, ManyToMany, ManyToManyManager, Through};
+pub use many_to_many_ops::ManyToManyOps;

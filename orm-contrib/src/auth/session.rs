@@ -1,16 +1,29 @@
-//! Who is logged in: the user id and a fingerprint of their password hash
-//! in the session, so that changing the password ends every other session.
+//! Who is logged in, kept in a [tower-sessions] session, like Django's
+//! `django.contrib.auth.login`: the user id and a fingerprint of their
+//! password hash, so that changing the password ends every other session.
+//!
+//! The fingerprint is an HMAC of the password hash under the site's secret
+//! key: the session table never holds the hash itself, and a session made
+//! under another key is not accepted.
+//!
+//! [tower-sessions]: https://docs.rs/tower-sessions
+
+use std::collections::HashMap;
 
 use hmac::{Hmac, Mac};
-use orm_contrib::auth::User;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+use tower_sessions::session::Error;
 use tower_sessions::Session;
 
-use crate::error::AdminError;
+use super::User;
 
-const USER_ID: &str = "_auth_user_id";
-const USER_HASH: &str = "_auth_user_hash";
+/// The session key holding the logged-in user's id.
+pub const USER_ID: &str = "_auth_user_id";
+/// The session key holding the fingerprint of their password hash.
+pub const USER_HASH: &str = "_auth_user_hash";
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "sessionid";
 
 /// HMAC-SHA256 of the password hash under the site's secret key, hex.
 fn fingerprint(secret: &[u8], password_hash: &str) -> String {
@@ -28,7 +41,7 @@ fn fingerprint(secret: &[u8], password_hash: &str) -> String {
 
 /// Logs `user` into `session`: a new session id (the old one stops
 /// working), the user id and the password fingerprint.
-pub(crate) async fn login(session: &Session, secret: &[u8], user: &User) -> Result<(), AdminError> {
+pub async fn login(session: &Session, secret: &[u8], user: &User) -> Result<(), Error> {
     session.cycle_id().await?;
     session.insert(USER_ID, user.id).await?;
     session
@@ -38,11 +51,7 @@ pub(crate) async fn login(session: &Session, secret: &[u8], user: &User) -> Resu
 }
 
 /// Keeps the session valid after the user changed their own password.
-pub(crate) async fn update_hash(
-    session: &Session,
-    secret: &[u8],
-    user: &User,
-) -> Result<(), AdminError> {
+pub async fn update_hash(session: &Session, secret: &[u8], user: &User) -> Result<(), Error> {
     session.cycle_id().await?;
     session
         .insert(USER_HASH, fingerprint(secret, &user.password))
@@ -51,13 +60,13 @@ pub(crate) async fn update_hash(
 }
 
 /// Ends the session: its data and row are deleted.
-pub(crate) async fn logout(session: &Session) -> Result<(), AdminError> {
+pub async fn logout(session: &Session) -> Result<(), Error> {
     session.flush().await?;
     Ok(())
 }
 
 /// The user id and fingerprint stored in the session, if logged in.
-pub(crate) async fn logged_in(session: &Session) -> Result<Option<(i64, String)>, AdminError> {
+pub async fn logged_in(session: &Session) -> Result<Option<(i64, String)>, Error> {
     let Some(id) = session.get::<i64>(USER_ID).await? else {
         return Ok(None);
     };
@@ -65,8 +74,21 @@ pub(crate) async fn logged_in(session: &Session) -> Result<Option<(i64, String)>
     Ok(Some((id, hash)))
 }
 
+/// The data of a session in which `user` is logged in: what [`login`]
+/// stores, for a session made outside a request (a test client's
+/// `force_login`, a command that hands out a login link).
+pub fn session_data(secret: &[u8], user: &User) -> HashMap<String, serde_json::Value> {
+    HashMap::from([
+        (USER_ID.to_owned(), serde_json::Value::from(user.id)),
+        (
+            USER_HASH.to_owned(),
+            serde_json::Value::from(fingerprint(secret, &user.password)),
+        ),
+    ])
+}
+
 /// Whether the session's fingerprint still matches the user's password.
-pub(crate) fn hash_matches(secret: &[u8], user: &User, stored: &str) -> bool {
+pub fn hash_matches(secret: &[u8], user: &User, stored: &str) -> bool {
     let expected = fingerprint(secret, &user.password);
     bool::from(expected.as_bytes().ct_eq(stored.as_bytes()))
 }

@@ -1,6 +1,10 @@
-//! A browser-like client for the admin's router: keeps cookies between
-//! requests, sends POSTs as forms with the CSRF token and the site's own
-//! `Origin` (each can be left out or changed), never follows redirects.
+//! A browser-like client for a site's router, like Django's test client:
+//! keeps cookies between requests, sends POSTs as forms with the CSRF token
+//! and the site's own `Origin` (each can be left out or changed), follows
+//! redirects when asked, and logs users in.
+//!
+//! Requests go straight into the router (`tower::ServiceExt::oneshot`):
+//! no socket, no server.
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -8,36 +12,101 @@ use std::net::SocketAddr;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
-use http::{header, HeaderName, Method, Request};
+use http::{header, HeaderName, Method, Request, StatusCode};
+use orm::auth::session::{session_data, SESSION_COOKIE};
+use orm::auth::User;
+use orm::sessions::DbSessionStore;
+use orm::Db;
 use tower::ServiceExt;
+use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
 
-use super::page::Page;
-use super::{next_number, HOST, ORIGIN};
+use crate::page::Page;
+use crate::{next_number, HOST, ORIGIN};
 
 /// The CSRF cookie's name and the form field repeating it.
 const CSRF_COOKIE: &str = "csrftoken";
 const CSRF_FIELD: &str = "csrfmiddlewaretoken";
 
+/// How many redirects a request that follows them follows at most.
+const MAX_REDIRECTS: usize = 20;
+
+/// Sessions made by [`Client::force_login`] last as long as the admin's.
+const SESSION_DAYS: i64 = 14;
+
 /// Keeps cookies across requests into one router.
+///
+/// ```
+/// # async fn demo(router: axum::Router) {
+/// use orm_test::http::StatusCode;
+///
+/// let mut client = orm_test::Client::new(router);
+/// let page = client.get("/").await;
+/// page.expect(StatusCode::OK, "the home page");
+/// let page = client.post("/notes/").field("title", "Hi").follow_redirects().send().await;
+/// assert!(page.contains("Hi"));
+/// # }
+/// ```
 pub struct Client {
     router: Router,
     cookies: BTreeMap<String, String>,
+    /// Where sessions live and the key that signs them, for
+    /// [`Client::force_login`].
+    sessions: Option<(Db, Vec<u8>)>,
     /// The client's address, as the server sees it (for throttling).
     pub address: SocketAddr,
 }
 
 impl Client {
-    /// A client holding a well-formed CSRF cookie, as a browser does after
-    /// its first page of the site.
-    pub(super) fn new(router: Router) -> Client {
+    /// A client of `router` holding a well-formed CSRF cookie, as a browser
+    /// does after its first page of the site.
+    pub fn new(router: Router) -> Client {
         let mut cookies = BTreeMap::new();
         let token = format!("{:0>43}", format!("testtoken{}", next_number()));
         cookies.insert(CSRF_COOKIE.to_owned(), token);
         Client {
             router,
             cookies,
+            sessions: None,
             address: SocketAddr::from(([127, 0, 0, 1], 40_000)),
         }
+    }
+
+    /// This client, able to [`force_login`](Client::force_login): its
+    /// sessions go into `db`'s session table, fingerprinted with
+    /// `secret_key` (the site's `SECRET_KEY`).
+    pub fn with_sessions(mut self, db: Db, secret_key: &str) -> Client {
+        self.sessions = Some((db, secret_key.as_bytes().to_vec()));
+        self
+    }
+
+    /// Logs `user` in without a password, as Django's `force_login`: a
+    /// session is stored for them and its cookie kept, as after the login
+    /// form. Much faster than [`login`](Client::login), which hashes the
+    /// password.
+    ///
+    /// # Panics
+    ///
+    /// When the client was made without [`with_sessions`](Client::with_sessions)
+    /// (a [`TestSite`](crate::TestSite)'s clients have it), or the session
+    /// cannot be stored.
+    pub async fn force_login(&mut self, user: &User) {
+        let (db, secret) = self
+            .sessions
+            .clone()
+            .expect("force_login needs a client made by TestSite::client or Client::with_sessions");
+        let mut record = Record {
+            id: Id::default(),
+            data: session_data(&secret, user),
+            expiry_date: OffsetDateTime::now_utc() + Duration::days(SESSION_DAYS),
+        };
+        DbSessionStore::new(db)
+            .create(&mut record)
+            .await
+            .unwrap_or_else(|e| panic!("store the session of {}: {e}", user.username));
+        self.cookies
+            .insert(SESSION_COOKIE.to_owned(), record.id.to_string());
     }
 
     /// `GET path`.
@@ -66,10 +135,14 @@ impl Client {
             token: Token::FromCookie,
             origin: Some(ORIGIN.to_owned()),
             headers: Vec::new(),
+            follow: false,
         }
     }
 
-    /// Submits the login form.
+    /// Submits the admin's login form (at `/admin/login/`): the password is
+    /// checked as for any visitor, so this is slow in debug builds; prefer
+    /// [`force_login`](Client::force_login) where the login itself is not
+    /// under test.
     pub async fn login(&mut self, username: &str, password: &str) -> Page {
         self.post_form(
             "/admin/login/",
@@ -168,9 +241,10 @@ pub struct RequestBuilder<'a> {
     token: Token,
     origin: Option<String>,
     headers: Vec<(HeaderName, String)>,
+    follow: bool,
 }
 
-impl RequestBuilder<'_> {
+impl<'a> RequestBuilder<'a> {
     /// Adds a form field.
     pub fn field(mut self, name: &str, value: &str) -> Self {
         self.fields.push((name.to_owned(), value.to_owned()));
@@ -215,8 +289,69 @@ impl RequestBuilder<'_> {
         self
     }
 
+    /// Follows the redirects the answer gives, as a browser does: a 301,
+    /// 302 or 303 becomes a `GET` of the new location, a 307 or 308 repeats
+    /// the request there. The last page is returned; its
+    /// [`redirect_chain`](Page::redirect_chain) lists each hop.
+    pub fn follow_redirects(mut self) -> Self {
+        self.follow = true;
+        self
+    }
+
     /// Sends the request.
+    ///
+    /// # Panics
+    ///
+    /// When a followed redirect leads on more than 20 times (a loop).
     pub async fn send(self) -> Page {
+        let follow = self.follow;
+        let method = self.method.clone();
+        let headers = self.headers.clone();
+        let (client, request, body) = self.build();
+        let mut page = client.send(request).await;
+        let mut chain = Vec::new();
+        let mut method = method;
+        while follow && page.status.is_redirection() && !page.location().is_empty() {
+            assert!(
+                chain.len() < MAX_REDIRECTS,
+                "more than {MAX_REDIRECTS} redirects: {chain:?}"
+            );
+            let location = page.location().to_owned();
+            chain.push((location.clone(), page.status));
+            let repeat = matches!(
+                page.status,
+                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+            );
+            if !repeat {
+                method = Method::GET;
+            }
+            let path = local_path(&location);
+            let mut builder = Request::builder()
+                .method(method.clone())
+                .uri(path)
+                .header(header::HOST, HOST);
+            for (name, value) in &headers {
+                builder = builder.header(name, value);
+            }
+            let next_body = if repeat && method != Method::GET {
+                builder = builder
+                    .header(header::ORIGIN, ORIGIN)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                body.clone()
+            } else {
+                Vec::new()
+            };
+            let request = builder
+                .body(Body::from(next_body))
+                .expect("a valid request");
+            page = client.send(request).await;
+        }
+        page.redirect_chain = chain;
+        page
+    }
+
+    /// The request to send, its body kept for a repeated redirect.
+    fn build(self) -> (&'a mut Client, Request<Body>, Vec<u8>) {
         let unsafe_method = !matches!(self.method, Method::GET | Method::HEAD);
         let mut builder = Request::builder()
             .method(self.method.clone())
@@ -252,7 +387,20 @@ impl RequestBuilder<'_> {
         if unsafe_method {
             builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         }
-        let request = builder.body(Body::from(body)).expect("a valid request");
-        self.client.send(request).await
+        let request = builder
+            .body(Body::from(body.clone()))
+            .expect("a valid request");
+        (self.client, request, body)
     }
+}
+
+/// The path and query of `location`, which may name this site in full
+/// (`http://testserver/next/`).
+fn local_path(location: &str) -> &str {
+    for origin in [ORIGIN, "https://testserver"] {
+        if let Some(path) = location.strip_prefix(origin) {
+            return if path.is_empty() { "/" } else { path };
+        }
+    }
+    location
 }

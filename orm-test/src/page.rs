@@ -1,6 +1,6 @@
-//! A response as the tests read it: status, headers, body, and the few
-//! things tests look for in the admin's HTML (form values, the errors
-//! beside a field, messages, the rows of a list).
+//! A response as tests read it: status, headers, body, and the few things
+//! tests look for in the HTML of the admin and of forms rendered like it
+//! (form values, the errors beside a field, messages, the rows of a list).
 
 use axum::body::Body;
 use axum::response::Response;
@@ -15,10 +15,18 @@ pub struct Page {
     pub headers: HeaderMap,
     /// The body, as text.
     pub body: String,
+    /// The redirects followed to reach this page, as `(location, status)`
+    /// (see [`RequestBuilder::follow_redirects`](crate::RequestBuilder::follow_redirects)).
+    pub redirect_chain: Vec<(String, StatusCode)>,
 }
 
 impl Page {
-    pub(super) async fn read(response: Response<Body>) -> Page {
+    /// Reads a response whole.
+    ///
+    /// # Panics
+    ///
+    /// When its body fails to stream.
+    pub async fn read(response: Response<Body>) -> Page {
         let (parts, body) = response.into_parts();
         let bytes = axum::body::to_bytes(body, usize::MAX)
             .await
@@ -27,6 +35,7 @@ impl Page {
             status: parts.status,
             headers: parts.headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            redirect_chain: Vec::new(),
         }
     }
 
