@@ -33,6 +33,15 @@ pub(crate) enum BuiltinCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Write a new app into this project: src/NAME/ with its models, pages
+    /// and migrations folder.
+    Startapp {
+        /// The app's name (its app label): lower-case letters, digits and `_`.
+        name: String,
+        /// The project's folder (default: the current one).
+        #[arg(long)]
+        project: Option<PathBuf>,
+    },
     /// Save the objects of JSON fixtures in the database, all in one
     /// transaction: existing keys are updated, others inserted.
     Loaddata {

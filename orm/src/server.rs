@@ -20,7 +20,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt as _;
 
 use crate::settings::Settings;
-use crate::site::Site;
+use orm_migrations::Project;
 
 /// Blocking threads of the server's runtime: as many as the pool's default
 /// connections ([`orm_core::db::PoolOptions`]).
@@ -39,17 +39,19 @@ pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// `runserver`: applies pending migrations, creates the first superuser
-/// on a database without users (printing its password once), then serves
-/// the site on `addr` until Ctrl-C or SIGTERM.
+/// `runserver`: applies `project`'s pending migrations, creates the first
+/// superuser on a database without users (printing its password once),
+/// then serves `app` (site `name`) on `addr` until Ctrl-C or SIGTERM.
 pub(crate) fn runserver(
-    site: &Site,
+    project: &Project,
+    app: Router,
     db: Db,
     settings: &Settings,
     addr: SocketAddr,
+    name: &str,
 ) -> Result<(), String> {
     let mut out = std::io::stdout();
-    site.project()
+    project
         .migrate(&db, None, None, &mut out)
         .map_err(|e| e.to_string())?;
     let runtime = runtime().map_err(|e| e.to_string())?;
@@ -63,8 +65,7 @@ pub(crate) fn runserver(
             println!("It is shown only this once: log in at /admin/ and change it.");
             println!();
         }
-        let app = site.router(db, settings);
-        serve(app, addr, settings, site.name()).await
+        serve(app, addr, settings, name).await
     })
 }
 

@@ -206,22 +206,30 @@ impl Site {
     }
 
     fn execute(&self, parsed: Parsed) -> Result<Outcome, String> {
+        if let Parsed::Builtin(BuiltinCommand::Startapp { name, project }) = &parsed {
+            return start_app(name, project.as_deref()).map(|()| Outcome::Done);
+        }
         let settings = self.settings().map_err(|e| e.to_string())?;
         crate::server::init_logging(&settings.log_level);
         let open = || Db::open(&settings.database_url).map_err(|e| e.to_string());
         match parsed {
             Parsed::Builtin(BuiltinCommand::Runserver { addr }) => {
                 let db = open()?;
-                crate::server::runserver(self, db, &settings, addr.unwrap_or(settings.bind))
+                let app = self.router(db.clone(), &settings);
+                let addr = addr.unwrap_or(settings.bind);
+                crate::server::runserver(&self.project(), app, db, &settings, addr, self.name())
                     .map(|()| Outcome::Done)
             }
-            Parsed::Builtin(BuiltinCommand::Check) => crate::startup::check(self, &settings),
+            Parsed::Builtin(BuiltinCommand::Check) => {
+                crate::startup::check(&self.project(), &settings)
+            }
             Parsed::Builtin(BuiltinCommand::Dumpdata {
                 labels,
                 indent,
                 output,
             }) => crate::fixtures::dumpdata(&open()?, &labels, indent, output.as_deref())
                 .map(|()| Outcome::Done),
+            Parsed::Builtin(BuiltinCommand::Startapp { .. }) => Ok(Outcome::Done),
             Parsed::Builtin(BuiltinCommand::Loaddata { fixtures }) => {
                 crate::fixtures::loaddata(&open()?, &fixtures, &mut std::io::stdout())
                     .map(|()| Outcome::Done)
@@ -266,4 +274,22 @@ impl Site {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// `startapp`: writes the app and says how to name it in the site.
+fn start_app(name: &str, project: Option<&std::path::Path>) -> Result<(), String> {
+    let project = project.unwrap_or_else(|| std::path::Path::new("."));
+    let files = crate::startproject::start_app(name, project).map_err(|e| e.to_string())?;
+    println!(
+        "Wrote {} files to src/{name}/. Next, in src/lib.rs:",
+        files.len()
+    );
+    println!("  pub mod {name};");
+    println!("and in site():");
+    println!("  .migrations({name}::migrations())");
+    println!("  .pages({name}::views::router)");
+    println!(
+        "then add models to src/{name}/models.rs and run `cargo run -- makemigrations {name}`."
+    );
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! `startproject NAME [DIR]`: writes a new project that builds at once,
-//! from the files of `project_template/` (Django's `startproject`).
+//! from the files of `project_template/` (Django's `startproject`); and
+//! `startapp NAME`: a second app inside a project, from `app_template/`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -76,13 +77,26 @@ const TAKEN: &[&str] = &[
     "super",
     "crate",
     "main",
+    "orm_test",
 ];
+
+/// The app template's files, under `src/<app>/`, with `__app__` for the
+/// app's name.
+const APP_FILES: &[(&str, &str)] = &[
+    ("mod.rs", include_str!("../app_template/mod.rs.tmpl")),
+    ("models.rs", include_str!("../app_template/models.rs.tmpl")),
+    ("views.rs", include_str!("../app_template/views.rs.tmpl")),
+    ("migrations/.gitkeep", ""),
+];
+
+/// Module names a project already uses.
+const PROJECT_MODULES: &[&str] = &["models", "views", "lib"];
 
 /// A project name that cannot be used, or a folder that cannot be written.
 #[derive(Debug, thiserror::Error)]
 pub enum StartProjectError {
     /// Not a lower-case Rust identifier, or a name taken.
-    #[error("`{0}` is not a valid project name: use lower-case letters, digits and `_`, starting with a letter (e.g. mysite)")]
+    #[error("`{0}` is not a valid name: use lower-case letters, digits and `_`, starting with a letter (e.g. mysite)")]
     BadName(String),
     /// The name of a crate the project depends on, or of Rust's own.
     #[error("`{0}` clashes with a crate the project uses: choose another name")]
@@ -90,6 +104,12 @@ pub enum StartProjectError {
     /// The folder exists and holds files.
     #[error("{0} already exists and is not empty")]
     NotEmpty(PathBuf),
+    /// `startapp` outside a project.
+    #[error("{0} holds no Cargo.toml: run startapp in the project's folder")]
+    NotAProject(PathBuf),
+    /// The app's folder or a module of that name exists.
+    #[error("{0} already exists: choose another app name")]
+    AppExists(PathBuf),
     /// Writing failed.
     #[error("cannot write {path}: {source}")]
     Io {
@@ -136,6 +156,43 @@ pub fn start_project(
     Ok(written)
 }
 
+/// Writes app `name` into the project at `project`: `src/<name>/` with its
+/// `mod.rs` (and its `migrations()`), `models.rs`, `views.rs` and an empty
+/// `migrations/` folder. Returns the files written; the project names the
+/// app in `src/lib.rs` and its `site()`.
+pub fn start_app(name: &str, project: &Path) -> Result<Vec<PathBuf>, StartProjectError> {
+    check_name(name)?;
+    if PROJECT_MODULES.contains(&name) {
+        return Err(StartProjectError::AppExists(
+            project.join("src").join(format!("{name}.rs")),
+        ));
+    }
+    if !project.join("Cargo.toml").is_file() {
+        return Err(StartProjectError::NotAProject(project.to_path_buf()));
+    }
+    let app = project.join("src").join(name);
+    let module_file = project.join("src").join(format!("{name}.rs"));
+    for taken in [&app, &module_file] {
+        if taken.exists() {
+            return Err(StartProjectError::AppExists(taken.clone()));
+        }
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StartProjectError::Io { path, source }
+    };
+    let mut written = Vec::new();
+    for (relative, text) in APP_FILES {
+        let path = app.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        fs::write(&path, text.replace("__app__", name)).map_err(io(&path))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
 /// A lower-case identifier that is no keyword and names no dependency.
 fn check_name(name: &str) -> Result<(), StartProjectError> {
     let mut chars = name.chars();
@@ -162,6 +219,34 @@ fn check_name(name: &str) -> Result<(), StartProjectError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_app_goes_into_a_project_once() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            start_app("shop", dir.path()),
+            Err(StartProjectError::NotAProject(_))
+        ));
+        fs::write(dir.path().join("Cargo.toml"), "").unwrap();
+        let files = start_app("shop", dir.path()).unwrap();
+        assert_eq!(files.len(), 4);
+        let module = fs::read_to_string(dir.path().join("src/shop/mod.rs")).unwrap();
+        assert!(module.contains(r#"orm::embed_migrations!("shop", "src/shop/migrations")"#));
+        assert!(!module.contains("__app__"));
+        assert!(dir.path().join("src/shop/migrations").is_dir());
+        assert!(matches!(
+            start_app("shop", dir.path()),
+            Err(StartProjectError::AppExists(_))
+        ));
+        assert!(matches!(
+            start_app("models", dir.path()),
+            Err(StartProjectError::AppExists(_))
+        ));
+        assert!(matches!(
+            start_app("Shop", dir.path()),
+            Err(StartProjectError::BadName(_))
+        ));
+    }
 
     #[test]
     fn names_are_checked() {

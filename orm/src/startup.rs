@@ -5,10 +5,9 @@ use std::io::Write as _;
 
 use orm_contrib::auth::{make_password, User};
 use orm_core::{Db, Model};
-use orm_migrations::{MigrationCommand, Outcome};
+use orm_migrations::{MigrationCommand, Outcome, Project};
 
 use crate::settings::{random_text, Settings};
-use crate::site::Site;
 
 /// The superuser created on a database without users.
 #[derive(Debug)]
@@ -49,8 +48,7 @@ pub async fn ensure_superuser(db: &Db) -> Result<Option<FirstUser>, String> {
 /// migrations, the database and its unapplied migrations. Prints what it
 /// finds; an error when models changed without a migration or the
 /// database cannot be reached.
-pub(crate) fn check(site: &Site, settings: &Settings) -> Result<Outcome, String> {
-    let project = site.project();
+pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, String> {
     let mut out = std::io::stdout();
     let mut quiet = Vec::new();
     let changes = project

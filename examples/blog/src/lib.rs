@@ -20,15 +20,12 @@ pub fn site() -> orm::Site {
 }
 
 /// Applies every pending migration to `db` (`migrate`), reporting on `out`.
-pub fn migrate(
-    db: &orm_core::Db,
-    out: &mut dyn std::io::Write,
-) -> Result<(), orm_migrations::Error> {
+pub fn migrate(db: &orm::Db, out: &mut dyn std::io::Write) -> Result<(), orm::migrations::Error> {
     site().project().migrate(db, None, None, out).map(|_| ())
 }
 
 /// Names the models so the linker keeps them in the registry.
 pub fn link_models() {
-    let _ = <models::Article as orm_core::Model>::schema();
-    let _ = <admin::LogEntry as orm_core::Model>::schema();
+    let _ = <models::Article as orm::Model>::schema();
+    let _ = <orm::admin::LogEntry as orm::Model>::schema();
 }

@@ -1,7 +1,7 @@
 //! The blog's models: the seed's `Article`.
 
-use orm_contrib::auth::User;
-use orm_core::prelude::*;
+use orm::auth::User;
+use orm::prelude::*;
 
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]
@@ -46,11 +46,11 @@ pub struct Article {
 }
 
 /// Admin action: marks the selected articles published.
-pub fn publish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm_core::Result<usize> {
+pub fn publish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm::Result<usize> {
     articles.update(conn, vec![Article::IS_PUBLISHED.set(true)])
 }
 
 /// Admin action: takes the selected articles off the public pages.
-pub fn unpublish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm_core::Result<usize> {
+pub fn unpublish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm::Result<usize> {
     articles.update(conn, vec![Article::IS_PUBLISHED.set(false)])
 }

@@ -3,8 +3,8 @@
 
 use chrono::{Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use orm_contrib::auth::User;
-use orm_core::prelude::*;
+use orm::auth::User;
+use orm::prelude::*;
 
 use crate::models::Article;
 
@@ -89,7 +89,7 @@ pub fn seed(db: &Db, users: usize, articles: usize) -> Result<(), String> {
         let mut batch: Vec<Article> = (made..made + count)
             .map(|i| article(i, run_id, authors[i % authors.len()]))
             .collect();
-        orm_core::atomic(conn, |conn| {
+        orm::atomic(conn, |conn| {
             Article::bulk_create(conn, &mut batch)?;
             backdate(conn, &batch, made)
         })
@@ -185,7 +185,7 @@ fn article(i: usize, run_id: i64, author: i64) -> Article {
 
 /// Spreads the batch's publication dates back in time, `PER_DAY` a day,
 /// so lists and date filters have something to show.
-fn backdate(conn: &mut AnyConnection, batch: &[Article], offset: usize) -> orm_core::Result<()> {
+fn backdate(conn: &mut AnyConnection, batch: &[Article], offset: usize) -> orm::Result<()> {
     let now = Utc::now();
     for (chunk_index, chunk) in batch.chunks(PER_DAY as usize).enumerate() {
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {

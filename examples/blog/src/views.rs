@@ -7,9 +7,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use orm_contrib::auth::User;
-use orm_core::prelude::*;
-use orm_core::views::{DetailView, ListView, PageInfo};
+use orm::auth::User;
+use orm::prelude::*;
+use orm::views::{DetailView, ListView, PageInfo};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::models::Article;
@@ -170,7 +170,7 @@ async fn stylesheet() -> Response {
 }
 
 async fn not_found() -> Response {
-    error_page(&orm_core::Error::NotFound {
+    error_page(&orm::Error::NotFound {
         model: String::new(),
     })
 }
@@ -190,9 +190,9 @@ fn page(template: &impl Template) -> Response {
 }
 
 /// 404 for what is not there, 503 while the database is down, 500 else.
-fn error_page(error: &orm_core::Error) -> Response {
+fn error_page(error: &orm::Error) -> Response {
     match error {
-        orm_core::Error::NotFound { .. } => error_response(
+        orm::Error::NotFound { .. } => error_response(
             StatusCode::NOT_FOUND,
             "Page not found",
             "There is no page at this address. It may have been unpublished.",

@@ -18,7 +18,7 @@ use std::sync::{Arc, Barrier};
 
 use common::client::{input_value, links, Client, Reply};
 use common::server::{tail, Server};
-use orm_core::db::BackendKind;
+use orm::db::BackendKind;
 use tests::backends::{configured, fresh};
 
 /// Staff users saving at once, each on an article of their own.

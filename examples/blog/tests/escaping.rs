@@ -9,9 +9,9 @@ mod common;
 use blog::models::Article;
 use common::in_process::{get, migrated};
 use http::StatusCode;
-use orm_contrib::auth::User;
-use orm_core::db::PoolOptions;
-use orm_core::prelude::*;
+use orm::auth::User;
+use orm::db::PoolOptions;
+use orm::prelude::*;
 use tests::backends::configured;
 
 const PAYLOADS: [&str; 4] = [

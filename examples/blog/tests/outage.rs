@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use common::client::{links, Client, Reply};
 use common::postgres::Cluster;
 use common::server::Server;
-use orm_core::__private::diesel::connection::SimpleConnection as _;
+use diesel::connection::SimpleConnection as _;
 
 /// The longest any request may take: the pool waits 5 s for a connection
 /// before answering 503, plus slack for a loaded test machine.
@@ -113,7 +113,7 @@ fn sqlite_outage_gives_503_pages_then_recovers() {
 /// server's pool, which is what is being tested.
 struct Vandal {
     path: PathBuf,
-    conn: Mutex<orm_core::db::PooledConnection>,
+    conn: Mutex<orm::db::PooledConnection>,
 }
 
 const MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -121,7 +121,7 @@ const GARBAGE: &[u8; 16] = b"not a database!\0";
 
 impl Vandal {
     fn new(path: &Path) -> Vandal {
-        let db = orm_core::Db::open(&format!("sqlite://{}", path.display())).unwrap();
+        let db = orm::Db::open(&format!("sqlite://{}", path.display())).unwrap();
         let mut conn = db.conn().unwrap();
         // Reads the schema and opens the WAL, which the checkpoints need.
         conn.batch_execute("SELECT count(*) FROM blog_article")

@@ -12,9 +12,9 @@ use std::time::Duration;
 use blog::models::Article;
 use common::in_process::{get, migrated};
 use http::StatusCode;
-use orm_contrib::auth::User;
-use orm_core::db::{PoolOptions, QueryLog};
-use orm_core::prelude::*;
+use orm::auth::User;
+use orm::db::{PoolOptions, QueryLog};
+use orm::prelude::*;
 use tests::backends::configured;
 
 /// The list's statements: the count and the page's articles with their

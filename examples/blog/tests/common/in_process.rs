@@ -4,7 +4,7 @@
 
 use axum::body::Body;
 use http::{Request, StatusCode};
-use orm_core::db::{BackendKind, PoolOptions};
+use orm::db::{BackendKind, PoolOptions};
 use tests::backends::{fresh_with, TestDb};
 use tower::ServiceExt as _;
 
