@@ -126,7 +126,7 @@ impl<'c, 'a> Checker<'c, 'a> {
                 Target::ManyToMany => self.cx.error_at(
                     item.span,
                     format!(
-                        "`list_display` cannot show the many-to-many field `{}`\nhelp: add a method `fn(&self) -> impl Display` that formats the related objects, and list its name",
+                        "`list_display` cannot show the many-to-many field `{}`: the list does not load its objects\nhelp: remove it from `list_display`; the change form shows and edits it",
                         item.value
                     ),
                 ),

@@ -301,10 +301,17 @@ pub(crate) fn unknown(
     name: &str,
     known: &[&str],
 ) -> syn::Result<()> {
+    // Django's names that are written another way here.
+    let instead = match (scope, name) {
+        ("field", "null") => "\nhelp: a column that may be NULL is an `Option<T>` field",
+        ("field", "db_index") => "\nhelp: an index is `#[field(index)]`",
+        ("field", "to") => "\nhelp: the target is the type, as in `ForeignKey<Author>`",
+        _ => "",
+    };
     cx.error_at(
         meta.path.span(),
         format!(
-            "unknown {scope} attribute `{name}`\nhelp: expected one of: {}",
+            "unknown {scope} attribute `{name}`{instead}\nhelp: expected one of: {}",
             known.join(", ")
         ),
     );

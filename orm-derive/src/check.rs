@@ -85,6 +85,14 @@ fn check_field(cx: &Ctxt, f: &Field) {
             }
         }
     }
+    if let Some(digits) = a.max_digits.get() {
+        if digits.value == 0 {
+            cx.error_at(
+                digits.value_span,
+                "`max_digits` must be at least 1\nhelp: count every digit, as in `max_digits = 8, decimal_places = 2` for 999999.99",
+            );
+        }
+    }
     if let (Some(digits), Some(places)) = (a.max_digits.get(), a.decimal_places.get()) {
         if places.value > digits.value {
             cx.error_at(
@@ -110,6 +118,23 @@ fn check_field(cx: &Ctxt, f: &Field) {
                 choices.span,
                 "`choices` needs at least one (value, label) pair",
             );
+        } else if let Some(default) = a.default.get() {
+            if let DefaultLit::Str(value) = &default.value {
+                if !choices.value.iter().any(|(v, _)| v == value) {
+                    let values: Vec<String> = choices
+                        .value
+                        .iter()
+                        .map(|(v, _)| format!("\"{v}\""))
+                        .collect();
+                    cx.error_at(
+                        default.value_span,
+                        format!(
+                            "the default \"{value}\" is not one of the choices\nhelp: write one of the stored values: {}",
+                            values.join(", ")
+                        ),
+                    );
+                }
+            }
         }
     }
     check_foreign_key(cx, f);
@@ -599,12 +624,13 @@ fn check_many_to_many(cx: &Ctxt, f: &Field) {
         ("db_column", a.db_column.span()),
         ("max_digits", a.max_digits.span()),
         ("decimal_places", a.decimal_places.span()),
+        ("related_name", a.related_name.span()),
     ];
     for (name, span) in column_only {
         if let Some(span) = span {
             cx.error_at(
                 span,
-                format!("`{name}` does not apply to a ManyToMany field\nhelp: a ManyToMany field takes related_name, verbose_name, help_text and blank"),
+                format!("`{name}` does not apply to a ManyToMany field\nhelp: a ManyToMany field takes verbose_name, help_text and blank"),
             );
         }
     }

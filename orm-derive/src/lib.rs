@@ -2,10 +2,10 @@
 //! orm-core. Use them through `orm_core::prelude`.
 //!
 //! The derive parses the struct and its attributes into its own IR
-//! ([`ast`]), checks them all at once ([`check`]), reporting every mistake at
-//! its span, and only then generates code ([`expand`]). `#[admin(...)]` has
-//! the same three steps in [`admin_attr`], [`admin_check`] and
-//! [`admin_expand`].
+//! (`ast`), checks them all at once (`check`), reporting every mistake at
+//! its span, and only then generates code (`expand`). `#[admin(...)]` has
+//! the same three steps in `admin_attr`, `admin_check` and
+//! `admin_expand`.
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 

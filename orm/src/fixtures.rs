@@ -19,8 +19,9 @@ pub(crate) fn dumpdata(
     let mut conn = db.conn().map_err(|e| e.to_string())?;
     // One transaction: the models are read as of one moment where the
     // database isolates transactions so.
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     let objects = conn
-        .transaction::<_, FixtureError, _>(|conn| dump(conn, labels))
+        .transaction::<_, FixtureError, _>(|conn| dump(conn, &labels))
         .map_err(|e| e.to_string())?;
     let mut text = to_json(&objects, indent);
     text.push('\n');

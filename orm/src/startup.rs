@@ -4,6 +4,7 @@
 use std::io::Write as _;
 
 use orm_contrib::auth::{make_password, User};
+use orm_core::schema::DefaultValue;
 use orm_core::{Db, Model};
 use orm_migrations::{MigrationCommand, Outcome, Project};
 
@@ -49,6 +50,10 @@ pub async fn ensure_superuser(db: &Db) -> Result<Option<FirstUser>, String> {
 /// finds; an error when models changed without a migration or the
 /// database cannot be reached.
 pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, String> {
+    let problems = model_problems();
+    if !problems.is_empty() {
+        return Err(problems.join("\nerror: "));
+    }
     let mut out = std::io::stdout();
     let mut quiet = Vec::new();
     let changes = project
@@ -99,4 +104,34 @@ pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, S
     }
     let _ = writeln!(out, "System check identified no errors.");
     Ok(Outcome::Done)
+}
+
+/// Mistakes in the models that the compiler cannot see (part of `check`):
+/// a default that is not one of its field's choices (a `Choices` enum's
+/// values are known only once the program runs).
+pub fn model_problems() -> Vec<String> {
+    let mut problems = Vec::new();
+    for ops in orm_core::model::registered_models() {
+        let schema = (ops.schema)();
+        for field in schema.fields.iter().filter(|f| !f.choices.is_empty()) {
+            let Some(DefaultValue::Str(value)) = &field.default else {
+                continue;
+            };
+            if field.choices.iter().any(|choice| choice.value == *value) {
+                continue;
+            }
+            let values: Vec<String> = field
+                .choices
+                .iter()
+                .map(|choice| format!("\"{}\"", choice.value))
+                .collect();
+            problems.push(format!(
+                "{}.{}: the default \"{value}\" is not one of its choices; write one of the stored values: {}",
+                schema.label(),
+                field.name,
+                values.join(", ")
+            ));
+        }
+    }
+    problems
 }

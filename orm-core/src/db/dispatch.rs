@@ -45,7 +45,7 @@ macro_rules! __if_mysql {
 const MAX_ROWS_PER_INSERT: usize = 1_000;
 
 /// How many rows of `columns` values one multi-row `INSERT` takes on
-/// `backend`: at most [`MAX_ROWS_PER_INSERT`], and under the backend's limit
+/// `backend`: at most `MAX_ROWS_PER_INSERT`, and under the backend's limit
 /// on bound parameters (32,766 on SQLite, 65,535 on the servers).
 pub fn rows_per_insert(backend: crate::db::BackendKind, columns: usize) -> usize {
     let parameters = match backend {

@@ -16,7 +16,7 @@ pub trait ModelColumns: Model {
     type Table: diesel::Table + Default + Copy + Send + Sync + 'static;
 
     /// Calls `visitor` with the column of field `index` and the
-    /// [`ColumnKind`] that says which lookups and aggregates it takes.
+    /// [`ColumnKind`](super::ColumnKind) that says which lookups and aggregates it takes.
     /// `None` for an index with no column (a many-to-many field, or past
     /// the end).
     fn visit_column<V: ColumnVisitor>(index: usize, visitor: V) -> Option<V::Output>;

@@ -69,7 +69,7 @@ impl QuerySpec {
         }))
     }
 
-    /// For a page far into the rows (`OFFSET` of [`DEFERRED_OFFSET`] or
+    /// For a page far into the rows (`OFFSET` of `DEFERRED_OFFSET`, 1,000, or
     /// more), the query that reads only the page's primary keys: the
     /// database skips the rows before the page in an index holding the
     /// sort columns and the key instead of in the table (a deferred join).
