@@ -14,6 +14,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
 use crate::commands::{self, BuiltinCommand, Parsed, UserCommands};
+use crate::hosts::AllowedHostsLayer;
 use crate::settings::Settings;
 
 /// Builds a project's pages from its database.
@@ -166,10 +167,7 @@ impl Site {
             // The fastest level: pages answer in microseconds, and most of
             // the size goes at any level.
             .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
-            .layer(middleware::from_fn_with_state(
-                Arc::new(settings.clone()),
-                crate::hosts::check_host,
-            ))
+            .layer(AllowedHostsLayer::new(Arc::new(settings.clone())))
             .layer(TraceLayer::new_for_http())
     }
 
