@@ -379,8 +379,8 @@ impl Project {
             apps.retain(|app| only.iter().any(|wanted| wanted == app));
         }
         let mut conn = db.conn()?;
-        recorder::ensure_table(&mut conn)?;
-        let applied = recorder::applied(&mut conn)?;
+        // Read only: listing migrations creates no table.
+        let applied = recorder::applied_if_recorded(&mut conn)?;
         apps.sort_unstable();
         for app in apps {
             let _ = writeln!(out, "{app}");

@@ -51,6 +51,16 @@ pub fn applied(conn: &mut AnyConnection) -> Result<BTreeSet<(String, String)>, E
         .collect())
 }
 
+/// [`applied`] without creating anything: none when the table is not there
+/// yet (what `showmigrations` and `check` read).
+pub fn applied_if_recorded(conn: &mut AnyConnection) -> Result<BTreeSet<(String, String)>, Error> {
+    let table = AppliedMigration::schema().table.to_string();
+    if !orm_core::db::table_exists(conn, &table).map_err(orm_core::Error::from)? {
+        return Ok(BTreeSet::new());
+    }
+    applied(conn)
+}
+
 /// Records a migration as applied.
 pub fn record_applied(conn: &mut AnyConnection, app: &str, name: &str) -> Result<(), Error> {
     let mut row = AppliedMigration {

@@ -82,8 +82,7 @@ pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, S
         .conn()
         .map_err(|e| format!("the database: {e}"))
         .and_then(|mut conn| {
-            orm_migrations::recorder::ensure_table(&mut conn)
-                .and_then(|()| orm_migrations::recorder::applied(&mut conn))
+            orm_migrations::recorder::applied_if_recorded(&mut conn)
                 .map_err(|e| format!("the database: {e}"))
         })?;
     let pending: Vec<String> = graph

@@ -83,10 +83,26 @@ fn migrate_forwards_backwards_and_again() {
     let project = project(root.path());
     run(&project, None, makemigrations(false));
     each_database(|kind, db| {
+        // Listing the migrations of a new database reads; it creates no
+        // table.
+        let (_, shown) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Showmigrations { apps: vec![] },
+        );
+        assert!(shown.contains("blog\n [ ] 0001_initial"), "{kind}: {shown}");
+        assert!(
+            !orm_core::db::table_exists(&mut db.conn().unwrap(), "orm_migrations").unwrap(),
+            "{kind}: showmigrations created the recorder's table"
+        );
         let (_, out) = run(&project, Some(db), migrate(None, None));
         assert!(
             out.contains("Applying blog.0001_initial... OK ("),
             "{kind}: {out}"
+        );
+        assert!(
+            orm_core::db::table_exists(&mut db.conn().unwrap(), "orm_migrations").unwrap(),
+            "{kind}"
         );
         let mut conn = db.conn().unwrap();
         let mut author = Author {

@@ -1,5 +1,6 @@
 //! The database handle, its connections and URLs.
 
+mod catalog;
 #[allow(missing_docs)]
 mod connection;
 pub(crate) mod dispatch;
@@ -10,6 +11,7 @@ mod pool;
 mod query_log;
 mod url;
 
+pub use catalog::table_exists;
 pub use connection::{AnyConnection, MultiBackend};
 pub use estimate::estimated_rows;
 pub use kept_values::{query_key, KeptValues, WriteGuard, WriteMark};
