@@ -92,6 +92,20 @@ async fn add_form_errors_sit_beside_their_fields_and_keep_the_values() {
             form.contains("data-prepopulate-from=\"id_title\""),
             "{kind}: the slug follows the title"
         );
+        // A choices field with a default offers no empty choice, which it
+        // would refuse (Django's `include_blank`).
+        assert_eq!(
+            form.input_value("status").as_deref(),
+            Some("draft"),
+            "{kind}"
+        );
+        let status = form
+            .body
+            .split("name=\"status\"")
+            .nth(1)
+            .unwrap_or_default();
+        let status = status.split("</select>").next().unwrap_or_default();
+        assert!(!status.contains("---------"), "{kind}: {status}");
 
         let title = "  Ünïcödé ✓ 日本 «quotes» & <b>  ";
         let body = "  indented\n  and kept  ";

@@ -132,11 +132,12 @@ impl Widget {
         }
     }
 
-    /// A `<select>` of a field's choices (with an empty choice unless
-    /// required).
+    /// A `<select>` of a field's choices, with an empty choice where the
+    /// field may be left empty or has no default to start from (Django's
+    /// `include_blank`): a field with a default refuses the empty value.
     pub(crate) fn choices(field: &FieldSchema, value: &str) -> Widget {
         let mut options = Vec::new();
-        if !field.is_required() || value.is_empty() {
+        if field.blank || field.nullable || field.default.is_none() || value.is_empty() {
             options.push(SelectOption {
                 value: String::new(),
                 label: "---------".into(),
