@@ -244,7 +244,7 @@ pub struct RequestBuilder<'a> {
     follow: bool,
 }
 
-impl<'a> RequestBuilder<'a> {
+impl RequestBuilder<'_> {
     /// Adds a form field.
     pub fn field(mut self, name: &str, value: &str) -> Self {
         self.fields.push((name.to_owned(), value.to_owned()));
@@ -304,11 +304,22 @@ impl<'a> RequestBuilder<'a> {
     ///
     /// When a followed redirect leads on more than 20 times (a loop).
     pub async fn send(self) -> Page {
-        let follow = self.follow;
-        let method = self.method.clone();
-        let headers = self.headers.clone();
-        let (client, request, body) = self.build();
-        let mut page = client.send(request).await;
+        let body = self.body_to_send();
+        let RequestBuilder {
+            client,
+            method,
+            path,
+            origin,
+            headers,
+            follow,
+            ..
+        } = self;
+        // Kept only for a 307 or 308, which repeats the request.
+        let kept = if follow { body.clone() } else { Vec::new() };
+        let origin = origin.as_deref();
+        let mut page = client
+            .send(request(&method, &path, origin, &headers, body))
+            .await;
         let mut chain = Vec::new();
         let mut method = method;
         while follow && page.status.is_redirection() && !page.location().is_empty() {
@@ -325,73 +336,81 @@ impl<'a> RequestBuilder<'a> {
             if !repeat {
                 method = Method::GET;
             }
-            let path = local_path(&location);
-            let mut builder = Request::builder()
-                .method(method.clone())
-                .uri(path)
-                .header(header::HOST, HOST);
-            for (name, value) in &headers {
-                builder = builder.header(name, value);
-            }
-            let next_body = if repeat && method != Method::GET {
-                builder = builder
-                    .header(header::ORIGIN, ORIGIN)
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-                body.clone()
+            let body = if is_unsafe(&method) {
+                kept.clone()
             } else {
                 Vec::new()
             };
-            let request = builder
-                .body(Body::from(next_body))
-                .expect("a valid request");
-            page = client.send(request).await;
+            page = client
+                .send(request(
+                    &method,
+                    local_path(&location),
+                    origin,
+                    &headers,
+                    body,
+                ))
+                .await;
         }
         page.redirect_chain = chain;
         page
     }
 
-    /// The request to send, its body kept for a repeated redirect.
-    fn build(self) -> (&'a mut Client, Request<Body>, Vec<u8>) {
-        let unsafe_method = !matches!(self.method, Method::GET | Method::HEAD);
-        let mut builder = Request::builder()
-            .method(self.method.clone())
-            .uri(&self.path)
-            .header(header::HOST, HOST);
-        if unsafe_method {
-            if let Some(origin) = &self.origin {
-                builder = builder.header(header::ORIGIN, origin);
-            }
+    /// The body: the one given, or for a POST (or any unsafe method) the
+    /// form with its CSRF token.
+    fn body_to_send(&self) -> Vec<u8> {
+        if let Some(body) = &self.body {
+            return body.clone();
         }
-        for (name, value) in &self.headers {
-            builder = builder.header(name, value);
+        if !is_unsafe(&self.method) {
+            return Vec::new();
         }
-        let body = match self.body {
-            Some(body) => body,
-            None if unsafe_method => {
-                let mut form = form_urlencoded::Serializer::new(String::new());
-                let token = match &self.token {
-                    Token::FromCookie => self.client.cookie(CSRF_COOKIE),
-                    Token::Omitted => None,
-                    Token::Given(token) => Some(token.clone()),
-                };
-                if let Some(token) = token {
-                    form.append_pair(CSRF_FIELD, &token);
-                }
-                for (name, value) in &self.fields {
-                    form.append_pair(name, value);
-                }
-                form.finish().into_bytes()
-            }
-            None => Vec::new(),
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        let token = match &self.token {
+            Token::FromCookie => self.client.cookie(CSRF_COOKIE),
+            Token::Omitted => None,
+            Token::Given(token) => Some(token.clone()),
         };
-        if unsafe_method {
-            builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(token) = token {
+            form.append_pair(CSRF_FIELD, &token);
         }
-        let request = builder
-            .body(Body::from(body.clone()))
-            .expect("a valid request");
-        (self.client, request, body)
+        for (name, value) in &self.fields {
+            form.append_pair(name, value);
+        }
+        form.finish().into_bytes()
     }
+}
+
+/// Whether a request with `method` changes something (and so carries the
+/// site's `Origin` and a form).
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD)
+}
+
+/// A request to this site: its `Host`, and for an unsafe method `origin`
+/// and, unless `headers` name one, the form's content type.
+fn request(
+    method: &Method,
+    path: &str,
+    origin: Option<&str>,
+    headers: &[(HeaderName, String)],
+    body: Vec<u8>,
+) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method(method.clone())
+        .uri(path)
+        .header(header::HOST, HOST);
+    if is_unsafe(method) {
+        if let Some(origin) = origin {
+            builder = builder.header(header::ORIGIN, origin);
+        }
+    }
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    if is_unsafe(method) && !headers.iter().any(|(name, _)| name == header::CONTENT_TYPE) {
+        builder = builder.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    builder.body(Body::from(body)).expect("a valid request")
 }
 
 /// The path and query of `location`, which may name this site in full
