@@ -195,20 +195,7 @@ impl Page {
     /// The text of the page with the tags taken out and entities
     /// unescaped, whitespace collapsed.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        let mut in_tag = false;
-        for c in self.body.chars() {
-            match c {
-                '<' => {
-                    in_tag = true;
-                    out.push(' ');
-                }
-                '>' => in_tag = false,
-                c if !in_tag => out.push(c),
-                _ => {}
-            }
-        }
-        unescape(&out)
+        unescape(&strip_tags(&self.body, " "))
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
@@ -234,17 +221,21 @@ fn items(list: &str, open: &str) -> Vec<String> {
         .filter_map(|item| {
             let content = &item[item.find('>')? + 1..];
             let content = content.split("</li>").next().unwrap_or(content);
-            Some(unescape(&strip_tags(content)).trim().to_owned())
+            Some(unescape(&strip_tags(content, "")).trim().to_owned())
         })
         .collect()
 }
 
-fn strip_tags(html: &str) -> String {
+/// `html` without its tags, each replaced by `between`.
+fn strip_tags(html: &str, between: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {
         match c {
-            '<' => in_tag = true,
+            '<' => {
+                in_tag = true;
+                out.push_str(between);
+            }
             '>' => in_tag = false,
             c if !in_tag => out.push(c),
             _ => {}
