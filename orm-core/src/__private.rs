@@ -21,7 +21,7 @@ pub use crate::model_admin::{load_with_loaded_reprs, AdminModel, AdminOps, Regis
 pub use crate::placeholder::placeholder;
 pub use crate::query::aggregate::aggregate;
 pub use crate::query::compile::{
-    apply_spec, bad_value, condition_tree, unknown_field, write_filter,
+    apply_spec, bad_row, bad_value, condition_tree, unknown_field, write_filter,
 };
 pub use crate::query::join::{assert_model, JoinTarget};
 pub use crate::query::related::fill_related;

@@ -180,10 +180,24 @@ pub trait AdminModel: Model {
     ) -> Result<Vec<(Self, Option<String>)>> {
         load_with_loaded_reprs(conn, spec)
     }
+
+    /// Each row's key and `to_repr`, for a choice of rows (a foreign key's
+    /// select, autocomplete): read through only the columns `to_repr`
+    /// needs, when the derive can.
+    #[doc(hidden)]
+    fn __choices(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<(Value, String)>> {
+        Ok(Self::__load(conn, spec)?
+            .into_iter()
+            .map(|row| (crate::value::FieldType::to_value(row.pk()), row.to_repr()))
+            .collect())
+    }
 }
 
 /// Loads rows for display: [`AdminOps::rows`].
 pub type RowsFn = fn(&mut AnyConnection, &QuerySpec, &[&str]) -> Result<Vec<ObjectRow>>;
+
+/// Loads keys and texts for a choice: [`AdminOps::choices`].
+pub type ChoicesFn = fn(&mut AnyConnection, &QuerySpec) -> Result<Vec<(Value, String)>>;
 
 /// A model's operations as the admin uses them, without its type.
 #[derive(Clone, Copy)]
@@ -195,6 +209,8 @@ pub struct AdminOps {
     /// The matching rows as the admin shows them, with the text of the named
     /// method columns.
     pub rows: RowsFn,
+    /// The matching rows' keys and texts, for a choice among them.
+    pub choices: ChoicesFn,
 }
 
 impl std::fmt::Debug for AdminOps {
@@ -210,6 +226,7 @@ impl AdminOps {
             model: ModelOps::of::<M>(),
             options: M::admin_options,
             rows: rows_of::<M>,
+            choices: M::__choices,
         }
     }
 

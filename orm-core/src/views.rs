@@ -1,4 +1,5 @@
-//! Generic list and detail views, Django's `ListView` and `DetailView`:
+//! Generic list and detail views, Django's `ListView` and `DetailView`
+//! (and [`CursorListView`], a list paged by cursor instead of by number):
 //! they work out what a page shows (the objects, the page and its links, or
 //! the one object), and leave the rendering to the app's own templates.
 //!
@@ -27,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+use crate::cursor::{page_after, Cursor};
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -168,6 +170,120 @@ impl<M: Model> ListView<M> {
         Error::NotFound {
             model: M::schema().name.to_string(),
         }
+    }
+}
+
+/// What a list page read from a cursor shows.
+#[derive(Debug, Clone)]
+pub struct CursorListContext<M> {
+    /// The objects on this page.
+    pub objects: Vec<M>,
+    /// The next page's URL (`?cursor=a...`), if any.
+    pub next_url: Option<String>,
+    /// The previous page's URL, if any.
+    pub previous_url: Option<String>,
+}
+
+impl<M> CursorListContext<M> {
+    /// Whether there is a page before or after this one.
+    pub fn is_paginated(&self) -> bool {
+        self.next_url.is_some() || self.previous_url.is_some()
+    }
+}
+
+/// A list shown page by page from a cursor ([`crate::cursor`]): every page
+/// costs one indexed query of `paginate_by + 1` rows at any depth, and no
+/// row count, so a list of millions answers its last page as fast as its
+/// first. Pages link to the next and previous ones, not by number;
+/// `?cursor=...` picks one, and a cursor that does not fit the list is
+/// [`Error::NotFound`] (a 404).
+///
+/// Its ordering (the model's, or the queryset's `order_by`) is made unique
+/// with the key; an index on the filter's and ordering's fields (in that
+/// order) makes each page an index range scan.
+///
+/// ```
+/// use orm_core::prelude::*;
+/// use orm_core::views::CursorListView;
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(app_label = "docs", ordering = ["name"])]
+/// pub struct Tag {
+///     pub id: i64,
+///     #[field(max_length = 50)]
+///     pub name: String,
+/// }
+///
+/// # fn main() -> orm_core::Result<()> {
+/// let db = Db::open("sqlite://:memory:")?;
+/// let mut conn = db.conn()?;
+/// orm_core::create_tables(&mut conn, &[Tag::schema()])?;
+/// for name in ["a", "b", "c"] {
+///     Tag { id: 0, name: name.into() }.save(&mut conn)?;
+/// }
+/// let view = CursorListView::new(Tag::objects()).paginate_by(2);
+/// let first = view.get(&mut conn, "")?;
+/// let next = first.next_url.expect("a second page");
+/// let second = view.get(&mut conn, next.trim_start_matches('?'))?;
+/// assert_eq!(second.objects[0].name, "c");
+/// assert!(second.next_url.is_none());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct CursorListView<M> {
+    queryset: QuerySet<M>,
+    paginate_by: i64,
+    cursor_param: &'static str,
+}
+
+impl<M: Model> CursorListView<M> {
+    /// Lists `queryset`, ten a page.
+    pub fn new(queryset: QuerySet<M>) -> Self {
+        CursorListView {
+            queryset,
+            paginate_by: 10,
+            cursor_param: "cursor",
+        }
+    }
+
+    /// Objects per page.
+    pub fn paginate_by(mut self, per_page: i64) -> Self {
+        self.paginate_by = per_page.max(1);
+        self
+    }
+
+    /// The query-string parameter holding the cursor (default `cursor`).
+    pub fn cursor_param(mut self, name: &'static str) -> Self {
+        self.cursor_param = name;
+        self
+    }
+
+    /// The page asked for by `query` (a raw query string).
+    pub fn get(&self, conn: &mut AnyConnection, query: &str) -> Result<CursorListContext<M>> {
+        let cursor = match form_value(query, self.cursor_param).as_deref() {
+            None | Some("") => None,
+            Some(text) => match Cursor::decode::<M>(text, self.queryset.spec()) {
+                Ok(cursor) => Some(cursor),
+                Err(Error::InvalidValue { .. }) => {
+                    return Err(Error::NotFound {
+                        model: M::schema().name.to_string(),
+                    })
+                }
+                Err(other) => return Err(other),
+            },
+        };
+        let page = page_after(conn, self.queryset.clone(), self.paginate_by, cursor)?;
+        let url = |cursor: Cursor| {
+            let query: String = form_urlencoded::Serializer::new(String::new())
+                .append_pair(self.cursor_param, &cursor.encode())
+                .finish();
+            format!("?{query}")
+        };
+        Ok(CursorListContext {
+            objects: page.objects,
+            next_url: page.next.map(url),
+            previous_url: page.previous.map(url),
+        })
     }
 }
 

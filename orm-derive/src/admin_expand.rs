@@ -1,7 +1,7 @@
 //! Code generation for the admin: the static `AdminOptions` of
 //! `#[admin(...)]`, `Model::to_repr`, and the `AdminModel` impl the admin
 //! lists objects with (`admin_options`, `__admin_method`, `__related_repr`,
-//! `__load_with_reprs`).
+//! `__load_with_reprs`, `__choices`).
 //!
 //! Everything lands in the model's `const _: () = { ... };` block, where
 //! `__orm` is `orm_core::__private`.
@@ -53,11 +53,12 @@ pub(crate) fn to_repr() -> TokenStream {
 
 /// `impl AdminModel`; methods with nothing to say keep their default.
 /// `load_with_reprs` is the join loader of the first `select_related`
-/// target, when the model has one.
+/// target, when the model has one; `choices` reads keys and texts.
 pub(crate) fn admin_model_impl(
     cont: &Container,
     orm: &TokenStream,
     load_with_reprs: TokenStream,
+    choices: TokenStream,
 ) -> TokenStream {
     let ident = cont.ident;
     let admin_options = cont.admin.present.then(|| {
@@ -76,6 +77,7 @@ pub(crate) fn admin_model_impl(
             #admin_method
             #related_repr
             #load_with_reprs
+            #choices
         }
     }
 }

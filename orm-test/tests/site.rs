@@ -39,15 +39,11 @@ async fn list(State(db): State<Db>) -> Result<Html<String>, StatusCode> {
 }
 
 async fn create(State(db): State<Db>, Form(form): Form<NewMemo>) -> impl IntoResponse {
-    let saved = db
-        .run(move |conn| {
-            let mut memo = Memo {
-                id: 0,
-                title: form.title,
-            };
-            memo.save(conn)
-        })
-        .await;
+    let mut memo = Memo {
+        id: 0,
+        title: form.title,
+    };
+    let saved = db.run(move |conn| memo.save(conn)).await;
     match saved {
         Ok(()) => Redirect::to("/").into_response(),
         _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

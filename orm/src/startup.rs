@@ -30,7 +30,7 @@ pub async fn ensure_superuser(db: &Db) -> Result<Option<FirstUser>, String> {
                     return Ok(false);
                 }
                 let mut user = User::new("admin", "admin@example.com");
-                user.password = hash;
+                user.password = hash.clone();
                 user.is_staff = true;
                 user.is_superuser = true;
                 user.save(conn)?;

@@ -20,9 +20,12 @@ use crate::display::{field_label, input_text, value_text};
 use crate::site::AdminModel;
 use orm_core::fields::ManyToManyOps as ManyToManyField;
 
-/// Most targets listed in a foreign-key or many-to-many `<select>`; larger
-/// tables get a raw id input instead.
-const SELECT_LIMIT: i64 = 1000;
+/// Most targets listed in a foreign-key `<select>`; a larger table gets the
+/// autocomplete input instead, which searches it as the user types.
+const SELECT_LIMIT: i64 = 200;
+
+/// Most targets listed in a many-to-many `<select>`.
+const MULTIPLE_SELECT_LIMIT: i64 = 1000;
 
 /// What a form field edits.
 #[derive(Clone, Copy)]
@@ -524,7 +527,7 @@ pub(crate) fn fields(
                 });
                 let widget = match by_label(&field.to) {
                     Some(target) => {
-                        let rows = target_rows(conn, target, SELECT_LIMIT)?;
+                        let rows = target_rows(conn, target, MULTIPLE_SELECT_LIMIT)?;
                         if spec.readonly {
                             let names: Vec<String> = rows
                                 .into_iter()
@@ -575,27 +578,21 @@ pub(crate) fn fields(
     Ok(out)
 }
 
-/// `(pk, text)` of a model's rows in its default order, at most `limit`.
+/// `(pk, text)` of a model's rows in its default order, at most `limit`,
+/// reading only the key and the columns of its text where it can.
 fn target_rows(
     conn: &mut AnyConnection,
     target: AdminOps,
     limit: i64,
 ) -> orm_core::Result<Vec<(String, String)>> {
-    let schema = target.schema();
     let spec = QuerySpec {
-        order: QuerySpec::default_order(schema),
+        order: QuerySpec::default_order(target.schema()),
         limit: Some(limit),
         ..QuerySpec::default()
     };
-    let pk = schema.pk_index();
-    Ok((target.rows)(conn, &spec, &[])?
+    Ok((target.choices)(conn, &spec)?
         .into_iter()
-        .map(|row| {
-            (
-                row.values.get(pk).map(Value::to_string).unwrap_or_default(),
-                row.repr,
-            )
-        })
+        .map(|(pk, text)| (pk.to_string(), text))
         .collect())
 }
 
@@ -625,18 +622,21 @@ fn foreign_key_widget(
             .map(|r| r.repr)
             .unwrap_or_default())
     };
-    if model.options.autocomplete_fields.contains(&name) {
+    let autocomplete = |conn: &mut AnyConnection, value: String| -> orm_core::Result<Widget> {
         let repr = current_repr(conn)?;
         let query: String = form_urlencoded::Serializer::new(String::new())
             .append_pair("app_label", &model.schema.app_label)
             .append_pair("model_name", &model.model_name)
             .append_pair("field_name", name)
             .finish();
-        return Ok(Widget::Autocomplete {
+        Ok(Widget::Autocomplete {
             value,
             repr,
             source_url: format!("{autocomplete_url}?{query}"),
-        });
+        })
+    };
+    if model.options.autocomplete_fields.contains(&name) {
+        return autocomplete(conn, value.clone());
     }
     let raw_id = |conn: &mut AnyConnection, value: String| -> orm_core::Result<Widget> {
         Ok(Widget::RawId {
@@ -650,7 +650,7 @@ fn foreign_key_widget(
     }
     let rows = target_rows(conn, target, SELECT_LIMIT + 1)?;
     if rows.len() as i64 > SELECT_LIMIT {
-        return raw_id(conn, value.clone());
+        return autocomplete(conn, value.clone());
     }
     let mut options = vec![SelectOption {
         value: String::new(),

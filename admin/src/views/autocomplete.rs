@@ -5,7 +5,6 @@ use axum::extract::Query;
 use axum::response::{IntoResponse, Json, Response};
 use orm_core::model_admin::find_admin;
 use orm_core::query::QuerySpec;
-use orm_core::Value;
 use serde::{Deserialize, Serialize};
 
 use crate::context::Staff;
@@ -41,12 +40,15 @@ pub(crate) async fn search(
 ) -> Result<Response, AdminError> {
     let model = staff.model(&params.app_label, &params.model_name)?;
     staff.require(&model, |p| p.view || p.add || p.change)?;
-    let target = model
-        .options
-        .autocomplete_fields
+    // A foreign key the form edits, other than by raw id: one of
+    // `autocomplete_fields`, or a select that became this search because
+    // its target is large.
+    let name = params.field_name.as_str();
+    let target = crate::form::specs(&model, false)
         .iter()
-        .find(|name| **name == params.field_name)
-        .and_then(|name| model.schema.field(name))
+        .find(|spec| spec.name == name && !spec.readonly)
+        .filter(|_| !model.options.raw_id_fields.contains(&name))
+        .and_then(|_| model.schema.field(name))
         .and_then(|field| field.foreign_key.as_ref())
         .and_then(|fk| {
             let (app, name) = fk.to.split_once('.')?;
@@ -82,19 +84,18 @@ pub(crate) async fn search(
     if let Some(q) = orm_core::query::search_condition(&fields, &params.term) {
         spec.and(q);
     }
-    let pk = schema.pk_index();
     let mut rows = staff
         .admin
         .db
-        .run(move |conn| (target.rows)(conn, &spec, &[]))
+        .run(move |conn| (target.choices)(conn, &spec))
         .await?;
     let more = rows.len() as i64 > LIMIT;
     rows.truncate(LIMIT as usize);
     let results = rows
         .into_iter()
-        .map(|row| Item {
-            id: row.values.get(pk).map(Value::to_string).unwrap_or_default(),
-            text: row.repr,
+        .map(|(pk, text)| Item {
+            id: pk.to_string(),
+            text,
         })
         .collect();
     Ok(Json(Results { results, more }).into_response())

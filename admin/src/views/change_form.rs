@@ -432,12 +432,14 @@ async fn submit(
                         .admin
                         .db
                         .run(move |conn| {
-                            Ok(
-                                (model.rows)(conn, &QuerySpec::for_pk(model.schema, pk), &[])?
-                                    .into_iter()
-                                    .next()
-                                    .map(|r| r.repr),
-                            )
+                            Ok((model.rows)(
+                                conn,
+                                &QuerySpec::for_pk(model.schema, pk.clone()),
+                                &[],
+                            )?
+                            .into_iter()
+                            .next()
+                            .map(|r| r.repr))
                         })
                         .await?
                 }

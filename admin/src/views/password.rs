@@ -126,7 +126,7 @@ pub(crate) async fn submit(
         .run(move |conn| {
             User::objects()
                 .filter(User::ID.eq(id))
-                .update(conn, vec![User::PASSWORD.set(hash)])
+                .update(conn, vec![User::PASSWORD.set(hash.clone())])
         })
         .await?;
     session_auth::update_hash(&staff.session, &staff.admin.secret_key, &user).await?;

@@ -119,7 +119,7 @@ pub(crate) async fn submit(
             orm_core::atomic(conn, |conn| {
                 User::objects()
                     .filter(User::ID.eq(pk))
-                    .update(conn, vec![User::PASSWORD.set(hash)])?;
+                    .update(conn, vec![User::PASSWORD.set(hash.clone())])?;
                 crate::history::record(
                     conn,
                     user_id,

@@ -7,7 +7,10 @@ use orm::prelude::*;
 #[derive(Model, Debug, Clone, serde::Serialize)]
 #[model(
     ordering = ["-published_date"],
-    indexes(["slug"], ["-published_date", "id"]),
+    // The admin's list, newest first; the public list, published newest
+    // first (paged by cursor through this index). The slug is unique,
+    // which indexes it already.
+    indexes(["-published_date", "id"], ["is_published", "-published_date", "id"]),
     display = "{title}"
 )]
 #[admin(

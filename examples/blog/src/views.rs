@@ -1,5 +1,6 @@
 //! The blog's public pages: the published articles, ten a page, and one
-//! article by its slug. Built on the generic `ListView` and `DetailView`.
+//! article by its slug. Built on the generic `CursorListView` and
+//! `DetailView`.
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -9,7 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use orm::auth::User;
 use orm::prelude::*;
-use orm::views::{DetailView, ListView, PageInfo};
+use orm::views::{CursorListView, DetailView};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::models::Article;
@@ -106,7 +107,8 @@ fn excerpt(text: &str, max: usize) -> String {
 #[template(path = "article_list.html")]
 struct ListTemplate {
     articles: Vec<ArticleView>,
-    page: PageInfo,
+    newer_url: Option<String>,
+    older_url: Option<String>,
 }
 
 #[derive(Template)]
@@ -124,19 +126,20 @@ struct ErrorTemplate {
 
 async fn article_list(State(db): State<Db>, RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
-    let counts = db.counts().clone();
+    // Paged by cursor: every page is one indexed query, at any depth, and
+    // no page counts the articles.
     let listed = db
         .run(move |conn| {
-            ListView::new(published())
+            CursorListView::new(published())
                 .paginate_by(10)
-                .cached_counts(&counts)
                 .get(conn, &query)
         })
         .await;
     match listed {
         Ok(list) => page(&ListTemplate {
             articles: list.objects.iter().map(ArticleView::new).collect(),
-            page: list.page,
+            newer_url: list.previous_url,
+            older_url: list.next_url,
         }),
         Err(error) => error_page(&error),
     }

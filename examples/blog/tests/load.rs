@@ -91,12 +91,24 @@ fn blog_under_64_concurrent_clients() {
     admin.log_in(&server.password);
 
     // The pages, found from the seeded data.
-    let mut public: Vec<(String, u16)> = ["/", "/?page=2", "/?page=40"]
-        .into_iter()
-        .map(|p| (p.to_owned(), 200))
-        .collect();
+    // The list pages by cursor: the second and the fortieth page are
+    // found by following "Older" from the first.
+    let older = |html: &str| -> String {
+        let next = links(html, "?cursor=");
+        format!("/{}", next.last().expect("an Older link"))
+    };
     let home = admin.get("/").unwrap().body;
-    let page_40 = admin.get("/?page=40").unwrap().body;
+    let page_2 = older(&home);
+    let mut page_40 = (page_2.clone(), admin.get(&page_2).unwrap().body);
+    for _ in 2..40 {
+        let url = older(&page_40.1);
+        page_40 = (url.clone(), admin.get(&url).unwrap().body);
+    }
+    let (page_40_url, page_40) = page_40;
+    let mut public: Vec<(String, u16)> = ["/".to_owned(), page_2, page_40_url]
+        .into_iter()
+        .map(|p| (p, 200))
+        .collect();
     for link in links(&home, "/articles/")
         .into_iter()
         .take(3)

@@ -64,14 +64,16 @@ impl DbSessionStore {
     }
 
     /// Runs `work` on a blocking thread; `action` names the operation in
-    /// error messages.
+    /// error messages. The work's database errors stay the ORM's (the
+    /// outer result), so that [`Db::run`] can tell a lost connection and
+    /// run the work again; the store's own errors are the inner result.
     async fn run<T, F>(&self, action: &'static str, work: F) -> StoreResult<T>
     where
-        F: FnOnce(&mut AnyConnection) -> StoreResult<T> + Send + 'static,
+        F: FnMut(&mut AnyConnection) -> orm_core::Result<StoreResult<T>> + Send + 'static,
         T: Send + 'static,
     {
         self.db
-            .run(move |conn| Ok(work(conn)))
+            .run(work)
             .await
             .map_err(|e| backend_error(action, &e))?
     }
@@ -83,11 +85,11 @@ impl SessionStore for DbSessionStore {
     /// expired session), the record gets a fresh random id and the insert is
     /// tried again; the existing row is left alone.
     async fn create(&self, session_record: &mut Record) -> StoreResult<()> {
-        let mut candidate = session_record.clone();
+        let candidate = session_record.clone();
         let id = self
             .run("create", move |conn| {
-                insert_new(conn, &mut candidate)?;
-                Ok(candidate.id)
+                let mut record = candidate.clone();
+                Ok(insert_new(conn, &mut record)?.map(|()| record.id))
             })
             .await?;
         session_record.id = id;
@@ -132,10 +134,9 @@ impl SessionStore for DbSessionStore {
         self.run("delete", move |conn| {
             delete_where(
                 conn,
-                Session::objects().filter(Session::SESSION_KEY.eq(key)),
+                Session::objects().filter(Session::SESSION_KEY.eq(key.clone())),
             )
-            .map(drop)
-            .map_err(|e| backend_error("delete", &e))
+            .map(|_| Ok(()))
         })
         .await
     }
@@ -146,32 +147,38 @@ impl ExpiredDeletion for DbSessionStore {
     /// Deletes every session whose expiry has passed, in one statement.
     async fn delete_expired(&self) -> StoreResult<()> {
         self.run("purge", |conn| {
-            delete_expired(conn, Utc::now())
-                .map(drop)
-                .map_err(|e| backend_error("purge", &e))
+            delete_expired(conn, Utc::now()).map(|_| Ok(()))
         })
         .await
     }
 }
 
 /// Inserts `record`, replacing its id with a fresh one while it is taken.
-fn insert_new(conn: &mut AnyConnection, record: &mut Record) -> StoreResult<()> {
+/// The database's errors are the outer result, the store's the inner.
+fn insert_new(conn: &mut AnyConnection, record: &mut Record) -> orm_core::Result<StoreResult<()>> {
     for _ in 0..CREATE_ATTEMPTS {
-        let mut row = encode(record)?;
+        let mut row = match encode(record) {
+            Ok(row) => row,
+            Err(e) => return Ok(Err(e)),
+        };
         match row.insert(conn) {
-            Ok(()) => return Ok(()),
+            Ok(()) => return Ok(Ok(())),
             Err(orm_core::Error::UniqueViolation { .. }) => record.id = Id::default(),
-            Err(e) => return Err(backend_error("create", &e)),
+            Err(e) => return Err(e),
         }
     }
-    Err(session_store::Error::Backend(format!(
+    Ok(Err(session_store::Error::Backend(format!(
         "session store: cannot create a session: no free session id after {CREATE_ATTEMPTS} attempts"
-    )))
+    ))))
 }
 
-/// Updates `record`'s row, inserting it when it is missing.
-fn upsert(conn: &mut AnyConnection, record: &Record) -> StoreResult<()> {
-    let mut row = encode(record)?;
+/// Updates `record`'s row, inserting it when it is missing. The
+/// database's errors are the outer result, the store's the inner.
+fn upsert(conn: &mut AnyConnection, record: &Record) -> orm_core::Result<StoreResult<()>> {
+    let mut row = match encode(record) {
+        Ok(row) => row,
+        Err(e) => return Ok(Err(e)),
+    };
     let update = |conn: &mut AnyConnection, row: &Session| {
         Session::objects()
             .filter(Session::SESSION_KEY.eq(row.session_key.clone()))
@@ -182,43 +189,47 @@ fn upsert(conn: &mut AnyConnection, record: &Record) -> StoreResult<()> {
                     Session::EXPIRE_DATE.set(row.expire_date),
                 ],
             )
-            .map_err(|e| backend_error("save", &e))
     };
     if update(conn, &row)? > 0 {
-        return Ok(());
+        return Ok(Ok(()));
     }
     match row.insert(conn) {
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(Ok(())),
         // Inserted meanwhile by another request: write over it.
-        Err(orm_core::Error::UniqueViolation { .. }) => update(conn, &row).map(drop),
-        Err(e) => Err(backend_error("save", &e)),
+        Err(orm_core::Error::UniqueViolation { .. }) => update(conn, &row).map(|_| Ok(())),
+        Err(e) => Err(e),
     }
 }
 
-/// The live record with id `id` at `now`; an expired row is deleted.
-fn load(conn: &mut AnyConnection, id: Id, now: DateTime<Utc>) -> StoreResult<Option<Record>> {
+/// The live record with id `id` at `now`; an expired row is deleted. The
+/// database's errors are the outer result, the store's the inner.
+fn load(
+    conn: &mut AnyConnection,
+    id: Id,
+    now: DateTime<Utc>,
+) -> orm_core::Result<StoreResult<Option<Record>>> {
     let key = id.to_string();
     let row = Session::objects()
         .filter(Session::SESSION_KEY.eq(key.clone()))
-        .first(conn)
-        .map_err(|e| backend_error("load", &e))?;
+        .first(conn)?;
     let Some(row) = row else {
-        return Ok(None);
+        return Ok(Ok(None));
     };
     if row.is_expired_at(now) {
         // Only while still expired: a concurrent save may have renewed it.
         let expired =
             Session::objects().filter(Session::SESSION_KEY.eq(key) & Session::EXPIRE_DATE.lte(now));
-        delete_where(conn, expired).map_err(|e| backend_error("load", &e))?;
-        return Ok(None);
+        delete_where(conn, expired)?;
+        return Ok(Ok(None));
     }
-    let record = decode(&row.session_data)?;
-    if record.id != id {
-        return Err(session_store::Error::Decode(
-            "session store: the stored record does not match its key".to_owned(),
-        ));
-    }
-    Ok(Some(record))
+    Ok(decode(&row.session_data).and_then(|record| {
+        if record.id != id {
+            return Err(session_store::Error::Decode(
+                "session store: the stored record does not match its key".to_owned(),
+            ));
+        }
+        Ok(Some(record))
+    }))
 }
 
 /// Deletes every session expired at `now`; returns how many.
@@ -369,16 +380,22 @@ mod tests {
         let conn = &mut *conn(&db);
         let now = Utc::now();
         let mut first = record(now + chrono::Duration::hours(1));
-        insert_new(conn, &mut first).unwrap();
+        insert_new(conn, &mut first).unwrap().unwrap();
         let mut second = record(now + chrono::Duration::hours(1));
         second.id = first.id;
-        insert_new(conn, &mut second).unwrap();
+        insert_new(conn, &mut second).unwrap().unwrap();
         assert_ne!(second.id, first.id);
-        assert_eq!(load(conn, first.id, now).unwrap(), Some(first.clone()));
-        assert_eq!(load(conn, second.id, now).unwrap(), Some(second.clone()));
+        assert_eq!(
+            load(conn, first.id, now).unwrap().unwrap(),
+            Some(first.clone())
+        );
+        assert_eq!(
+            load(conn, second.id, now).unwrap().unwrap(),
+            Some(second.clone())
+        );
 
         let later = now + chrono::Duration::hours(2);
-        assert_eq!(load(conn, first.id, later).unwrap(), None);
+        assert_eq!(load(conn, first.id, later).unwrap().unwrap(), None);
         assert_eq!(Session::objects().count(conn).unwrap(), 1);
         assert_eq!(delete_expired(conn, later).unwrap(), 1);
         assert_eq!(Session::objects().count(conn).unwrap(), 0);
@@ -390,12 +407,12 @@ mod tests {
         let conn = &mut *conn(&db);
         let now = Utc::now();
         let mut record = record(now + chrono::Duration::hours(1));
-        upsert(conn, &record).unwrap();
+        upsert(conn, &record).unwrap().unwrap();
         record
             .data
             .insert("n".to_owned(), serde_json::Value::from(2));
-        upsert(conn, &record).unwrap();
+        upsert(conn, &record).unwrap().unwrap();
         assert_eq!(Session::objects().count(conn).unwrap(), 1);
-        assert_eq!(load(conn, record.id, now).unwrap(), Some(record));
+        assert_eq!(load(conn, record.id, now).unwrap().unwrap(), Some(record));
     }
 }

@@ -6,6 +6,7 @@ mod connection;
 pub(crate) mod dispatch;
 mod estimate;
 pub(crate) mod functions;
+mod instrument;
 mod kept_values;
 mod pool;
 mod query_log;

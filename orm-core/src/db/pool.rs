@@ -16,6 +16,9 @@ use crate::error::{Error, Result};
 #[derive(Debug)]
 pub struct AnyConnectionManager {
     url: DatabaseUrl,
+    /// Where connections record their statements, when the pool has a
+    /// [`super::QueryLog`].
+    log: Option<super::instrument::Sink>,
 }
 
 impl ManageConnection for AnyConnectionManager {
@@ -23,7 +26,10 @@ impl ManageConnection for AnyConnectionManager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> std::result::Result<AnyConnection, Self::Error> {
-        AnyConnection::open(&self.url).map_err(diesel::r2d2::Error::ConnectionError)
+        let mut conn =
+            AnyConnection::open(&self.url).map_err(diesel::r2d2::Error::ConnectionError)?;
+        conn.set_instrumentation(super::instrument::Watch::new(self.log.clone()));
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut AnyConnection) -> std::result::Result<(), Self::Error> {
@@ -49,6 +55,12 @@ thread_local! {
 /// from a damaged or replaced file, and only a new one reads it afresh.
 pub(crate) fn note_connection_lost() {
     CONNECTION_LOST.with(|lost| lost.set(true));
+}
+
+/// Whether a query on this thread found the database unreachable since the
+/// thread last borrowed a connection.
+fn connection_lost_noted() -> bool {
+    CONNECTION_LOST.with(Cell::get)
 }
 
 /// Reads and clears the flag [`note_connection_lost`] sets.
@@ -113,7 +125,6 @@ struct Inner {
     pool: r2d2::Pool<AnyConnectionManager>,
     connection_timeout: Duration,
     url: DatabaseUrl,
-    query_log: Option<super::QueryLog>,
     counts: super::KeptValues<i64>,
     /// One permit per connection: [`Db::run`] waits for one on the async
     /// side, so no more blocking threads than connections are ever busy
@@ -155,7 +166,10 @@ impl Db {
         } else {
             options.max_size.max(1)
         };
-        let manager = AnyConnectionManager { url: url.clone() };
+        let manager = AnyConnectionManager {
+            url: url.clone(),
+            log: options.query_log.as_ref().map(super::QueryLog::sink),
+        };
         // Try one connection first, so a bad URL or a server that is down is
         // reported with the driver's own message.
         let first = manager.connect().map_err(|e| Error::Connection {
@@ -163,11 +177,11 @@ impl Db {
             message: e.to_string(),
         })?;
         drop(first);
-        // A SQLite file cannot drop its connection: skip the `SELECT 1` that
-        // checks a server's connection before each use.
-        let check = url.backend() != super::BackendKind::Sqlite;
+        // No `SELECT 1` before each use, which would cost a round trip per
+        // checkout: a connection found lost by its first statement is
+        // replaced by `Db::run`, which runs the work again.
         let pool = r2d2::Pool::builder()
-            .test_on_check_out(check)
+            .test_on_check_out(false)
             .max_size(max_size)
             .min_idle(Some(0))
             // r2d2 retries a failed connect after a delay that doubles up
@@ -182,7 +196,6 @@ impl Db {
                 pool,
                 connection_timeout: options.connection_timeout,
                 url,
-                query_log: options.query_log,
                 counts: super::KeptValues::new(options.kept_values_ttl),
                 permits: Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
             }),
@@ -213,6 +226,12 @@ impl Db {
 
     /// Borrows a connection, blocking until one is free. For synchronous code
     /// (commands, tests); async code uses [`Db::run`].
+    ///
+    /// The connection is lent as it is, without a round trip to check it:
+    /// one the server closed since its last use (a restart, an idle
+    /// timeout) fails its first statement with [`Error::Unavailable`], and
+    /// is closed when it is returned. [`Db::run`] replaces it and runs the
+    /// work again.
     pub fn conn(&self) -> Result<PooledConnection> {
         // A flag left by work without a pooled connection is not this one's.
         take_connection_lost();
@@ -223,9 +242,7 @@ impl Db {
             .map_err(|e| Error::Unavailable {
                 message: e.to_string(),
             })?;
-        if let Some(log) = &self.inner.query_log {
-            log.attach(&mut conn);
-        }
+        super::instrument::lent(&mut conn);
         Ok(conn)
     }
 
@@ -238,6 +255,13 @@ impl Db {
     /// by `PoolOptions::connection_timeout`, which needs the runtime's timer
     /// (`#[tokio::main]` and `Builder::enable_all` turn it on).
     ///
+    /// A connection is lent without a check (no `SELECT 1` round trip).
+    /// When the server closed it since its last use (a restart, an idle
+    /// timeout), the work's first statement fails with
+    /// [`Error::Unavailable`]; nothing the work did took effect then, and
+    /// it runs again on another connection. This is why `work` is
+    /// `FnMut`: what it passes on by value, it clones.
+    ///
     /// ```
     /// # async fn demo(db: orm_core::Db) -> orm_core::Result<i64> {
     /// db.run(|conn| Ok(conn.last_insert_id()?)).await
@@ -245,7 +269,7 @@ impl Db {
     /// ```
     pub async fn run<R, F>(&self, work: F) -> Result<R>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<R> + Send + 'static,
+        F: FnMut(&mut AnyConnection) -> Result<R> + Send + 'static,
         R: Send + 'static,
     {
         let permit = tokio::time::timeout(
@@ -261,10 +285,29 @@ impl Db {
         })?
         .map_err(|e| Error::Internal(format!("connection permits closed: {e}")))?;
         let db = self.clone();
+        let mut work = work;
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
+            // Every idle connection may have been closed at once (a
+            // restart): try each, and one opened afresh.
+            let mut retries = db.inner.pool.max_size();
             let mut conn = db.conn()?;
-            work(&mut conn)
+            loop {
+                match work(&mut conn) {
+                    Err(error)
+                        if retries > 0
+                            && error.is_unavailable()
+                            && connection_lost_noted()
+                            && super::instrument::at_most_one_statement(&mut conn) =>
+                    {
+                        retries -= 1;
+                        // Closed as it goes back, for the flag the error set.
+                        drop(conn);
+                        conn = db.conn()?;
+                    }
+                    done => return done,
+                }
+            }
         })
         .await
         .map_err(|e| Error::Internal(format!("database task failed: {e}")))?

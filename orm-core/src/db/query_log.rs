@@ -1,10 +1,11 @@
 //! Which SQL statements a piece of code runs: for tests that pin query
 //! counts, and for debugging.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use diesel::connection::{Connection, InstrumentationEvent};
+use diesel::connection::Connection;
 
+use super::instrument::{self, Sink};
 use super::AnyConnection;
 
 /// Runs `work` on `conn` and returns what it returned with the SQL of every
@@ -24,17 +25,15 @@ pub fn capture_queries<R>(
     conn: &mut AnyConnection,
     work: impl FnOnce(&mut AnyConnection) -> R,
 ) -> (R, Vec<String>) {
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&log);
-    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            if let Ok(mut log) = sink.lock() {
-                log.push(query.to_string());
-            }
-        }
-    });
+    let log: Sink = Arc::default();
+    if !instrument::add_capture(conn, &log) {
+        // A connection opened outside a pool, or whose instrumentation was
+        // replaced: give it the pool's.
+        conn.set_instrumentation(instrument::Watch::default());
+        instrument::add_capture(conn, &log);
+    }
     let result = work(conn);
-    conn.set_instrumentation(|_: InstrumentationEvent<'_>| {});
+    instrument::remove_capture(conn, &log);
     let queries = log.lock().map(|log| log.clone()).unwrap_or_default();
     (result, queries)
 }
@@ -54,7 +53,7 @@ pub fn capture_queries<R>(
 /// # Ok(()) }
 /// ```
 #[derive(Debug, Clone, Default)]
-pub struct QueryLog(Arc<Mutex<Vec<String>>>);
+pub struct QueryLog(Sink);
 
 impl QueryLog {
     /// Takes the statements recorded so far, leaving the log empty.
@@ -65,14 +64,8 @@ impl QueryLog {
             .unwrap_or_default()
     }
 
-    pub(crate) fn attach(&self, conn: &mut AnyConnection) {
-        let sink = Arc::clone(&self.0);
-        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-            if let InstrumentationEvent::StartQuery { query, .. } = event {
-                if let Ok(mut log) = sink.lock() {
-                    log.push(query.to_string());
-                }
-            }
-        });
+    /// The list the pool's connections write to.
+    pub(crate) fn sink(&self) -> Sink {
+        Arc::clone(&self.0)
     }
 }

@@ -148,6 +148,12 @@ pub fn unknown_field<M: Model>(index: usize) -> Error {
     }
 }
 
+/// A value read from the database that its field's type refuses (e.g. an
+/// unknown choice), as diesel reports it while loading a row.
+pub fn bad_row(err: Box<dyn std::error::Error + Send + Sync>) -> Error {
+    Error::Query(diesel::result::Error::DeserializationError(err))
+}
+
 /// A value of the wrong type for a field.
 pub fn bad_value<M: Model>(index: usize, err: ValueTypeError) -> Error {
     Error::InvalidValue {

@@ -123,6 +123,29 @@ impl<'a> Model<'a> {
         (!is_self).then_some(target)
     }
 
+    /// `__choices`: each row's key and `to_repr`, reading only the key and
+    /// the columns `to_repr` needs (all of them without `display`).
+    pub(super) fn choices(&self) -> TokenStream {
+        let pk = &self.cont.fields[self.pk];
+        let (pk_column, pk_ty) = (pk.ident, pk.ty);
+        quote! {
+            fn __choices(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<(__orm::Value, String)>> {
+                use __orm::diesel::prelude::*;
+                let query = __orm_table::table
+                    .select((__orm_table::#pk_column, <Self as __orm::JoinTarget>::REPR_COLUMNS))
+                    .into_boxed::<__orm::MultiBackend>();
+                let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                let rows: Vec<(<#pk_ty as __orm::FieldType>::Db, <Self as __orm::JoinTarget>::ReprRow)> = query.load(conn)?;
+                rows.into_iter()
+                    .map(|(pk, row)| {
+                        let pk = <#pk_ty as __orm::FieldType>::from_db(pk).map_err(__orm::bad_row)?;
+                        Ok((__orm::FieldType::to_value(&pk), <Self as __orm::JoinTarget>::repr_of(row)))
+                    })
+                    .collect()
+            }
+        }
+    }
+
     /// `__load_with_reprs`: the rows with the text of the first
     /// `select_related` target read through a join of only the columns its
     /// `to_repr` needs (the default, loading whole targets, for models

@@ -139,7 +139,8 @@ impl<'a> Model<'a> {
         let field_consts = self.field_consts();
         let join_models = self.join_models();
         let admin = admin_expand::items(self.cont, orm);
-        let admin_model = admin_expand::admin_model_impl(self.cont, orm, self.load_with_reprs());
+        let admin_model =
+            admin_expand::admin_model_impl(self.cont, orm, self.load_with_reprs(), self.choices());
         let display = display::display_impl(self.cont);
         quote! {
             #field_consts
