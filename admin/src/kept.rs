@@ -17,8 +17,8 @@ pub(crate) struct Kept {
     /// Row counts of changelists (the pool's, shared with users' list
     /// pages).
     pub(crate) counts: KeptValues<i64>,
-    /// Row estimates of whole tables, by label (`None`: the database has
-    /// no statistics).
+    /// Row estimates: of whole tables by label, of filtered lists by
+    /// `planned:` and their query (`None`: the database has none).
     pub(crate) estimates: KeptValues<Option<i64>>,
     /// The `(primary key, text)` choices of a foreign-key filter, by the
     /// target's label.

@@ -11,7 +11,7 @@ pub use inventory;
 pub use crate::db::dispatch::mysql_inserted_keys;
 pub use crate::db::dispatch::{returned_keys, rows_per_insert, set_keys};
 pub use crate::db::WriteGuard;
-pub use crate::db::{AnyConnection, MultiBackend};
+pub use crate::db::{planned_rows, AnyConnection, MultiBackend};
 pub use crate::error::{Error, Result};
 pub use crate::fields::choices::choices_max_length;
 pub use crate::fields::ManyToMany;

@@ -53,6 +53,13 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn __load(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Self>>;
     #[doc(hidden)]
     fn __count(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<i64>;
+    /// The rows the query planner expects `spec`'s filter to match
+    /// ([`crate::db::planned_rows`]).
+    #[doc(hidden)]
+    fn __planned_rows(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Option<i64>> {
+        let _ = (conn, spec);
+        Ok(None)
+    }
     #[doc(hidden)]
     fn __delete(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<usize>;
     #[doc(hidden)]
@@ -218,6 +225,7 @@ impl ModelOps {
         ModelOps {
             schema: M::schema,
             count: M::__count,
+            planned_rows: M::__planned_rows,
             values: values_of::<M>,
             delete: M::__delete,
             update: M::__update,

@@ -24,6 +24,9 @@ pub struct ModelOps {
     pub schema: fn() -> &'static ModelSchema,
     /// `SELECT count(*)` for a query.
     pub count: fn(&mut AnyConnection, &QuerySpec) -> Result<i64>,
+    /// The rows the query planner expects a query's filter to match, where
+    /// the backend says (`EXPLAIN`; not SQLite).
+    pub planned_rows: fn(&mut AnyConnection, &QuerySpec) -> Result<Option<i64>>,
     /// Every field's value of each matching row.
     pub values: fn(&mut AnyConnection, &QuerySpec) -> Result<Vec<Vec<Value>>>,
     /// Deletes matching rows without applying `on_delete` rules.

@@ -102,6 +102,30 @@ impl ModelSchema {
     pub fn field_index(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)
     }
+
+    /// Whether an index starts with the field `name`, so that a filter on
+    /// it is answered from the index rather than by reading every row: the
+    /// key, a unique or indexed field, a foreign key, or the first field
+    /// of `indexes` or `unique_together`.
+    pub fn leads_an_index(&self, name: &str) -> bool {
+        let Some(field) = self.field(name) else {
+            return false;
+        };
+        field.primary_key
+            || field.unique
+            || field.index
+            || field.foreign_key.is_some()
+            || self
+                .indexes
+                .iter()
+                .filter_map(|index| index.fields.first())
+                .any(|first| first.trim_start_matches('-') == name)
+            || self
+                .unique_together
+                .iter()
+                .filter_map(|fields| fields.first())
+                .any(|first| first == name)
+    }
 }
 
 /// One field of a model: its column, type and constraints.

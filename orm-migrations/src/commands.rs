@@ -314,6 +314,14 @@ impl Project {
             }
             self.warn_unmigrated_changes(&ordered, out);
         }
+        // SQLite keeps no statistics of its own: refresh those of the
+        // tables that changed much (bounded work), so that the planner, and
+        // the admin's estimated counts, see the tables as they are.
+        if conn.backend() == BackendKind::Sqlite {
+            use diesel::connection::SimpleConnection as _;
+            conn.batch_execute("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+                .map_err(orm_core::Error::from)?;
+        }
         Ok(Outcome::Done)
     }
 

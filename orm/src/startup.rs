@@ -98,6 +98,13 @@ pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, S
             pending.join(", ")
         );
     }
+    let warnings = db
+        .conn()
+        .and_then(|mut conn| index_warnings(&mut conn))
+        .map_err(|e| format!("the database: {e}"))?;
+    for warning in warnings {
+        let _ = writeln!(out, "Warning: {warning}");
+    }
     if settings.debug {
         let _ = writeln!(out, "Warning: DEBUG is on; turn it off on a public site.");
     }
@@ -133,4 +140,44 @@ pub fn model_problems() -> Vec<String> {
         }
     }
     problems
+}
+
+/// Tables from this many rows get a warning from `check` for each admin
+/// filter no index serves.
+const LARGE_TABLE: i64 = 10_000;
+
+/// The admin's filters that no index serves, on tables of [`LARGE_TABLE`]
+/// rows or more (part of `check`): a `list_filter` field or the
+/// `date_hierarchy` with no index starting with it makes the changelist
+/// read every row of the table to count and list the filtered rows.
+pub fn index_warnings(conn: &mut orm_core::AnyConnection) -> orm_core::Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    for admin in orm_core::model_admin::registered_admins() {
+        let schema = admin.schema();
+        let options = (admin.options)();
+        let unindexed: Vec<(&str, &str)> = options
+            .list_filter
+            .iter()
+            .map(|name| ("list_filter", *name))
+            .chain(options.date_hierarchy.map(|name| ("date_hierarchy", name)))
+            .filter(|(_, name)| schema.field(name).is_some() && !schema.leads_an_index(name))
+            .collect();
+        if unindexed.is_empty() || !orm_core::db::table_exists(conn, &schema.table)? {
+            continue;
+        }
+        let rows = match orm_core::db::estimated_rows(conn, &schema.table)? {
+            Some(rows) => rows,
+            None => (admin.model.count)(conn, &orm_core::query::QuerySpec::default())?,
+        };
+        if rows < LARGE_TABLE {
+            continue;
+        }
+        for (option, name) in unindexed {
+            warnings.push(format!(
+                "{}: the {option} field `{name}` starts no index, so filtering its {rows} rows by it reads every one; add `#[field(index)]` to it or `indexes([\"{name}\", ...])` to `#[model(...)]`",
+                schema.label()
+            ));
+        }
+    }
+    Ok(warnings)
 }

@@ -27,3 +27,9 @@ DROP INDEX "blog_article_published_date_id_idx";
 -- Remove index blog_article_published_date_idx from article
 CREATE INDEX "blog_article_published_date_idx" ON "blog_article" ("published_date" DESC);
 
+-- blog.0003_public_list_index
+-- Create index blog_article_is_published_published_date_id_idx on article
+DROP INDEX "blog_article_is_published_published_date_id_idx";
+-- Remove index blog_article_slug_idx from article
+CREATE INDEX "blog_article_slug_idx" ON "blog_article" ("slug");
+

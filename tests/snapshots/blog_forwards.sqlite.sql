@@ -36,3 +36,9 @@ DROP INDEX "blog_article_published_date_idx";
 -- Create index blog_article_published_date_id_idx on article
 CREATE INDEX "blog_article_published_date_id_idx" ON "blog_article" ("published_date" DESC, "id");
 
+-- blog.0003_public_list_index
+-- Remove index blog_article_slug_idx from article
+DROP INDEX "blog_article_slug_idx";
+-- Create index blog_article_is_published_published_date_id_idx on article
+CREATE INDEX "blog_article_is_published_published_date_id_idx" ON "blog_article" ("is_published", "published_date" DESC, "id");
+

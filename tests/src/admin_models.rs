@@ -100,10 +100,16 @@ impl std::fmt::Display for Comment {
 }
 
 /// Keeps its story from being deleted. Its changelist (10 rows a page)
-/// shows the database's estimated count from 20 rows.
+/// shows the database's estimated count from 20 rows, filtered by story
+/// or not.
 #[derive(Model, Debug, Clone)]
 #[model(app_label = "press")]
-#[admin(search_fields = ["text"], estimate_count_above = 20, list_per_page = 10)]
+#[admin(
+    search_fields = ["text"],
+    list_filter = ["story"],
+    estimate_count_above = 20,
+    list_per_page = 10
+)]
 pub struct Note {
     pub id: i64,
     #[field(on_delete = Protect)]

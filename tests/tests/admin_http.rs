@@ -1204,6 +1204,26 @@ async fn a_large_table_shows_the_estimated_count_and_a_search_counts() {
             "{kind}: remark 1, 10-19 and 21: {text}"
         );
 
+        // Filtered by the sidebar: the query planner's estimate, except on
+        // SQLite, which has none.
+        let page = client
+            .get(&format!("{NOTES}?story__id__exact={}", story.id))
+            .await;
+        page.expect(StatusCode::OK, &format!("{kind}: filtered"));
+        let text = page.text();
+        if kind == orm_core::db::BackendKind::Sqlite {
+            assert!(text.contains("30 results"), "{kind}: {text}");
+        } else {
+            let estimate = number_after(&text, "about ")
+                .unwrap_or_else(|| panic!("{kind}: no estimate shown: {text}"));
+            assert!((20..=40).contains(&estimate), "{kind}: {estimate}: {text}");
+        }
+        assert_eq!(
+            page.row_ids(NOTES),
+            newest_first[..10],
+            "{kind}: filtered page 1"
+        );
+
         // Under 20 rows by the statistics: counted again.
         Note::objects()
             .filter(Note::ID.gt(notes[11].id))

@@ -30,27 +30,35 @@ impl fmt::Display for RowCount {
     }
 }
 
-/// The rows of `model` that `spec` matches. With no filter and no search,
-/// and a table the database's statistics put at `estimate_count_above`
-/// rows or more, that estimate; otherwise counted. Both are kept in
-/// `kept` like every count.
+/// The rows of `model` that `spec` matches. Where the database's
+/// statistics put them at `estimate_count_above` or more, that estimate:
+/// the table's size without a filter, the query planner's expectation for
+/// the sidebar's filters (PostgreSQL, MariaDB and MySQL; SQLite gives
+/// none). A search (`searched`) is counted: the planner can only guess how
+/// many rows contain a word. Both are kept in `kept` like every count.
 pub(crate) fn count_rows(
     conn: &mut AnyConnection,
     model: &AdminModel,
     spec: &QuerySpec,
+    searched: bool,
     kept: &Kept,
 ) -> orm_core::Result<RowCount> {
     let schema = model.schema;
-    if spec.filter.is_none() {
-        let estimate = kept
-            .estimates
-            .get_or_compute(&schema.label(), || Ok(estimated_rows(conn, &schema.table)?))?;
-        if let Some(rows) = estimate.filter(|&rows| rows >= model.options.estimate_count_above) {
-            return Ok(RowCount {
-                rows,
-                estimated: true,
-            });
-        }
+    let estimate = if spec.filter.is_none() {
+        kept.estimates
+            .get_or_compute(&schema.label(), || Ok(estimated_rows(conn, &schema.table)?))?
+    } else if searched {
+        None
+    } else {
+        let key = format!("planned:{}", query_key(schema, spec));
+        kept.estimates
+            .get_or_compute(&key, || (model.ops.planned_rows)(conn, spec))?
+    };
+    if let Some(rows) = estimate.filter(|&rows| rows >= model.options.estimate_count_above) {
+        return Ok(RowCount {
+            rows,
+            estimated: true,
+        });
     }
     exact_count(conn, model, spec, &kept.counts)
 }

@@ -145,9 +145,10 @@ impl ChangeList {
         let filtered = filter(model, params);
         let is_filtered = filtered.filter.is_some();
 
-        let mut count = count_rows(conn, model, &filtered, kept)?;
+        let searched = params.get(SEARCH).is_some_and(|q| !q.trim().is_empty());
+        let mut count = count_rows(conn, model, &filtered, searched, kept)?;
         let full_count = if is_filtered {
-            Some(count_rows(conn, model, &QuerySpec::default(), kept)?)
+            Some(count_rows(conn, model, &QuerySpec::default(), false, kept)?)
         } else {
             None
         };

@@ -128,6 +128,14 @@ impl<'a> Model<'a> {
                     let query = __orm::apply_spec::<Self, _>(query, &spec.count_spec())?;
                     Ok(query.get_result::<i64>(conn)?)
                 }
+                fn __planned_rows(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Option<i64>> {
+                    use __orm::diesel::prelude::*;
+                    let query = __orm_table::table
+                        .select(__orm_table::#pk_ident)
+                        .into_boxed::<__orm::MultiBackend>();
+                    let query = __orm::apply_spec::<Self, _>(query, &spec.count_spec())?;
+                    Ok(__orm::planned_rows(conn, query)?)
+                }
                 fn __delete(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<usize> {
                     use __orm::diesel::prelude::*;
                     let _written = __orm::WriteGuard;
