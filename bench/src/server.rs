@@ -185,3 +185,41 @@ pub fn login(base: &str) -> Result<String, String> {
     }
     Ok(cookies.join("; "))
 }
+
+/// The path of the public list's page `n` (from 1), found by following its
+/// "Older" links from the first: pages are reached by cursor.
+pub fn public_page(base: &str, n: usize) -> Result<String, String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut path = "/".to_owned();
+    for _ in 1..n {
+        let html = agent
+            .get(&format!("{base}{path}"))
+            .call()
+            .map_err(|e| e.to_string())?
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        let older = html
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|link| link.starts_with("?cursor="))
+            .last()
+            .ok_or_else(|| format!("the public list has no page after {path}"))?;
+        path = format!("/{older}");
+    }
+    Ok(path)
+}
+
+/// The key of the newest article: the one the writer edits.
+pub fn first_article_id(db: &Db) -> Result<i64, String> {
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    blog::models::Article::objects()
+        .first(&mut conn)
+        .map_err(|e| e.to_string())?
+        .map(|a| a.id)
+        .ok_or_else(|| "no article to edit".to_owned())
+}

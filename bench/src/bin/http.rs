@@ -1,11 +1,24 @@
-//! `cargo run --release -p bench --bin http`: requests per second and
-//! latency of the admin changelist and the public pages, each beside a
-//! hello-world handler served by the same server in the same run.
+//! `cargo run --release -p bench --bin http`: how fast the admin and the
+//! public pages answer, each beside a hello-world handler served by the
+//! same server in the same run:
+//!
+//! - **first request**: single requests one after another to a second
+//!   server on the same database that keeps nothing between requests (no
+//!   kept counts, sessions or users), as every page's first request after
+//!   a write, or after the kept values lapsed, is served;
+//! - **req/s** under `wrk`, read-only;
+//! - **req/s with writes**: the same while a member of staff saves an
+//!   article through the admin ten times a second (each save drops the
+//!   kept counts).
 //!
 //! Needs `wrk` (`apt-get install wrk`). `DATABASE_URL` picks the database
 //! (default: a new SQLite file).
 
+use std::time::Duration;
+
+use bench::latency::single_requests;
 use bench::load::{wrk, Figures};
+use bench::writer::Writer;
 
 /// The same allocator as the blog's binary.
 #[global_allocator]
@@ -29,6 +42,12 @@ struct Args {
     /// (comma-separated; the hello-world baseline always runs).
     #[arg(long)]
     only: Option<String>,
+    /// Single requests timed for each page's first-request latency.
+    #[arg(long, default_value_t = 25)]
+    samples: usize,
+    /// Admin saves a second during the measurement with writes (0: none).
+    #[arg(long, default_value_t = 10)]
+    writes: u32,
 }
 
 fn main() {
@@ -42,9 +61,23 @@ fn run(args: Args) -> Result<(), String> {
     let database_url = std::env::var("DATABASE_URL").ok();
     eprintln!("preparing {} articles…", args.articles);
     let server = server::start(database_url.as_deref(), 50, args.articles)?;
+    // The same database, served with nothing kept between requests.
+    let uncached = server::start_with(
+        Some(server.db.url().as_str()),
+        50,
+        args.articles,
+        orm_core::db::PoolOptions {
+            kept_values_ttl: Duration::ZERO,
+            ..orm_core::db::PoolOptions::default()
+        },
+    )?;
     let cookie = server::login(&server.base)?;
+    // The writer's own session: its saves queue messages in it.
+    let writer_cookie = server::login(&server.base)?;
     let last_page = args.articles.div_ceil(100).max(1);
     let slug = server::published_slug(&server.db)?;
+    let deep_list = server::public_page(&server.base, 40)?;
+    let edited = server::first_article_id(&server.db)?;
     let targets: Vec<(&str, String, bool)> = vec![
         ("hello world", "/hello".into(), false),
         (
@@ -58,15 +91,25 @@ fn run(args: Args) -> Result<(), String> {
             true,
         ),
         (
+            "admin changelist, filtered",
+            "/admin/blog/article/?is_published__exact=1".into(),
+            true,
+        ),
+        (
             "admin change form",
-            "/admin/blog/article/1/change/".into(),
+            format!("/admin/blog/article/{edited}/change/"),
             true,
         ),
         ("public list", "/".into(), false),
+        ("public list, page 40", deep_list, false),
         ("public detail", format!("/articles/{slug}/"), false),
     ];
-    println!("| page | connections | req/s | vs hello | p50 ms | p99 ms | errors |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| page | connections | first request p50 ms | p90 ms | req/s | vs hello | p99 ms | \
+         req/s with {} saves/s | kept | errors |",
+        args.writes
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for connections in args
         .connections
         .split(',')
@@ -81,21 +124,30 @@ fn run(args: Args) -> Result<(), String> {
             if hello.is_some() && !wanted {
                 continue;
             }
+            let cookie = logged_in.then_some(cookie.as_str());
+            let (first_p50, first_p90) =
+                single_requests(&format!("{}{path}", uncached.base), cookie, args.samples)?;
             let url = format!("{}{path}", server.base);
-            let figures = wrk(
-                &url,
-                connections,
-                args.seconds,
-                logged_in.then_some(cookie.as_str()),
-            )?;
+            let figures = wrk(&url, connections, args.seconds, cookie)?;
             let base_rps = hello.as_ref().map_or(figures.rps, |h| h.rps);
+            let (busy_rps, kept, errors) = if args.writes > 0 && hello.is_some() {
+                let writer = Writer::start(&server.base, &writer_cookie, edited, args.writes);
+                let busy = wrk(&url, connections, args.seconds, cookie)?;
+                let saves = writer.stop()?;
+                eprintln!("{name}: {saves} saves during the run with writes");
+                (
+                    format!("{:.0}", busy.rps),
+                    format!("{:.0} %", 100.0 * busy.rps / figures.rps),
+                    figures.errors + busy.errors,
+                )
+            } else {
+                ("-".to_owned(), "-".to_owned(), figures.errors)
+            };
             println!(
-                "| {name} | {connections} | {:.0} | {:.1} % | {:.2} | {:.2} | {} |",
+                "| {name} | {connections} | {first_p50:.2} | {first_p90:.2} | {:.0} | {:.1} % | {:.2} | {busy_rps} | {kept} | {errors} |",
                 figures.rps,
                 100.0 * figures.rps / base_rps,
-                figures.p50_ms,
                 figures.p99_ms,
-                figures.errors
             );
             if hello.is_none() {
                 hello = Some(figures);
