@@ -91,10 +91,11 @@ pub fn start_with(
     })
 }
 
-/// Has PostgreSQL and MariaDB look at the freshly seeded tables, as their
-/// background statistics would on a database in service: without it,
-/// PostgreSQL plans a deep page with row estimates from before the seeding
-/// and cannot read keys from an index alone (no visibility map yet).
+/// Has the databases look at the freshly seeded tables, as PostgreSQL's
+/// and MariaDB's background statistics would on a database in service, and
+/// `migrate`'s `PRAGMA optimize` on SQLite: without it, PostgreSQL plans a
+/// deep page with row estimates from before the seeding and cannot read
+/// keys from an index alone (no visibility map yet).
 fn refresh_statistics(db: &Db) -> Result<(), String> {
     use diesel::connection::SimpleConnection;
     // One statement a call: PostgreSQL runs several as one transaction,
@@ -102,7 +103,7 @@ fn refresh_statistics(db: &Db) -> Result<(), String> {
     let statements: &[&str] = match db.backend() {
         BackendKind::Postgres => &["VACUUM ANALYZE blog_article", "VACUUM ANALYZE auth_user"],
         BackendKind::Mysql => &["ANALYZE TABLE blog_article, auth_user"],
-        BackendKind::Sqlite => &[],
+        BackendKind::Sqlite => &["ANALYZE"],
     };
     let mut conn = db.conn().map_err(|e| e.to_string())?;
     for sql in statements {

@@ -52,13 +52,15 @@ pub struct AdminOptions {
     pub ordering: &'static [&'static str],
     /// Rows per changelist page.
     pub list_per_page: i64,
-    /// From how many rows the changelist of the whole table (no filter, no
-    /// search) shows the count the database's statistics estimate
-    /// (PostgreSQL's `pg_class`, MySQL's `information_schema.TABLES`,
-    /// SQLite's `sqlite_stat1` after `ANALYZE`) instead of counting every
-    /// row, as `COUNT(*)` does. Below it, and where the database has no
-    /// statistics, rows are counted. Default 500,000 (about where
-    /// PostgreSQL's `COUNT(*)` takes longer than the rest of the page).
+    /// From how many rows the changelist shows the count the database's
+    /// statistics estimate instead of counting every row, as `COUNT(*)`
+    /// does: for the whole table, the table's size (PostgreSQL's
+    /// `pg_class`, MySQL's `information_schema.TABLES`, SQLite's
+    /// `sqlite_stat1` after `ANALYZE`); filtered by the sidebar, the query
+    /// planner's expectation (`EXPLAIN`; PostgreSQL, MariaDB and MySQL).
+    /// Below it, for a search, and where the database has no statistics,
+    /// rows are counted. Default 100,000 (about where PostgreSQL's
+    /// `COUNT(*)` takes as long as the rest of the page).
     pub estimate_count_above: i64,
     /// Fields shown but not editable in the change form.
     pub readonly_fields: &'static [&'static str],
@@ -88,7 +90,7 @@ impl AdminOptions {
         search_fields: &[],
         ordering: &[],
         list_per_page: 100,
-        estimate_count_above: 500_000,
+        estimate_count_above: 100_000,
         readonly_fields: &[],
         fields: &[],
         exclude: &[],

@@ -146,7 +146,7 @@ pub fn model_problems() -> Vec<String> {
 /// filter no index serves.
 const LARGE_TABLE: i64 = 10_000;
 
-/// The admin's filters that no index serves, on tables of [`LARGE_TABLE`]
+/// The admin's filters that no index serves, on tables of 10,000
 /// rows or more (part of `check`): a `list_filter` field or the
 /// `date_hierarchy` with no index starting with it makes the changelist
 /// read every row of the table to count and list the filtered rows.
