@@ -39,8 +39,8 @@ base="http://127.0.0.1:$port"
 cookie=$("$venv/bin/python" login.py "$base" bench-password-123)
 last=$(( (articles + 99) / 100 ))
 cd ../..
-cargo build -q --release -p bench --bin latency
-target/release/latency --base "$base" --cookie "$cookie" \
+[ -x target/release/latency ] || cargo build -q --release -p bench --bin latency
+target/release/latency --base "$base" --cookie "$cookie" --samples "${DJANGO_SAMPLES:-25}" \
   "admin changelist, page 1=/admin/blog/article/" \
   "admin changelist, last page=/admin/blog/article/?p=$last" \
   "admin changelist, filtered=/admin/blog/article/?is_published__exact=1" \
