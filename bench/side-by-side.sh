@@ -7,9 +7,12 @@
 #
 #   bench/side-by-side.sh [SECONDS] [SIZES]    # default 5, "100000 1000000"
 #
+# SIDES=rust or SIDES=django runs one side only (default: both); BACKENDS
+# lists the databases (default: sqlite and the configured servers).
+#
 # PostgreSQL and MariaDB take part when ORM_TEST_POSTGRES_URL /
-# ORM_TEST_MYSQL_URL name their servers; their databases orm_bench and
-# django_bench are created and dropped here. Needs wrk, python3 and curl.
+# ORM_TEST_MYSQL_URL name their servers; their database orm_bench is
+# created and dropped here. Needs wrk, python3 and curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-5}"
@@ -41,6 +44,10 @@ url_of() {
 backends=(sqlite)
 [ -n "${ORM_TEST_POSTGRES_URL:-}" ] && backends+=(postgres)
 [ -n "${ORM_TEST_MYSQL_URL:-}" ] && backends+=(mysql)
+[ -n "${BACKENDS:-}" ] && read -r -a backends <<< "$BACKENDS"
+sides="${SIDES:-rust django}"
+rust() { [[ " $sides " == *" rust "* ]]; }
+django() { [[ " $sides " == *" django "* ]]; }
 
 echo "# Side by side with Django, $(date -u +%F), $(nproc) cores"
 for n in $sizes; do
@@ -51,24 +58,25 @@ for n in $sizes; do
     # Fewer samples where Django's pages take seconds.
     samples=25
     [ "$n" -ge 1000000 ] && samples=9
-    if [ "$backend" = sqlite ]; then
-      target/release/http --articles "$n" --seconds "$seconds" --samples "$samples" 2>/dev/null
-      echo
-      echo "Django:"
-      echo
-      DJANGO_SAMPLES=$samples bench/django/run.sh "$n" 2>/dev/null
-    else
+    url=""
+    if [ "$backend" != sqlite ]; then
       fresh "$backend" orm_bench
-      DATABASE_URL=$(url_of "$backend" orm_bench) target/release/http --articles "$n" \
-        --seconds "$seconds" --samples "$samples" 2>/dev/null
-      fresh "$backend" orm_bench
-      fresh "$backend" django_bench
-      echo
-      echo "Django:"
-      echo
-      DATABASE_URL=$(url_of "$backend" django_bench) DJANGO_SAMPLES=$samples \
-        bench/django/run.sh "$n" 2>/dev/null
-      fresh "$backend" django_bench
+      url=$(url_of "$backend" orm_bench)
     fi
+    if rust; then
+      env ${url:+DATABASE_URL=$url} target/release/http --articles "$n" --seconds "$seconds" \
+        --samples "$samples" 2>/dev/null
+    fi
+    if django; then
+      echo
+      echo "Django:"
+      echo
+      if [ "$backend" != sqlite ]; then
+        fresh "$backend" orm_bench
+        url=$(url_of "$backend" orm_bench)
+      fi
+      DATABASE_URL=$url DJANGO_SAMPLES=$samples bench/django/run.sh "$n" 2>/dev/null
+    fi
+    [ "$backend" != sqlite ] && fresh "$backend" orm_bench
   done
 done

@@ -53,6 +53,13 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn __load(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Self>>;
     #[doc(hidden)]
     fn __count(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<i64>;
+    /// How many rows `spec`'s filter matches, counting no further than
+    /// `most` (the first `most` keys, read through an index where one
+    /// serves the filter): bounded work however many rows match.
+    #[doc(hidden)]
+    fn __count_up_to(conn: &mut AnyConnection, spec: &QuerySpec, most: i64) -> Result<i64> {
+        Ok(Self::__count(conn, spec)?.min(most))
+    }
     /// The rows the query planner expects `spec`'s filter to match
     /// ([`crate::db::planned_rows`]).
     #[doc(hidden)]
@@ -226,6 +233,7 @@ impl ModelOps {
             schema: M::schema,
             count: M::__count,
             planned_rows: M::__planned_rows,
+            count_up_to: M::__count_up_to,
             values: values_of::<M>,
             delete: M::__delete,
             update: M::__update,

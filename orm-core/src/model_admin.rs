@@ -59,7 +59,7 @@ pub struct AdminOptions {
     /// `sqlite_stat1` after `ANALYZE`); filtered by the sidebar, the query
     /// planner's expectation (`EXPLAIN`; PostgreSQL, MariaDB and MySQL).
     /// Below it, for a search, and where the database has no statistics,
-    /// rows are counted. Default 100,000 (about where PostgreSQL's
+    /// rows are counted. Default 10,000 (about where PostgreSQL's
     /// `COUNT(*)` takes as long as the rest of the page).
     pub estimate_count_above: i64,
     /// Fields shown but not editable in the change form.
@@ -90,7 +90,7 @@ impl AdminOptions {
         search_fields: &[],
         ordering: &[],
         list_per_page: 100,
-        estimate_count_above: 100_000,
+        estimate_count_above: 10_000,
         readonly_fields: &[],
         fields: &[],
         exclude: &[],

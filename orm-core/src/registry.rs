@@ -27,6 +27,9 @@ pub struct ModelOps {
     /// The rows the query planner expects a query's filter to match, where
     /// the backend says (`EXPLAIN`; not SQLite).
     pub planned_rows: fn(&mut AnyConnection, &QuerySpec) -> Result<Option<i64>>,
+    /// How many of a query's rows there are, counting no further than
+    /// `most`: bounded work.
+    pub count_up_to: fn(&mut AnyConnection, &QuerySpec, i64) -> Result<i64>,
     /// Every field's value of each matching row.
     pub values: fn(&mut AnyConnection, &QuerySpec) -> Result<Vec<Vec<Value>>>,
     /// Deletes matching rows without applying `on_delete` rules.

@@ -1,8 +1,9 @@
-//! The changelist's row counts: `COUNT(*)`, or for the whole of a large
-//! table the database's own estimate, which costs a catalog lookup instead
-//! of a visit to every row. A page past the middle of an estimated list
-//! counts after all: it is read from the far end, which needs the exact
-//! count.
+//! The changelist's row counts: the database's own estimate for a large
+//! list, which costs a catalog lookup or a query plan instead of a visit to
+//! every row; `COUNT(*)` of the first rows only where there is none; an
+//! exact `COUNT(*)` for small lists. A page past the middle of a list
+//! whose count is not exact counts after all: it is read from the far
+//! end, which needs the exact count.
 
 use std::fmt;
 
@@ -14,17 +15,37 @@ use orm_core::AnyConnection;
 
 use crate::site::AdminModel;
 
-/// How many rows a list holds, and whether that is an estimate.
+/// How many rows a list holds, and how well that is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RowCount {
     pub(crate) rows: i64,
-    pub(crate) estimated: bool,
+    pub(crate) known: Known,
+}
+
+/// How well a [`RowCount`] is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Known {
+    /// Counted.
+    Exactly,
+    /// The database's estimate.
+    About,
+    /// Counted up to this many, and there are more.
+    MoreThan,
+}
+
+impl RowCount {
+    /// Whether the rows were counted, every one.
+    pub(crate) fn is_exact(&self) -> bool {
+        self.known == Known::Exactly
+    }
 }
 
 impl fmt::Display for RowCount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.estimated {
-            f.write_str("about ")?;
+        match self.known {
+            Known::Exactly => {}
+            Known::About => f.write_str("about ")?,
+            Known::MoreThan => f.write_str("more than ")?,
         }
         write!(f, "{}", self.rows)
     }
@@ -34,8 +55,10 @@ impl fmt::Display for RowCount {
 /// statistics put them at `estimate_count_above` or more, that estimate:
 /// the table's size without a filter, the query planner's expectation for
 /// the sidebar's filters (PostgreSQL, MariaDB and MySQL; SQLite gives
-/// none). A search (`searched`) is counted: the planner can only guess how
-/// many rows contain a word. Both are kept in `kept` like every count.
+/// none). A search (`searched`) is not estimated: the planner can only
+/// guess how many rows contain a word. Otherwise counted, up to
+/// `estimate_count_above` ("more than 10000"). All are kept in `kept` like
+/// every count.
 pub(crate) fn count_rows(
     conn: &mut AnyConnection,
     model: &AdminModel,
@@ -54,13 +77,32 @@ pub(crate) fn count_rows(
         kept.estimates
             .get_or_compute(&key, || (model.ops.planned_rows)(conn, spec))?
     };
-    if let Some(rows) = estimate.filter(|&rows| rows >= model.options.estimate_count_above) {
+    let most = model.options.estimate_count_above;
+    if let Some(rows) = estimate.filter(|&rows| rows >= most) {
         return Ok(RowCount {
             rows,
-            estimated: true,
+            known: Known::About,
         });
     }
-    exact_count(conn, model, spec, &kept.counts)
+    // No estimate (SQLite's filters, a table never analysed), or one under
+    // the line: count the first rows only (a page's worth at least), so
+    // that a list larger than the estimate said costs no more.
+    let most = most.max(model.options.list_per_page);
+    let key = format!("up to {most}:{}", query_key(schema, spec));
+    let rows = kept
+        .counts
+        .get_or_compute(&key, || (model.ops.count_up_to)(conn, spec, most + 1))?;
+    Ok(if rows > most {
+        RowCount {
+            rows: most,
+            known: Known::MoreThan,
+        }
+    } else {
+        RowCount {
+            rows,
+            known: Known::Exactly,
+        }
+    })
 }
 
 /// The rows of `model` that `spec` matches, counted (`COUNT(*)`, kept in
@@ -76,18 +118,19 @@ pub(crate) fn exact_count(
     })?;
     Ok(RowCount {
         rows,
-        estimated: false,
+        known: Known::Exactly,
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::RowCount;
+    use super::{Known, RowCount};
 
     #[test]
     fn an_estimate_says_so() {
-        let count = |rows, estimated| RowCount { rows, estimated }.to_string();
-        assert_eq!(count(42, false), "42");
-        assert_eq!(count(1_200_000, true), "about 1200000");
+        let count = |rows, known| RowCount { rows, known }.to_string();
+        assert_eq!(count(42, Known::Exactly), "42");
+        assert_eq!(count(1_200_000, Known::About), "about 1200000");
+        assert_eq!(count(10_000, Known::MoreThan), "more than 10000");
     }
 }

@@ -20,7 +20,7 @@ use crate::kept::Kept;
 use crate::permissions::ModelPerms;
 use crate::site::AdminModel;
 pub(crate) use columns::{Cell, CellKind, Header};
-use count::{count_rows, exact_count, RowCount};
+use count::{count_rows, exact_count, Known, RowCount};
 use dates::{date_of, DateDrill, DateHierarchy};
 use filters::FieldFilter;
 pub(crate) use filters::FilterGroup;
@@ -155,7 +155,7 @@ impl ChangeList {
         let per_page = options.list_per_page.max(1);
         let requested = params.get(PAGE).unwrap_or("1");
         let mut page = resolve_page_number(requested, num_pages(count.rows, per_page));
-        if count.estimated && (page - 1) * per_page > count.rows / 2 {
+        if !count.is_exact() && (page - 1) * per_page >= count.rows / 2 {
             // A page past the middle is read from the far end (below),
             // which needs to know exactly where that is.
             count = exact_count(conn, model, &filtered, &kept.counts)?;
@@ -269,6 +269,8 @@ impl ChangeList {
                 .then(|| params.only(|k| k == ORDER || k == SEARCH).query()),
             pages: page_links(page, num_pages)
                 .into_iter()
+                // More pages follow the last one counted.
+                .chain((count.known == Known::MoreThan).then_some(None))
                 .map(|number| PageLink {
                     number,
                     url: number

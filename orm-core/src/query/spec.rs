@@ -51,6 +51,12 @@ impl QuerySpec {
         }
     }
 
+    /// This query with at most `limit` rows.
+    pub fn limited(mut self, limit: i64) -> QuerySpec {
+        self.limit = Some(limit);
+        self
+    }
+
     /// The row whose primary key is `pk`.
     pub fn for_pk(schema: &ModelSchema, pk: Value) -> QuerySpec {
         QuerySpec::matching(Q::Condition(Condition {

@@ -128,6 +128,14 @@ impl<'a> Model<'a> {
                     let query = __orm::apply_spec::<Self, _>(query, &spec.count_spec())?;
                     Ok(query.get_result::<i64>(conn)?)
                 }
+                fn __count_up_to(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec, most: i64) -> __orm::Result<i64> {
+                    use __orm::diesel::prelude::*;
+                    let keys = __orm_table::table
+                        .select(__orm_table::#pk_ident)
+                        .into_boxed::<__orm::MultiBackend>();
+                    let keys = __orm::apply_spec::<Self, _>(keys, &spec.count_spec().limited(most))?;
+                    Ok(keys.load::<<#pk_ty as __orm::FieldType>::Db>(conn)?.len() as i64)
+                }
                 fn __planned_rows(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Option<i64>> {
                     use __orm::diesel::prelude::*;
                     let query = __orm_table::table
