@@ -1,5 +1,5 @@
 """`manage.py seed --users 50 --articles 100000`: the same data as the Rust
-blog's `seed` (90 % published, 25 a day back in time), the superuser
+blog's `seed` (90 % published, 100 a day back in time), the superuser
 `bench`, and fresh statistics."""
 from datetime import timedelta
 
@@ -14,7 +14,7 @@ WORDS = ["rust", "django", "models", "queries", "migrations", "admin", "speed",
          "safety", "async", "diesel", "axum", "templates", "forms", "tests", "indexes",
          "joins", "sessions", "users", "deploy", "notes", "guide", "tips", "patterns",
          "errors", "traits", "macros", "schemas"]
-PER_DAY = 25
+PER_DAY = 100  # a million articles reach back 27 years
 BATCH = 2000
 
 
