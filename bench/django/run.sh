@@ -30,7 +30,8 @@ slug=$("$venv/bin/python" manage.py shell -c \
 first=$("$venv/bin/python" manage.py shell -c \
   "from blog.models import Article; print(Article.objects.first().id)" | tail -1)
 port=8765
-"$venv/bin/gunicorn" -w 2 -b "127.0.0.1:$port" -p "$work/pid" --daemon wsgi:application
+# A slow page is timed, not cut off at the default 30 s.
+"$venv/bin/gunicorn" -w 2 -b "127.0.0.1:$port" --timeout 300 -p "$work/pid" --daemon wsgi:application
 for _ in $(seq 1 50); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
   sleep 0.2
