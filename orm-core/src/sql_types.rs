@@ -1,8 +1,10 @@
 //! SQL types whose storage differs per backend.
 //!
 //! A UUID is a native `uuid` on PostgreSQL and text elsewhere; a JSON document
-//! is `jsonb` on PostgreSQL and text elsewhere. These types bind and read the
-//! right representation on each connection behind [`AnyConnection`].
+//! is `jsonb` on PostgreSQL and text elsewhere; a date and time is bound as
+//! MySQL's `DATETIME` (diesel's `Timestamp` binds MySQL's `TIMESTAMP`,
+//! whose range is 1970 to 2038). These types bind and read the right
+//! representation on each connection behind [`AnyConnection`].
 //!
 //! [`AnyConnection`]: crate::db::AnyConnection
 
@@ -35,6 +37,20 @@ pub struct UuidText;
 #[diesel(sqlite_type(name = "Text"))]
 #[cfg_attr(feature = "mysql", diesel(mysql_type(name = "String")))]
 pub struct JsonText;
+
+/// A date and time column (UTC, no zone): diesel's `Timestamp` on SQLite
+/// and PostgreSQL, bound as `DATETIME` on MySQL and MariaDB, where a
+/// `TIMESTAMP` parameter outside 1970-2038 is stored as NULL.
+#[derive(Debug, Clone, Copy, Default, SqlType, QueryId)]
+#[cfg_attr(
+    feature = "postgres",
+    diesel(postgres_type(oid = 1114, array_oid = 1115))
+)]
+#[diesel(sqlite_type(name = "Text"))]
+#[cfg_attr(feature = "mysql", diesel(mysql_type(name = "DateTime")))]
+pub struct DateTimeUtc;
+
+impl diesel::sql_types::SqlOrd for DateTimeUtc {}
 
 /// A UUID as bound to and read from a [`UuidText`] column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
@@ -180,10 +196,10 @@ multi_backend_type!(JsonText, JsonValue);
 ///
 /// [`NaiveDateTime`]: chrono::NaiveDateTime
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::AsExpression, diesel::FromSqlRow)]
-#[diesel(sql_type = Timestamp)]
+#[diesel(sql_type = DateTimeUtc)]
 pub struct TimestampValue(pub chrono::NaiveDateTime);
 
-impl FromSql<Timestamp, diesel::sqlite::Sqlite> for TimestampValue {
+impl FromSql<DateTimeUtc, diesel::sqlite::Sqlite> for TimestampValue {
     fn from_sql(mut value: diesel::sqlite::SqliteValue<'_, '_, '_>) -> deserialize::Result<Self> {
         if value.value_type() == Some(diesel::sqlite::SqliteType::Text) {
             if let Some(parsed) = parse_sqlite_timestamp(value.read_text().as_bytes()) {
@@ -195,7 +211,7 @@ impl FromSql<Timestamp, diesel::sqlite::Sqlite> for TimestampValue {
     }
 }
 
-impl ToSql<Timestamp, diesel::sqlite::Sqlite> for TimestampValue {
+impl ToSql<DateTimeUtc, diesel::sqlite::Sqlite> for TimestampValue {
     fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, diesel::sqlite::Sqlite>) -> serialize::Result {
         <chrono::NaiveDateTime as ToSql<Timestamp, diesel::sqlite::Sqlite>>::to_sql(&self.0, out)
     }
@@ -244,13 +260,13 @@ mod pg_timestamp {
     use super::*;
     use diesel::pg::{Pg, PgValue};
 
-    impl FromSql<Timestamp, Pg> for TimestampValue {
+    impl FromSql<DateTimeUtc, Pg> for TimestampValue {
         fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
             <chrono::NaiveDateTime as FromSql<Timestamp, Pg>>::from_sql(bytes).map(TimestampValue)
         }
     }
 
-    impl ToSql<Timestamp, Pg> for TimestampValue {
+    impl ToSql<DateTimeUtc, Pg> for TimestampValue {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
             <chrono::NaiveDateTime as ToSql<Timestamp, Pg>>::to_sql(&self.0, out)
         }
@@ -262,34 +278,22 @@ mod mysql_timestamp {
     use super::*;
     use diesel::mysql::{Mysql, MysqlValue};
 
-    impl FromSql<Timestamp, Mysql> for TimestampValue {
+    use diesel::mysql::sql_types::Datetime;
+
+    impl FromSql<DateTimeUtc, Mysql> for TimestampValue {
         fn from_sql(bytes: MysqlValue<'_>) -> deserialize::Result<Self> {
-            <chrono::NaiveDateTime as FromSql<Timestamp, Mysql>>::from_sql(bytes)
-                .map(TimestampValue)
+            <chrono::NaiveDateTime as FromSql<Datetime, Mysql>>::from_sql(bytes).map(TimestampValue)
         }
     }
 
-    impl ToSql<Timestamp, Mysql> for TimestampValue {
+    impl ToSql<DateTimeUtc, Mysql> for TimestampValue {
         fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Mysql>) -> serialize::Result {
-            <chrono::NaiveDateTime as ToSql<Timestamp, Mysql>>::to_sql(&self.0, out)
+            <chrono::NaiveDateTime as ToSql<Datetime, Mysql>>::to_sql(&self.0, out)
         }
     }
 }
 
-impl FromSql<Timestamp, MultiBackend> for TimestampValue {
-    fn from_sql(
-        bytes: <MultiBackend as diesel::backend::Backend>::RawValue<'_>,
-    ) -> deserialize::Result<Self> {
-        bytes.from_sql::<Self, Timestamp>()
-    }
-}
-
-impl ToSql<Timestamp, MultiBackend> for TimestampValue {
-    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
-        out.set_value((Timestamp, self));
-        Ok(IsNull::No)
-    }
-}
+multi_backend_type!(DateTimeUtc, TimestampValue);
 
 #[cfg(test)]
 mod tests {

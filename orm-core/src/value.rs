@@ -264,7 +264,7 @@ int_field_type!(i32, sql_types::Integer, FieldKind::Integer, Integer, "i32");
 int_field_type!(i64, sql_types::BigInt, FieldKind::BigInt, BigInt, "i64");
 
 impl FieldType for DateTime<Utc> {
-    type Sql = sql_types::Timestamp;
+    type Sql = crate::sql_types::DateTimeUtc;
     type Db = crate::sql_types::TimestampValue;
     const KIND: FieldKind = FieldKind::DateTime;
 

@@ -77,7 +77,7 @@ pub(super) fn sql_type(f: &Field, sql: &TokenStream, orm: &TokenStream) -> Token
         | TypeClass::Unsupported
         | TypeClass::ManyToMany(_) => quote!(#sql::Text),
         TypeClass::Decimal => quote!(#sql::Numeric),
-        TypeClass::DateTime => quote!(#sql::Timestamp),
+        TypeClass::DateTime => quote!(#orm::sql_types::DateTimeUtc),
         TypeClass::Date => quote!(#sql::Date),
         TypeClass::Time => quote!(#sql::Time),
         TypeClass::Uuid => quote!(#orm::sql_types::UuidText),
