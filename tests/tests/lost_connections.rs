@@ -21,6 +21,7 @@ fn close_other_connections(db: &Db) {
 }
 
 fn kill_others(conn: &mut AnyConnection) {
+    use orm_core::__private::diesel::connection::SimpleConnection as _;
     use orm_core::__private::diesel::{sql_query, sql_types::BigInt, QueryableByName, RunQueryDsl};
 
     #[derive(QueryableByName)]
@@ -28,38 +29,24 @@ fn kill_others(conn: &mut AnyConnection) {
         #[diesel(sql_type = BigInt)]
         id: i64,
     }
-    match conn {
-        #[cfg(feature = "postgres")]
-        AnyConnection::Postgres(pg) => {
-            let ids: Vec<Id> = sql_query(
-                "SELECT pid::bigint AS id FROM pg_stat_activity \
-                 WHERE datname = current_database() AND pid <> pg_backend_pid()",
-            )
-            .load(pg)
-            .unwrap();
-            assert!(!ids.is_empty(), "no connection to close");
-            for Id { id } in ids {
-                sql_query(format!("SELECT pg_terminate_backend({id}, 5000)"))
-                    .execute(pg)
-                    .unwrap();
-            }
-        }
-        #[cfg(feature = "mysql")]
-        AnyConnection::Mysql(my) => {
-            let ids: Vec<Id> = sql_query(
-                "SELECT CAST(id AS SIGNED) AS id FROM information_schema.PROCESSLIST \
-                 WHERE db = DATABASE() AND id <> CONNECTION_ID()",
-            )
-            .load(my)
-            .unwrap();
-            assert!(!ids.is_empty(), "no connection to close");
-            for Id { id } in ids {
-                sql_query(format!("KILL CONNECTION {id}"))
-                    .execute(my)
-                    .unwrap();
-            }
-        }
-        _ => unreachable!("SQLite has no server connections"),
+    // The other connections to this database, and how to close one.
+    let (others, close): (&str, fn(i64) -> String) = match conn.backend() {
+        BackendKind::Postgres => (
+            "SELECT pid::bigint AS id FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            |id| format!("SELECT pg_terminate_backend({id}, 5000)"),
+        ),
+        BackendKind::Mysql => (
+            "SELECT CAST(id AS SIGNED) AS id FROM information_schema.PROCESSLIST \
+             WHERE db = DATABASE() AND id <> CONNECTION_ID()",
+            |id| format!("KILL CONNECTION {id}"),
+        ),
+        BackendKind::Sqlite => unreachable!("SQLite has no server connections"),
+    };
+    let ids: Vec<Id> = sql_query(others).load(conn).unwrap();
+    assert!(!ids.is_empty(), "no connection to close");
+    for Id { id } in ids {
+        conn.batch_execute(&close(id)).unwrap();
     }
 }
 
