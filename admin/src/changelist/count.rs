@@ -56,9 +56,9 @@ impl fmt::Display for RowCount {
 /// the table's size without a filter, the query planner's expectation for
 /// the sidebar's filters (PostgreSQL, MariaDB and MySQL; SQLite gives
 /// none). A search (`searched`) is not estimated: the planner can only
-/// guess how many rows contain a word. Otherwise counted, up to
-/// `estimate_count_above` ("more than 10000"). All are kept in `kept` like
-/// every count.
+/// guess how many rows contain a word. Under the line by an estimate,
+/// counted; with no estimate, counted up to `estimate_count_above` ("more
+/// than 10000"). All are kept in `kept` like every count.
 pub(crate) fn count_rows(
     conn: &mut AnyConnection,
     model: &AdminModel,
@@ -84,9 +84,13 @@ pub(crate) fn count_rows(
             known: Known::About,
         });
     }
-    // No estimate (SQLite's filters, a table never analysed), or one under
-    // the line: count the first rows only (a page's worth at least), so
-    // that a list larger than the estimate said costs no more.
+    if estimate.is_some() {
+        // Under the line by the statistics: few enough to count.
+        return exact_count(conn, model, spec, &kept.counts);
+    }
+    // No estimate (SQLite's filters and searches, a search anywhere, a
+    // table never analysed): count the first rows only (a page's worth at
+    // least), so that a large list costs no more than a small one.
     let most = most.max(model.options.list_per_page);
     let key = format!("up to {most}:{}", query_key(schema, spec));
     let rows = kept
