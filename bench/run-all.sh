@@ -15,21 +15,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 command -v wrk >/dev/null || { echo "error: wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-features=()
-[ -n "${ORM_TEST_POSTGRES_URL:-}" ] && features+=(postgres)
-[ -n "${ORM_TEST_MYSQL_URL:-}" ] && features+=(mysql)
-feature_list=$(IFS=,; echo "${features[*]:-}")
-feature_args=()
-[ -n "$feature_list" ] && feature_args=(--features "$feature_list")
-
-cargo build -q --release -p bench --bins "${feature_args[@]}"
+source bench/servers.sh
 http=target/release/http
-
-# server URL without its database, then with `name`
-pg_url() { echo "${ORM_TEST_POSTGRES_URL%/*}/$1"; }
-my_url() { echo "${ORM_TEST_MYSQL_URL%/*}/$1"; }
-pg_fresh() { psql -q "$(pg_url postgres)" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"; }
-my_fresh() { mysql -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $1; CREATE DATABASE $1 CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"; }
 
 echo "# Benchmark run of $(date -u +%F) on $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo

@@ -18,20 +18,11 @@ cd "$(dirname "$0")/.."
 seconds="${1:-5}"
 sizes="${2:-100000 1000000}"
 
-features=()
-[ -n "${ORM_TEST_POSTGRES_URL:-}" ] && features+=(postgres)
-[ -n "${ORM_TEST_MYSQL_URL:-}" ] && features+=(mysql)
-feature_list=$(IFS=,; echo "${features[*]:-}")
-feature_args=()
-[ -n "$feature_list" ] && feature_args=(--features "$feature_list")
-cargo build -q --release -p bench --bins "${feature_args[@]}"
-
-pg_url() { echo "${ORM_TEST_POSTGRES_URL%/*}/$1"; }
-my_url() { echo "${ORM_TEST_MYSQL_URL%/*}/$1"; }
+source bench/servers.sh
 fresh() {
   case "$1" in
-    postgres) psql -q "$(pg_url postgres)" -c "DROP DATABASE IF EXISTS $2 WITH (FORCE)" -c "CREATE DATABASE $2" ;;
-    mysql) mysql -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $2; CREATE DATABASE $2 CHARACTER SET utf8mb4 COLLATE utf8mb4_bin" ;;
+    postgres) pg_fresh "$2" ;;
+    mysql) my_fresh "$2" ;;
   esac
 }
 url_of() {

@@ -139,7 +139,7 @@ impl<M: Model> ListView<M> {
             Some("last") => num_pages,
             Some(text) => match text.parse::<i64>() {
                 Ok(n) if (1..=num_pages).contains(&n) => n,
-                _ => return Err(self.not_found()),
+                _ => return Err(not_found::<M>()),
             },
         };
         let mut spec = self.queryset.spec().clone();
@@ -164,12 +164,6 @@ impl<M: Model> ListView<M> {
                     .collect(),
             },
         })
-    }
-
-    fn not_found(&self) -> Error {
-        Error::NotFound {
-            model: M::schema().name.to_string(),
-        }
     }
 }
 
@@ -264,11 +258,7 @@ impl<M: Model> CursorListView<M> {
             None | Some("") => None,
             Some(text) => match Cursor::decode::<M>(text, self.queryset.spec()) {
                 Ok(cursor) => Some(cursor),
-                Err(Error::InvalidValue { .. }) => {
-                    return Err(Error::NotFound {
-                        model: M::schema().name.to_string(),
-                    })
-                }
+                Err(Error::InvalidValue { .. }) => return Err(not_found::<M>()),
                 Err(other) => return Err(other),
             },
         };
@@ -323,11 +313,7 @@ impl<M: Model> DetailView<M> {
             Ok(condition) => condition,
             // A value that cannot be the field's (`/articles/abc/` for an
             // integer key) matches nothing.
-            Err(Error::InvalidValue { .. }) => {
-                return Err(Error::NotFound {
-                    model: schema.name.to_string(),
-                })
-            }
+            Err(Error::InvalidValue { .. }) => return Err(not_found::<M>()),
             Err(other) => return Err(other),
         };
         let query = QuerySet::<M>::from_spec({
@@ -336,6 +322,13 @@ impl<M: Model> DetailView<M> {
             spec
         });
         query.get(conn)
+    }
+}
+
+/// The 404 of a page of `M`'s objects.
+fn not_found<M: Model>() -> Error {
+    Error::NotFound {
+        model: M::schema().name.to_string(),
     }
 }
 

@@ -50,6 +50,16 @@ fn kill_others(conn: &mut AnyConnection) {
     }
 }
 
+/// The authors' names, in key order.
+async fn usernames(db: &Db) -> Vec<String> {
+    db.run(|conn| Author::objects().order_by([Author::ID.asc()]).all(conn))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.username)
+        .collect()
+}
+
 fn author(name: &str) -> Author {
     Author {
         id: 0,
@@ -88,14 +98,7 @@ async fn work_on_a_closed_connection_runs_again_on_a_fresh_one() {
         db.run(|conn| author("ann").save(conn))
             .await
             .unwrap_or_else(|e| panic!("{kind}: a write after the kill failed: {e}"));
-        let names: Vec<String> = db
-            .run(|conn| Author::objects().all(conn))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.username)
-            .collect();
-        assert_eq!(names, ["ann"], "{kind}");
+        assert_eq!(usernames(&db).await, ["ann"], "{kind}");
 
         // Work whose first statement ran is not run again: what it did may
         // have taken effect.
@@ -115,15 +118,8 @@ async fn work_on_a_closed_connection_runs_again_on_a_fresh_one() {
             "{kind}: {failed:?}"
         );
         assert_eq!(runs.load(Ordering::SeqCst), 1, "{kind}: not run again");
-        let names: Vec<String> = db
-            .run(|conn| Author::objects().order_by([Author::ID.asc()]).all(conn))
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|a| a.username)
-            .collect();
         assert_eq!(
-            names,
+            usernames(&db).await,
             ["ann", "bob"],
             "{kind}: the connection after is fresh"
         );

@@ -616,10 +616,10 @@ fn foreign_key_widget(
             return Ok(String::new());
         };
         let spec = QuerySpec::for_pk(target.schema(), Value::BigInt(id));
-        Ok((target.rows)(conn, &spec, &[])?
+        Ok((target.choices)(conn, &spec)?
             .into_iter()
             .next()
-            .map(|r| r.repr)
+            .map(|(_, text)| text)
             .unwrap_or_default())
     };
     let autocomplete = |conn: &mut AnyConnection, value: String| -> orm_core::Result<Widget> {
