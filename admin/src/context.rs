@@ -7,14 +7,13 @@ use axum::extract::{FromRequestParts, OriginalUri, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use http::request::Parts;
-use orm_contrib::auth::User;
-use orm_core::Model;
+use orm_contrib::auth::{Access, Granted, User};
 use tower_sessions::Session;
 
 use crate::csrf::CsrfToken;
 use crate::error::AdminError;
 use crate::messages::{self, Message};
-use crate::permissions::{ModelPerms, Perms};
+use crate::permissions::ModelPerms;
 use crate::site::{Admin, AdminModel};
 use crate::templates::{Crumb, Layout};
 use orm_contrib::auth::session as session_auth;
@@ -109,7 +108,7 @@ pub(crate) struct Staff {
     pub(crate) session: Session,
     pub(crate) csrf: String,
     pub(crate) user: User,
-    pub(crate) perms: Perms,
+    pub(crate) perms: Granted,
 }
 
 /// Why a request is not a staff request.
@@ -145,21 +144,33 @@ impl FromRequestParts<Admin> for Staff {
         let Some((id, hash)) = logged_in else {
             return Err(to_login());
         };
-        let loaded = staff_user(admin, id).await?;
+        // Read by the session store with the session; one statement
+        // otherwise (a write since, or the time to live passed).
+        let session_key = visitor
+            .session
+            .id()
+            .map(|id| id.to_string())
+            .unwrap_or_default();
+        let loaded = admin
+            .kept
+            .access
+            .for_session(&admin.db, &session_key, id)
+            .await
+            .map_err(AdminError::from)?;
         match loaded {
             Some(known)
-                if known.0.is_active
-                    && known.0.is_staff
-                    && session_auth::hash_matches(&admin.secret_key, &known.0, &hash) =>
+                if known.user.is_active
+                    && known.user.is_staff
+                    && session_auth::hash_matches(&admin.secret_key, &known.user, &hash) =>
             {
-                let (user, perms) = Arc::unwrap_or_clone(known);
+                let Access { user, granted } = Arc::unwrap_or_clone(known);
                 Ok(Staff {
                     admin: visitor.admin,
                     base: visitor.base,
                     session: visitor.session,
                     csrf: visitor.csrf,
                     user,
-                    perms,
+                    perms: granted,
                 })
             }
             _ => {
@@ -170,39 +181,6 @@ impl FromRequestParts<Admin> for Staff {
             }
         }
     }
-}
-
-/// The user with this id and their permissions, or `None` when there is
-/// no such user. Kept like a count (`Kept::staff_users`): any write through
-/// the ORM in this process drops it at once (a password change, a
-/// deactivation, new permissions), a change made by another process shows
-/// within the count's time to live. Most requests thus skip the database.
-async fn staff_user(admin: &Admin, id: i64) -> Result<Option<Arc<(User, Perms)>>, AdminError> {
-    let key = format!("staff user:{id}");
-    let users = &admin.kept.staff_users;
-    if let Some(known) = users.fresh(&key) {
-        return Ok(known);
-    }
-    let users = users.clone();
-    let loaded = admin
-        .db
-        .run(move |conn| {
-            users.get_or_compute(&key, || {
-                let Some(user) = User::objects().filter(User::ID.eq(id)).first(conn)? else {
-                    return Ok(None);
-                };
-                let perms = if !user.is_active {
-                    Perms::Some(Default::default())
-                } else if user.is_superuser {
-                    Perms::All
-                } else {
-                    Perms::Some(user.get_all_permissions(conn)?)
-                };
-                Ok(Some(Arc::new((user, perms))))
-            })
-        })
-        .await?;
-    Ok(loaded)
 }
 
 impl Staff {

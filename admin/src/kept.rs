@@ -2,14 +2,10 @@
 //! [`KeptValues`] with the pool's rules: dropped by any write through the
 //! ORM in this process, and after the pool's time to live at the latest.
 
-use std::sync::Arc;
-
 use chrono::NaiveDate;
-use orm_contrib::auth::User;
+use orm_contrib::auth::KeptAccess;
 use orm_core::db::KeptValues;
 use orm_core::Db;
-
-use crate::permissions::Perms;
 
 /// The values the admin's pages reuse.
 #[derive(Clone, Debug)]
@@ -25,8 +21,9 @@ pub(crate) struct Kept {
     pub(crate) filter_choices: KeptValues<Vec<(String, String)>>,
     /// The first and last dates of a date drill-down, by field and query.
     pub(crate) date_spans: KeptValues<Option<(NaiveDate, NaiveDate)>>,
-    /// A signed-in user and their permissions, by id (`None`: no such user).
-    pub(crate) staff_users: KeptValues<Option<Arc<(User, Perms)>>>,
+    /// Signed-in users and their permissions, by id; filled by the
+    /// session store in the statement that reads the session.
+    pub(crate) access: KeptAccess,
 }
 
 impl Kept {
@@ -38,7 +35,7 @@ impl Kept {
             estimates: KeptValues::new(ttl),
             filter_choices: KeptValues::new(ttl),
             date_spans: KeptValues::new(ttl),
-            staff_users: KeptValues::new(ttl),
+            access: KeptAccess::new(db),
         }
     }
 }

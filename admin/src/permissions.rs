@@ -1,14 +1,6 @@
 //! What the logged-in user may do, loaded once per request.
 
-use std::collections::BTreeSet;
-
-/// The user's permissions: every one (superusers) or a set of labels such
-/// as `blog.change_article`.
-#[derive(Debug, Clone)]
-pub(crate) enum Perms {
-    All,
-    Some(BTreeSet<String>),
-}
+use orm_contrib::auth::Granted;
 
 /// What the user may do with one model.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,18 +18,11 @@ impl ModelPerms {
     }
 }
 
-impl Perms {
-    fn has(&self, permission: &str) -> bool {
-        match self {
-            Perms::All => true,
-            Perms::Some(set) => set.contains(permission),
-        }
-    }
-
-    /// The user's permissions on the model `app_label.model_name` (lower
+impl ModelPerms {
+    /// What `granted` allows on the model `app_label.model_name` (lower
     /// case, as in URLs); change implies view, as in Django.
-    pub(crate) fn on(&self, app_label: &str, model_name: &str) -> ModelPerms {
-        let has = |action: &str| self.has(&permission(app_label, model_name, action));
+    pub(crate) fn of(granted: &Granted, app_label: &str, model_name: &str) -> ModelPerms {
+        let has = |action: &str| granted.has(&permission(app_label, model_name, action));
         let change = has("change");
         ModelPerms {
             view: change || has("view"),

@@ -11,7 +11,8 @@ use orm_core::Db;
 use crate::client_info::TrustedProxies;
 use crate::kept::Kept;
 use crate::login_throttle::LoginThrottle;
-use crate::permissions::{ModelPerms, Perms};
+use crate::permissions::ModelPerms;
+use orm_contrib::auth::Granted;
 
 /// An admin site under construction: its database, models and settings.
 ///
@@ -244,7 +245,7 @@ impl AdminModel {
     }
 
     /// What a user with `perms` may do with this model.
-    pub(crate) fn perms(&self, perms: &Perms) -> ModelPerms {
-        perms.on(&self.schema.app_label, &self.model_name)
+    pub(crate) fn perms(&self, granted: &Granted) -> ModelPerms {
+        ModelPerms::of(granted, &self.schema.app_label, &self.model_name)
     }
 }

@@ -4,7 +4,9 @@
 use std::io::Cursor;
 use std::sync::{Arc, Mutex};
 
-use orm_contrib::auth::{authenticate, create_permissions, AuthCommand, Group, Permission, User};
+use orm_contrib::auth::{
+    authenticate, create_permissions, Access, AuthCommand, Granted, Group, Permission, User,
+};
 use orm_core::prelude::*;
 use tests::backends::each_backend;
 use tests::models::{Article, Author};
@@ -56,6 +58,36 @@ fn permissions_come_from_users_groups_and_superusers() {
             "{kind}: direct"
         );
         assert!(ann.has_module_perms(conn, "blog").unwrap(), "{kind}");
+        // A second direct permission and a second group holding one already
+        // held: each label once, in one statement.
+        let add = permission(conn, "blog.add_article");
+        ann.user_permissions().add(conn, &[add.id]).unwrap();
+        let mut writers = Group::new("writers");
+        writers.save(conn).unwrap();
+        writers
+            .permissions()
+            .add(conn, &[change.id, add.id])
+            .unwrap();
+        ann.groups().add(conn, &[writers.id]).unwrap();
+        let (access, queries) =
+            orm_core::db::capture_queries(conn, |conn| Access::load(conn, ann.id));
+        let access = access.unwrap().unwrap();
+        assert_eq!(queries.len(), 1, "{kind}: {queries:?}");
+        assert_eq!(access.user.username, "ann", "{kind}");
+        let labels = [
+            "blog.add_article",
+            "blog.change_article",
+            "blog.view_article",
+        ];
+        assert_eq!(
+            access.granted,
+            Granted::Some(labels.iter().map(|l| l.to_string()).collect()),
+            "{kind}"
+        );
+        assert!(
+            Access::load(conn, ann.id + 1000).unwrap().is_none(),
+            "{kind}"
+        );
         assert!(!ann.has_module_perms(conn, "auth").unwrap(), "{kind}");
 
         ann.is_active = false;
@@ -69,6 +101,15 @@ fn permissions_come_from_users_groups_and_superusers() {
         assert!(
             root.has_perm(conn, "anything.at_all").unwrap(),
             "{kind}: superuser has all"
+        );
+        let access = Access::load(conn, root.id).unwrap().unwrap();
+        assert_eq!(access.granted, Granted::All, "{kind}");
+        ann.save(conn).unwrap();
+        let access = Access::load(conn, ann.id).unwrap().unwrap();
+        assert_eq!(
+            access.granted,
+            Granted::Some(Default::default()),
+            "{kind}: inactive"
         );
         assert!(
             root.get_all_permissions(conn)

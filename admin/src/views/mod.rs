@@ -27,15 +27,17 @@ use crate::{assets, context, csrf, headers};
 const SESSION_DAYS: i64 = 14;
 
 pub(crate) fn router(admin: Admin) -> Router {
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(admin.db.clone()))
-        .with_name(orm_contrib::auth::session::SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(admin.secure_cookies)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::days(SESSION_DAYS),
-        ));
+    let sessions = SessionManagerLayer::new(
+        DbSessionStore::new(admin.db.clone()).with_access(admin.kept.access.clone()),
+    )
+    .with_name(orm_contrib::auth::session::SESSION_COOKIE)
+    .with_http_only(true)
+    .with_same_site(SameSite::Lax)
+    .with_secure(admin.secure_cookies)
+    .with_path("/")
+    .with_expiry(Expiry::OnInactivity(
+        tower_sessions::cookie::time::Duration::days(SESSION_DAYS),
+    ));
     let at = |path: &str| format!("{}{path}", admin.path);
     let mut router = Router::new()
         .route(&at("/"), get(index::index))

@@ -3,6 +3,7 @@
 //! `createsuperuser` and `changepassword` [`commands`]. Their tables come
 //! from [`migrations`] (app label `auth`).
 
+pub(crate) mod access;
 mod authenticate;
 #[cfg(feature = "cli")]
 mod cli;
@@ -18,6 +19,7 @@ pub mod validators;
 
 use orm_migrations::{embed_migrations, MigrationSource};
 
+pub use access::{Access, Granted, KeptAccess};
 pub use authenticate::authenticate;
 #[cfg(feature = "cli")]
 pub use cli::AuthCommand;

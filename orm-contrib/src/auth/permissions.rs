@@ -5,12 +5,11 @@
 use std::collections::BTreeSet;
 
 use orm_core::db::AnyConnection;
-use orm_core::fields::prefetch;
 use orm_core::model::{registered_models, Model};
 use orm_core::schema::ModelSchema;
 use orm_core::Result;
 
-use super::{GroupPermissions, Permission, User};
+use super::{Permission, User};
 
 /// The actions every model gets a permission for.
 pub const DEFAULT_ACTIONS: [&str; 4] = ["add", "change", "delete", "view"];
@@ -77,7 +76,7 @@ pub(crate) fn post_migrate(conn: &mut AnyConnection) -> Result<()> {
 impl User {
     /// Every permission the user has, as `app_label.codename`: direct ones
     /// and those of their groups; all of them for an active superuser; none
-    /// for an inactive user. Three queries at most.
+    /// for an inactive user. One query.
     pub fn get_all_permissions(&self, conn: &mut AnyConnection) -> Result<BTreeSet<String>> {
         if !self.is_active {
             return Ok(BTreeSet::new());
@@ -89,17 +88,7 @@ impl User {
                 .map(Permission::label)
                 .collect());
         }
-        let mut labels: BTreeSet<String> = self
-            .user_permissions()
-            .all(conn)?
-            .iter()
-            .map(Permission::label)
-            .collect();
-        let groups = self.groups().ids(conn)?;
-        for permissions in prefetch::<GroupPermissions>(conn, &groups)?.into_values() {
-            labels.extend(permissions.iter().map(Permission::label));
-        }
-        Ok(labels)
+        super::access::held_permissions(conn, self.id)
     }
 
     /// Whether the user may do `permission` (`blog.change_article`).

@@ -14,6 +14,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::model::Session;
+use crate::auth::access::load_session;
+use crate::auth::{Access, KeptAccess};
 
 /// How many fresh ids `create` tries when the id it was given is taken.
 const CREATE_ATTEMPTS: usize = 8;
@@ -41,6 +43,9 @@ pub struct DbSessionStore {
     /// pool's counts: a site with many sessions fills it (then it starts
     /// empty again) without costing the list pages their counts.
     records: KeptValues<Record>,
+    /// Where the access of the user logged in is kept, when the session's
+    /// statement reads it too ([`with_access`](DbSessionStore::with_access)).
+    access: Option<KeptAccess>,
 }
 
 impl fmt::Debug for DbSessionStore {
@@ -55,7 +60,31 @@ impl DbSessionStore {
     /// A store over `db`, whose `orm_session` table must exist.
     pub fn new(db: Db) -> Self {
         let records = KeptValues::new(db.kept_values_ttl());
-        DbSessionStore { db, records }
+        DbSessionStore {
+            db,
+            records,
+            access: None,
+        }
+    }
+
+    /// Reads, in the statement that loads a session, the user logged in
+    /// there and their permissions, and keeps them in `access`: a page
+    /// that then asks [`KeptAccess::load`] for that user costs no second
+    /// round trip.
+    ///
+    /// ```no_run
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_contrib::auth::KeptAccess;
+    /// use orm_contrib::sessions::DbSessionStore;
+    ///
+    /// let db = orm_core::Db::from_env()?;
+    /// let users = KeptAccess::new(&db);
+    /// let store = DbSessionStore::new(db).with_access(users.clone());
+    /// # Ok(()) }
+    /// ```
+    pub fn with_access(mut self, access: KeptAccess) -> Self {
+        self.access = Some(access);
+        self
     }
 
     /// The database the sessions live in.
@@ -115,13 +144,26 @@ impl SessionStore for DbSessionStore {
         let key = id.to_string();
         if let Some(record) = self.records.fresh(&key) {
             if record.expiry_date > OffsetDateTime::now_utc() {
+                if let Some(kept) = &self.access {
+                    kept.withdraw(&key);
+                }
                 return Ok(Some(record));
             }
         }
         let mark = self.records.mark();
-        let record = self
-            .run("load", move |conn| load(conn, id, Utc::now()))
-            .await?;
+        let record = match &self.access {
+            None => {
+                self.run("load", move |conn| load(conn, id, Utc::now()))
+                    .await?
+            }
+            Some(kept) => {
+                let (record, access) = self
+                    .run("load", move |conn| load_with_access(conn, id, Utc::now()))
+                    .await?;
+                kept.hand(key.clone(), mark, access);
+                record
+            }
+        };
         if let Some(record) = &record {
             self.records.keep(&key, mark, record.clone());
         }
@@ -208,21 +250,49 @@ fn load(
     id: Id,
     now: DateTime<Utc>,
 ) -> orm_core::Result<StoreResult<Option<Record>>> {
-    let key = id.to_string();
     let row = Session::objects()
-        .filter(Session::SESSION_KEY.eq(key.clone()))
+        .filter(Session::SESSION_KEY.eq(id.to_string()))
         .first(conn)?;
-    let Some(row) = row else {
-        return Ok(Ok(None));
+    match row {
+        Some(row) => live_record(conn, id, &row.session_data, row.expire_date, now),
+        None => Ok(Ok(None)),
+    }
+}
+
+/// As [`load`], with the access of the user logged in, read in the same
+/// statement (`None` beside a missing or expired record).
+fn load_with_access(
+    conn: &mut AnyConnection,
+    id: Id,
+    now: DateTime<Utc>,
+) -> orm_core::Result<StoreResult<(Option<Record>, Option<Access>)>> {
+    let Some(found) = load_session(conn, &id.to_string())? else {
+        return Ok(Ok((None, None)));
     };
-    if row.is_expired_at(now) {
+    let record = live_record(conn, id, &found.data, found.expire_date, now)?;
+    Ok(record.map(|record| {
+        let access = record.as_ref().and(found.access);
+        (record, access)
+    }))
+}
+
+/// The record stored as `data` for id `id`, unless it has expired at `now`
+/// (then its row is deleted).
+fn live_record(
+    conn: &mut AnyConnection,
+    id: Id,
+    data: &str,
+    expire_date: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> orm_core::Result<StoreResult<Option<Record>>> {
+    if expire_date <= now {
         // Only while still expired: a concurrent save may have renewed it.
-        let expired =
-            Session::objects().filter(Session::SESSION_KEY.eq(key) & Session::EXPIRE_DATE.lte(now));
+        let expired = Session::objects()
+            .filter(Session::SESSION_KEY.eq(id.to_string()) & Session::EXPIRE_DATE.lte(now));
         delete_where(conn, expired)?;
         return Ok(Ok(None));
     }
-    Ok(decode(&row.session_data).and_then(|record| {
+    Ok(decode(data).and_then(|record| {
         if record.id != id {
             return Err(session_store::Error::Decode(
                 "session store: the stored record does not match its key".to_owned(),

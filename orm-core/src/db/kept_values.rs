@@ -56,6 +56,18 @@ pub struct WriteMark {
     at: Instant,
 }
 
+impl WriteMark {
+    /// Whether this process has written through the ORM since the mark.
+    pub fn written_since(&self) -> bool {
+        WRITES.load(Ordering::Acquire) != self.writes
+    }
+
+    /// The time since the mark was taken.
+    pub fn elapsed(&self) -> Duration {
+        self.at.elapsed()
+    }
+}
+
 /// What is kept for one key: its last value, and the lock that lets one
 /// thread at a time compute it.
 struct Slot<V> {

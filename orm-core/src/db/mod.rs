@@ -11,6 +11,7 @@ mod kept_values;
 mod plan;
 mod pool;
 mod query_log;
+mod raw;
 mod url;
 
 pub use catalog::table_exists;
@@ -21,4 +22,5 @@ pub use plan::planned_rows;
 pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};
+pub use raw::{load_raw, placeholder, ByName};
 pub use url::{BackendKind, DatabaseUrl, InvalidUrl, DEFAULT_DATABASE_URL};

@@ -133,6 +133,7 @@ impl<'a> Model<'a> {
         let schema = self.schema();
         let model_impl = self.model_impl();
         let queryable = self.queryable();
+        let queryable_by_name = self.queryable_by_name();
         let columns = self.columns();
         let join_target = self.join_target();
         let joins = self.joins();
@@ -152,6 +153,7 @@ impl<'a> Model<'a> {
                 #table_module
                 #schema
                 #queryable
+                #queryable_by_name
                 #columns
                 #join_target
                 #joins

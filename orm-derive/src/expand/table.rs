@@ -61,6 +61,43 @@ impl<'a> Model<'a> {
             }
         }
     }
+    /// Reading by column name, for a statement written by hand
+    /// (`diesel::sql_query`): each field from its column, many-to-many
+    /// fields empty. The columns may come in any order and beside others.
+    pub(super) fn queryable_by_name(&self) -> TokenStream {
+        let ident = self.cont.ident;
+        let bounds = self.cont.fields.iter().map(|f| {
+            let ty = f.ty;
+            let st = sql_type(f, &quote!(__orm::diesel::sql_types), &self.orm);
+            quote!(<#ty as __orm::FieldType>::Db: __orm::diesel::deserialize::FromSql<#st, __DB>)
+        });
+        let builds = self.cont.fields.iter().map(|f| {
+            let field = f.ident;
+            let ty = f.ty;
+            let column = f.column();
+            let st = sql_type(f, &quote!(__orm::diesel::sql_types), &self.orm);
+            quote! {
+                #field: <#ty as __orm::FieldType>::from_db(
+                    __orm::diesel::row::NamedRow::get::<#st, <#ty as __orm::FieldType>::Db>(row, #column)?
+                )?
+            }
+        });
+        let m2m_builds = self.cont.many_to_many.iter().map(|f| f.ident);
+        quote! {
+            #[automatically_derived]
+            impl<__DB> __orm::diesel::deserialize::QueryableByName<__DB> for #ident
+            where
+                __DB: __orm::diesel::backend::Backend,
+                #(#bounds,)*
+            {
+                fn build<'__a>(
+                    row: &impl __orm::diesel::row::NamedRow<'__a, __DB>,
+                ) -> __orm::diesel::deserialize::Result<Self> {
+                    Ok(#ident { #(#builds,)* #(#m2m_builds: __orm::ManyToMany::new(),)* })
+                }
+            }
+        }
+    }
 }
 
 /// The diesel SQL type of a field's column.
