@@ -109,6 +109,45 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         QuerySet::new()
     }
 
+    /// The rows of a hand-written statement, read by column name: select
+    /// every column of the model (`SELECT * FROM blog_article ...`); other
+    /// columns are ignored. Values are bound, never written into the
+    /// statement: `?` marks a parameter on every backend (on PostgreSQL
+    /// each `?` outside quotes becomes `$1`, `$2`...; a statement already
+    /// numbered is left as is). Django's `Manager.raw`.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Tag {
+    ///     pub id: i64,
+    ///     #[field(max_length = 50)]
+    ///     pub name: String,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Tag::schema()])?;
+    /// Tag { id: 0, name: "rust".into() }.save(&mut conn)?;
+    /// let tags = Tag::raw(
+    ///     &mut conn,
+    ///     "SELECT * FROM docs_tag WHERE name LIKE ?",
+    ///     &[orm_core::Value::Text("ru%".into())],
+    /// )?;
+    /// assert_eq!(tags[0].name, "rust");
+    /// # Ok(()) }
+    /// ```
+    fn raw(conn: &mut AnyConnection, sql: &str, params: &[Value]) -> Result<Vec<Self>>
+    where
+        Self: crate::db::ByName + 'static,
+    {
+        let sql = crate::db::numbered_placeholders(sql, conn.backend());
+        crate::db::load_raw(conn, &sql, params).map_err(|e| e.for_model(Self::schema()))
+    }
+
     /// Every field's value, in schema order.
     fn values(&self) -> Vec<Value> {
         (0..Self::schema().fields.len())

@@ -50,6 +50,42 @@ pub fn placeholder(backend: BackendKind, n: usize) -> String {
     }
 }
 
+/// `sql` with each `?` outside quotes turned into `$1`, `$2`... for
+/// PostgreSQL; unchanged for the other backends, and when it already
+/// numbers its parameters (`$1`).
+///
+/// ```
+/// use orm_core::db::{numbered_placeholders, BackendKind};
+/// let sql = "SELECT * FROM t WHERE a = ? AND b = '?' AND c = ?";
+/// assert_eq!(
+///     numbered_placeholders(sql, BackendKind::Postgres),
+///     "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2"
+/// );
+/// assert_eq!(numbered_placeholders(sql, BackendKind::Sqlite), sql);
+/// ```
+pub fn numbered_placeholders(sql: &str, backend: BackendKind) -> std::borrow::Cow<'_, str> {
+    if backend != BackendKind::Postgres || sql.contains("$1") {
+        return sql.into();
+    }
+    let mut numbered = String::with_capacity(sql.len() + 8);
+    let mut quote: Option<char> = None;
+    let mut n = 0;
+    for c in sql.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(open), _) if c == open => quote = None,
+            (None, '?') => {
+                n += 1;
+                numbered.push_str(&format!("${n}"));
+                continue;
+            }
+            _ => {}
+        }
+        numbered.push(c);
+    }
+    numbered.into()
+}
+
 /// Runs `sql` with `params` bound in order and reads every row by column
 /// name. The statement is the caller's, for the connection's backend
 /// (quoting, [`placeholder`]s); values are only ever bound, never

@@ -1,9 +1,11 @@
 //! Queries: typed field handles, condition trees and `QuerySet`.
 
 pub mod aggregate;
+mod chunks;
 mod column_kind;
 mod columns;
 pub mod compile;
+mod create_or;
 mod field;
 mod filter;
 pub(crate) mod join;
@@ -15,6 +17,7 @@ mod search;
 mod spec;
 mod sql;
 
+pub use chunks::Chunks;
 pub use column_kind::{
     Basic, Built, ColumnKind, Comparison, Decimal, Equality, Extremes, Folds, Number, Ordered,
     Plain, Text, TextLike, TextSearch,

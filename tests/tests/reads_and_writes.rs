@@ -1,0 +1,179 @@
+//! `get_or_create`, `update_or_create`, chunked reads and raw statements,
+//! on every backend.
+
+use std::sync::{Arc, Barrier};
+
+use orm_core::prelude::*;
+use orm_core::{Error, Value};
+use tests::backends::each_backend;
+use tests::models::{Article, Author};
+
+fn author(name: &str) -> Author {
+    Author {
+        id: 0,
+        username: name.to_owned(),
+        email: String::new(),
+    }
+}
+
+#[test]
+fn get_or_create_finds_or_creates_once_even_when_racing() {
+    each_backend(&[Author::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let ada = Author::objects().filter(Author::USERNAME.eq("ada"));
+        let (first, created) = ada.get_or_create(conn, || author("ada")).unwrap();
+        assert!(created, "{kind}");
+        let (again, created) = ada.get_or_create(conn, || author("ada")).unwrap();
+        assert!(!created, "{kind}");
+        assert_eq!(again.id, first.id, "{kind}");
+
+        // Four connections at once: one creates, the others find its row.
+        for round in 0..4 {
+            let name = format!("racer{round}");
+            let start = Arc::new(Barrier::new(4));
+            let results: Vec<(i64, bool)> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..4)
+                    .map(|_| {
+                        let (db, start, name) = (db.clone(), start.clone(), name.clone());
+                        scope.spawn(move || {
+                            let mut conn = db.conn().unwrap();
+                            start.wait();
+                            let (row, created) = Author::objects()
+                                .filter(Author::USERNAME.eq(name.clone()))
+                                .get_or_create(&mut conn, || author(&name))
+                                .unwrap();
+                            (row.id, created)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().unwrap()).collect()
+            });
+            let created = results.iter().filter(|(_, created)| *created).count();
+            assert_eq!(created, 1, "{kind}: {results:?}");
+            assert!(results.iter().all(|(id, _)| *id == results[0].0), "{kind}");
+        }
+
+        // A unique violation for a row the query does not name is the
+        // caller's error; an enclosing transaction goes on after it.
+        orm_core::atomic(conn, |conn| {
+            let other = Author::objects()
+                .filter(Author::USERNAME.eq("ada") & Author::EMAIL.eq("not@this.one"));
+            let refused = other.get_or_create(conn, || author("ada"));
+            assert!(
+                matches!(refused, Err(Error::UniqueViolation { .. })),
+                "{kind}: {refused:?}"
+            );
+            Author::objects().count(conn)
+        })
+        .unwrap();
+    });
+}
+
+#[test]
+fn update_or_create_updates_the_row_or_creates_it() {
+    each_backend(&[Author::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let bo = Author::objects().filter(Author::USERNAME.eq("bo"));
+        let set_email = |a: &mut Author| a.email = "bo@example.com".into();
+        let (row, created) = bo
+            .update_or_create(conn, set_email, || author("bo"))
+            .unwrap();
+        assert!(created, "{kind}");
+        assert_eq!(row.email, "", "{kind}: created as given");
+        let (row, created) = bo
+            .update_or_create(conn, set_email, || author("bo"))
+            .unwrap();
+        assert!(!created, "{kind}");
+        assert_eq!(row.email, "bo@example.com", "{kind}");
+        assert_eq!(bo.get(conn).unwrap().email, "bo@example.com", "{kind}");
+        assert_eq!(Author::objects().count(conn).unwrap(), 1, "{kind}");
+    });
+}
+
+#[test]
+fn chunks_read_every_row_by_keyset_in_the_query_order() {
+    each_backend(&[Author::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let mut authors: Vec<Author> = (0..250).map(|i| author(&format!("a{i:03}"))).collect();
+        Author::bulk_create(conn, &mut authors).unwrap();
+        let newest_first = Author::objects().order_by([Author::USERNAME.desc()]);
+        let (chunks, queries) = orm_core::db::capture_queries(conn, |conn| {
+            newest_first
+                .chunks(conn, 100)
+                .collect::<orm_core::Result<Vec<Vec<Author>>>>()
+        });
+        let chunks = chunks.unwrap();
+        let sizes: Vec<usize> = chunks.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [100, 100, 50], "{kind}");
+        let names: Vec<&str> = chunks
+            .iter()
+            .flatten()
+            .map(|a| a.username.as_str())
+            .collect();
+        assert_eq!(names.first(), Some(&"a249"), "{kind}");
+        assert_eq!(names.last(), Some(&"a000"), "{kind}");
+        assert!(names.windows(2).all(|w| w[0] > w[1]), "{kind}: in order");
+        assert_eq!(queries.len(), 3, "{kind}: one statement a chunk");
+        assert!(
+            queries.iter().all(|q| !q.to_uppercase().contains("OFFSET")),
+            "{kind}: no offsets: {queries:?}"
+        );
+
+        let limited: Vec<usize> = newest_first
+            .clone()
+            .limit(130)
+            .chunks(conn, 100)
+            .map(|chunk| chunk.unwrap().len())
+            .collect();
+        assert_eq!(limited, [100, 30], "{kind}: the limit holds");
+        let offset = newest_first.clone().offset(5).chunks(conn, 100).next();
+        assert!(
+            matches!(offset, Some(Err(Error::InvalidValue { .. }))),
+            "{kind}: {offset:?}"
+        );
+        let none = Author::objects()
+            .filter(Author::USERNAME.eq("nobody"))
+            .chunks(conn, 10)
+            .count();
+        assert_eq!(none, 0, "{kind}");
+    });
+}
+
+#[test]
+fn raw_statements_return_models_with_bound_parameters() {
+    each_backend(&[Author::schema(), Article::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let mut ada = author("ada");
+        ada.save(conn).unwrap();
+        for (slug, published) in [("one", true), ("two", false), ("it's", true)] {
+            let mut article = Article {
+                id: 0,
+                title: slug.to_owned(),
+                slug: slug.replace('\'', "-"),
+                author: ForeignKey::new(ada.id),
+                content: "text".to_owned(),
+                published_date: Utc::now(),
+                updated_date: Utc::now(),
+                is_published: published,
+            };
+            article.save(conn).unwrap();
+        }
+        let table = orm_core::backend::ddl::quote_ident("blog_article", kind);
+        let sql =
+            format!("SELECT * FROM {table} WHERE is_published = ? AND slug <> '?' ORDER BY title");
+        let rows = Article::raw(conn, &sql, &[Value::Bool(true)]).unwrap();
+        let titles: Vec<&str> = rows.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["it's", "one"], "{kind}");
+        // A value is bound, never spliced: quotes in it are data.
+        let sql = format!("SELECT * FROM {table} WHERE title = ?");
+        let rows = Article::raw(conn, &sql, &[Value::Text("it's".into())]).unwrap();
+        assert_eq!(rows.len(), 1, "{kind}");
+        let injected = Article::raw(conn, &sql, &[Value::Text("x' OR '1'='1".into())]).unwrap();
+        assert!(injected.is_empty(), "{kind}");
+        // A bad statement is an error, not a panic.
+        assert!(
+            Article::raw(conn, "SELECT * FROM missing_table", &[]).is_err(),
+            "{kind}"
+        );
+    });
+}
