@@ -3,7 +3,7 @@
 
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
-use crate::query::{Aggregate, QuerySet, QuerySpec};
+use crate::query::{Aggregate, Field, QuerySet, QuerySpec};
 pub use crate::registry::{
     find_model, registered_models, ModelOps, RegisteredModel, UpdateFn, WriteFn,
 };
@@ -146,6 +146,52 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     {
         let sql = crate::db::numbered_placeholders(sql, conn.backend());
         crate::db::load_raw(conn, &sql, params).map_err(|e| e.for_model(Self::schema()))
+    }
+
+    /// The rows of `C` whose foreign key `field` points at this object:
+    /// Django's reverse accessor (`author.article_set`). A foreign key
+    /// declared with `related_name = "articles"` also gets a method of
+    /// that name on its target (`author.articles()`) from a trait the
+    /// derive writes beside the model (`{Model}{Field}Related`, here
+    /// `BookAuthorRelated`).
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Author {
+    ///     pub id: i64,
+    ///     #[field(max_length = 50)]
+    ///     pub name: String,
+    /// }
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Book {
+    ///     pub id: i64,
+    ///     #[field(max_length = 50)]
+    ///     pub title: String,
+    ///     #[field(on_delete = Cascade, related_name = "books")]
+    ///     pub author: ForeignKey<Author>,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Author::schema(), Book::schema()])?;
+    /// let mut ann = Author { id: 0, name: "Ann".into() };
+    /// ann.save(&mut conn)?;
+    /// Book { id: 0, title: "One".into(), author: ForeignKey::new(ann.id) }.save(&mut conn)?;
+    /// assert_eq!(ann.related(Book::AUTHOR).count(&mut conn)?, 1);
+    /// assert_eq!(ann.books().filter(Book::TITLE.eq("One")).count(&mut conn)?, 1);
+    /// # Ok(()) }
+    /// ```
+    fn related<C: Model, T: crate::query::PointsAt<Self>>(&self, field: Field<C, T>) -> QuerySet<C>
+    where
+        Self: Model<Pk = i64>,
+    {
+        QuerySet::new().filter(crate::query::field::pointing_at(field, *self.pk()))
     }
 
     /// Every field's value, in schema order.

@@ -41,3 +41,16 @@ fn capitalize(words: &str) -> String {
         None => String::new(),
     }
 }
+
+/// `snake_case` to `PascalCase`: `published_date` → `PublishedDate`.
+pub(crate) fn snake_to_pascal(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}

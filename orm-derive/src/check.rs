@@ -278,6 +278,17 @@ fn check_foreign_key(cx: &Ctxt, f: &Field) {
                 span,
                 "`related_name` applies to ForeignKey fields\nhelp: remove `related_name`",
             );
+        } else if let (Some(name), Some(span)) =
+            (a.related_name.value(), a.related_name.value_span())
+        {
+            if syn::parse_str::<syn::Ident>(&name).is_err() || name.starts_with('_') {
+                cx.error_at(
+                    span,
+                    format!(
+                        "`related_name` names a method on the target: `{name}` is not a Rust identifier\nhelp: write it in snake_case, e.g. `related_name = \"articles\"`"
+                    ),
+                );
+            }
         }
     }
 }

@@ -177,3 +177,41 @@ fn raw_statements_return_models_with_bound_parameters() {
         );
     });
 }
+
+#[test]
+fn related_follows_a_foreign_key_back_to_its_rows() {
+    each_backend(&[Author::schema(), Article::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let mut ada = author("ada");
+        ada.save(conn).unwrap();
+        let mut bo = author("bo");
+        bo.save(conn).unwrap();
+        for (title, by, published) in [("a", &ada, true), ("b", &ada, false), ("c", &bo, true)] {
+            Article {
+                id: 0,
+                title: title.to_owned(),
+                slug: title.to_owned(),
+                author: ForeignKey::new(by.id),
+                content: "text".to_owned(),
+                published_date: Utc::now(),
+                updated_date: Utc::now(),
+                is_published: published,
+            }
+            .save(conn)
+            .unwrap();
+        }
+        let of_ada = ada.related(Article::AUTHOR);
+        assert_eq!(of_ada.count(conn).unwrap(), 2, "{kind}");
+        let published = of_ada
+            .filter(Article::IS_PUBLISHED.eq(true))
+            .all(conn)
+            .unwrap();
+        assert_eq!(published.len(), 1, "{kind}");
+        assert_eq!(published[0].title, "a", "{kind}");
+        assert_eq!(
+            bo.related(Article::AUTHOR).count(conn).unwrap(),
+            1,
+            "{kind}"
+        );
+    });
+}

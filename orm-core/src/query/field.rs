@@ -215,3 +215,28 @@ impl<M: Model, T: Model> Field<M, ForeignKey<T>> {
         )
     }
 }
+
+impl<M: Model, T: Model> Field<M, Option<ForeignKey<T>>> {
+    /// Rows pointing at `target` (never those whose key is `NULL`).
+    pub fn is(self, target: &T) -> Filter<M>
+    where
+        T: Model<Pk = i64>,
+    {
+        self.filter(
+            Lookup::Exact,
+            Operand::One(crate::Value::BigInt(*target.pk())),
+        )
+    }
+}
+
+/// A foreign-key field type pointing at `T`: `ForeignKey<T>` and
+/// `Option<ForeignKey<T>>`, the fields [`Model::related`] follows back.
+pub trait PointsAt<T>: FieldType {}
+impl<T: Model> PointsAt<T> for ForeignKey<T> {}
+impl<T: Model> PointsAt<T> for Option<ForeignKey<T>> {}
+
+/// The rows of `C` whose foreign key `field` points at the row with key
+/// `pk`.
+pub(crate) fn pointing_at<C: Model, T: FieldType>(field: Field<C, T>, pk: i64) -> Filter<C> {
+    field.filter(Lookup::Exact, Operand::One(crate::Value::BigInt(pk)))
+}

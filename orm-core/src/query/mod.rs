@@ -6,7 +6,7 @@ mod column_kind;
 mod columns;
 pub mod compile;
 mod create_or;
-mod field;
+pub(crate) mod field;
 mod filter;
 pub(crate) mod join;
 mod lookup;
@@ -23,7 +23,7 @@ pub use column_kind::{
     Plain, Text, TextLike, TextSearch,
 };
 pub use columns::{ColumnVisitor, ModelColumns};
-pub use field::{Field, OrderBy, Ordering, TextField};
+pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};

@@ -6,6 +6,7 @@ use columns::field_consts;
 mod joins;
 mod many_to_many;
 mod model_impl;
+mod related;
 mod schema;
 mod table;
 mod writes;
@@ -139,6 +140,7 @@ impl<'a> Model<'a> {
         let joins = self.joins();
         let field_consts = self.field_consts();
         let join_models = self.join_models();
+        let related_accessors = self.related_accessors();
         let admin = admin_expand::items(self.cont, orm);
         let admin_model =
             admin_expand::admin_model_impl(self.cont, orm, self.load_with_reprs(), self.choices());
@@ -146,6 +148,7 @@ impl<'a> Model<'a> {
         quote! {
             #field_consts
             #join_models
+            #related_accessors
 
             #[allow(non_local_definitions, unused_qualifications, clippy::all)]
             const _: () = {
