@@ -225,3 +225,95 @@ fn every_kind_binds_and_reads_by_name_in_a_hand_written_statement() {
         assert_eq!(rows.len(), 1, "{kind}: a NULL parameter");
     });
 }
+
+#[test]
+fn date_parts_filter_on_every_backend() {
+    use chrono::DateTime;
+    each_backend(&[Everything::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        // A Thursday (leap day), a Saturday and a Wednesday half a second
+        // before the new year.
+        let rows = [
+            ("2024-02-29T23:30:00Z", "2024-02-29", "23:30:00"),
+            ("2025-03-01T08:00:00Z", "2025-03-01", "08:00:00"),
+            ("2025-12-31T23:59:59.5Z", "2025-12-31", "23:59:59"),
+        ];
+        for (at, day, time) in rows {
+            let mut row = sample();
+            row.at = at.parse::<DateTime<Utc>>().unwrap();
+            row.day = day.parse().unwrap();
+            row.time = time.parse().unwrap();
+            row.save(conn).unwrap();
+        }
+        let mut count = |filter: Filter<Everything>| {
+            Everything::objects()
+                .filter(filter)
+                .count(conn)
+                .unwrap_or_else(|e| panic!("{kind}: {e}"))
+        };
+        let at = Everything::AT;
+        assert_eq!(count(at.year().eq(2024)), 1, "{kind}: year");
+        assert_eq!(count(at.year().eq(2025)), 2, "{kind}: year");
+        assert_eq!(count(at.year().gt(2024)), 2, "{kind}: year gt");
+        assert_eq!(count(at.year().gte(2024)), 3, "{kind}: year gte");
+        assert_eq!(count(at.year().lt(2025)), 1, "{kind}: year lt");
+        assert_eq!(count(at.year().lte(2025)), 3, "{kind}: year lte");
+        assert_eq!(count(at.year().range(2020, 2024)), 1, "{kind}: year range");
+        assert_eq!(count(at.month().eq(3)), 1, "{kind}: month");
+        assert_eq!(count(at.month().is_in([2, 12])), 2, "{kind}: month in");
+        assert_eq!(count(at.quarter().eq(1)), 2, "{kind}: quarter");
+        assert_eq!(count(at.day().eq(31)), 1, "{kind}: day");
+        assert_eq!(count(at.week_day().eq(5)), 1, "{kind}: Thursday");
+        assert_eq!(count(at.week_day().eq(7)), 1, "{kind}: Saturday");
+        assert_eq!(count(at.week_day().eq(4)), 1, "{kind}: Wednesday");
+        assert_eq!(count(at.hour().gte(23)), 2, "{kind}: hour");
+        assert_eq!(count(at.minute().eq(59)), 1, "{kind}: minute");
+        assert_eq!(count(at.second().eq(59)), 1, "{kind}: whole second");
+        let leap = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+        assert_eq!(count(at.date().eq(leap)), 1, "{kind}: date");
+        assert_eq!(count(at.date().gt(leap)), 2, "{kind}: date gt");
+        let new_years_eve = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        assert_eq!(
+            count(at.date().eq(new_years_eve)),
+            1,
+            "{kind}: last instant of a day"
+        );
+        let day = Everything::DAY;
+        assert_eq!(count(day.year().eq(2025)), 2, "{kind}: a date's year");
+        assert_eq!(count(day.week_day().eq(7)), 1, "{kind}: a date's week day");
+        assert_eq!(
+            count(Everything::TIME.hour().eq(8)),
+            1,
+            "{kind}: a time's hour"
+        );
+        assert_eq!(
+            count(Everything::MAYBE_AT.year().eq(2024)),
+            0,
+            "{kind}: NULL"
+        );
+
+        let mut named = |name: &str, text: &str| {
+            Everything::objects()
+                .filter_by(name, text)
+                .and_then(|q| q.count(conn))
+        };
+        assert_eq!(named("at__year", "2025").unwrap(), 2, "{kind}");
+        assert_eq!(named("at__year__lt", "2025").unwrap(), 1, "{kind}");
+        assert_eq!(named("at__month", "3").unwrap(), 1, "{kind}");
+        assert_eq!(named("at__week_day__in", "5,7").unwrap(), 2, "{kind}");
+        assert_eq!(named("at__date", "2024-02-29").unwrap(), 1, "{kind}");
+        assert_eq!(named("day__month__gte", "3").unwrap(), 2, "{kind}");
+        assert!(
+            named("at__month", "March").is_err(),
+            "{kind}: a clear error"
+        );
+        assert!(
+            named("short__year", "2024").is_err(),
+            "{kind}: text has no year"
+        );
+        assert!(
+            named("time__month", "1").is_err(),
+            "{kind}: a time has no month"
+        );
+    });
+}

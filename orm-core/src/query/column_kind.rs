@@ -22,6 +22,7 @@ use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::query::aggregate::{AggregateOutput, Selectable};
 use crate::query::columns::ModelColumns;
+use crate::query::dates::PartIs;
 use crate::query::sql::{Fragment, SqlCondition, SqlExpr, SqlOrder};
 use crate::query::{like_pattern, Aggregate, Condition, Lookup, Operand, QuerySpec};
 use crate::value::{db_value, FieldType, Value, ValueTypeError};
@@ -341,10 +342,18 @@ where
 
 impl<F, I, C> ColumnKind<C> for Ordered<F, I>
 where
-    C: Comparison<F> + Basic + Extremes<I>,
+    F: FieldType,
+    C: Comparison<F> + Basic + Extremes<I> + Fragment,
 {
     fn condition(column: C, c: &Condition) -> Built {
-        column.comparison(c)
+        match c.lookup {
+            // Dates and times; a foreign key has no parts.
+            Lookup::Part(part) if part.applies_to(F::KIND) => {
+                Ok(PartIs::new(column, part, &c.operand).map(SqlCondition::new))
+            }
+            Lookup::Part(_) => Ok(None),
+            _ => column.comparison(c),
+        }
     }
     fn order(column: C, descending: bool) -> SqlOrder {
         column.order_by(descending)

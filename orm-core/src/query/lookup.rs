@@ -1,6 +1,8 @@
 //! Conditions: a field, a lookup and an operand, combined into trees.
 
 use std::fmt;
+
+use super::dates::DatePart;
 use std::ops::{BitAnd, BitOr, Not};
 
 use crate::value::Value;
@@ -39,6 +41,9 @@ pub enum Lookup {
     IsNull,
     /// Between two values, both included.
     Range,
+    /// A part of a date or time (`__month`, `__week_day`, `__hour`...)
+    /// equal to a whole number, or one of several.
+    Part(DatePart),
 }
 
 impl Lookup {
@@ -79,6 +84,7 @@ impl Lookup {
             Lookup::In => "in",
             Lookup::IsNull => "isnull",
             Lookup::Range => "range",
+            Lookup::Part(part) => part.name(),
         }
     }
 

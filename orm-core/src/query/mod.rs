@@ -6,6 +6,7 @@ mod column_kind;
 mod columns;
 pub mod compile;
 mod create_or;
+mod dates;
 pub(crate) mod field;
 mod filter;
 pub(crate) mod join;
@@ -23,11 +24,12 @@ pub use column_kind::{
     Plain, Text, TextLike, TextSearch,
 };
 pub use columns::{ColumnVisitor, ModelColumns};
+pub use dates::{DatePart, Dated, OnDate, Part, Timed, Year};
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};
-pub use parse::{condition_from_text, parse_value};
+pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use queryset::{Aggregate, Assignment, QuerySet};
 pub use search::{search_condition, search_words, MAX_SEARCH_WORDS};
 pub use spec::QuerySpec;

@@ -4,7 +4,8 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use super::lookup::{Condition, Lookup, Operand};
+use super::dates::transform_from_text;
+use super::lookup::{Condition, Lookup, Operand, Q};
 use crate::error::{Error, Result};
 use crate::schema::{FieldKind, FieldSchema, ModelSchema};
 use crate::value::Value;
@@ -155,19 +156,46 @@ fn parse_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// The condition a Django-style name stands for, with the date transforms
+/// as well (`published_date__year`, `published_date__year__gte`,
+/// `at__date`, `at__month`, `at__week_day__in`): see
+/// [`condition_from_text`] for the rest.
+pub fn q_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Q> {
+    let (path, lookup) = split_lookup(name);
+    if let Some((field_name, transform)) = path.rsplit_once("__") {
+        if let Some(index) = schema.field_index(field_name) {
+            let field = &schema.fields[index];
+            if let Some(q) = transform_from_text(field.kind, index, transform, lookup, text) {
+                return q.map_err(|message| Error::InvalidValue {
+                    field: field.name.to_string(),
+                    message,
+                });
+            }
+        }
+    }
+    condition_from_text(schema, name, text).map(Q::Condition)
+}
+
+/// `name` as its field path and lookup: `title__icontains` is `title` and
+/// `icontains`; without a known lookup at its end, the whole name and
+/// `exact`.
+fn split_lookup(name: &str) -> (&str, Lookup) {
+    match name.rsplit_once("__") {
+        Some((field, lookup)) => match Lookup::from_name(lookup) {
+            Some(lookup) => (field, lookup),
+            None => (name, Lookup::Exact),
+        },
+        None => (name, Lookup::Exact),
+    }
+}
+
 /// Builds a condition from a Django-style name (`title__icontains`,
 /// `published_date__gte`, `author`) and the text of its value.
 ///
 /// Unknown fields or lookups are errors: nothing named by the caller reaches
 /// SQL except through the model's own fields.
 pub fn condition_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Condition> {
-    let (field_name, lookup) = match name.rsplit_once("__") {
-        Some((field, lookup)) => match Lookup::from_name(lookup) {
-            Some(lookup) => (field, lookup),
-            None => (name, Lookup::Exact),
-        },
-        None => (name, Lookup::Exact),
-    };
+    let (field_name, lookup) = split_lookup(name);
     let index = schema
         .field_index(field_name)
         .or_else(|| {

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use super::field::{Field, OrderBy, Ordering};
 use super::filter::Filter;
 use super::lookup::{Condition, Lookup, Operand, Q};
-use super::parse::condition_from_text;
+use super::parse::q_from_text;
 use super::spec::QuerySpec;
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
@@ -93,8 +93,7 @@ impl<M: Model> QuerySet<M> {
     /// Keeps the rows matching a Django-style lookup given by name, its value
     /// given as text: `filter_by("published_date__gte", "2026-01-01")`.
     pub fn filter_by(mut self, lookup: &str, text: &str) -> Result<Self> {
-        let condition = condition_from_text(M::schema(), lookup, text)?;
-        self.spec.and(Q::Condition(condition));
+        self.spec.and(q_from_text(M::schema(), lookup, text)?);
         Ok(self)
     }
 

@@ -1,0 +1,661 @@
+//! Lookups on parts of dates and times, as Django's: `__year` and `__date`
+//! become ranges of the field itself (an index on it still serves them);
+//! `__month`, `__day`, `__week_day`, `__quarter`, `__hour`, `__minute`
+//! and `__second` compare the part the backend extracts (in UTC, the
+//! connections' time zone).
+//!
+//! ```
+//! # fn main() -> orm_core::Result<()> {
+//! use orm_core::prelude::*;
+//!
+//! #[derive(Model, Debug, Clone)]
+//! #[model(app_label = "docs")]
+//! pub struct Event {
+//!     pub id: i64,
+//!     pub at: DateTime<Utc>,
+//! }
+//!
+//! let db = Db::open("sqlite://:memory:")?;
+//! let mut conn = db.conn()?;
+//! orm_core::create_tables(&mut conn, &[Event::schema()])?;
+//! for at in ["2024-02-29T23:30:00Z", "2025-03-01T08:00:00Z"] {
+//!     Event { id: 0, at: at.parse().unwrap() }.save(&mut conn)?;
+//! }
+//! let in_2024 = Event::objects().filter(Event::AT.year().eq(2024));
+//! assert_eq!(in_2024.count(&mut conn)?, 1);
+//! let in_march = Event::objects().filter(Event::AT.month().eq(3));
+//! assert_eq!(in_march.count(&mut conn)?, 1);
+//! let leap_day = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+//! assert_eq!(Event::objects().filter(Event::AT.date().eq(leap_day)).count(&mut conn)?, 1);
+//! // The same by name, as the admin and query strings write them:
+//! let named = Event::objects().filter_by("at__year__gte", "2025")?;
+//! assert_eq!(named.count(&mut conn)?, 1);
+//! # Ok(()) }
+//! ```
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::sql_types::Integer;
+use diesel::QueryResult;
+
+use super::field::Field;
+use super::filter::Filter;
+use super::lookup::{Condition, Lookup, Operand, Q};
+use super::sql::Fragment;
+use crate::db::MultiBackend;
+use crate::model::Model;
+use crate::schema::FieldKind;
+use crate::value::{FieldType, Value};
+
+/// A part of a date or a time, compared as a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatePart {
+    /// 1 to 4.
+    Quarter,
+    /// 1 to 12.
+    Month,
+    /// The day of the month, 1 to 31.
+    Day,
+    /// 1 (Sunday) to 7 (Saturday), as Django's `week_day`.
+    WeekDay,
+    /// 0 to 23.
+    Hour,
+    /// 0 to 59.
+    Minute,
+    /// 0 to 59 (whole seconds).
+    Second,
+}
+
+impl DatePart {
+    /// Every part, in the order of their names' length.
+    pub const ALL: [DatePart; 7] = [
+        DatePart::Quarter,
+        DatePart::Month,
+        DatePart::Day,
+        DatePart::WeekDay,
+        DatePart::Hour,
+        DatePart::Minute,
+        DatePart::Second,
+    ];
+
+    /// The Django name: `month`, `week_day`...
+    pub fn name(self) -> &'static str {
+        match self {
+            DatePart::Quarter => "quarter",
+            DatePart::Month => "month",
+            DatePart::Day => "day",
+            DatePart::WeekDay => "week_day",
+            DatePart::Hour => "hour",
+            DatePart::Minute => "minute",
+            DatePart::Second => "second",
+        }
+    }
+
+    /// The part with the Django name `name`.
+    pub fn from_name(name: &str) -> Option<DatePart> {
+        DatePart::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether a field of `kind` has this part: dates their date parts,
+    /// times their time parts, date-times both.
+    pub fn applies_to(self, kind: FieldKind) -> bool {
+        let time_part = matches!(self, DatePart::Hour | DatePart::Minute | DatePart::Second);
+        match kind {
+            FieldKind::DateTime => true,
+            FieldKind::Date => !time_part,
+            FieldKind::Time => time_part,
+            _ => false,
+        }
+    }
+
+    /// The smallest and largest values the part takes.
+    fn bounds(self) -> (i32, i32) {
+        match self {
+            DatePart::Quarter => (1, 4),
+            DatePart::Month => (1, 12),
+            DatePart::Day => (1, 31),
+            DatePart::WeekDay => (1, 7),
+            DatePart::Hour => (0, 23),
+            DatePart::Minute | DatePart::Second => (0, 59),
+        }
+    }
+
+    /// The SQL around the column that extracts the part, per backend.
+    fn sql(self, backend: Backend) -> (&'static str, &'static str) {
+        use DatePart::*;
+        match backend {
+            Backend::Sqlite => match self {
+                Quarter => ("((CAST(strftime('%m', ", ") AS INTEGER) + 2) / 3)"),
+                Month => ("CAST(strftime('%m', ", ") AS INTEGER)"),
+                Day => ("CAST(strftime('%d', ", ") AS INTEGER)"),
+                WeekDay => ("(CAST(strftime('%w', ", ") AS INTEGER) + 1)"),
+                Hour => ("CAST(strftime('%H', ", ") AS INTEGER)"),
+                Minute => ("CAST(strftime('%M', ", ") AS INTEGER)"),
+                Second => ("CAST(strftime('%S', ", ") AS INTEGER)"),
+            },
+            Backend::Postgres => match self {
+                Quarter => ("CAST(EXTRACT(QUARTER FROM ", ") AS INTEGER)"),
+                Month => ("CAST(EXTRACT(MONTH FROM ", ") AS INTEGER)"),
+                Day => ("CAST(EXTRACT(DAY FROM ", ") AS INTEGER)"),
+                WeekDay => ("(CAST(EXTRACT(DOW FROM ", ") AS INTEGER) + 1)"),
+                Hour => ("CAST(EXTRACT(HOUR FROM ", ") AS INTEGER)"),
+                Minute => ("CAST(EXTRACT(MINUTE FROM ", ") AS INTEGER)"),
+                Second => ("CAST(FLOOR(EXTRACT(SECOND FROM ", ")) AS INTEGER)"),
+            },
+            Backend::Mysql => match self {
+                Quarter => ("QUARTER(", ")"),
+                Month => ("MONTH(", ")"),
+                Day => ("DAYOFMONTH(", ")"),
+                WeekDay => ("DAYOFWEEK(", ")"),
+                Hour => ("HOUR(", ")"),
+                Minute => ("MINUTE(", ")"),
+                Second => ("SECOND(", ")"),
+            },
+        }
+    }
+}
+
+/// The backend a fragment is written for.
+#[derive(Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl Backend {
+    fn of(backend: &MultiBackend) -> Backend {
+        match backend {
+            MultiBackend::Sqlite(_) => Backend::Sqlite,
+            #[cfg(feature = "postgres")]
+            MultiBackend::Postgres(_) => Backend::Postgres,
+            #[cfg(feature = "mysql")]
+            MultiBackend::Mysql(_) => Backend::Mysql,
+        }
+    }
+}
+
+/// `<part of column> = n` or `<part of column> IN (n, ...)`.
+pub(crate) struct PartIs {
+    column: Box<dyn Fragment>,
+    part: DatePart,
+    values: Vec<i32>,
+}
+
+impl PartIs {
+    /// The condition that `column`'s `part` is one of `operand`'s whole
+    /// numbers; `None` for another operand.
+    pub(crate) fn new(column: impl Fragment, part: DatePart, operand: &Operand) -> Option<PartIs> {
+        let number = |v: &Value| match v {
+            Value::SmallInt(n) => Some(i32::from(*n)),
+            Value::Integer(n) => Some(*n),
+            Value::BigInt(n) => i32::try_from(*n).ok(),
+            _ => None,
+        };
+        let values = match operand {
+            Operand::One(v) => vec![number(v)?],
+            Operand::Many(vs) => vs.iter().map(number).collect::<Option<Vec<i32>>>()?,
+            _ => return None,
+        };
+        Some(PartIs {
+            column: Box::new(column),
+            part,
+            values,
+        })
+    }
+}
+
+impl QueryFragment<MultiBackend> for PartIs {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        let (before, after) = self.part.sql(Backend::of(out.backend()));
+        if self.values.is_empty() {
+            // `IN ()` of nothing: no row.
+            out.push_sql("1 = 0");
+            return Ok(());
+        }
+        out.push_sql(before);
+        self.column.walk_ast(out.reborrow())?;
+        out.push_sql(after);
+        if let [one] = self.values.as_slice() {
+            out.push_sql(" = ");
+            out.push_bind_param::<Integer, i32>(one)?;
+        } else {
+            out.push_sql(" IN (");
+            for (i, value) in self.values.iter().enumerate() {
+                if i > 0 {
+                    out.push_sql(", ");
+                }
+                out.push_bind_param::<Integer, i32>(value)?;
+            }
+            out.push_sql(")");
+        }
+        Ok(())
+    }
+}
+
+impl QueryId for PartIs {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// A field type whose values have dates: `DateTime<Utc>`, `NaiveDate` and
+/// their `Option`s.
+pub trait Dated: FieldType {}
+impl Dated for DateTime<Utc> {}
+impl Dated for NaiveDate {}
+impl Dated for Option<DateTime<Utc>> {}
+impl Dated for Option<NaiveDate> {}
+
+/// A field type whose values have a time of day: `DateTime<Utc>`,
+/// `NaiveTime` and their `Option`s.
+pub trait Timed: FieldType {}
+impl Timed for DateTime<Utc> {}
+impl Timed for chrono::NaiveTime {}
+impl Timed for Option<DateTime<Utc>> {}
+impl Timed for Option<chrono::NaiveTime> {}
+
+/// `field.year()`: comparisons of the year, as ranges of the field.
+pub struct Year<M> {
+    field: usize,
+    kind: FieldKind,
+    _model: std::marker::PhantomData<fn() -> M>,
+}
+
+/// `field.date()`: comparisons of a date-time's date (UTC), as ranges.
+pub struct OnDate<M> {
+    field: usize,
+    _model: std::marker::PhantomData<fn() -> M>,
+}
+
+/// `field.month()`, `field.hour()`...: the part compared as a number.
+pub struct Part<M> {
+    field: usize,
+    part: DatePart,
+    _model: std::marker::PhantomData<fn() -> M>,
+}
+
+impl<M: Model, T: Dated> Field<M, T> {
+    /// The year of the value (`__year`).
+    pub fn year(self) -> Year<M> {
+        Year {
+            field: self.index(),
+            kind: T::KIND,
+            _model: std::marker::PhantomData,
+        }
+    }
+
+    /// The quarter, 1 to 4 (`__quarter`).
+    pub fn quarter(self) -> Part<M> {
+        part(self.index(), DatePart::Quarter)
+    }
+
+    /// The month, 1 to 12 (`__month`).
+    pub fn month(self) -> Part<M> {
+        part(self.index(), DatePart::Month)
+    }
+
+    /// The day of the month (`__day`).
+    pub fn day(self) -> Part<M> {
+        part(self.index(), DatePart::Day)
+    }
+
+    /// The day of the week, 1 (Sunday) to 7 (`__week_day`).
+    pub fn week_day(self) -> Part<M> {
+        part(self.index(), DatePart::WeekDay)
+    }
+}
+
+impl<M: Model, T: Timed> Field<M, T> {
+    /// The hour (`__hour`).
+    pub fn hour(self) -> Part<M> {
+        part(self.index(), DatePart::Hour)
+    }
+
+    /// The minute (`__minute`).
+    pub fn minute(self) -> Part<M> {
+        part(self.index(), DatePart::Minute)
+    }
+
+    /// The whole second (`__second`).
+    pub fn second(self) -> Part<M> {
+        part(self.index(), DatePart::Second)
+    }
+}
+
+impl<M: Model> Field<M, DateTime<Utc>> {
+    /// The date of the value in UTC (`__date`).
+    pub fn date(self) -> OnDate<M> {
+        OnDate {
+            field: self.index(),
+            _model: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<M: Model> Field<M, Option<DateTime<Utc>>> {
+    /// The date of the value in UTC (`__date`).
+    pub fn date(self) -> OnDate<M> {
+        OnDate {
+            field: self.index(),
+            _model: std::marker::PhantomData,
+        }
+    }
+}
+
+fn part<M>(field: usize, part: DatePart) -> Part<M> {
+    Part {
+        field,
+        part,
+        _model: std::marker::PhantomData,
+    }
+}
+
+impl<M: Model> Part<M> {
+    /// The part equals `n`.
+    pub fn eq(self, n: i32) -> Filter<M> {
+        Filter::new(self.condition(Operand::One(Value::Integer(n))))
+    }
+
+    /// The part is one of `values`.
+    pub fn is_in(self, values: impl IntoIterator<Item = i32>) -> Filter<M> {
+        let values = values.into_iter().map(Value::Integer).collect();
+        Filter::new(self.condition(Operand::Many(values)))
+    }
+
+    /// The part is between `low` and `high`, both included.
+    pub fn range(self, low: i32, high: i32) -> Filter<M> {
+        let (first, last) = self.part.bounds();
+        self.is_in(low.max(first)..=high.min(last))
+    }
+
+    /// The part is greater than `n`.
+    pub fn gt(self, n: i32) -> Filter<M> {
+        self.range(n.saturating_add(1), i32::MAX)
+    }
+
+    /// The part is `n` or greater.
+    pub fn gte(self, n: i32) -> Filter<M> {
+        self.range(n, i32::MAX)
+    }
+
+    /// The part is less than `n`.
+    pub fn lt(self, n: i32) -> Filter<M> {
+        self.range(i32::MIN, n.saturating_sub(1))
+    }
+
+    /// The part is `n` or less.
+    pub fn lte(self, n: i32) -> Filter<M> {
+        self.range(i32::MIN, n)
+    }
+
+    fn condition(self, operand: Operand) -> Q {
+        Q::Condition(Condition {
+            field: self.field,
+            lookup: Lookup::Part(self.part),
+            operand,
+        })
+    }
+}
+
+/// `field >= low AND field < high` (either side left out when `None`).
+fn between(field: usize, low: Option<Value>, high: Option<Value>) -> Q {
+    let side = |lookup, value| {
+        Q::Condition(Condition {
+            field,
+            lookup,
+            operand: Operand::One(value),
+        })
+    };
+    match (low, high) {
+        (Some(low), Some(high)) => Q::And(vec![side(Lookup::Gte, low), side(Lookup::Lt, high)]),
+        (Some(low), None) => side(Lookup::Gte, low),
+        (None, Some(high)) => side(Lookup::Lt, high),
+        (None, None) => Q::And(Vec::new()),
+    }
+}
+
+/// The first instant (or day) of `year` for a field of `kind`; `None`
+/// beyond the dates chrono knows.
+fn start_of_year(kind: FieldKind, year: i32) -> Option<Value> {
+    let day = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    Some(start_of_day(kind, day))
+}
+
+fn start_of_day(kind: FieldKind, day: NaiveDate) -> Value {
+    match kind {
+        FieldKind::Date => Value::Date(day),
+        _ => Value::DateTime(day.and_time(chrono::NaiveTime::MIN).and_utc()),
+    }
+}
+
+/// A comparison of a year or date, as a range of the field: which sides
+/// of `[start of v, start of v + 1)` bound the rows.
+#[derive(Clone, Copy)]
+enum Compare {
+    Exact,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+}
+
+impl Compare {
+    fn of(lookup: Lookup) -> Option<Compare> {
+        Some(match lookup {
+            Lookup::Exact => Compare::Exact,
+            Lookup::Gt => Compare::Gt,
+            Lookup::Gte => Compare::Gte,
+            Lookup::Lt => Compare::Lt,
+            Lookup::Lte => Compare::Lte,
+            _ => return None,
+        })
+    }
+
+    /// The range for a value starting at `start`, the next at `next`.
+    fn range(self, field: usize, start: Option<Value>, next: Option<Value>) -> Q {
+        // A bound chrono cannot write lies beyond every stored value.
+        let nothing = || Q::Or(Vec::new());
+        match self {
+            Compare::Exact => match (start, next) {
+                (Some(start), next) => between(field, Some(start), next),
+                (None, _) => nothing(),
+            },
+            Compare::Gt => match next {
+                Some(next) => between(field, Some(next), None),
+                None => nothing(),
+            },
+            Compare::Gte => match start {
+                Some(start) => between(field, Some(start), None),
+                None => nothing(),
+            },
+            Compare::Lt => match start {
+                Some(start) => between(field, None, Some(start)),
+                None => Q::And(Vec::new()),
+            },
+            Compare::Lte => match next {
+                Some(next) => between(field, None, Some(next)),
+                None => Q::And(Vec::new()),
+            },
+        }
+    }
+}
+
+impl<M: Model> Year<M> {
+    fn compare(self, compare: Compare, year: i32) -> Filter<M> {
+        let start = start_of_year(self.kind, year);
+        let next = year
+            .checked_add(1)
+            .and_then(|y| start_of_year(self.kind, y));
+        Filter::new(compare.range(self.field, start, next))
+    }
+
+    /// The year is `year`.
+    pub fn eq(self, year: i32) -> Filter<M> {
+        self.compare(Compare::Exact, year)
+    }
+
+    /// The year is after `year`.
+    pub fn gt(self, year: i32) -> Filter<M> {
+        self.compare(Compare::Gt, year)
+    }
+
+    /// The year is `year` or later.
+    pub fn gte(self, year: i32) -> Filter<M> {
+        self.compare(Compare::Gte, year)
+    }
+
+    /// The year is before `year`.
+    pub fn lt(self, year: i32) -> Filter<M> {
+        self.compare(Compare::Lt, year)
+    }
+
+    /// The year is `year` or earlier.
+    pub fn lte(self, year: i32) -> Filter<M> {
+        self.compare(Compare::Lte, year)
+    }
+
+    /// The year is between `low` and `high`, both included.
+    pub fn range(self, low: i32, high: i32) -> Filter<M> {
+        self.gte(low) & self.lte(high)
+    }
+}
+
+impl<M: Model> OnDate<M> {
+    fn compare(self, compare: Compare, day: NaiveDate) -> Filter<M> {
+        let start = Some(start_of_day(FieldKind::DateTime, day));
+        let next = day
+            .succ_opt()
+            .map(|next| start_of_day(FieldKind::DateTime, next));
+        Filter::new(compare.range(self.field, start, next))
+    }
+
+    /// The date is `day`.
+    pub fn eq(self, day: NaiveDate) -> Filter<M> {
+        self.compare(Compare::Exact, day)
+    }
+
+    /// The date is after `day`.
+    pub fn gt(self, day: NaiveDate) -> Filter<M> {
+        self.compare(Compare::Gt, day)
+    }
+
+    /// The date is `day` or later.
+    pub fn gte(self, day: NaiveDate) -> Filter<M> {
+        self.compare(Compare::Gte, day)
+    }
+
+    /// The date is before `day`.
+    pub fn lt(self, day: NaiveDate) -> Filter<M> {
+        self.compare(Compare::Lt, day)
+    }
+
+    /// The date is `day` or earlier.
+    pub fn lte(self, day: NaiveDate) -> Filter<M> {
+        self.compare(Compare::Lte, day)
+    }
+
+    /// The date is between `low` and `high`, both included.
+    pub fn range(self, low: NaiveDate, high: NaiveDate) -> Filter<M> {
+        self.gte(low) & self.lte(high)
+    }
+}
+
+/// The condition a name such as `published_date__year__gte` or
+/// `at__week_day` stands for, when its transform is a date part of field
+/// `index` (of `kind`); `None` when the name has no date transform.
+pub(crate) fn transform_from_text(
+    kind: FieldKind,
+    index: usize,
+    transform: &str,
+    lookup: Lookup,
+    text: &str,
+) -> Option<Result<Q, String>> {
+    let number = || {
+        text.trim()
+            .parse::<i32>()
+            .map_err(|_| "Enter a whole number.".to_owned())
+    };
+    if transform == "year" && matches!(kind, FieldKind::Date | FieldKind::DateTime) {
+        let year = match number() {
+            Ok(year) => year,
+            Err(e) => return Some(Err(e)),
+        };
+        let start = start_of_year(kind, year);
+        let next = year.checked_add(1).and_then(|y| start_of_year(kind, y));
+        return Some(match Compare::of(lookup) {
+            Some(compare) => Ok(compare.range(index, start, next)),
+            None => Err(format!(
+                "`year` takes exact, gt, gte, lt and lte, not {lookup}"
+            )),
+        });
+    }
+    if transform == "date" && kind == FieldKind::DateTime {
+        let day = match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Ok(day) => day,
+            Err(_) => return Some(Err("Enter a valid date (YYYY-MM-DD).".to_owned())),
+        };
+        let start = Some(start_of_day(kind, day));
+        let next = day.succ_opt().map(|next| start_of_day(kind, next));
+        return Some(match Compare::of(lookup) {
+            Some(compare) => Ok(compare.range(index, start, next)),
+            None => Err(format!(
+                "`date` takes exact, gt, gte, lt and lte, not {lookup}"
+            )),
+        });
+    }
+    let part = DatePart::from_name(transform).filter(|p| p.applies_to(kind))?;
+    let condition = |operand| {
+        Q::Condition(Condition {
+            field: index,
+            lookup: Lookup::Part(part),
+            operand,
+        })
+    };
+    Some(match lookup {
+        Lookup::Exact => number().map(|n| condition(Operand::One(Value::Integer(n)))),
+        Lookup::In => text
+            .split(',')
+            .map(|t| t.trim().parse::<i32>().map(Value::Integer))
+            .collect::<Result<Vec<Value>, _>>()
+            .map(|values| condition(Operand::Many(values)))
+            .map_err(|_| "Enter whole numbers separated by commas.".to_owned()),
+        Lookup::Gt | Lookup::Gte | Lookup::Lt | Lookup::Lte => number().map(|n| {
+            let (first, last) = part.bounds();
+            let (low, high) = match lookup {
+                Lookup::Gt => (n.saturating_add(1), last),
+                Lookup::Gte => (n, last),
+                Lookup::Lt => (first, n.saturating_sub(1)),
+                _ => (first, n),
+            };
+            let values = (low.max(first)..=high.min(last)).map(Value::Integer);
+            condition(Operand::Many(values.collect()))
+        }),
+        other => Err(format!(
+            "`{transform}` takes exact, in, gt, gte, lt and lte, not {other}"
+        )),
+    })
+}
+
+impl<M> Clone for Year<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Year<M> {}
+
+impl<M> Clone for OnDate<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for OnDate<M> {}
+
+impl<M> Clone for Part<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for Part<M> {}
