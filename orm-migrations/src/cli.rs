@@ -39,6 +39,17 @@ pub enum MigrationCommand {
         app: Option<String>,
         /// The migration to move the app to, or `zero` to unapply all.
         target: Option<String>,
+        /// Print the migrations and operations that would run; run nothing.
+        #[arg(long)]
+        plan: bool,
+        /// Record the migrations as applied (or unapplied) without running
+        /// their SQL.
+        #[arg(long)]
+        fake: bool,
+        /// Record an initial migration as applied without running it when
+        /// all the tables it creates already exist.
+        #[arg(long)]
+        fake_initial: bool,
     },
     /// List migrations, `[X]` when applied.
     Showmigrations {
@@ -90,8 +101,25 @@ impl Project {
                     self.makemigrations(&options, &mut questioner, out)
                 }
             }
-            MigrationCommand::Migrate { app, target } => {
-                self.migrate(need_db(db)?, app.as_deref(), target.as_deref(), out)
+            MigrationCommand::Migrate {
+                app,
+                target,
+                plan,
+                fake,
+                fake_initial,
+            } => {
+                let options = crate::commands::MigrateOptions {
+                    plan: *plan,
+                    fake: *fake,
+                    fake_initial: *fake_initial,
+                };
+                self.migrate_with(
+                    need_db(db)?,
+                    app.as_deref(),
+                    target.as_deref(),
+                    options,
+                    out,
+                )
             }
             MigrationCommand::Showmigrations { apps } => {
                 self.showmigrations(need_db(db)?, apps, out)

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use chrono::Utc;
-use orm_core::db::BackendKind;
+use orm_core::db::{AnyConnection, BackendKind};
 use orm_core::schema::ModelSchema;
 use orm_core::Db;
 
@@ -19,6 +19,7 @@ use crate::executor::{self, Step};
 use crate::graph::{MigrationGraph, Target};
 use crate::loader::{self, MigrationSource};
 use crate::migration::Migration;
+use crate::operation::Operation;
 use crate::questioner::{FixedAnswers, Questioner};
 use crate::recorder;
 use crate::state::ProjectState;
@@ -31,6 +32,72 @@ pub enum Outcome {
     Done,
     /// `makemigrations --check` found changes: the exit code is non-zero.
     ChangesDetected,
+}
+
+/// How [`Project::migrate_with`] runs its plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MigrateOptions {
+    /// Print the plan, run nothing (`--plan`).
+    pub plan: bool,
+    /// Record the steps without running their SQL (`--fake`).
+    pub fake: bool,
+    /// Record an initial migration whose tables all exist without running
+    /// it (`--fake-initial`).
+    pub fake_initial: bool,
+}
+
+/// Django's `migrate --plan`: each step and its operations.
+fn print_plan(plan: &[&Migration], backwards: bool, out: &mut dyn Write) {
+    let _ = writeln!(out, "Planned operations:");
+    if plan.is_empty() {
+        let _ = writeln!(out, "  No planned migration operations.");
+    }
+    for migration in plan {
+        let undo = if backwards { " (undo)" } else { "" };
+        let _ = writeln!(out, "{}.{}{undo}", migration.app_label, migration.name);
+        let operations: Box<dyn Iterator<Item = &Operation>> = if backwards {
+            Box::new(migration.operations.iter().rev())
+        } else {
+            Box::new(migration.operations.iter())
+        };
+        for op in operations {
+            let _ = writeln!(
+                out,
+                "    {}{}",
+                if backwards { "Undo " } else { "" },
+                op.describe()
+            );
+        }
+    }
+}
+
+/// Records `step` as done without running it.
+fn fake(conn: &mut AnyConnection, step: Step<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    let (app, name) = step.migration.key();
+    let verb = if step.backwards {
+        recorder::record_unapplied(conn, &app, &name)?;
+        "Unapplying"
+    } else {
+        recorder::record_applied(conn, &app, &name)?;
+        "Applying"
+    };
+    let _ = writeln!(out, "  {verb} {app}.{name}... FAKED");
+    Ok(())
+}
+
+/// Whether every table `migration` creates exists already (and it
+/// creates one).
+fn tables_exist(conn: &mut AnyConnection, migration: &Migration) -> Result<bool, Error> {
+    let mut created = 0;
+    for op in &migration.operations {
+        if let Operation::CreateModel { model } = op {
+            created += 1;
+            if !orm_core::db::table_exists(conn, &model.table).map_err(orm_core::Error::from)? {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(created > 0)
 }
 
 /// The apps whose migrations a program manages, and where they are.
@@ -249,6 +316,23 @@ impl Project {
         target: Option<&str>,
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
+        self.migrate_with(db, app, target, MigrateOptions::default(), out)
+    }
+
+    /// [`migrate`](Project::migrate) with Django's options: `--plan`
+    /// prints what would run and runs nothing; `--fake` records the steps
+    /// as applied (or unapplied) without running their SQL; `--fake-initial`
+    /// records an app's initial migration as applied, without running it,
+    /// when every table it creates is already there (a database made
+    /// before migrations were used).
+    pub fn migrate_with(
+        &self,
+        db: &Db,
+        app: Option<&str>,
+        target: Option<&str>,
+        options: MigrateOptions,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
         let graph = self.graph()?;
         let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         let mut conn = db.conn()?;
@@ -276,6 +360,10 @@ impl Project {
                 }
             }
         };
+        if options.plan {
+            print_plan(&plan, backwards, out);
+            return Ok(Outcome::Done);
+        }
         let _ = writeln!(out, "Operations to perform:");
         match (app, target) {
             (Some(app), Some(t)) => {
@@ -301,7 +389,24 @@ impl Project {
                 backwards,
             })
             .collect();
-        executor::run_plan(&mut conn, &ordered, &steps, out)?;
+        if options.fake {
+            steps
+                .iter()
+                .try_for_each(|step| fake(&mut conn, *step, out))?;
+        } else if options.fake_initial {
+            for step in &steps {
+                if !step.backwards
+                    && step.migration.initial
+                    && tables_exist(&mut conn, step.migration)?
+                {
+                    fake(&mut conn, *step, out)?;
+                } else {
+                    executor::run_plan(&mut conn, &ordered, std::slice::from_ref(step), out)?;
+                }
+            }
+        } else {
+            executor::run_plan(&mut conn, &ordered, &steps, out)?;
+        }
         if !backwards {
             // Django's post-migrate signal: each app's step (the auth app's
             // creates the default permissions of every model).

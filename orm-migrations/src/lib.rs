@@ -41,7 +41,7 @@ pub mod writer;
 
 #[cfg(feature = "cli")]
 pub use cli::MigrationCommand;
-pub use commands::{MakeOptions, Outcome, Project};
+pub use commands::{MakeOptions, MigrateOptions, Outcome, Project};
 pub use error::Error;
 pub use graph::{MigrationGraph, Target};
 pub use loader::{MigrationSource, PostMigrate};

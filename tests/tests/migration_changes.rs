@@ -600,6 +600,9 @@ fn migrate(
     let command = MigrationCommand::Migrate {
         app: app.map(str::to_owned),
         target: target.map(str::to_owned),
+        plan: false,
+        fake: false,
+        fake_initial: false,
     };
     let mut out = Vec::new();
     let result = project.execute(&command, Some(db), &mut Cursor::new(Vec::new()), &mut out);

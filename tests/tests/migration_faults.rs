@@ -126,6 +126,9 @@ fn migrate_command() -> MigrationCommand {
     MigrationCommand::Migrate {
         app: None,
         target: None,
+        plan: false,
+        fake: false,
+        fake_initial: false,
     }
 }
 

@@ -48,9 +48,18 @@ fn makemigrations(check: bool) -> MigrationCommand {
 }
 
 fn migrate(app: Option<&str>, target: Option<&str>) -> MigrationCommand {
+    migrate_with(app, target, "")
+}
+
+/// `migrate` with the flags named in `flags` (`plan`, `fake`,
+/// `fake_initial`).
+fn migrate_with(app: Option<&str>, target: Option<&str>, flags: &str) -> MigrationCommand {
     MigrationCommand::Migrate {
         app: app.map(str::to_owned),
         target: target.map(str::to_owned),
+        plan: flags.contains("plan"),
+        fake: flags.split(' ').any(|f| f == "fake"),
+        fake_initial: flags.contains("fake_initial"),
     }
 }
 
@@ -169,6 +178,79 @@ fn migrate_forwards_backwards_and_again() {
         );
         assert!(sql.contains("CREATE TABLE"), "{kind}: {sql}");
         assert!(sql.contains("-- Create model Article"), "{kind}: {sql}");
+    });
+}
+
+#[test]
+fn migrate_plan_fake_and_fake_initial() {
+    let root = tempfile::tempdir().unwrap();
+    let project = project(root.path());
+    run(&project, None, makemigrations(false));
+    each_database(|kind, db| {
+        let exists =
+            |table: &str| orm_core::db::table_exists(&mut db.conn().unwrap(), table).unwrap();
+        let (_, out) = run(&project, Some(db), migrate_with(None, None, "plan"));
+        assert!(out.starts_with("Planned operations:\n"), "{kind}: {out}");
+        assert!(
+            out.contains("blog.0001_initial\n    Create model Author\n    Create model Article"),
+            "{kind}: {out}"
+        );
+        assert!(!exists("blog_article"), "{kind}: --plan runs nothing");
+
+        let (_, out) = run(&project, Some(db), migrate_with(None, None, "fake"));
+        assert!(
+            out.contains("Applying blog.0001_initial... FAKED"),
+            "{kind}: {out}"
+        );
+        assert!(!exists("blog_article"), "{kind}: --fake runs no SQL");
+        let (_, shown) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Showmigrations { apps: vec![] },
+        );
+        assert!(shown.contains("blog\n [X] 0001_initial"), "{kind}: {shown}");
+        let (_, out) = run(
+            &project,
+            Some(db),
+            migrate_with(Some("blog"), Some("zero"), "plan"),
+        );
+        assert!(
+            out.contains("blog.0001_initial (undo)\n    Undo Create model Article"),
+            "{kind}: {out}"
+        );
+        let (_, out) = run(
+            &project,
+            Some(db),
+            migrate_with(Some("blog"), Some("zero"), "fake"),
+        );
+        assert!(
+            out.contains("Unapplying blog.0001_initial... FAKED"),
+            "{kind}: {out}"
+        );
+
+        // A database whose tables were made before its migrations were
+        // recorded: --fake-initial records the initial migration and keeps
+        // the rows.
+        let mut conn = db.conn().unwrap();
+        orm_core::create_tables(&mut conn, &[Author::schema(), Article::schema()]).unwrap();
+        let mut ann = Author {
+            id: 0,
+            username: "ann".into(),
+            email: String::new(),
+        };
+        ann.save(&mut conn).unwrap();
+        let (_, out) = run(&project, Some(db), migrate_with(None, None, "fake_initial"));
+        assert!(
+            out.contains("Applying blog.0001_initial... FAKED"),
+            "{kind}: {out}"
+        );
+        assert_eq!(
+            Author::objects().count(&mut conn).unwrap(),
+            1,
+            "{kind}: rows kept"
+        );
+        let (_, out) = run(&project, Some(db), migrate(None, None));
+        assert!(out.contains("No migrations to apply."), "{kind}: {out}");
     });
 }
 
