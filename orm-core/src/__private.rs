@@ -25,7 +25,9 @@ pub use crate::query::compile::{
 };
 pub use crate::query::join::{assert_model, JoinTarget};
 pub use crate::query::related::fill_related;
-pub use crate::query::{Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, Q};
+pub use crate::query::{
+    Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, SqlCondition, Q,
+};
 pub use crate::query::{
     ColumnVisitor, Decimal, Joined, ModelColumns, NullableOnJoined, Number, OnJoined, Ordered,
     Plain, Text,

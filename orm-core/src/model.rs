@@ -53,6 +53,9 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     fn __load(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<Self>>;
     #[doc(hidden)]
     fn __count(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<i64>;
+    /// A condition tree on this model's columns, compiled.
+    #[doc(hidden)]
+    fn __condition(q: &crate::query::Q) -> Result<crate::query::SqlCondition>;
     /// How many rows `spec`'s filter matches, counting no further than
     /// `most` (the first `most` keys, read through an index where one
     /// serves the filter): bounded work however many rows match.
@@ -317,6 +320,7 @@ impl ModelOps {
         ModelOps {
             schema: M::schema,
             count: M::__count,
+            condition: M::__condition,
             planned_rows: M::__planned_rows,
             count_up_to: M::__count_up_to,
             values: values_of::<M>,

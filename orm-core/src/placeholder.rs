@@ -60,6 +60,11 @@ macro_rules! __placeholder_model {
             ) -> $crate::__private::Result<i64> {
                 ::core::unreachable!()
             }
+            fn __condition(
+                q: &$crate::__private::Q,
+            ) -> $crate::__private::Result<$crate::query::SqlCondition> {
+                ::core::unreachable!()
+            }
             fn __delete(
                 conn: &mut $crate::__private::AnyConnection,
                 spec: &$crate::__private::QuerySpec,

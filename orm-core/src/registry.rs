@@ -24,6 +24,9 @@ pub struct ModelOps {
     pub schema: fn() -> &'static ModelSchema,
     /// `SELECT count(*)` for a query.
     pub count: fn(&mut AnyConnection, &QuerySpec) -> Result<i64>,
+    /// A condition tree on the model's columns, compiled (the inside of a
+    /// lookup across a foreign key).
+    pub condition: fn(&crate::query::Q) -> Result<crate::query::SqlCondition>,
     /// The rows the query planner expects a query's filter to match, where
     /// the backend says (`EXPLAIN`; not SQLite).
     pub planned_rows: fn(&mut AnyConnection, &QuerySpec) -> Result<Option<i64>>,

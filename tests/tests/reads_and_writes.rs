@@ -215,3 +215,118 @@ fn related_follows_a_foreign_key_back_to_its_rows() {
         );
     });
 }
+
+#[test]
+fn lookups_follow_foreign_keys_typed_and_by_name() {
+    use tests::models::{CascadeChild, GrandChild, Parent};
+    let schemas = [
+        Author::schema(),
+        Article::schema(),
+        Parent::schema(),
+        CascadeChild::schema(),
+        GrandChild::schema(),
+    ];
+    each_backend(&schemas, |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let mut ada = author("ada");
+        ada.save(conn).unwrap();
+        let mut bo = author("bo");
+        bo.save(conn).unwrap();
+        for (title, by) in [("a", &ada), ("b", &ada), ("c", &bo)] {
+            Article {
+                id: 0,
+                title: title.to_owned(),
+                slug: title.to_owned(),
+                author: ForeignKey::new(by.id),
+                content: "text".to_owned(),
+                published_date: Utc::now(),
+                updated_date: Utc::now(),
+                is_published: true,
+            }
+            .save(conn)
+            .unwrap();
+        }
+        let by_ada = Article::AUTHOR.matches(Author::USERNAME.eq("ada"));
+        assert_eq!(
+            Article::objects()
+                .filter(by_ada.clone())
+                .count(conn)
+                .unwrap(),
+            2,
+            "{kind}"
+        );
+        assert_eq!(
+            Article::objects()
+                .exclude(by_ada.clone())
+                .count(conn)
+                .unwrap(),
+            1,
+            "{kind}"
+        );
+        // Beside a join of the same table (select_related), and combined.
+        let rows = Article::objects()
+            .select_related(Article::AUTHOR)
+            .filter(by_ada.clone() & Article::TITLE.eq("b"))
+            .all(conn)
+            .unwrap();
+        assert_eq!(rows.len(), 1, "{kind}");
+        assert_eq!(
+            rows[0].author.get().map(|a| a.username.as_str()),
+            Some("ada"),
+            "{kind}"
+        );
+        let named = Article::objects()
+            .filter_by("author__username__startswith", "b")
+            .unwrap();
+        assert_eq!(named.count(conn).unwrap(), 1, "{kind}: by name");
+        let unknown = Article::objects().filter_by("author__nothing", "x");
+        assert!(
+            unknown.is_err(),
+            "{kind}: an unknown field of the target is an error"
+        );
+        // Updates and deletes take them too.
+        let changed = Article::objects()
+            .filter(by_ada)
+            .update(conn, vec![Article::IS_PUBLISHED.set(false)])
+            .unwrap();
+        assert_eq!(changed, 2, "{kind}");
+
+        // Two levels: grandchildren of the parent named "p1".
+        let mut parents = Vec::new();
+        for name in ["p1", "p2"] {
+            let mut parent = Parent {
+                id: 0,
+                name: name.into(),
+            };
+            parent.save(conn).unwrap();
+            let mut child = CascadeChild {
+                id: 0,
+                parent: ForeignKey::new(parent.id),
+            };
+            child.save(conn).unwrap();
+            GrandChild {
+                id: 0,
+                child: ForeignKey::new(child.id),
+            }
+            .save(conn)
+            .unwrap();
+            parents.push(parent);
+        }
+        let of_p1 = GrandChild::CHILD.matches(CascadeChild::PARENT.matches(Parent::NAME.eq("p1")));
+        assert_eq!(
+            GrandChild::objects().filter(of_p1).count(conn).unwrap(),
+            1,
+            "{kind}"
+        );
+        let named = GrandChild::objects()
+            .filter_by("child__parent__name__in", "p1,p2")
+            .unwrap();
+        assert_eq!(named.count(conn).unwrap(), 2, "{kind}");
+        let deleted = GrandChild::objects()
+            .filter_by("child__parent__name", "p2")
+            .unwrap()
+            .delete(conn)
+            .unwrap();
+        assert_eq!(deleted, 1, "{kind}");
+    });
+}

@@ -59,6 +59,7 @@ pub fn condition_tree<M: ModelColumns>(q: &Q) -> Result<SqlCondition> {
         Q::And(all) => fold::<M>(all, true)?,
         Q::Or(any) => fold::<M>(any, false)?,
         Q::Not(inner) => SqlCondition::new(diesel::dsl::not(condition_tree::<M>(inner)?)),
+        Q::Related { field, q } => super::relations::related_condition(M::schema(), *field, q)?,
     })
 }
 

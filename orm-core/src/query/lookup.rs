@@ -150,6 +150,14 @@ pub enum Q {
     Or(Vec<Q>),
     /// Must not hold.
     Not(Box<Q>),
+    /// The row that the foreign key `field` points at matches `q` (a
+    /// condition on the target model): Django's `author__username=...`.
+    Related {
+        /// The foreign key's index in `ModelSchema::fields`.
+        field: usize,
+        /// The condition on the target.
+        q: Box<Q>,
+    },
 }
 
 impl BitAnd for Q {

@@ -14,6 +14,7 @@ mod lookup;
 mod parse;
 mod queryset;
 pub(crate) mod related;
+mod relations;
 mod search;
 mod spec;
 mod sql;

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 use super::dates::transform_from_text;
 use super::lookup::{Condition, Lookup, Operand, Q};
+use super::relations::target_ops;
 use crate::error::{Error, Result};
 use crate::schema::{FieldKind, FieldSchema, ModelSchema};
 use crate::value::Value;
@@ -161,6 +162,9 @@ fn parse_hex(text: &str) -> Option<Vec<u8>> {
 /// `at__date`, `at__month`, `at__week_day__in`): see
 /// [`condition_from_text`] for the rest.
 pub fn q_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Q> {
+    if let Some(q) = related_from_text(schema, name, text)? {
+        return Ok(q);
+    }
     let (path, lookup) = split_lookup(name);
     if let Some((field_name, transform)) = path.rsplit_once("__") {
         if let Some(index) = schema.field_index(field_name) {
@@ -174,6 +178,31 @@ pub fn q_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Q> {
         }
     }
     condition_from_text(schema, name, text).map(Q::Condition)
+}
+
+/// A lookup across a foreign key (`author__username__icontains`): `None`
+/// when `name` does not start with a foreign key followed by a field of
+/// its target.
+fn related_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Option<Q>> {
+    let Some((first, rest)) = name.split_once("__") else {
+        return Ok(None);
+    };
+    let Some(index) = schema.field_index(first) else {
+        return Ok(None);
+    };
+    let Some(fk) = &schema.fields[index].foreign_key else {
+        return Ok(None);
+    };
+    let target = (target_ops(schema, fk)?.schema)();
+    let next = rest.split("__").next().unwrap_or(rest);
+    if target.field_index(next).is_none() {
+        return Ok(None);
+    }
+    let q = q_from_text(target, rest, text)?;
+    Ok(Some(Q::Related {
+        field: index,
+        q: Box::new(q),
+    }))
 }
 
 /// `name` as its field path and lookup: `title__icontains` is `title` and

@@ -120,6 +120,9 @@ impl<'a> Model<'a> {
                     }
                     Ok(rows)
                 }
+                fn __condition(q: &__orm::Q) -> __orm::Result<__orm::SqlCondition> {
+                    __orm::condition_tree::<Self>(q)
+                }
                 fn __count(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<i64> {
                     use __orm::diesel::prelude::*;
                     let query = __orm_table::table
