@@ -202,7 +202,26 @@ impl<'c, 'a> Checker<'c, 'a> {
     /// Text: strings of every kind, and Choices enums (stored as text).
     fn search_fields(&self) {
         let list = items(&self.cont.admin.search_fields);
-        self.each_column("search_fields", list, |cx, f, item| {
+        let (across, own): (Vec<_>, Vec<_>) = list
+            .iter()
+            .cloned()
+            .partition(|item| item.value.contains("__"));
+        for item in &across {
+            // `author__username`: a foreign key, then a field of its target
+            // (checked by the type checker, see `admin_expand`).
+            let first = item.value.split("__").next().unwrap_or_default();
+            match self.target(first) {
+                Target::Column(f) if matches!(f.class, TypeClass::ForeignKey(_)) => {}
+                _ => self.cx.error_at(
+                    item.span,
+                    format!(
+                        "`search_fields` names `{}`: `{first}` is not a foreign key of this model\nhelp: a path across a relation starts with a ForeignKey field, e.g. `author__username`",
+                        item.value
+                    ),
+                ),
+            }
+        }
+        self.each_column("search_fields", &own, |cx, f, item| {
             if !matches!(f.class, TypeClass::String | TypeClass::Custom) {
                 cx.error_at(
                     item.span,

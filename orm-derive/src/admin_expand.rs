@@ -17,8 +17,10 @@ use crate::case;
 /// helpers of `to_repr`.
 pub(crate) fn items(cont: &Container, orm: &TokenStream) -> TokenStream {
     let options = options_static(cont, orm);
+    let paths = relation_path_checks(cont);
     quote! {
         #options
+        #paths
 
         /// `to_repr`: the `Display` of `T` when it has one (this impl is
         /// picked first), else `Name object (pk)` (through one more `&`).
@@ -38,6 +40,39 @@ pub(crate) fn items(cont: &Container, orm: &TokenStream) -> TokenStream {
             fn __repr(&self) -> String {
                 format!("{} object ({})", T::schema().name, __orm::FieldType::to_value(self.0.pk()))
             }
+        }
+    }
+}
+
+/// For each `search_fields` path across a foreign key
+/// (`author__username`), a use of the target's field handle
+/// (`User::USERNAME`), so that a misspelt name fails to compile at the
+/// attribute. Paths of more than one hop are checked at their first step
+/// here and in full when the admin starts.
+fn relation_path_checks(cont: &Container) -> TokenStream {
+    let Some(list) = cont.admin.search_fields.get() else {
+        return TokenStream::new();
+    };
+    let uses = list.value.iter().filter_map(|item| {
+        let mut parts = item.value.split("__");
+        let (first, second) = (parts.next()?, parts.next()?);
+        let field = cont.fields.iter().find(|f| f.name() == first)?;
+        let TypeClass::ForeignKey(target) = field.class else {
+            return None;
+        };
+        let upper = second.to_uppercase();
+        syn::parse_str::<syn::Ident>(&upper).ok()?;
+        let handle = format_ident!("{}", upper, span = item.value_span);
+        Some(quote_spanned!(item.value_span => let _ = <#target>::#handle;))
+    });
+    let uses: Vec<TokenStream> = uses.collect();
+    if uses.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[allow(dead_code)]
+        fn __relation_paths() {
+            #(#uses)*
         }
     }
 }

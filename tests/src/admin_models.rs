@@ -24,7 +24,7 @@ pub enum StoryStatus {
 #[admin(
     list_display = ["title", "author", "status", "is_published", "word_count"],
     list_filter = ["is_published", "status", "author", "published_at"],
-    search_fields = ["title", "body"],
+    search_fields = ["title", "body", "author__username"],
     date_hierarchy = "published_at",
     prepopulated_fields(slug = ["title"]),
     readonly_fields = ["published_at"],

@@ -646,8 +646,16 @@ async fn search_needs_every_word_in_some_field() {
             story.body = body.into();
             story.save(&mut app.conn()).unwrap();
         }
+        // Found by its author's name (`author__username`).
+        let editor = app.user_id(Role::Editor);
+        let mut guest = Story::new("Guest column", "guest", editor);
+        guest.body = "prose".into();
+        guest.save(&mut app.conn()).unwrap();
         let mut client = app.logged_in(Role::Superuser).await;
         for (q, expected) in [
+            ("editor", vec!["Guest column"]),
+            ("EDITOR prose", vec!["Guest column"]),
+            ("editor rust", vec![]),
             ("rust web", vec!["Rust web framework"]),
             ("RUST", vec!["Rust web framework", "rust embedded"]),
             ("Web", vec!["Python web scraping", "Rust web framework"]),
@@ -660,6 +668,7 @@ async fn search_needs_every_word_in_some_field() {
                 "  ",
                 vec![
                     "100% pure",
+                    "Guest column",
                     "Python web scraping",
                     "Rust web framework",
                     "rust embedded",
@@ -678,7 +687,7 @@ async fn search_needs_every_word_in_some_field() {
         let page = client.get(&format!("{STORIES}?q=rust")).await;
         let text = page.text();
         assert!(
-            text.contains("2 results") && text.contains("5 total"),
+            text.contains("2 results") && text.contains("6 total"),
             "{kind}"
         );
         assert_eq!(page.input_value("q").as_deref(), Some("rust"), "{kind}");

@@ -115,16 +115,10 @@ pub(crate) fn filter(model: &AdminModel, params: &ListParams) -> QuerySpec {
     spec
 }
 
-/// Every word must be found, ignoring case, in one of `search_fields`.
+/// Every word must be found, ignoring case, in one of `search_fields`
+/// (its own text fields, or across foreign keys: `author__username`).
 fn search(model: &AdminModel, terms: &str) -> Option<Q> {
-    let fields: Vec<usize> = model
-        .options
-        .search_fields
-        .iter()
-        .filter_map(|name| model.schema.field_index(name))
-        .filter(|&i| model.schema.fields[i].kind.is_text())
-        .collect();
-    orm_core::query::search_condition(&fields, terms)
+    orm_core::query::search_by_names(model.schema, model.options.search_fields, terms)
 }
 
 impl ChangeList {

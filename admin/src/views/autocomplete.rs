@@ -62,26 +62,24 @@ pub(crate) async fn search(
         .model_by_label(&schema.label())
         .map(|m| m.options.search_fields)
         .unwrap_or(&[]);
-    let fields: Vec<usize> = if configured.is_empty() {
-        schema
+    let searched = if configured.is_empty() {
+        let fields: Vec<usize> = schema
             .fields
             .iter()
             .enumerate()
             .filter(|(_, f)| f.kind.is_text() && f.max_length.is_some() && f.editable)
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        orm_core::query::search_condition(&fields, &params.term)
     } else {
-        configured
-            .iter()
-            .filter_map(|n| schema.field_index(n))
-            .collect()
+        orm_core::query::search_by_names(schema, configured, &params.term)
     };
     let mut spec = QuerySpec {
         order: QuerySpec::default_order(schema),
         limit: Some(LIMIT + 1),
         ..QuerySpec::default()
     };
-    if let Some(q) = orm_core::query::search_condition(&fields, &params.term) {
+    if let Some(q) = searched {
         spec.and(q);
     }
     let mut rows = staff

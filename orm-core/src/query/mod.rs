@@ -32,6 +32,6 @@ pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use queryset::{Aggregate, Assignment, QuerySet};
-pub use search::{search_condition, search_words, MAX_SEARCH_WORDS};
+pub use search::{search_by_names, search_condition, search_words, MAX_SEARCH_WORDS};
 pub use spec::QuerySpec;
 pub use sql::{Fragment, SqlCondition, SqlExpr, SqlOrder};

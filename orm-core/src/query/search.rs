@@ -2,7 +2,8 @@
 //! [`QuerySet::search`](crate::QuerySet::search) all do it: every word of
 //! the terms must be found, ignoring case, in at least one of the fields.
 
-use crate::query::{Condition, Lookup, Operand, Q};
+use crate::query::{q_from_text, Condition, Lookup, Operand, Q};
+use crate::schema::ModelSchema;
 use crate::value::Value;
 
 /// Words after the first this many are ignored: each word is one more
@@ -48,4 +49,42 @@ pub fn search_condition(fields: &[usize], terms: &str) -> Option<Q> {
         })
         .collect();
     (!words.is_empty()).then_some(Q::And(words))
+}
+
+/// The condition of a search of `terms` over fields named as the admin's
+/// `search_fields` name them: a text field of the model (`title`) or one
+/// reached across foreign keys (`author__username`). Names that are not
+/// text fields are left out. `None` when there is nothing to search.
+///
+/// ```
+/// # use orm_core::prelude::*;
+/// # use orm_core::query::{search_by_names, Q};
+/// #[derive(Model, Debug, Clone)]
+/// #[model(app_label = "docs")]
+/// pub struct Note {
+///     pub id: i64,
+///     #[field(max_length = 50)]
+///     pub title: String,
+/// }
+/// let q = search_by_names(Note::schema(), &["title"], "ada lovelace").unwrap();
+/// let Q::And(words) = q else { panic!() };
+/// assert_eq!(words.len(), 2);
+/// ```
+pub fn search_by_names(schema: &ModelSchema, names: &[&str], terms: &str) -> Option<Q> {
+    let words: Vec<Q> = search_words(terms)
+        .map(|word| {
+            Q::Or(
+                names
+                    .iter()
+                    .filter_map(|name| {
+                        q_from_text(schema, &format!("{name}__icontains"), word).ok()
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let searched = words
+        .first()
+        .is_some_and(|w| !matches!(w, Q::Or(any) if any.is_empty()));
+    (searched && !words.is_empty()).then_some(Q::And(words))
 }
