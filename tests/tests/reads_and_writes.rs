@@ -330,3 +330,53 @@ fn lookups_follow_foreign_keys_typed_and_by_name() {
         assert_eq!(deleted, 1, "{kind}");
     });
 }
+
+#[test]
+fn on_commit_work_waits_for_the_outermost_commit() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    each_backend(&[Author::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let log = Rc::new(RefCell::new(Vec::<&str>::new()));
+        let note = |what: &'static str| {
+            let log = log.clone();
+            move || log.borrow_mut().push(what)
+        };
+        orm_core::db::on_commit(conn, note("outside: at once"));
+        assert_eq!(*log.borrow(), ["outside: at once"], "{kind}");
+        log.borrow_mut().clear();
+
+        orm_core::atomic(conn, |conn| {
+            author("cy").save(conn)?;
+            orm_core::db::on_commit(conn, note("outer"));
+            // A savepoint that commits: its work waits for the outer commit.
+            orm_core::atomic(conn, |conn| {
+                orm_core::db::on_commit(conn, note("inner kept"));
+                Ok(())
+            })?;
+            // A savepoint rolled back: its work is dropped.
+            let failed: orm_core::Result<()> = orm_core::atomic(conn, |conn| {
+                orm_core::db::on_commit(conn, note("inner dropped"));
+                Err(orm_core::Error::Internal("no".into()))
+            });
+            assert!(failed.is_err());
+            assert!(log.borrow().is_empty(), "{kind}: nothing before the commit");
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(*log.borrow(), ["outer", "inner kept"], "{kind}");
+        log.borrow_mut().clear();
+
+        let rolled_back: orm_core::Result<()> = orm_core::atomic(conn, |conn| {
+            orm_core::db::on_commit(conn, note("never"));
+            orm_core::atomic(conn, |conn| {
+                orm_core::db::on_commit(conn, note("never either"));
+                Ok(())
+            })?;
+            Err(orm_core::Error::Internal("roll back".into()))
+        });
+        assert!(rolled_back.is_err());
+        assert!(log.borrow().is_empty(), "{kind}: {:?}", log.borrow());
+        assert_eq!(Author::objects().count(conn).unwrap(), 1, "{kind}");
+    });
+}

@@ -325,7 +325,8 @@ impl Db {
 }
 
 /// Runs `work` in a transaction on `conn`. Nested calls use savepoints, so an
-/// inner failure rolls back only the inner work.
+/// inner failure rolls back only the inner work. Work registered with
+/// [`on_commit`](crate::db::on_commit) runs after the outermost commit.
 ///
 /// ```
 /// # fn main() -> orm_core::Result<()> {
@@ -348,6 +349,17 @@ impl Db {
 /// is locked" when another connection wrote in between (SQLite does not
 /// wait in that case, since waiting could not help the older snapshot).
 pub fn atomic<R, F>(conn: &mut AnyConnection, work: F) -> Result<R>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<R>,
+{
+    let outer = super::on_commit::depth(conn);
+    let result = transaction(conn, work);
+    super::on_commit::ended(conn, outer, result.is_ok());
+    result
+}
+
+/// `work` in a transaction or savepoint (see [`atomic`]).
+fn transaction<R, F>(conn: &mut AnyConnection, work: F) -> Result<R>
 where
     F: FnOnce(&mut AnyConnection) -> Result<R>,
 {
