@@ -317,3 +317,74 @@ fn date_parts_filter_on_every_backend() {
         );
     });
 }
+
+#[test]
+fn updates_computed_from_the_row_lose_no_increment() {
+    use orm_core::query::F;
+    each_backend(&[Everything::schema()], |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let mut row = sample();
+        row.int = 0;
+        row.big = 10;
+        row.double = 1.5;
+        row.price = BigDecimal::from_str("2.50").unwrap();
+        row.save(&mut conn).unwrap();
+        let this = Everything::objects().filter(Everything::ID.eq(row.id));
+        // Four connections counting at once: every increment lands.
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                let (db, this) = (db.clone(), this.clone());
+                scope.spawn(move || {
+                    let mut conn = db.conn().unwrap();
+                    for _ in 0..25 {
+                        this.update(
+                            &mut conn,
+                            vec![Everything::INT.set_to(F(Everything::INT) + 1)],
+                        )
+                        .unwrap();
+                    }
+                });
+            }
+        });
+        let changed = this
+            .clone()
+            .filter(Everything::STATUS.eq(Status::Published))
+            .update(
+                &mut conn,
+                vec![
+                    Everything::BIG.set_to(F(Everything::BIG) * 3 - 1),
+                    Everything::DOUBLE.set_to(F(Everything::DOUBLE) / 2.0),
+                    Everything::PRICE
+                        .set_to(F(Everything::PRICE) + BigDecimal::from_str("0.25").unwrap()),
+                    // A plain value in the same statement, on a field its
+                    // filter reads: the filter sees the row before.
+                    Everything::STATUS.set(Status::Draft),
+                ],
+            )
+            .unwrap();
+        assert_eq!(changed, 1, "{kind}");
+        let loaded = Everything::objects().get_pk(&mut conn, row.id).unwrap();
+        assert_eq!(loaded.int, 100, "{kind}: no lost increment");
+        assert_eq!(loaded.big, 29, "{kind}");
+        assert_eq!(loaded.double, 0.75, "{kind}");
+        assert_eq!(
+            loaded.price,
+            BigDecimal::from_str("2.75").unwrap(),
+            "{kind}"
+        );
+        assert_eq!(loaded.status, Status::Draft, "{kind}");
+        // A plain value is still checked first.
+        let long = "x".repeat(500);
+        let refused = this.update(
+            &mut conn,
+            vec![
+                Everything::INT.set_to(F(Everything::INT) + 1),
+                Everything::SHORT.set(long),
+            ],
+        );
+        assert!(
+            matches!(refused, Err(orm_core::Error::Validation(_))),
+            "{kind}: {refused:?}"
+        );
+    });
+}

@@ -7,6 +7,7 @@ mod columns;
 pub mod compile;
 mod create_or;
 mod dates;
+mod expressions;
 pub(crate) mod field;
 mod filter;
 pub(crate) mod join;
@@ -26,6 +27,7 @@ pub use column_kind::{
 };
 pub use columns::{ColumnVisitor, ModelColumns};
 pub use dates::{DatePart, Dated, OnDate, Part, Timed, Year};
+pub use expressions::{Expr, Numeric, F};
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
 pub use join::{Joined, NullableOnJoined, OnJoined};

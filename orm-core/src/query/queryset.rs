@@ -271,9 +271,38 @@ impl<M: Model> QuerySet<M> {
 
     /// Sets fields of every matching row in one statement; returns how many
     /// rows changed. Values are checked against the fields' schema first.
+    ///
+    /// An assignment may be computed from the row
+    /// ([`set_to`](Field::set_to) with [`F`](super::F)); the statement is
+    /// then written here rather than by the model's generated update.
     pub fn update(&self, conn: &mut AnyConnection, values: Vec<Assignment<M>>) -> Result<usize> {
         let schema = M::schema();
         let mut errors = crate::validation::ValidationErrors::new();
+        if values.iter().any(|a| a.computed.is_some()) {
+            for a in values.iter().filter(|a| a.computed.is_none()) {
+                let field = &schema.fields[a.field];
+                if let Err(message) = crate::validation::validate_value(field, &a.value) {
+                    errors.add(field.name.to_string(), message);
+                }
+            }
+            errors.into_result()?;
+            let sets = values
+                .into_iter()
+                .map(|a| {
+                    let tree = a
+                        .computed
+                        .unwrap_or(super::expressions::Tree::Constant(a.value));
+                    (a.field, tree)
+                })
+                .collect();
+            let condition = match crate::query::compile::write_filter::<M>(conn, &self.spec)? {
+                Some(q) => Some(M::__condition(&q)?),
+                None => None,
+            };
+            return super::expressions::ComputedUpdate::new(schema, sets, condition)?
+                .execute(conn)
+                .map_err(|e| e.for_model(schema));
+        }
         let pairs: Vec<(usize, Value)> = values.into_iter().map(|a| (a.field, a.value)).collect();
         for (field, value) in &pairs {
             let field = &schema.fields[*field];
@@ -350,7 +379,21 @@ impl<M: Model> QuerySet<M> {
 pub struct Assignment<M> {
     field: usize,
     value: Value,
+    /// Computed by the database instead (`F(field) + 1`).
+    computed: Option<super::expressions::Tree>,
     _marker: PhantomData<fn() -> M>,
+}
+
+impl<M> Assignment<M> {
+    /// `field` set to what `tree` computes.
+    pub(crate) fn computed(field: usize, tree: super::expressions::Tree) -> Assignment<M> {
+        Assignment {
+            field,
+            value: Value::Null,
+            computed: Some(tree),
+            _marker: PhantomData,
+        }
+    }
 }
 
 impl<M: Model, T: FieldType> Field<M, T> {
@@ -359,6 +402,7 @@ impl<M: Model, T: FieldType> Field<M, T> {
         Assignment {
             field: self.index(),
             value: value.into().to_value(),
+            computed: None,
             _marker: PhantomData,
         }
     }
