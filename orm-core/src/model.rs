@@ -278,6 +278,80 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         })
     }
 
+    /// Sets the fields named in `fields` of each object's row to the
+    /// object's values: one `UPDATE` (a `CASE` per field) per 500 objects,
+    /// in one transaction; returns how many rows changed. Objects are
+    /// validated first; `auto_now` fields are not touched (as in Django).
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Tag {
+    ///     pub id: i64,
+    ///     #[field(max_length = 50)]
+    ///     pub name: String,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Tag::schema()])?;
+    /// let mut tags: Vec<Tag> = ["a", "b"].iter().map(|n| Tag { id: 0, name: n.to_string() }).collect();
+    /// Tag::bulk_create(&mut conn, &mut tags)?;
+    /// for tag in &mut tags {
+    ///     tag.name = tag.name.to_uppercase();
+    /// }
+    /// assert_eq!(Tag::bulk_update(&mut conn, &tags, &["name"])?, 2);
+    /// assert_eq!(Tag::objects().filter(Tag::NAME.eq("B")).count(&mut conn)?, 1);
+    /// # Ok(()) }
+    /// ```
+    fn bulk_update(conn: &mut AnyConnection, objects: &[Self], fields: &[&str]) -> Result<usize> {
+        crate::query::bulk::bulk_update(conn, objects, fields)
+    }
+
+    /// Inserts `objects` in multi-row statements; a row whose unique value
+    /// is already taken is skipped or updates the existing row, as
+    /// `on_conflict` says (Django's `bulk_create(ignore_conflicts=True)`
+    /// and `update_conflicts=True`). One transaction; timestamps, defaults
+    /// and validation as for [`save`](Model::save). Returns the rows the
+    /// database reports written (MySQL counts an updated row twice); keys
+    /// are not read back into the objects.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    /// use orm_core::query::OnConflict;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Stock {
+    ///     pub id: i64,
+    ///     #[field(max_length = 20, unique)]
+    ///     pub sku: String,
+    ///     pub count: i32,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Stock::schema()])?;
+    /// let stock = |sku: &str, count| Stock { id: 0, sku: sku.into(), count };
+    /// Stock::bulk_upsert(&mut conn, &mut [stock("a", 1), stock("b", 2)], OnConflict::Ignore)?;
+    /// let update = OnConflict::Update { unique: &["sku"], update: &["count"] };
+    /// Stock::bulk_upsert(&mut conn, &mut [stock("b", 5), stock("c", 3)], update)?;
+    /// assert_eq!(Stock::objects().count(&mut conn)?, 3);
+    /// assert_eq!(Stock::objects().filter(Stock::SKU.eq("b")).get(&mut conn)?.count, 5);
+    /// # Ok(()) }
+    /// ```
+    fn bulk_upsert(
+        conn: &mut AnyConnection,
+        objects: &mut [Self],
+        on_conflict: crate::query::OnConflict<'_>,
+    ) -> Result<usize> {
+        crate::query::bulk::bulk_upsert(conn, objects, on_conflict)
+    }
+
     /// Deletes the object's row, applying every `on_delete` rule of the rows
     /// that point at it. Returns how many rows were deleted in all.
     fn delete(&self, conn: &mut AnyConnection) -> Result<usize> {
@@ -303,7 +377,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
 
 /// Sets `auto_now` fields (always) and `auto_now_add` fields (on create) of
 /// `object` to `now`.
-fn touch_timestamps<M: Model>(
+pub(crate) fn touch_timestamps<M: Model>(
     object: &mut M,
     now: chrono::DateTime<chrono::Utc>,
     creating: bool,

@@ -388,3 +388,32 @@ fn updates_computed_from_the_row_lose_no_increment() {
         );
     });
 }
+
+#[test]
+fn bulk_update_binds_every_kind() {
+    each_backend(&[Everything::schema()], |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let mut rows = vec![sample(), sample()];
+        Everything::bulk_create(&mut conn, &mut rows).unwrap();
+        rows[0].maybe_int = Some(7);
+        rows[1].maybe_int = None;
+        rows[0].at = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
+        rows[1].price = BigDecimal::from_str("1.5").unwrap();
+        rows[0].data = serde_json::json!({"k": 1});
+        rows[1].short = "ü".into();
+        rows[0].maybe_uuid = None;
+        rows[1].day = NaiveDate::from_ymd_opt(2001, 2, 3).unwrap();
+        let fields: Vec<&str> = Everything::schema()
+            .fields
+            .iter()
+            .filter(|f| !f.primary_key)
+            .map(|f| f.name.as_ref())
+            .collect();
+        let changed = Everything::bulk_update(&mut conn, &rows, &fields).unwrap();
+        assert_eq!(changed, 2, "{kind}");
+        for row in &rows {
+            let loaded = Everything::objects().get_pk(&mut conn, row.id).unwrap();
+            assert_eq!(&loaded, row, "{kind}");
+        }
+    });
+}

@@ -380,3 +380,75 @@ fn on_commit_work_waits_for_the_outermost_commit() {
         assert_eq!(Author::objects().count(conn).unwrap(), 1, "{kind}");
     });
 }
+
+#[test]
+fn bulk_update_and_upsert_write_many_rows_in_few_statements() {
+    use orm_core::query::OnConflict;
+    each_backend(&[Author::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let mut authors: Vec<Author> = (0..600).map(|i| author(&format!("u{i:03}"))).collect();
+        Author::bulk_create(conn, &mut authors).unwrap();
+        for (i, a) in authors.iter_mut().enumerate() {
+            a.email = format!("u{i}@example.com");
+        }
+        let (changed, queries) = orm_core::db::capture_queries(conn, |conn| {
+            Author::bulk_update(conn, &authors, &["email"])
+        });
+        assert_eq!(changed.unwrap(), 600, "{kind}");
+        let updates = queries.iter().filter(|q| q.starts_with("UPDATE")).count();
+        assert_eq!(updates, 2, "{kind}: 500 objects a statement");
+        let one = Author::objects()
+            .filter(Author::USERNAME.eq("u599"))
+            .get(conn)
+            .unwrap();
+        assert_eq!(one.email, "u599@example.com", "{kind}");
+        // Checked first: a bad value changes nothing.
+        authors[0].email = "not an address".into();
+        assert!(
+            Author::bulk_update(conn, &authors, &["email"]).is_err(),
+            "{kind}"
+        );
+        assert!(
+            Author::bulk_update(conn, &authors, &["id"]).is_err(),
+            "{kind}: not the key"
+        );
+        let first = Author::objects()
+            .filter(Author::USERNAME.eq("u000"))
+            .get(conn)
+            .unwrap();
+        assert_eq!(first.email, "u0@example.com", "{kind}");
+
+        let mut more = vec![author("u000"), author("new1"), author("new2")];
+        more[0].email = "changed@example.com".into();
+        Author::bulk_upsert(conn, &mut more, OnConflict::Ignore).unwrap();
+        assert_eq!(
+            Author::objects().count(conn).unwrap(),
+            602,
+            "{kind}: the taken name skipped"
+        );
+        let kept = Author::objects()
+            .filter(Author::USERNAME.eq("u000"))
+            .get(conn)
+            .unwrap();
+        assert_eq!(
+            kept.email, "u0@example.com",
+            "{kind}: the existing row kept"
+        );
+        let update = OnConflict::Update {
+            unique: &["username"],
+            update: &["email"],
+        };
+        let mut again = vec![author("u000"), author("new3")];
+        again[0].email = "changed@example.com".into();
+        Author::bulk_upsert(conn, &mut again, update).unwrap();
+        assert_eq!(Author::objects().count(conn).unwrap(), 603, "{kind}");
+        let changed = Author::objects()
+            .filter(Author::USERNAME.eq("u000"))
+            .get(conn)
+            .unwrap();
+        assert_eq!(
+            changed.email, "changed@example.com",
+            "{kind}: the existing row updated"
+        );
+    });
+}

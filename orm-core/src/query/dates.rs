@@ -157,14 +157,14 @@ impl DatePart {
 
 /// The backend a fragment is written for.
 #[derive(Clone, Copy)]
-enum Backend {
+pub(crate) enum Backend {
     Sqlite,
     Postgres,
     Mysql,
 }
 
 impl Backend {
-    fn of(backend: &MultiBackend) -> Backend {
+    pub(crate) fn of(backend: &MultiBackend) -> Backend {
         match backend {
             MultiBackend::Sqlite(_) => Backend::Sqlite,
             #[cfg(feature = "postgres")]

@@ -37,11 +37,9 @@ use std::ops;
 
 use bigdecimal::BigDecimal;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{
-    BigInt, Binary, Bool, Date, Double, Float, Integer, Numeric as SqlNumeric, SmallInt, Text, Time,
-};
 use diesel::{QueryResult, RunQueryDsl};
 
+use super::bound::Bound;
 use super::field::Field;
 use super::queryset::Assignment;
 use super::sql::SqlCondition;
@@ -49,7 +47,6 @@ use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::schema::ModelSchema;
-use crate::sql_types::{DateTimeUtc, JsonText, JsonValue, TimestampValue, UuidText, UuidValue};
 use crate::value::{FieldType, Value};
 
 /// A number field whose value an update may compute: the integers, the
@@ -140,25 +137,6 @@ enum Node {
     Binary(Box<Node>, &'static str, Box<Node>),
 }
 
-/// A constant as it is bound.
-enum Bound {
-    Null,
-    Bool(bool),
-    SmallInt(i16),
-    Integer(i32),
-    BigInt(i64),
-    Float(f32),
-    Double(f64),
-    Text(String),
-    Decimal(BigDecimal),
-    Timestamp(TimestampValue),
-    Date(chrono::NaiveDate),
-    Time(chrono::NaiveTime),
-    Uuid(UuidValue),
-    Json(JsonValue),
-    Binary(Vec<u8>),
-}
-
 impl Node {
     fn of(tree: Tree) -> Node {
         match tree {
@@ -166,23 +144,7 @@ impl Node {
             Tree::Binary(lhs, op, rhs) => {
                 Node::Binary(Box::new(Node::of(*lhs)), op, Box::new(Node::of(*rhs)))
             }
-            Tree::Constant(value) => Node::Constant(match value {
-                Value::Null => Bound::Null,
-                Value::Bool(v) => Bound::Bool(v),
-                Value::SmallInt(v) => Bound::SmallInt(v),
-                Value::Integer(v) => Bound::Integer(v),
-                Value::BigInt(v) => Bound::BigInt(v),
-                Value::Float(v) => Bound::Float(v),
-                Value::Double(v) => Bound::Double(v),
-                Value::Text(v) => Bound::Text(v),
-                Value::Decimal(v) => Bound::Decimal(v),
-                Value::DateTime(v) => Bound::Timestamp(TimestampValue(v.naive_utc())),
-                Value::Date(v) => Bound::Date(v),
-                Value::Time(v) => Bound::Time(v),
-                Value::Uuid(v) => Bound::Uuid(UuidValue(v)),
-                Value::Json(v) => Bound::Json(JsonValue(v)),
-                Value::Binary(v) => Bound::Binary(v),
-            }),
+            Tree::Constant(value) => Node::Constant(Bound::of(value)),
         }
     }
 }
@@ -237,23 +199,7 @@ impl ComputedUpdate {
                 out.push_sql(".");
                 out.push_identifier(column)?;
             }
-            Node::Constant(bound) => match bound {
-                Bound::Null => out.push_sql("NULL"),
-                Bound::Bool(v) => out.push_bind_param::<Bool, bool>(v)?,
-                Bound::SmallInt(v) => out.push_bind_param::<SmallInt, i16>(v)?,
-                Bound::Integer(v) => out.push_bind_param::<Integer, i32>(v)?,
-                Bound::BigInt(v) => out.push_bind_param::<BigInt, i64>(v)?,
-                Bound::Float(v) => out.push_bind_param::<Float, f32>(v)?,
-                Bound::Double(v) => out.push_bind_param::<Double, f64>(v)?,
-                Bound::Text(v) => out.push_bind_param::<Text, String>(v)?,
-                Bound::Decimal(v) => out.push_bind_param::<SqlNumeric, BigDecimal>(v)?,
-                Bound::Timestamp(v) => out.push_bind_param::<DateTimeUtc, TimestampValue>(v)?,
-                Bound::Date(v) => out.push_bind_param::<Date, chrono::NaiveDate>(v)?,
-                Bound::Time(v) => out.push_bind_param::<Time, chrono::NaiveTime>(v)?,
-                Bound::Uuid(v) => out.push_bind_param::<UuidText, UuidValue>(v)?,
-                Bound::Json(v) => out.push_bind_param::<JsonText, JsonValue>(v)?,
-                Bound::Binary(v) => out.push_bind_param::<Binary, Vec<u8>>(v)?,
-            },
+            Node::Constant(bound) => bound.push(out)?,
             Node::Binary(lhs, op, rhs) => {
                 out.push_sql("(");
                 self.walk_node(lhs, out)?;

@@ -1,6 +1,8 @@
 //! Queries: typed field handles, condition trees and `QuerySet`.
 
 pub mod aggregate;
+mod bound;
+pub(crate) mod bulk;
 mod chunks;
 mod column_kind;
 mod columns;
@@ -20,6 +22,7 @@ mod search;
 mod spec;
 mod sql;
 
+pub use bulk::OnConflict;
 pub use chunks::Chunks;
 pub use column_kind::{
     Basic, Built, ColumnKind, Comparison, Decimal, Equality, Extremes, Folds, Number, Ordered,
