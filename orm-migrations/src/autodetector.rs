@@ -524,7 +524,7 @@ fn fragment(operation: &Operation) -> String {
             format!("alter_{}_unique_together", lower(model))
         }
         Operation::AlterModelOptions { model, .. } => format!("alter_{}_options", lower(model)),
-        Operation::RunSql { .. } => String::new(),
+        Operation::RunSql { .. } | Operation::RunCode { .. } => String::new(),
     }
 }
 

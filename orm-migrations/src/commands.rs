@@ -389,6 +389,12 @@ impl Project {
                 backwards,
             })
             .collect();
+        let code = |app: &str, name: &str| {
+            self.sources
+                .iter()
+                .find(|s| s.app_label() == app)
+                .and_then(|s| s.code(name))
+        };
         if options.fake {
             steps
                 .iter()
@@ -401,11 +407,17 @@ impl Project {
                 {
                     fake(&mut conn, *step, out)?;
                 } else {
-                    executor::run_plan(&mut conn, &ordered, std::slice::from_ref(step), out)?;
+                    executor::run_plan(
+                        &mut conn,
+                        &ordered,
+                        std::slice::from_ref(step),
+                        &code,
+                        out,
+                    )?;
                 }
             }
         } else {
-            executor::run_plan(&mut conn, &ordered, &steps, out)?;
+            executor::run_plan(&mut conn, &ordered, &steps, &code, out)?;
         }
         if !backwards {
             // Django's post-migrate signal: each app's step (the auth app's

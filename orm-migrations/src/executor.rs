@@ -11,8 +11,9 @@ use orm_core::db::BackendKind;
 use orm_core::AnyConnection;
 
 use crate::error::Error;
+use crate::loader::MigrationCode;
 use crate::migration::Migration;
-use crate::operation_sql;
+use crate::operation_sql::{self, CODE_PREFIX};
 use crate::recorder;
 use crate::state::ProjectState;
 
@@ -92,6 +93,7 @@ pub fn run_plan(
     conn: &mut AnyConnection,
     ordered: &[Migration],
     plan: &[Step<'_>],
+    code: &CodeLookup<'_>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     // Render every step first: an irreversible or invalid migration stops
@@ -101,6 +103,7 @@ pub fn run_plan(
         .iter()
         .map(|step| migration_sql(ordered, step.migration, step.backwards, backend))
         .collect::<Result<Vec<_>, Error>>()?;
+    check_code(plan, &rendered, code)?;
     recorder::ensure_table(conn)?;
     lock(conn)?;
     let result = (|| {
@@ -109,7 +112,7 @@ pub fn run_plan(
         }
         plan.iter()
             .zip(&rendered)
-            .try_for_each(|(step, sql)| run_step(conn, *step, sql, out))
+            .try_for_each(|(step, sql)| run_step(conn, *step, sql, code, out))
     })();
     let unlocked = unlock(conn);
     result.and(unlocked)
@@ -127,6 +130,7 @@ fn run_step(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
+    code: &CodeLookup<'_>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
     let m = step.migration;
@@ -139,9 +143,9 @@ fn run_step(
     let _ = out.flush();
     let started = Instant::now();
     let outcome = match conn.backend() {
-        BackendKind::Sqlite => run_sqlite(conn, step, sql),
-        BackendKind::Postgres => run_transactional(conn, step, sql),
-        BackendKind::Mysql => run_mysql(conn, step, sql),
+        BackendKind::Sqlite => run_sqlite(conn, step, sql, code),
+        BackendKind::Postgres => run_transactional(conn, step, sql, code),
+        BackendKind::Mysql => run_mysql(conn, step, sql, code),
     };
     let ms = started.elapsed().as_millis();
     match outcome {
@@ -241,12 +245,57 @@ fn run_statements(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
+    code: &CodeLookup<'_>,
 ) -> Result<(), Error> {
     for statement in statements(sql) {
-        conn.batch_execute(statement.sql).map_err(|e| {
-            let message = orm_core::database_message(&e);
-            Error::Apply(failed_at(step, sql.len(), &statement, &message))
-        })?;
+        execute(conn, statement.sql, code)
+            .map_err(|message| Error::Apply(failed_at(step, sql.len(), &statement, &message)))?;
+    }
+    Ok(())
+}
+
+/// Finds the function of app `app` named `name` for a `RunCode` step.
+pub type CodeLookup<'a> = dyn Fn(&str, &str) -> Option<MigrationCode> + 'a;
+
+/// Runs one statement, or calls the function a `RunCode` step stands for.
+/// The error is the database's (or the function's) message.
+fn execute(conn: &mut AnyConnection, sql: &str, code: &CodeLookup<'_>) -> Result<(), String> {
+    if let Some(name) = sql.strip_prefix(CODE_PREFIX) {
+        let (app, name) = name.split_once('.').unwrap_or(("", name));
+        let function = code(app, name).ok_or_else(|| missing_code(app, name))?;
+        return function(conn).map_err(|e| e.to_string());
+    }
+    conn.batch_execute(sql)
+        .map_err(|e| orm_core::database_message(&e))
+}
+
+fn missing_code(app: &str, name: &str) -> String {
+    format!(
+        "no function `{name}` was given for app `{app}`'s RunCode steps: add it with \
+         MigrationSource::with_code(&[(\"{name}\", {name})])"
+    )
+}
+
+/// Refuses a plan whose `RunCode` steps name a function not given, before
+/// anything runs.
+fn check_code(
+    plan: &[Step<'_>],
+    rendered: &[Vec<(String, Vec<String>)>],
+    code: &CodeLookup<'_>,
+) -> Result<(), Error> {
+    for (step, sql) in plan.iter().zip(rendered) {
+        for statement in statements(sql) {
+            if let Some(name) = statement.sql.strip_prefix(CODE_PREFIX) {
+                let (app, name) = name.split_once('.').unwrap_or(("", name));
+                if code(app, name).is_none() {
+                    return Err(Error::Apply(format!(
+                        "{}: {}",
+                        what(*step),
+                        missing_code(app, name)
+                    )));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -265,12 +314,13 @@ fn run_transactional(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
+    code: &CodeLookup<'_>,
 ) -> Result<Ran, Error> {
     orm_core::atomic(conn, |conn| {
         if !pending(conn, step).map_err(to_core)? {
             return Ok(Ran::Skipped);
         }
-        run_statements(conn, step, sql).map_err(to_core)?;
+        run_statements(conn, step, sql, code).map_err(to_core)?;
         record(conn, step).map_err(to_core)?;
         Ok(Ran::Done { resumed: 0 })
     })
@@ -284,6 +334,7 @@ fn run_sqlite(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
+    code: &CodeLookup<'_>,
 ) -> Result<Ran, Error> {
     conn.batch_execute(schema_editor::sqlite_prologue())
         .map_err(orm_core::Error::from)?;
@@ -293,26 +344,26 @@ fn run_sqlite(
             if !pending(conn, step)? {
                 return Ok(Ran::Skipped);
             }
-            run_statements(conn, step, sql)?;
+            run_statements(conn, step, sql, code)?;
             check_sqlite_foreign_keys(conn)
                 .map_err(|e| Error::Apply(format!("{} failed: {e}", what(step))))?;
             record(conn, step)?;
             Ok(Ran::Done { resumed: 0 })
         })();
         let ended = match inner {
-            Ok(_) => conn.batch_execute("COMMIT"),
+            Ok(_) => sqlite_transaction(conn, Transaction::Commit),
             Err(_) => Ok(()),
         };
         match (inner, ended) {
             (Ok(ran), Ok(())) => Ok(ran),
             (Ok(_), Err(commit)) => {
-                let _ = conn.batch_execute("ROLLBACK");
+                let _ = sqlite_transaction(conn, Transaction::Rollback);
                 Err(rolled_back(Error::Apply(format!(
                     "{} failed at COMMIT: {commit}",
                     what(step)
                 ))))
             }
-            (Err(err), _) => match conn.batch_execute("ROLLBACK") {
+            (Err(err), _) => match sqlite_transaction(conn, Transaction::Rollback) {
                 Ok(()) => Err(rolled_back(err)),
                 // Some errors end SQLite's transaction by themselves: the
                 // rollback has nothing left to do.
@@ -333,6 +384,32 @@ fn run_sqlite(
     Ok(done)
 }
 
+/// A step of SQLite's migration transaction.
+enum Transaction {
+    Begin,
+    Commit,
+    Rollback,
+}
+
+/// Begins (`BEGIN EXCLUSIVE`), commits or rolls back SQLite's migration
+/// transaction through diesel's transaction manager, so that the ORM's
+/// `atomic` in a `RunCode` step opens a savepoint inside it.
+fn sqlite_transaction(conn: &mut AnyConnection, step: Transaction) -> diesel::QueryResult<()> {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    #[allow(irrefutable_let_patterns)]
+    let AnyConnection::Sqlite(sqlite) = conn
+    else {
+        return Err(diesel::result::Error::NotInTransaction);
+    };
+    match step {
+        Transaction::Begin => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN EXCLUSIVE")
+        }
+        Transaction::Commit => AnsiTransactionManager::commit_transaction(sqlite),
+        Transaction::Rollback => AnsiTransactionManager::rollback_transaction(sqlite),
+    }
+}
+
 /// How long a run waits for another one to finish (MySQL's `GET_LOCK`,
 /// SQLite's exclusive transaction).
 const LOCK_WAIT: Duration = Duration::from_secs(600);
@@ -343,7 +420,7 @@ const LOCK_WAIT: Duration = Duration::from_secs(600);
 fn begin_exclusive(conn: &mut AnyConnection) -> Result<(), Error> {
     let deadline = Instant::now() + LOCK_WAIT;
     loop {
-        match conn.batch_execute("BEGIN EXCLUSIVE") {
+        match sqlite_transaction(conn, Transaction::Begin) {
             Ok(()) => return Ok(()),
             Err(e) if e.to_string().contains("locked") && Instant::now() < deadline => {
                 std::thread::sleep(Duration::from_millis(50));
@@ -392,6 +469,7 @@ fn run_mysql(
     conn: &mut AnyConnection,
     step: Step<'_>,
     sql: &[(String, Vec<String>)],
+    code: &CodeLookup<'_>,
 ) -> Result<Ran, Error> {
     if !pending(conn, step)? {
         return Ok(Ran::Skipped);
@@ -413,8 +491,8 @@ fn run_mysql(
         )));
     }
     for (position, statement) in statements.iter().enumerate().skip(done.len()) {
-        if let Err(e) = conn.batch_execute(statement.sql) {
-            let message = failed_at(step, sql.len(), statement, &orm_core::database_message(&e));
+        if let Err(message) = execute(conn, statement.sql, code) {
+            let message = failed_at(step, sql.len(), statement, &message);
             return Err(Error::Apply(format!(
                 "{message}\n{}",
                 mysql_state(sql, &statements, position, &app, &name)

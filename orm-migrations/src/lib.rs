@@ -44,7 +44,7 @@ pub use cli::MigrationCommand;
 pub use commands::{MakeOptions, MigrateOptions, Outcome, Project};
 pub use error::Error;
 pub use graph::{MigrationGraph, Target};
-pub use loader::{MigrationSource, PostMigrate};
+pub use loader::{MigrationCode, MigrationSource, PostMigrate};
 pub use migration::Migration;
 pub use migrations_macros::embed_migrations;
 pub use operation::Operation;

@@ -37,7 +37,16 @@ pub struct MigrationSource {
     app_label: Cow<'static, str>,
     kind: Kind,
     post_migrate: Option<PostMigrate>,
+    code: &'static [(&'static str, MigrationCode)],
 }
+
+/// A Rust step of a migration (an `RunCode` operation, Django's
+/// `RunPython`): it gets the connection `migrate` uses, inside the
+/// migration's transaction on PostgreSQL and SQLite (the ORM's
+/// [`atomic`](orm_core::atomic) opens a savepoint there). It sees the
+/// database as the migrations before it left it: write it with hand-written
+/// SQL or with models whose fields that state has.
+pub type MigrationCode = fn(&mut orm_core::AnyConnection) -> orm_core::Result<()>;
 
 /// A step `migrate` runs once the migrations are applied forwards, like a
 /// receiver of Django's `post_migrate` signal: the `auth` app's creates the
@@ -65,6 +74,7 @@ impl MigrationSource {
             app_label: Cow::Owned(app_label.into()),
             kind: Kind::Dir(path.into()),
             post_migrate: None,
+            code: &[],
         }
     }
 
@@ -91,6 +101,7 @@ impl MigrationSource {
             app_label: Cow::Borrowed(app_label),
             kind: Kind::Embedded { files, dir: None },
             post_migrate: None,
+            code: &[],
         }
     }
 
@@ -111,6 +122,7 @@ impl MigrationSource {
                 dir: Some(dir),
             },
             post_migrate: None,
+            code: &[],
         }
     }
 
@@ -119,6 +131,36 @@ impl MigrationSource {
     pub const fn with_post_migrate(mut self, step: PostMigrate) -> Self {
         self.post_migrate = Some(step);
         self
+    }
+
+    /// The same migrations, with the functions their `RunCode` operations
+    /// name: `code = "fill_slugs"` in a migration file runs the function
+    /// given here as `("fill_slugs", fill_slugs)`.
+    ///
+    /// ```
+    /// use orm_migrations::MigrationSource;
+    ///
+    /// fn fill_slugs(conn: &mut orm_core::AnyConnection) -> orm_core::Result<()> {
+    ///     use diesel::connection::SimpleConnection;
+    ///     conn.batch_execute("UPDATE blog_article SET slug = lower(title) WHERE slug = ''")?;
+    ///     Ok(())
+    /// }
+    ///
+    /// const BLOG: MigrationSource = MigrationSource::embedded("blog", &[])
+    ///     .with_code(&[("fill_slugs", fill_slugs)]);
+    /// assert!(BLOG.code("fill_slugs").is_some());
+    /// ```
+    pub const fn with_code(mut self, code: &'static [(&'static str, MigrationCode)]) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// The function named `name` for a `RunCode` operation, if given.
+    pub fn code(&self, name: &str) -> Option<MigrationCode> {
+        self.code
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, code)| *code)
     }
 
     /// The step `migrate` runs after applying migrations forwards, if any.

@@ -116,6 +116,17 @@ pub enum Operation {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reverse_sql: Option<String>,
     },
+    /// Runs a Rust function the app's migration source names (a data step,
+    /// Django's `RunPython`), with optional reverse function.
+    RunCode {
+        /// The name of the function to run forwards, as given to
+        /// [`MigrationSource::with_code`](crate::MigrationSource::with_code).
+        code: String,
+        /// The function that undoes it; without it the migration is
+        /// irreversible.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverse_code: Option<String>,
+    },
 }
 
 fn yes() -> bool {
@@ -168,6 +179,7 @@ impl Operation {
                 format!("Change Meta options on {}", model.to_lowercase())
             }
             Operation::RunSql { .. } => "Raw SQL operation".to_owned(),
+            Operation::RunCode { code, .. } => format!("Run code {code}"),
         }
     }
 }

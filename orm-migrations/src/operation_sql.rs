@@ -101,7 +101,18 @@ pub fn forwards(
         }
         Operation::AlterModelOptions { .. } => Vec::new(),
         Operation::RunSql { sql, .. } => vec![sql.clone()],
+        Operation::RunCode { code, .. } => vec![code_statement(app, code)],
     })
+}
+
+/// What begins the "statement" of a [`Operation::RunCode`] step: an SQL
+/// comment naming the function (`-- code: blog.fill_slugs`), which
+/// `sqlmigrate` shows and the executor runs by calling the function.
+pub const CODE_PREFIX: &str = "-- code: ";
+
+/// The statement standing for app `app`'s function `code`.
+pub fn code_statement(app: &str, code: &str) -> String {
+    format!("{CODE_PREFIX}{app}.{code}")
 }
 
 /// The statements that undo `op`: the database goes from `after` back to
@@ -118,6 +129,12 @@ pub fn backwards(
             Some(sql) => Ok(vec![sql.clone()]),
             None => Err(Error::InvalidOperation(
                 "RunSql without reverse_sql cannot be undone".to_owned(),
+            )),
+        },
+        Operation::RunCode { reverse_code, .. } => match reverse_code {
+            Some(code) => Ok(vec![code_statement(app, code)]),
+            None => Err(Error::InvalidOperation(
+                "RunCode without reverse_code cannot be undone".to_owned(),
             )),
         },
         _ => forwards(app, &inverse(app, op, before)?, after, before, backend),
@@ -193,7 +210,8 @@ fn inverse(app: &str, op: &Operation, before: &ProjectState) -> Result<Operation
         Operation::AlterModelTable { .. }
         | Operation::AlterUniqueTogether { .. }
         | Operation::AlterModelOptions { .. }
-        | Operation::RunSql { .. } => op.clone(),
+        | Operation::RunSql { .. }
+        | Operation::RunCode { .. } => op.clone(),
     })
 }
 

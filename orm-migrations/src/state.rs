@@ -211,7 +211,7 @@ impl ProjectState {
                 schema.verbose_name = Str::from(verbose_name.clone());
                 schema.verbose_name_plural = Str::from(verbose_name_plural.clone());
             }
-            Operation::RunSql { .. } => {}
+            Operation::RunSql { .. } | Operation::RunCode { .. } => {}
         }
         Ok(())
     }

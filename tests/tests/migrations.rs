@@ -15,6 +15,15 @@ use tests::models::{Article, Author};
 
 /// A project whose every app keeps its migrations in `root/<app>`.
 fn project(root: &Path) -> Project {
+    project_with_code(root, &[])
+}
+
+/// The same, the blog app's `RunCode` steps finding their functions in
+/// `code`.
+fn project_with_code(
+    root: &Path,
+    code: &'static [(&'static str, orm_migrations::MigrationCode)],
+) -> Project {
     let mut apps: Vec<String> = orm_core::registered_models()
         .iter()
         .map(|m| (m.schema)().app_label.to_string())
@@ -24,7 +33,12 @@ fn project(root: &Path) -> Project {
     apps.dedup();
     apps.into_iter().fold(Project::new(), |project, app| {
         let dir = root.join(&app);
-        project.with(MigrationSource::from_dir(app, dir))
+        let source = MigrationSource::from_dir(app.clone(), dir);
+        project.with(if app == "blog" {
+            source.with_code(code)
+        } else {
+            source
+        })
     })
 }
 
@@ -251,6 +265,91 @@ fn migrate_plan_fake_and_fake_initial() {
         );
         let (_, out) = run(&project, Some(db), migrate(None, None));
         assert!(out.contains("No migrations to apply."), "{kind}: {out}");
+    });
+}
+
+/// A data step: two authors, through the ORM (`bulk_create` opens a
+/// savepoint inside the migration's transaction).
+fn add_authors(conn: &mut orm_core::AnyConnection) -> orm_core::Result<()> {
+    let mut authors: Vec<Author> = ["ann", "bob"]
+        .iter()
+        .map(|name| Author {
+            id: 0,
+            username: (*name).to_owned(),
+            email: String::new(),
+        })
+        .collect();
+    Author::bulk_create(conn, &mut authors)
+}
+
+fn remove_authors(conn: &mut orm_core::AnyConnection) -> orm_core::Result<()> {
+    Author::objects()
+        .filter(Author::USERNAME.is_in(["ann", "bob"]))
+        .delete(conn)
+        .map(|_| ())
+}
+
+const CODE: &[(&str, orm_migrations::MigrationCode)] = &[
+    ("add_authors", add_authors),
+    ("remove_authors", remove_authors),
+];
+
+#[test]
+fn run_code_steps_run_rust_forwards_and_backwards() {
+    let root = tempfile::tempdir().unwrap();
+    let plain = project(root.path());
+    run(&plain, None, makemigrations(false));
+    let project = project_with_code(root.path(), CODE);
+    write_migration(
+        root.path(),
+        "blog",
+        "0002_authors",
+        r#"dependencies = [["blog", "0001_initial"]]
+
+[[operations]]
+type = "RunCode"
+code = "add_authors"
+reverse_code = "remove_authors"
+"#,
+    );
+    each_database(|kind, db| {
+        // Without the functions, nothing runs.
+        let mut out = Vec::new();
+        let err = plain
+            .migrate(db, None, None, &mut out)
+            .expect_err("the functions are missing");
+        assert!(
+            err.to_string().contains("no function `add_authors`"),
+            "{kind}: {err}"
+        );
+        assert!(
+            !orm_core::db::table_exists(&mut db.conn().unwrap(), "blog_author").unwrap(),
+            "{kind}: nothing ran"
+        );
+
+        let (_, out) = run(&project, Some(db), migrate(None, None));
+        assert!(
+            out.contains("Applying blog.0002_authors... OK"),
+            "{kind}: {out}"
+        );
+        let mut conn = db.conn().unwrap();
+        assert_eq!(Author::objects().count(&mut conn).unwrap(), 2, "{kind}");
+        let (_, sql) = run(
+            &project,
+            Some(db),
+            MigrationCommand::Sqlmigrate {
+                app: "blog".into(),
+                name: "0002".into(),
+                backwards: false,
+            },
+        );
+        assert!(sql.contains("-- code: blog.add_authors"), "{kind}: {sql}");
+        let (_, out) = run(&project, Some(db), migrate(Some("blog"), Some("0001")));
+        assert!(
+            out.contains("Unapplying blog.0002_authors... OK"),
+            "{kind}: {out}"
+        );
+        assert_eq!(Author::objects().count(&mut conn).unwrap(), 0, "{kind}");
     });
 }
 

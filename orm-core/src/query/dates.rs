@@ -157,6 +157,7 @@ impl DatePart {
 
 /// The backend a fragment is written for.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(all(feature = "postgres", feature = "mysql")), allow(dead_code))]
 pub(crate) enum Backend {
     Sqlite,
     Postgres,
