@@ -194,7 +194,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     where
         Self: Model<Pk = i64>,
     {
-        QuerySet::new().filter(crate::query::field::pointing_at(field, *self.pk()))
+        QuerySet::new().filter(crate::query::pointing_at(field, *self.pk()))
     }
 
     /// Every field's value, in schema order.
@@ -308,7 +308,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// # Ok(()) }
     /// ```
     fn bulk_update(conn: &mut AnyConnection, objects: &[Self], fields: &[&str]) -> Result<usize> {
-        crate::query::bulk::bulk_update(conn, objects, fields)
+        crate::query::bulk_update(conn, objects, fields)
     }
 
     /// Inserts `objects` in multi-row statements; a row whose unique value
@@ -349,7 +349,7 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         objects: &mut [Self],
         on_conflict: crate::query::OnConflict<'_>,
     ) -> Result<usize> {
-        crate::query::bulk::bulk_upsert(conn, objects, on_conflict)
+        crate::query::bulk_upsert(conn, objects, on_conflict)
     }
 
     /// Deletes the object's row, applying every `on_delete` rule of the rows

@@ -376,7 +376,7 @@ mod tests {
             "blog/migrations/0002_x.toml:6:8: unknown operation type `DropTable`, expected one of \
              `CreateModel`, `DeleteModel`, `AddField`, `RemoveField`, `AlterField`, `RenameField`, \
              `RenameModel`, `AlterModelTable`, `AddIndex`, `RemoveIndex`, `AlterUniqueTogether`, \
-             `AlterModelOptions`, `RunSql`"
+             `AlterModelOptions`, `RunSql`, `RunCode`"
         );
         assert_eq!(
             err("[[operations]]\nname = \"A\"\n"),

@@ -40,118 +40,44 @@ use diesel::QueryResult;
 
 use super::field::Field;
 use super::filter::Filter;
-use super::lookup::{Condition, Lookup, Operand, Q};
+use super::lookup::{Condition, DatePart, Lookup, Operand, Q};
 use super::sql::Fragment;
 use crate::db::MultiBackend;
 use crate::model::Model;
 use crate::schema::FieldKind;
 use crate::value::{FieldType, Value};
 
-/// A part of a date or a time, compared as a whole number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DatePart {
-    /// 1 to 4.
-    Quarter,
-    /// 1 to 12.
-    Month,
-    /// The day of the month, 1 to 31.
-    Day,
-    /// 1 (Sunday) to 7 (Saturday), as Django's `week_day`.
-    WeekDay,
-    /// 0 to 23.
-    Hour,
-    /// 0 to 59.
-    Minute,
-    /// 0 to 59 (whole seconds).
-    Second,
-}
-
-impl DatePart {
-    /// Every part, in the order of their names' length.
-    pub const ALL: [DatePart; 7] = [
-        DatePart::Quarter,
-        DatePart::Month,
-        DatePart::Day,
-        DatePart::WeekDay,
-        DatePart::Hour,
-        DatePart::Minute,
-        DatePart::Second,
-    ];
-
-    /// The Django name: `month`, `week_day`...
-    pub fn name(self) -> &'static str {
-        match self {
-            DatePart::Quarter => "quarter",
-            DatePart::Month => "month",
-            DatePart::Day => "day",
-            DatePart::WeekDay => "week_day",
-            DatePart::Hour => "hour",
-            DatePart::Minute => "minute",
-            DatePart::Second => "second",
-        }
-    }
-
-    /// The part with the Django name `name`.
-    pub fn from_name(name: &str) -> Option<DatePart> {
-        DatePart::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    /// Whether a field of `kind` has this part: dates their date parts,
-    /// times their time parts, date-times both.
-    pub fn applies_to(self, kind: FieldKind) -> bool {
-        let time_part = matches!(self, DatePart::Hour | DatePart::Minute | DatePart::Second);
-        match kind {
-            FieldKind::DateTime => true,
-            FieldKind::Date => !time_part,
-            FieldKind::Time => time_part,
-            _ => false,
-        }
-    }
-
-    /// The smallest and largest values the part takes.
-    fn bounds(self) -> (i32, i32) {
-        match self {
-            DatePart::Quarter => (1, 4),
-            DatePart::Month => (1, 12),
-            DatePart::Day => (1, 31),
-            DatePart::WeekDay => (1, 7),
-            DatePart::Hour => (0, 23),
-            DatePart::Minute | DatePart::Second => (0, 59),
-        }
-    }
-
-    /// The SQL around the column that extracts the part, per backend.
-    fn sql(self, backend: Backend) -> (&'static str, &'static str) {
-        use DatePart::*;
-        match backend {
-            Backend::Sqlite => match self {
-                Quarter => ("((CAST(strftime('%m', ", ") AS INTEGER) + 2) / 3)"),
-                Month => ("CAST(strftime('%m', ", ") AS INTEGER)"),
-                Day => ("CAST(strftime('%d', ", ") AS INTEGER)"),
-                WeekDay => ("(CAST(strftime('%w', ", ") AS INTEGER) + 1)"),
-                Hour => ("CAST(strftime('%H', ", ") AS INTEGER)"),
-                Minute => ("CAST(strftime('%M', ", ") AS INTEGER)"),
-                Second => ("CAST(strftime('%S', ", ") AS INTEGER)"),
-            },
-            Backend::Postgres => match self {
-                Quarter => ("CAST(EXTRACT(QUARTER FROM ", ") AS INTEGER)"),
-                Month => ("CAST(EXTRACT(MONTH FROM ", ") AS INTEGER)"),
-                Day => ("CAST(EXTRACT(DAY FROM ", ") AS INTEGER)"),
-                WeekDay => ("(CAST(EXTRACT(DOW FROM ", ") AS INTEGER) + 1)"),
-                Hour => ("CAST(EXTRACT(HOUR FROM ", ") AS INTEGER)"),
-                Minute => ("CAST(EXTRACT(MINUTE FROM ", ") AS INTEGER)"),
-                Second => ("CAST(FLOOR(EXTRACT(SECOND FROM ", ")) AS INTEGER)"),
-            },
-            Backend::Mysql => match self {
-                Quarter => ("QUARTER(", ")"),
-                Month => ("MONTH(", ")"),
-                Day => ("DAYOFMONTH(", ")"),
-                WeekDay => ("DAYOFWEEK(", ")"),
-                Hour => ("HOUR(", ")"),
-                Minute => ("MINUTE(", ")"),
-                Second => ("SECOND(", ")"),
-            },
-        }
+/// The SQL around a column that extracts `part`, per backend.
+fn extraction(part: DatePart, backend: Backend) -> (&'static str, &'static str) {
+    use DatePart::*;
+    match backend {
+        Backend::Sqlite => match part {
+            Quarter => ("((CAST(strftime('%m', ", ") AS INTEGER) + 2) / 3)"),
+            Month => ("CAST(strftime('%m', ", ") AS INTEGER)"),
+            Day => ("CAST(strftime('%d', ", ") AS INTEGER)"),
+            WeekDay => ("(CAST(strftime('%w', ", ") AS INTEGER) + 1)"),
+            Hour => ("CAST(strftime('%H', ", ") AS INTEGER)"),
+            Minute => ("CAST(strftime('%M', ", ") AS INTEGER)"),
+            Second => ("CAST(strftime('%S', ", ") AS INTEGER)"),
+        },
+        Backend::Postgres => match part {
+            Quarter => ("CAST(EXTRACT(QUARTER FROM ", ") AS INTEGER)"),
+            Month => ("CAST(EXTRACT(MONTH FROM ", ") AS INTEGER)"),
+            Day => ("CAST(EXTRACT(DAY FROM ", ") AS INTEGER)"),
+            WeekDay => ("(CAST(EXTRACT(DOW FROM ", ") AS INTEGER) + 1)"),
+            Hour => ("CAST(EXTRACT(HOUR FROM ", ") AS INTEGER)"),
+            Minute => ("CAST(EXTRACT(MINUTE FROM ", ") AS INTEGER)"),
+            Second => ("CAST(FLOOR(EXTRACT(SECOND FROM ", ")) AS INTEGER)"),
+        },
+        Backend::Mysql => match part {
+            Quarter => ("QUARTER(", ")"),
+            Month => ("MONTH(", ")"),
+            Day => ("DAYOFMONTH(", ")"),
+            WeekDay => ("DAYOFWEEK(", ")"),
+            Hour => ("HOUR(", ")"),
+            Minute => ("MINUTE(", ")"),
+            Second => ("SECOND(", ")"),
+        },
     }
 }
 
@@ -208,7 +134,7 @@ impl PartIs {
 
 impl QueryFragment<MultiBackend> for PartIs {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        let (before, after) = self.part.sql(Backend::of(out.backend()));
+        let (before, after) = extraction(self.part, Backend::of(out.backend()));
         if self.values.is_empty() {
             // `IN ()` of nothing: no row.
             out.push_sql("1 = 0");

@@ -41,7 +41,6 @@ use diesel::{QueryResult, RunQueryDsl};
 
 use super::bound::Bound;
 use super::field::Field;
-use super::queryset::Assignment;
 use super::sql::SqlCondition;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
@@ -114,11 +113,10 @@ impl<M, T> Expr<M, T> {
     }
 }
 
-impl<M: Model, T: Numeric> Field<M, T> {
-    /// Sets this field to what `expr` computes from the row, in the update
-    /// statement itself: `Page::VIEWS.set_to(F(Page::VIEWS) + 1)`.
-    pub fn set_to(self, expr: Expr<M, T>) -> Assignment<M> {
-        Assignment::computed(self.index(), expr.tree)
+impl<M, T> Expr<M, T> {
+    /// The expression without its types.
+    pub(crate) fn into_tree(self) -> Tree {
+        self.tree
     }
 }
 

@@ -1,9 +1,9 @@
 //! Conditions: a field, a lookup and an operand, combined into trees.
 
 use std::fmt;
-
-use super::dates::DatePart;
 use std::ops::{BitAnd, BitOr, Not};
+
+use crate::schema::FieldKind;
 
 use crate::value::Value;
 
@@ -111,6 +111,80 @@ impl Lookup {
 impl fmt::Display for Lookup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// A part of a date or a time, compared as a whole number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DatePart {
+    /// 1 to 4.
+    Quarter,
+    /// 1 to 12.
+    Month,
+    /// The day of the month, 1 to 31.
+    Day,
+    /// 1 (Sunday) to 7 (Saturday), as Django's `week_day`.
+    WeekDay,
+    /// 0 to 23.
+    Hour,
+    /// 0 to 59.
+    Minute,
+    /// 0 to 59 (whole seconds).
+    Second,
+}
+
+impl DatePart {
+    /// Every part, in the order of their names' length.
+    pub const ALL: [DatePart; 7] = [
+        DatePart::Quarter,
+        DatePart::Month,
+        DatePart::Day,
+        DatePart::WeekDay,
+        DatePart::Hour,
+        DatePart::Minute,
+        DatePart::Second,
+    ];
+
+    /// The Django name: `month`, `week_day`...
+    pub fn name(self) -> &'static str {
+        match self {
+            DatePart::Quarter => "quarter",
+            DatePart::Month => "month",
+            DatePart::Day => "day",
+            DatePart::WeekDay => "week_day",
+            DatePart::Hour => "hour",
+            DatePart::Minute => "minute",
+            DatePart::Second => "second",
+        }
+    }
+
+    /// The part with the Django name `name`.
+    pub fn from_name(name: &str) -> Option<DatePart> {
+        DatePart::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    /// Whether a field of `kind` has this part: dates their date parts,
+    /// times their time parts, date-times both.
+    pub fn applies_to(self, kind: FieldKind) -> bool {
+        let time_part = matches!(self, DatePart::Hour | DatePart::Minute | DatePart::Second);
+        match kind {
+            FieldKind::DateTime => true,
+            FieldKind::Date => !time_part,
+            FieldKind::Time => time_part,
+            _ => false,
+        }
+    }
+
+    /// The smallest and largest values the part takes.
+    pub(crate) fn bounds(self) -> (i32, i32) {
+        match self {
+            DatePart::Quarter => (1, 4),
+            DatePart::Month => (1, 12),
+            DatePart::Day => (1, 31),
+            DatePart::WeekDay => (1, 7),
+            DatePart::Hour => (0, 23),
+            DatePart::Minute | DatePart::Second => (0, 59),
+        }
     }
 }
 

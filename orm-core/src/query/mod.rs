@@ -23,18 +23,20 @@ mod spec;
 mod sql;
 
 pub use bulk::OnConflict;
+pub(crate) use bulk::{bulk_update, bulk_upsert};
 pub use chunks::Chunks;
 pub use column_kind::{
     Basic, Built, ColumnKind, Comparison, Decimal, Equality, Extremes, Folds, Number, Ordered,
     Plain, Text, TextLike, TextSearch,
 };
 pub use columns::{ColumnVisitor, ModelColumns};
-pub use dates::{DatePart, Dated, OnDate, Part, Timed, Year};
+pub use dates::{Dated, OnDate, Part, Timed, Year};
 pub use expressions::{Expr, Numeric, F};
+pub(crate) use field::pointing_at;
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
 pub use join::{Joined, NullableOnJoined, OnJoined};
-pub use lookup::{escape_like, like_pattern, Condition, Lookup, Operand, Q};
+pub use lookup::{escape_like, like_pattern, Condition, DatePart, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use queryset::{Aggregate, Assignment, QuerySet};
 pub use search::{search_by_names, search_condition, search_words, MAX_SEARCH_WORDS};
