@@ -16,6 +16,20 @@ fn author(name: &str) -> Author {
     }
 }
 
+/// An article by the author with key `by`, its slug its title.
+fn article(title: &str, by: i64, published: bool) -> Article {
+    Article {
+        id: 0,
+        title: title.to_owned(),
+        slug: title.replace('\'', "-"),
+        author: ForeignKey::new(by),
+        content: "text".to_owned(),
+        published_date: Utc::now(),
+        updated_date: Utc::now(),
+        is_published: published,
+    }
+}
+
 #[test]
 fn get_or_create_finds_or_creates_once_even_when_racing() {
     each_backend(&[Author::schema()], |kind, db| {
@@ -146,17 +160,7 @@ fn raw_statements_return_models_with_bound_parameters() {
         let mut ada = author("ada");
         ada.save(conn).unwrap();
         for (slug, published) in [("one", true), ("two", false), ("it's", true)] {
-            let mut article = Article {
-                id: 0,
-                title: slug.to_owned(),
-                slug: slug.replace('\'', "-"),
-                author: ForeignKey::new(ada.id),
-                content: "text".to_owned(),
-                published_date: Utc::now(),
-                updated_date: Utc::now(),
-                is_published: published,
-            };
-            article.save(conn).unwrap();
+            article(slug, ada.id, published).save(conn).unwrap();
         }
         let table = orm_core::backend::ddl::quote_ident("blog_article", kind);
         let sql =
@@ -187,18 +191,7 @@ fn related_follows_a_foreign_key_back_to_its_rows() {
         let mut bo = author("bo");
         bo.save(conn).unwrap();
         for (title, by, published) in [("a", &ada, true), ("b", &ada, false), ("c", &bo, true)] {
-            Article {
-                id: 0,
-                title: title.to_owned(),
-                slug: title.to_owned(),
-                author: ForeignKey::new(by.id),
-                content: "text".to_owned(),
-                published_date: Utc::now(),
-                updated_date: Utc::now(),
-                is_published: published,
-            }
-            .save(conn)
-            .unwrap();
+            article(title, by.id, published).save(conn).unwrap();
         }
         let of_ada = ada.related(Article::AUTHOR);
         assert_eq!(of_ada.count(conn).unwrap(), 2, "{kind}");
@@ -233,18 +226,7 @@ fn lookups_follow_foreign_keys_typed_and_by_name() {
         let mut bo = author("bo");
         bo.save(conn).unwrap();
         for (title, by) in [("a", &ada), ("b", &ada), ("c", &bo)] {
-            Article {
-                id: 0,
-                title: title.to_owned(),
-                slug: title.to_owned(),
-                author: ForeignKey::new(by.id),
-                content: "text".to_owned(),
-                published_date: Utc::now(),
-                updated_date: Utc::now(),
-                is_published: true,
-            }
-            .save(conn)
-            .unwrap();
+            article(title, by.id, true).save(conn).unwrap();
         }
         let by_ada = Article::AUTHOR.matches(Author::USERNAME.eq("ada"));
         assert_eq!(

@@ -181,17 +181,48 @@ impl Timed for chrono::NaiveTime {}
 impl Timed for Option<DateTime<Utc>> {}
 impl Timed for Option<chrono::NaiveTime> {}
 
-/// `field.year()`: comparisons of the year, as ranges of the field.
-pub struct Year<M> {
+/// Comparisons of a span of time a value lies in (its year, its date),
+/// written as ranges of the field itself so that an index on it serves
+/// them: `year = 2024` is `field >= 2024-01-01 AND field < 2025-01-01`.
+pub struct Span<M, U> {
     field: usize,
     kind: FieldKind,
-    _model: std::marker::PhantomData<fn() -> M>,
+    _marker: std::marker::PhantomData<fn() -> (M, U)>,
 }
 
-/// `field.date()`: comparisons of a date-time's date (UTC), as ranges.
-pub struct OnDate<M> {
-    field: usize,
-    _model: std::marker::PhantomData<fn() -> M>,
+/// `field.year()`: comparisons of the year.
+pub type Year<M> = Span<M, i32>;
+
+/// `field.date()`: comparisons of a date-time's date (UTC).
+pub type OnDate<M> = Span<M, NaiveDate>;
+
+/// A span's unit: a year (`i32`) or a day (`NaiveDate`).
+pub trait SpanUnit: Copy {
+    /// Where the span begins for a field of `kind`, and where the next one
+    /// does (`None` beyond the dates chrono knows).
+    fn bounds(self, kind: FieldKind) -> (Option<Value>, Option<Value>);
+}
+
+impl SpanUnit for i32 {
+    fn bounds(self, kind: FieldKind) -> (Option<Value>, Option<Value>) {
+        let start = |year: i32| NaiveDate::from_ymd_opt(year, 1, 1).map(|d| start_of_day(kind, d));
+        (start(self), self.checked_add(1).and_then(start))
+    }
+}
+
+impl SpanUnit for NaiveDate {
+    fn bounds(self, kind: FieldKind) -> (Option<Value>, Option<Value>) {
+        let next = self.succ_opt().map(|next| start_of_day(kind, next));
+        (Some(start_of_day(kind, self)), next)
+    }
+}
+
+fn span<M, U>(field: usize, kind: FieldKind) -> Span<M, U> {
+    Span {
+        field,
+        kind,
+        _marker: std::marker::PhantomData,
+    }
 }
 
 /// `field.month()`, `field.hour()`...: the part compared as a number.
@@ -204,11 +235,7 @@ pub struct Part<M> {
 impl<M: Model, T: Dated> Field<M, T> {
     /// The year of the value (`__year`).
     pub fn year(self) -> Year<M> {
-        Year {
-            field: self.index(),
-            kind: T::KIND,
-            _model: std::marker::PhantomData,
-        }
+        span(self.index(), T::KIND)
     }
 
     /// The quarter, 1 to 4 (`__quarter`).
@@ -252,20 +279,14 @@ impl<M: Model, T: Timed> Field<M, T> {
 impl<M: Model> Field<M, DateTime<Utc>> {
     /// The date of the value in UTC (`__date`).
     pub fn date(self) -> OnDate<M> {
-        OnDate {
-            field: self.index(),
-            _model: std::marker::PhantomData,
-        }
+        span(self.index(), FieldKind::DateTime)
     }
 }
 
 impl<M: Model> Field<M, Option<DateTime<Utc>>> {
     /// The date of the value in UTC (`__date`).
     pub fn date(self) -> OnDate<M> {
-        OnDate {
-            field: self.index(),
-            _model: std::marker::PhantomData,
-        }
+        span(self.index(), FieldKind::DateTime)
     }
 }
 
@@ -341,13 +362,7 @@ fn between(field: usize, low: Option<Value>, high: Option<Value>) -> Q {
     }
 }
 
-/// The first instant (or day) of `year` for a field of `kind`; `None`
-/// beyond the dates chrono knows.
-fn start_of_year(kind: FieldKind, year: i32) -> Option<Value> {
-    let day = NaiveDate::from_ymd_opt(year, 1, 1)?;
-    Some(start_of_day(kind, day))
-}
-
+/// The first instant (or the day) of `day` for a field of `kind`.
 fn start_of_day(kind: FieldKind, day: NaiveDate) -> Value {
     match kind {
         FieldKind::Date => Value::Date(day),
@@ -407,82 +422,39 @@ impl Compare {
     }
 }
 
-impl<M: Model> Year<M> {
-    fn compare(self, compare: Compare, year: i32) -> Filter<M> {
-        let start = start_of_year(self.kind, year);
-        let next = year
-            .checked_add(1)
-            .and_then(|y| start_of_year(self.kind, y));
+impl<M: Model, U: SpanUnit> Span<M, U> {
+    fn compare(self, compare: Compare, value: U) -> Filter<M> {
+        let (start, next) = value.bounds(self.kind);
         Filter::new(compare.range(self.field, start, next))
     }
 
-    /// The year is `year`.
-    pub fn eq(self, year: i32) -> Filter<M> {
-        self.compare(Compare::Exact, year)
+    /// The span is `value`'s.
+    pub fn eq(self, value: U) -> Filter<M> {
+        self.compare(Compare::Exact, value)
     }
 
-    /// The year is after `year`.
-    pub fn gt(self, year: i32) -> Filter<M> {
-        self.compare(Compare::Gt, year)
+    /// The span is after `value`'s.
+    pub fn gt(self, value: U) -> Filter<M> {
+        self.compare(Compare::Gt, value)
     }
 
-    /// The year is `year` or later.
-    pub fn gte(self, year: i32) -> Filter<M> {
-        self.compare(Compare::Gte, year)
+    /// The span is `value`'s or later.
+    pub fn gte(self, value: U) -> Filter<M> {
+        self.compare(Compare::Gte, value)
     }
 
-    /// The year is before `year`.
-    pub fn lt(self, year: i32) -> Filter<M> {
-        self.compare(Compare::Lt, year)
+    /// The span is before `value`'s.
+    pub fn lt(self, value: U) -> Filter<M> {
+        self.compare(Compare::Lt, value)
     }
 
-    /// The year is `year` or earlier.
-    pub fn lte(self, year: i32) -> Filter<M> {
-        self.compare(Compare::Lte, year)
+    /// The span is `value`'s or earlier.
+    pub fn lte(self, value: U) -> Filter<M> {
+        self.compare(Compare::Lte, value)
     }
 
-    /// The year is between `low` and `high`, both included.
-    pub fn range(self, low: i32, high: i32) -> Filter<M> {
-        self.gte(low) & self.lte(high)
-    }
-}
-
-impl<M: Model> OnDate<M> {
-    fn compare(self, compare: Compare, day: NaiveDate) -> Filter<M> {
-        let start = Some(start_of_day(FieldKind::DateTime, day));
-        let next = day
-            .succ_opt()
-            .map(|next| start_of_day(FieldKind::DateTime, next));
-        Filter::new(compare.range(self.field, start, next))
-    }
-
-    /// The date is `day`.
-    pub fn eq(self, day: NaiveDate) -> Filter<M> {
-        self.compare(Compare::Exact, day)
-    }
-
-    /// The date is after `day`.
-    pub fn gt(self, day: NaiveDate) -> Filter<M> {
-        self.compare(Compare::Gt, day)
-    }
-
-    /// The date is `day` or later.
-    pub fn gte(self, day: NaiveDate) -> Filter<M> {
-        self.compare(Compare::Gte, day)
-    }
-
-    /// The date is before `day`.
-    pub fn lt(self, day: NaiveDate) -> Filter<M> {
-        self.compare(Compare::Lt, day)
-    }
-
-    /// The date is `day` or earlier.
-    pub fn lte(self, day: NaiveDate) -> Filter<M> {
-        self.compare(Compare::Lte, day)
-    }
-
-    /// The date is between `low` and `high`, both included.
-    pub fn range(self, low: NaiveDate, high: NaiveDate) -> Filter<M> {
+    /// The span is between `low`'s and `high`'s, both included.
+    pub fn range(self, low: U, high: U) -> Filter<M> {
         self.gte(low) & self.lte(high)
     }
 }
@@ -507,8 +479,7 @@ pub(crate) fn transform_from_text(
             Ok(year) => year,
             Err(e) => return Some(Err(e)),
         };
-        let start = start_of_year(kind, year);
-        let next = year.checked_add(1).and_then(|y| start_of_year(kind, y));
+        let (start, next) = year.bounds(kind);
         return Some(match Compare::of(lookup) {
             Some(compare) => Ok(compare.range(index, start, next)),
             None => Err(format!(
@@ -521,8 +492,7 @@ pub(crate) fn transform_from_text(
             Ok(day) => day,
             Err(_) => return Some(Err("Enter a valid date (YYYY-MM-DD).".to_owned())),
         };
-        let start = Some(start_of_day(kind, day));
-        let next = day.succ_opt().map(|next| start_of_day(kind, next));
+        let (start, next) = day.bounds(kind);
         return Some(match Compare::of(lookup) {
             Some(compare) => Ok(compare.range(index, start, next)),
             None => Err(format!(
@@ -563,21 +533,13 @@ pub(crate) fn transform_from_text(
     })
 }
 
-impl<M> Clone for Year<M> {
+impl<M, U> Clone for Span<M, U> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<M> Copy for Year<M> {}
-
-impl<M> Clone for OnDate<M> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<M> Copy for OnDate<M> {}
+impl<M, U> Copy for Span<M, U> {}
 
 impl<M> Clone for Part<M> {
     fn clone(&self) -> Self {

@@ -203,29 +203,14 @@ impl<M: Model, T: FieldType + TextField> Field<M, T> {
     }
 }
 
-impl<M: Model, T: Model> Field<M, ForeignKey<T>> {
-    /// Rows pointing at `target`.
-    pub fn is(self, target: &T) -> Filter<M>
+impl<M: Model, F: FieldType> Field<M, F> {
+    /// Rows whose foreign key points at `target` (never those whose key is
+    /// `NULL`).
+    pub fn is<T: Model<Pk = i64>>(self, target: &T) -> Filter<M>
     where
-        T: Model<Pk = i64>,
+        F: PointsAt<T>,
     {
-        self.filter(
-            Lookup::Exact,
-            Operand::One(crate::Value::BigInt(*target.pk())),
-        )
-    }
-}
-
-impl<M: Model, T: Model> Field<M, Option<ForeignKey<T>>> {
-    /// Rows pointing at `target` (never those whose key is `NULL`).
-    pub fn is(self, target: &T) -> Filter<M>
-    where
-        T: Model<Pk = i64>,
-    {
-        self.filter(
-            Lookup::Exact,
-            Operand::One(crate::Value::BigInt(*target.pk())),
-        )
+        pointing_at(self, *target.pk())
     }
 }
 

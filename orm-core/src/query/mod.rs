@@ -30,7 +30,7 @@ pub use column_kind::{
     Plain, Text, TextLike, TextSearch,
 };
 pub use columns::{ColumnVisitor, ModelColumns};
-pub use dates::{Dated, OnDate, Part, Timed, Year};
+pub use dates::{Dated, OnDate, Part, Span, SpanUnit, Timed, Year};
 pub use expressions::{Expr, Numeric, F};
 pub(crate) use field::pointing_at;
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
