@@ -115,9 +115,8 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// The rows of a hand-written statement, read by column name: select
     /// every column of the model (`SELECT * FROM blog_article ...`); other
     /// columns are ignored. Values are bound, never written into the
-    /// statement: `?` marks a parameter on every backend (on PostgreSQL
-    /// each `?` outside quotes becomes `$1`, `$2`...; a statement already
-    /// numbered is left as is). Django's `Manager.raw`.
+    /// statement: `?` outside quotes marks a parameter on every backend
+    /// (diesel writes PostgreSQL's `$1`). Django's `Manager.raw`.
     ///
     /// ```
     /// # fn main() -> orm_core::Result<()> {
@@ -145,10 +144,9 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// ```
     fn raw(conn: &mut AnyConnection, sql: &str, params: &[Value]) -> Result<Vec<Self>>
     where
-        Self: crate::db::ByName + 'static,
+        Self: diesel::deserialize::QueryableByName<crate::db::MultiBackend>,
     {
-        let sql = crate::db::numbered_placeholders(sql, conn.backend());
-        crate::db::load_raw(conn, &sql, params).map_err(|e| e.for_model(Self::schema()))
+        crate::db::load_raw(conn, sql, params).map_err(|e| e.for_model(Self::schema()))
     }
 
     /// The rows of `C` whose foreign key `field` points at this object:

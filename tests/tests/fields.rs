@@ -192,7 +192,7 @@ fn datetimes_before_1970_and_after_2038_round_trip() {
 #[test]
 fn every_kind_binds_and_reads_by_name_in_a_hand_written_statement() {
     use orm_core::backend::ddl::quote_ident;
-    use orm_core::db::{load_raw, placeholder};
+    use orm_core::db::load_raw;
     use orm_core::schema::FieldKind;
     each_backend(&[Everything::schema()], |kind, db| {
         let mut conn = db.conn().unwrap();
@@ -207,18 +207,15 @@ fn every_kind_binds_and_reads_by_name_in_a_hand_written_statement() {
                 continue;
             }
             let sql = format!(
-                "SELECT * FROM {table} WHERE {} = {}",
-                quote_ident(&field.column, kind),
-                placeholder(kind, 1)
+                "SELECT * FROM {table} WHERE {} = ?",
+                quote_ident(&field.column, kind)
             );
             let rows: Vec<Everything> = load_raw(&mut conn, &sql, &[value]).unwrap();
             assert_eq!(rows, vec![original.clone()], "{kind}: {}", field.name);
         }
         let sql = format!(
-            "SELECT * FROM {table} WHERE {} IS NULL AND {} = {}",
-            placeholder(kind, 1),
-            quote_ident("id", kind),
-            placeholder(kind, 2)
+            "SELECT * FROM {table} WHERE ? IS NULL AND {} = ?",
+            quote_ident("id", kind)
         );
         let rows: Vec<Everything> =
             load_raw(&mut conn, &sql, &[Value::Null, Value::BigInt(original.id)]).unwrap();

@@ -14,7 +14,7 @@ use diesel::deserialize::{self, FromSql, QueryableByName};
 use diesel::row::NamedRow;
 use diesel::sql_types::{BigInt, Nullable, Text};
 use orm_core::backend::ddl::quote_ident;
-use orm_core::db::{load_raw, placeholder, AnyConnection, BackendKind, KeptValues, WriteMark};
+use orm_core::db::{load_raw, AnyConnection, BackendKind, KeptValues, WriteMark};
 use orm_core::schema::ModelSchema;
 use orm_core::sql_types::{DateTimeUtc, TimestampValue};
 use orm_core::{Db, Model, Result, Value};
@@ -311,11 +311,6 @@ impl Statement {
         quote_ident(name, self.backend)
     }
 
-    /// The `n`th placeholder (from 1).
-    fn param(&self, n: usize) -> String {
-        placeholder(self.backend, n)
-    }
-
     /// `{table} {alias}`.
     fn table(&self, schema: &ModelSchema, alias: &str) -> String {
         format!("{} {alias}", self.q(&schema.table))
@@ -410,10 +405,8 @@ impl Statement {
         let from = self.table(user, "u");
         let by_id = self.pk("u", user);
         format!(
-            "SELECT u.*, {perms} FROM {from} {direct} WHERE {by_id} = {p1} \
-             UNION ALL SELECT u.*, {perms} FROM {from} {group} WHERE {by_id} = {p2}",
-            p1 = self.param(1),
-            p2 = self.param(2),
+            "SELECT u.*, {perms} FROM {from} {direct} WHERE {by_id} = ? \
+             UNION ALL SELECT u.*, {perms} FROM {from} {group} WHERE {by_id} = ?",
         )
     }
 
@@ -439,11 +432,9 @@ impl Statement {
         let by_key = column("session_key");
         format!(
             "SELECT {selected} FROM {from} LEFT JOIN {users} ON {on} {direct} \
-             WHERE {by_key} = {p1} \
+             WHERE {by_key} = ? \
              UNION ALL SELECT {selected} FROM {from} JOIN {users} ON {on} {group} \
-             WHERE {by_key} = {p2}",
-            p1 = self.param(1),
-            p2 = self.param(2),
+             WHERE {by_key} = ?",
         )
     }
 }

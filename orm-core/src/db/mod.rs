@@ -24,5 +24,5 @@ pub use plan::planned_rows;
 pub(crate) use pool::note_connection_lost;
 pub use pool::{atomic, AnyConnectionManager, Db, PoolOptions, PooledConnection};
 pub use query_log::{capture_queries, QueryLog};
-pub use raw::{load_raw, numbered_placeholders, placeholder, ByName};
+pub use raw::load_raw;
 pub use url::{BackendKind, DatabaseUrl, InvalidUrl, DEFAULT_DATABASE_URL};

@@ -1,7 +1,7 @@
 //! Queries: typed field handles, condition trees and `QuerySet`.
 
 pub mod aggregate;
-mod bound;
+pub(crate) mod bound;
 pub(crate) mod bulk;
 mod chunks;
 mod column_kind;
