@@ -434,3 +434,52 @@ fn bulk_update_and_upsert_write_many_rows_in_few_statements() {
         );
     });
 }
+
+#[test]
+fn lookups_follow_foreign_keys_backwards() {
+    each_backend(&[Author::schema(), Article::schema()], |kind, db| {
+        let conn = &mut *db.conn().unwrap();
+        let mut ada = author("ada");
+        ada.save(conn).unwrap();
+        let mut bo = author("bo");
+        bo.save(conn).unwrap();
+        let mut cy = author("cy");
+        cy.save(conn).unwrap();
+        for (title, by, published) in [("a", &ada, true), ("b", &ada, true), ("c", &bo, false)] {
+            article(title, by.id, published).save(conn).unwrap();
+        }
+        let published = Article::AUTHOR.referencing(Article::IS_PUBLISHED.eq(true));
+        let names = |q: QuerySet<Author>, conn: &mut orm_core::AnyConnection| -> Vec<String> {
+            q.all(conn)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.username)
+                .collect()
+        };
+        // Each author once, however many articles match.
+        assert_eq!(
+            names(Author::objects().filter(published.clone()), conn),
+            ["ada"],
+            "{kind}"
+        );
+        let any = Article::AUTHOR.referencing(Article::TITLE.ne(""));
+        assert_eq!(
+            names(Author::objects().exclude(any), conn),
+            ["cy"],
+            "{kind}: no articles"
+        );
+        // By name: the model's name, as Django's query name.
+        let named = Author::objects()
+            .filter_by("article__is_published", "false")
+            .unwrap();
+        assert_eq!(names(named, conn), ["bo"], "{kind}");
+        let named = Author::objects()
+            .filter_by("article__title__in", "a,c")
+            .unwrap();
+        assert_eq!(names(named, conn), ["ada", "bo"], "{kind}");
+        assert!(
+            Author::objects().filter_by("nothing__title", "a").is_err(),
+            "{kind}"
+        );
+    });
+}

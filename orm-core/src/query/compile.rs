@@ -60,6 +60,9 @@ pub fn condition_tree<M: ModelColumns>(q: &Q) -> Result<SqlCondition> {
         Q::Or(any) => fold::<M>(any, false)?,
         Q::Not(inner) => SqlCondition::new(diesel::dsl::not(condition_tree::<M>(inner)?)),
         Q::Related { field, q } => super::relations::related_condition(M::schema(), *field, q)?,
+        Q::Referenced { model, field, q } => {
+            super::relations::referenced_condition(M::schema(), model, *field, q)?
+        }
     })
 }
 

@@ -232,6 +232,17 @@ pub enum Q {
         /// The condition on the target.
         q: Box<Q>,
     },
+    /// A row of another model, whose foreign key `field` points at this
+    /// row, matches `q`: Django's reverse `article__is_published=True` on a
+    /// user.
+    Referenced {
+        /// The label of the model holding the foreign key (`blog.Article`).
+        model: String,
+        /// The foreign key's index in that model's fields.
+        field: usize,
+        /// The condition on that model.
+        q: Box<Q>,
+    },
 }
 
 impl BitAnd for Q {

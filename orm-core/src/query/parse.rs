@@ -188,7 +188,7 @@ fn related_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Opt
         return Ok(None);
     };
     let Some(index) = schema.field_index(first) else {
-        return Ok(None);
+        return referenced_from_text(schema, first, rest, text);
     };
     let Some(fk) = &schema.fields[index].foreign_key else {
         return Ok(None);
@@ -203,6 +203,41 @@ fn related_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Opt
         field: index,
         q: Box::new(q),
     }))
+}
+
+/// A lookup backwards across a foreign key that points at `schema`'s
+/// model (`article__is_published` on a user): `query` is the key's
+/// `related_name`, or the lower-case name of its model when it has none,
+/// as Django's query names are.
+fn referenced_from_text(
+    schema: &ModelSchema,
+    query: &str,
+    rest: &str,
+    text: &str,
+) -> Result<Option<Q>> {
+    let label = schema.label();
+    for ops in crate::model::registered_models() {
+        let child = (ops.schema)();
+        for (index, field) in child.fields.iter().enumerate() {
+            let Some(fk) = field.foreign_key.as_ref().filter(|fk| fk.to == label) else {
+                continue;
+            };
+            let model_name = child.model_name();
+            let name = if fk.related_name == format!("{model_name}_set") {
+                model_name
+            } else {
+                fk.related_name.to_string()
+            };
+            if name == query {
+                return Ok(Some(Q::Referenced {
+                    model: child.label(),
+                    field: index,
+                    q: Box::new(q_from_text(child, rest, text)?),
+                }));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// `name` as its field path and lookup: `title__icontains` is `title` and

@@ -8,7 +8,7 @@
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::QueryResult;
 
-use super::field::Field;
+use super::field::{Field, PointsAt};
 use super::filter::Filter;
 use super::lookup::Q;
 use super::sql::SqlCondition;
@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::fields::ForeignKey;
 use crate::model::{Model, ModelOps};
 use crate::schema::{ForeignKeySchema, ModelSchema};
+use crate::value::FieldType;
 
 /// `q`, a condition on the target of the foreign key `field` of
 /// `schema`'s model, as a condition on that model.
@@ -42,6 +43,49 @@ pub(crate) fn related_condition(schema: &ModelSchema, field: usize, q: &Q) -> Re
     }))
 }
 
+/// `q`, a condition on the model labelled `model` whose foreign key
+/// `field` points at `schema`'s model, as a condition on the latter: its
+/// key is among those the matching rows point at.
+pub(crate) fn referenced_condition(
+    schema: &ModelSchema,
+    model: &str,
+    field: usize,
+    q: &Q,
+) -> Result<SqlCondition> {
+    let unknown = || Error::UnknownField {
+        model: schema.label(),
+        field: format!("{model} (its model is not linked into the program)"),
+    };
+    let child = model
+        .split_once('.')
+        .and_then(|(app, name)| crate::registry::find_model(app, name))
+        .ok_or_else(unknown)?;
+    let child_schema = (child.schema)();
+    let fk = child_schema
+        .fields
+        .get(field)
+        .filter(|f| {
+            f.foreign_key
+                .as_ref()
+                .is_some_and(|fk| fk.to == schema.label())
+        })
+        .ok_or_else(|| Error::InvalidLookup {
+            field: format!("{model} #{field}"),
+            lookup: format!(
+                "a reverse lookup (the field does not point at {})",
+                schema.label()
+            ),
+        })?;
+    let inner = (child.condition)(q)?;
+    Ok(SqlCondition::new(InSubquery {
+        table: schema.table.to_string(),
+        column: schema.pk().column.to_string(),
+        target_table: child_schema.table.to_string(),
+        target_key: fk.column.to_string(),
+        inner,
+    }))
+}
+
 /// The registered model a foreign key points at.
 pub(crate) fn target_ops(schema: &ModelSchema, fk: &ForeignKeySchema) -> Result<ModelOps> {
     fk.to
@@ -54,7 +98,8 @@ pub(crate) fn target_ops(schema: &ModelSchema, fk: &ForeignKeySchema) -> Result<
 }
 
 /// `table.column IN (SELECT target_table.target_key FROM target_table
-/// WHERE inner)`.
+/// WHERE inner)`: forwards, the key column of the target; backwards, the
+/// foreign key column of the model pointing here.
 struct InSubquery {
     table: String,
     column: String,
@@ -138,6 +183,56 @@ impl<M: Model, T: Model> Field<M, Option<ForeignKey<T>>> {
     /// `matches`.
     pub fn matches(self, filter: Filter<T>) -> Filter<M> {
         related(self.index(), filter)
+    }
+}
+
+impl<C: Model, F: FieldType> Field<C, F> {
+    /// Rows of the model this foreign key points at that some row of `C`
+    /// matching `filter` points at: `Article::AUTHOR.referencing(Article::IS_PUBLISHED.eq(true))`
+    /// is, on `User`, Django's reverse `article__is_published=True`.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Author {
+    ///     pub id: i64,
+    ///     #[field(max_length = 50)]
+    ///     pub name: String,
+    /// }
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Book {
+    ///     pub id: i64,
+    ///     #[field(max_length = 50)]
+    ///     pub title: String,
+    ///     #[field(on_delete = Cascade)]
+    ///     pub author: ForeignKey<Author>,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Author::schema(), Book::schema()])?;
+    /// for name in ["Ada", "Bo"] {
+    ///     Author { id: 0, name: name.into() }.save(&mut conn)?;
+    /// }
+    /// Book { id: 0, title: "Notes".into(), author: ForeignKey::new(1) }.save(&mut conn)?;
+    /// let writers = Author::objects().filter(Book::AUTHOR.referencing(Book::TITLE.eq("Notes")));
+    /// assert_eq!(writers.get(&mut conn)?.name, "Ada");
+    /// # Ok(()) }
+    /// ```
+    pub fn referencing<T: Model>(self, filter: Filter<C>) -> Filter<T>
+    where
+        F: PointsAt<T>,
+    {
+        Filter::new(Q::Referenced {
+            model: C::schema().label(),
+            field: self.index(),
+            q: Box::new(filter.into_q()),
+        })
     }
 }
 
