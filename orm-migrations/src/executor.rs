@@ -260,13 +260,19 @@ pub type CodeLookup<'a> = dyn Fn(&str, &str) -> Option<MigrationCode> + 'a;
 /// Runs one statement, or calls the function a `RunCode` step stands for.
 /// The error is the database's (or the function's) message.
 fn execute(conn: &mut AnyConnection, sql: &str, code: &CodeLookup<'_>) -> Result<(), String> {
-    if let Some(name) = sql.strip_prefix(CODE_PREFIX) {
-        let (app, name) = name.split_once('.').unwrap_or(("", name));
+    if let Some((app, name)) = code_step(sql) {
         let function = code(app, name).ok_or_else(|| missing_code(app, name))?;
         return function(conn).map_err(|e| e.to_string());
     }
     conn.batch_execute(sql)
         .map_err(|e| orm_core::database_message(&e))
+}
+
+/// The app and function a `RunCode` step's statement names, or `None` for
+/// a statement of SQL.
+fn code_step(sql: &str) -> Option<(&str, &str)> {
+    let name = sql.strip_prefix(CODE_PREFIX)?;
+    Some(name.split_once('.').unwrap_or(("", name)))
 }
 
 fn missing_code(app: &str, name: &str) -> String {
@@ -285,8 +291,7 @@ fn check_code(
 ) -> Result<(), Error> {
     for (step, sql) in plan.iter().zip(rendered) {
         for statement in statements(sql) {
-            if let Some(name) = statement.sql.strip_prefix(CODE_PREFIX) {
-                let (app, name) = name.split_once('.').unwrap_or(("", name));
+            if let Some((app, name)) = code_step(statement.sql) {
                 if code(app, name).is_none() {
                     return Err(Error::Apply(format!(
                         "{}: {}",

@@ -16,6 +16,18 @@ fn author(name: &str) -> Author {
     }
 }
 
+/// Authors of these names, saved.
+fn saved(conn: &mut orm_core::AnyConnection, names: &[&str]) -> Vec<Author> {
+    names
+        .iter()
+        .map(|name| {
+            let mut a = author(name);
+            a.save(conn).unwrap();
+            a
+        })
+        .collect()
+}
+
 /// An article by the author with key `by`, its slug its title.
 fn article(title: &str, by: i64, published: bool) -> Article {
     Article {
@@ -186,10 +198,7 @@ fn raw_statements_return_models_with_bound_parameters() {
 fn related_follows_a_foreign_key_back_to_its_rows() {
     each_backend(&[Author::schema(), Article::schema()], |kind, db| {
         let conn = &mut *db.conn().unwrap();
-        let mut ada = author("ada");
-        ada.save(conn).unwrap();
-        let mut bo = author("bo");
-        bo.save(conn).unwrap();
+        let [ada, bo] = <[Author; 2]>::try_from(saved(conn, &["ada", "bo"])).unwrap();
         for (title, by, published) in [("a", &ada, true), ("b", &ada, false), ("c", &bo, true)] {
             article(title, by.id, published).save(conn).unwrap();
         }
@@ -221,10 +230,7 @@ fn lookups_follow_foreign_keys_typed_and_by_name() {
     ];
     each_backend(&schemas, |kind, db| {
         let conn = &mut *db.conn().unwrap();
-        let mut ada = author("ada");
-        ada.save(conn).unwrap();
-        let mut bo = author("bo");
-        bo.save(conn).unwrap();
+        let [ada, bo] = <[Author; 2]>::try_from(saved(conn, &["ada", "bo"])).unwrap();
         for (title, by) in [("a", &ada), ("b", &ada), ("c", &bo)] {
             article(title, by.id, true).save(conn).unwrap();
         }
@@ -439,12 +445,7 @@ fn bulk_update_and_upsert_write_many_rows_in_few_statements() {
 fn lookups_follow_foreign_keys_backwards() {
     each_backend(&[Author::schema(), Article::schema()], |kind, db| {
         let conn = &mut *db.conn().unwrap();
-        let mut ada = author("ada");
-        ada.save(conn).unwrap();
-        let mut bo = author("bo");
-        bo.save(conn).unwrap();
-        let mut cy = author("cy");
-        cy.save(conn).unwrap();
+        let [ada, bo, _cy] = <[Author; 3]>::try_from(saved(conn, &["ada", "bo", "cy"])).unwrap();
         for (title, by, published) in [("a", &ada, true), ("b", &ada, true), ("c", &bo, false)] {
             article(title, by.id, published).save(conn).unwrap();
         }

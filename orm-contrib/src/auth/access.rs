@@ -6,7 +6,7 @@
 //! permissions, groups, group permissions).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, Utc};
 use diesel::backend::Backend;
@@ -76,9 +76,7 @@ impl Access {
     /// # Ok(()) }
     /// ```
     pub fn load(conn: &mut AnyConnection, id: i64) -> Result<Option<Access>> {
-        let sql = Statement::new(conn.backend()).by_user_id();
-        let rows: Vec<AccessRow> = load_raw(conn, &sql, &[Value::BigInt(id), Value::BigInt(id)])?;
-        Ok(Access::from_rows(rows))
+        Ok(Access::from_rows(user_rows(conn, id)?))
     }
 
     /// The access read from the rows of one user (`None`: no rows).
@@ -99,9 +97,38 @@ impl Access {
 /// The labels of the permissions user `id` holds directly or through a
 /// group, whatever their flags say, in one statement.
 pub(crate) fn held_permissions(conn: &mut AnyConnection, id: i64) -> Result<BTreeSet<String>> {
-    let sql = Statement::new(conn.backend()).by_user_id();
-    let rows: Vec<AccessRow> = load_raw(conn, &sql, &[Value::BigInt(id), Value::BigInt(id)])?;
-    Ok(labels(&rows))
+    Ok(labels(&user_rows(conn, id)?))
+}
+
+/// The rows of user `id`: theirs with each permission they hold.
+fn user_rows(conn: &mut AnyConnection, id: i64) -> Result<Vec<AccessRow>> {
+    let sql = statement(conn.backend(), Of::UserId);
+    load_raw(conn, sql, &[Value::BigInt(id), Value::BigInt(id)])
+}
+
+/// Which statement: a user by id, or a session by key with its user.
+#[derive(Clone, Copy)]
+enum Of {
+    UserId,
+    SessionKey,
+}
+
+/// The statement `of` for `backend`, written from the models' schemas
+/// once per process.
+fn statement(backend: BackendKind, of: Of) -> &'static str {
+    static WRITTEN: [[OnceLock<String>; 2]; 3] = [const { [const { OnceLock::new() }; 2] }; 3];
+    let slot = match backend {
+        BackendKind::Sqlite => 0,
+        BackendKind::Postgres => 1,
+        BackendKind::Mysql => 2,
+    };
+    WRITTEN[slot][of as usize].get_or_init(|| {
+        let statement = Statement::new(backend);
+        match of {
+            Of::UserId => statement.by_user_id(),
+            Of::SessionKey => statement.by_session_key(),
+        }
+    })
 }
 
 /// The permission labels named by `rows`.
@@ -221,9 +248,9 @@ pub(crate) struct SessionAccess {
 /// The session with key `key` and its user's access, in one statement;
 /// `None` when there is no such session.
 pub(crate) fn load_session(conn: &mut AnyConnection, key: &str) -> Result<Option<SessionAccess>> {
-    let sql = Statement::new(conn.backend()).by_session_key();
+    let sql = statement(conn.backend(), Of::SessionKey);
     let key = Value::Text(key.to_owned());
-    let rows: Vec<SessionRow> = load_raw(conn, &sql, &[key.clone(), key])?;
+    let rows: Vec<SessionRow> = load_raw(conn, sql, &[key.clone(), key])?;
     let mut rows = rows.into_iter();
     let Some(first) = rows.next() else {
         return Ok(None);

@@ -77,7 +77,6 @@ pub(crate) fn bulk_update<M: Model>(
         object.validate()?;
     }
     let pk = schema.pk_index();
-    let _written = crate::db::WriteGuard;
     atomic(conn, |conn| {
         let mut changed = 0;
         for batch in objects.chunks(UPDATE_BATCH) {
@@ -200,7 +199,6 @@ pub(crate) fn bulk_upsert<M: Model>(
         },
     };
     let per_statement = (MOST_PARAMETERS / fields.len().max(1)).max(1);
-    let _written = crate::db::WriteGuard;
     atomic(conn, |conn| {
         let mut written = 0;
         for batch in objects.chunks(per_statement) {

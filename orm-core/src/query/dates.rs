@@ -290,6 +290,29 @@ impl<M: Model> Field<M, Option<DateTime<Utc>>> {
     }
 }
 
+/// The values of `part` from `low` to `high`, both included, as the
+/// operand of a `Lookup::Part` (a part takes few values: a comparison is
+/// the list of those it keeps).
+fn part_between(part: DatePart, low: i32, high: i32) -> Operand {
+    let (first, last) = part.bounds();
+    Operand::Many(
+        (low.max(first)..=high.min(last))
+            .map(Value::Integer)
+            .collect(),
+    )
+}
+
+/// The values of `part` that `compare` with `n` keeps.
+fn part_compared(part: DatePart, compare: Compare, n: i32) -> Operand {
+    match compare {
+        Compare::Exact => Operand::One(Value::Integer(n)),
+        Compare::Gt => part_between(part, n.saturating_add(1), i32::MAX),
+        Compare::Gte => part_between(part, n, i32::MAX),
+        Compare::Lt => part_between(part, i32::MIN, n.saturating_sub(1)),
+        Compare::Lte => part_between(part, i32::MIN, n),
+    }
+}
+
 fn part<M>(field: usize, part: DatePart) -> Part<M> {
     Part {
         field,
@@ -312,28 +335,27 @@ impl<M: Model> Part<M> {
 
     /// The part is between `low` and `high`, both included.
     pub fn range(self, low: i32, high: i32) -> Filter<M> {
-        let (first, last) = self.part.bounds();
-        self.is_in(low.max(first)..=high.min(last))
+        Filter::new(self.condition(part_between(self.part, low, high)))
     }
 
     /// The part is greater than `n`.
     pub fn gt(self, n: i32) -> Filter<M> {
-        self.range(n.saturating_add(1), i32::MAX)
+        Filter::new(self.condition(part_compared(self.part, Compare::Gt, n)))
     }
 
     /// The part is `n` or greater.
     pub fn gte(self, n: i32) -> Filter<M> {
-        self.range(n, i32::MAX)
+        Filter::new(self.condition(part_compared(self.part, Compare::Gte, n)))
     }
 
     /// The part is less than `n`.
     pub fn lt(self, n: i32) -> Filter<M> {
-        self.range(i32::MIN, n.saturating_sub(1))
+        Filter::new(self.condition(part_compared(self.part, Compare::Lt, n)))
     }
 
     /// The part is `n` or less.
     pub fn lte(self, n: i32) -> Filter<M> {
-        self.range(i32::MIN, n)
+        Filter::new(self.condition(part_compared(self.part, Compare::Lte, n)))
     }
 
     fn condition(self, operand: Operand) -> Q {
@@ -516,17 +538,10 @@ pub(crate) fn transform_from_text(
             .collect::<Result<Vec<Value>, _>>()
             .map(|values| condition(Operand::Many(values)))
             .map_err(|_| "Enter whole numbers separated by commas.".to_owned()),
-        Lookup::Gt | Lookup::Gte | Lookup::Lt | Lookup::Lte => number().map(|n| {
-            let (first, last) = part.bounds();
-            let (low, high) = match lookup {
-                Lookup::Gt => (n.saturating_add(1), last),
-                Lookup::Gte => (n, last),
-                Lookup::Lt => (first, n.saturating_sub(1)),
-                _ => (first, n),
-            };
-            let values = (low.max(first)..=high.min(last)).map(Value::Integer);
-            condition(Operand::Many(values.collect()))
-        }),
+        Lookup::Gt | Lookup::Gte | Lookup::Lt | Lookup::Lte => {
+            let compare = Compare::of(lookup)?;
+            number().map(|n| condition(part_compared(part, compare, n)))
+        }
         other => Err(format!(
             "`{transform}` takes exact, in, gt, gte, lt and lte, not {other}"
         )),

@@ -52,14 +52,7 @@ pub(crate) fn referenced_condition(
     field: usize,
     q: &Q,
 ) -> Result<SqlCondition> {
-    let unknown = || Error::UnknownField {
-        model: schema.label(),
-        field: format!("{model} (its model is not linked into the program)"),
-    };
-    let child = model
-        .split_once('.')
-        .and_then(|(app, name)| crate::registry::find_model(app, name))
-        .ok_or_else(unknown)?;
+    let child = linked_model(schema, model)?;
     let child_schema = (child.schema)();
     let fk = child_schema
         .fields
@@ -88,12 +81,18 @@ pub(crate) fn referenced_condition(
 
 /// The registered model a foreign key points at.
 pub(crate) fn target_ops(schema: &ModelSchema, fk: &ForeignKeySchema) -> Result<ModelOps> {
-    fk.to
+    linked_model(schema, &fk.to)
+}
+
+/// The registered model labelled `label` (`app_label.Name`), related to
+/// `schema`'s model; an error naming both when it is not linked in.
+fn linked_model(schema: &ModelSchema, label: &str) -> Result<ModelOps> {
+    label
         .split_once('.')
         .and_then(|(app, name)| crate::registry::find_model(app, name))
         .ok_or_else(|| Error::UnknownField {
             model: schema.label(),
-            field: format!("{} (its model is not linked into the program)", fk.to),
+            field: format!("{label} (its model is not linked into the program)"),
         })
 }
 

@@ -83,8 +83,7 @@ pub fn search_by_names(schema: &ModelSchema, names: &[&str], terms: &str) -> Opt
             )
         })
         .collect();
-    let searched = words
-        .first()
-        .is_some_and(|w| !matches!(w, Q::Or(any) if any.is_empty()));
-    (searched && !words.is_empty()).then_some(Q::And(words))
+    // No word, or no field a word can be looked for in: nothing to search.
+    let searched = matches!(words.first(), Some(Q::Or(any)) if !any.is_empty());
+    searched.then_some(Q::And(words))
 }
