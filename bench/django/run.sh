@@ -45,6 +45,8 @@ target/release/latency --base "$base" --cookie "$cookie" --samples "${DJANGO_SAM
   "admin changelist, page 1=/admin/blog/article/" \
   "admin changelist, last page=/admin/blog/article/?p=$last" \
   "admin changelist, filtered=/admin/blog/article/?is_published__exact=1" \
+  "admin search, one article=/admin/blog/article/?q=$(( articles * 3 / 4 + 1 ))" \
+  "admin search, common word=/admin/blog/article/?q=diesel" \
   "admin change form=/admin/blog/article/$first/change/" \
   "public list=/" \
   "public list, page 40=/?page=40" \

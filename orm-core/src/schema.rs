@@ -103,6 +103,14 @@ impl ModelSchema {
         self.fields.iter().position(|f| f.name == name)
     }
 
+    /// The model's full-text index, declared with
+    /// `#[model(full_text = [...])]`.
+    pub fn full_text_index(&self) -> Option<&IndexSchema> {
+        self.indexes
+            .iter()
+            .find(|index| index.kind == IndexKind::FullText)
+    }
+
     /// Whether an index starts with the field `name`, so that a filter on
     /// it is answered from the index rather than by reading every row: the
     /// key, a unique or indexed field, a foreign key, or the first field
@@ -118,6 +126,7 @@ impl ModelSchema {
             || self
                 .indexes
                 .iter()
+                .filter(|index| index.kind == IndexKind::Plain)
                 .filter_map(|index| index.fields.first())
                 .any(|first| first.trim_start_matches('-') == name)
             || self
@@ -440,6 +449,30 @@ pub struct IndexSchema {
     /// A unique index.
     #[serde(default, skip_serializing_if = "is_false")]
     pub unique: bool,
+    /// What kind of index: an ordinary one, or a full-text index over text
+    /// fields.
+    #[serde(default, skip_serializing_if = "IndexKind::is_plain")]
+    pub kind: IndexKind,
+}
+
+/// The kind of an [`IndexSchema`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexKind {
+    /// An ordinary (B-tree) index over the columns, in the order given.
+    #[default]
+    Plain,
+    /// A full-text index over text fields, declared with
+    /// `#[model(full_text = [...])]`: SQLite's FTS5 table kept by triggers,
+    /// a GIN index over `to_tsvector` on PostgreSQL, a `FULLTEXT` index on
+    /// MariaDB. At most one per model.
+    FullText,
+}
+
+impl IndexKind {
+    fn is_plain(&self) -> bool {
+        *self == IndexKind::Plain
+    }
 }
 
 fn is_false(value: &bool) -> bool {

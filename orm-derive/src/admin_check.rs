@@ -202,10 +202,38 @@ impl<'c, 'a> Checker<'c, 'a> {
     /// Text: strings of every kind, and Choices enums (stored as text).
     fn search_fields(&self) {
         let list = items(&self.cont.admin.search_fields);
-        let (across, own): (Vec<_>, Vec<_>) = list
+        let (full_text, list): (Vec<_>, Vec<_>) = list
             .iter()
             .cloned()
-            .partition(|item| item.value.contains("__"));
+            .partition(|item| item.value.starts_with('@'));
+        let indexed: Vec<String> = self
+            .cont
+            .attrs
+            .full_text
+            .value()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|name| name.value)
+            .collect();
+        for item in &full_text {
+            let name = &item.value[1..];
+            if !indexed.iter().any(|field| field == name) {
+                let help = if indexed.is_empty() {
+                    format!("declare the index on the model: `#[model(full_text = [\"{name}\"])]`")
+                } else {
+                    format!("the full-text index covers {}", indexed.join(", "))
+                };
+                self.cx.error_at(
+                    item.span,
+                    format!(
+                        "`search_fields` names `{}`: `@` searches the model's full-text index, which does not cover `{name}`\nhelp: {help}",
+                        item.value
+                    ),
+                );
+            }
+        }
+        let (across, own): (Vec<_>, Vec<_>) =
+            list.into_iter().partition(|item| item.value.contains("__"));
         for item in &across {
             // `author__username`: a foreign key, then a field of its target
             // (checked by the type checker, see `admin_expand`).

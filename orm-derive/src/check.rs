@@ -507,8 +507,64 @@ fn check_index_names(cx: &Ctxt, cont: &Container) {
     }
 }
 
+/// `full_text = [...]` names text fields of a model keyed by an integer
+/// (SQLite's FTS5 table is linked to the rows by their integer key), each
+/// once.
+fn check_full_text(cx: &Ctxt, cont: &Container) {
+    let Some(full_text) = cont.attrs.full_text.get() else {
+        return;
+    };
+    if full_text.value.is_empty() {
+        cx.error_at(
+            full_text.span,
+            "`full_text` has an empty field list\nhelp: name the text fields to search, e.g. `full_text = [\"title\", \"content\"]`",
+        );
+    }
+    let names: Vec<String> = cont.fields.iter().map(Field::name).collect();
+    let mut seen = Vec::new();
+    for item in &full_text.value {
+        match cont.fields.iter().find(|f| f.name() == item.value) {
+            None => cx.error_at(
+                item.span,
+                format!(
+                    "`full_text` names unknown field `{}`\nhelp: the fields are: {}",
+                    item.value,
+                    names.join(", ")
+                ),
+            ),
+            Some(f) if f.class != TypeClass::String => cx.error_at(
+                item.span,
+                format!(
+                    "`full_text` names `{}`, which is not text\nhelp: a full-text index covers String fields (char, text, slug, email, url)",
+                    item.value
+                ),
+            ),
+            Some(_) if seen.contains(&item.value) => cx.error_at(
+                item.span,
+                format!("`full_text` names `{}` twice", item.value),
+            ),
+            Some(_) => seen.push(item.value.clone()),
+        }
+    }
+    let key = cont
+        .fields
+        .iter()
+        .find(|f| f.attrs.primary_key.is_set())
+        .or_else(|| cont.fields.iter().find(|f| f.name() == "id"));
+    if let Some(key) = key.filter(|f| f.class != TypeClass::I64) {
+        cx.error_at(
+            full_text.span,
+            format!(
+                "`full_text` needs an `i64` primary key, and `{}` is not one\nhelp: SQLite's full-text table refers to rows by their integer key; key the model by `pub id: i64`",
+                key.name()
+            ),
+        );
+    }
+}
+
 fn check_field_lists(cx: &Ctxt, cont: &Container) {
     check_index_names(cx, cont);
+    check_full_text(cx, cont);
     let field = |name: &str| cont.fields.iter().find(|f| f.name() == name);
     let names: Vec<String> = cont.fields.iter().map(Field::name).collect();
     let unknown = |attr: &str, name: &str, span: Span| {

@@ -12,6 +12,7 @@ pub(crate) const MODEL_ATTRS: &[&str] = &[
     "app_label",
     "ordering",
     "indexes",
+    "full_text",
     "unique_together",
     "verbose_name",
     "verbose_name_plural",

@@ -67,6 +67,7 @@ fn model(n: usize) -> ModelSchema {
             name: Cow::Borrowed(""),
             fields: vec![Cow::Borrowed("title")].into(),
             unique: false,
+            kind: orm_core::schema::IndexKind::Plain,
         }]
         .into(),
         unique_together: Cow::Borrowed(&[]),

@@ -702,6 +702,7 @@ mod tests {
             name: "shop_category_name_desc".into(),
             fields: vec!["-name".into()].into(),
             unique: false,
+            kind: orm_core::schema::IndexKind::Plain,
         }]
         .into();
         category.unique_together = vec![vec![Str::from("name")].into()].into();

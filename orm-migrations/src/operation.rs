@@ -167,7 +167,11 @@ impl Operation {
                 format!("Rename table for {} to {table}", model.to_lowercase())
             }
             Operation::AddIndex { model, index } => {
-                format!("Create index {} on {}", index.name, model.to_lowercase())
+                let kind = match index.kind {
+                    orm_core::schema::IndexKind::Plain => "index",
+                    orm_core::schema::IndexKind::FullText => "full-text index",
+                };
+                format!("Create {kind} {} on {}", index.name, model.to_lowercase())
             }
             Operation::RemoveIndex { model, name } => {
                 format!("Remove index {name} from {}", model.to_lowercase())

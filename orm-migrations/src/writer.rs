@@ -247,11 +247,13 @@ pub(crate) mod tests {
                     name: "blog_articl_created_idx".into(),
                     fields: Cow::Owned(vec!["-created".into()]),
                     unique: false,
+                    kind: orm_core::schema::IndexKind::Plain,
                 },
                 IndexSchema {
                     name: "blog_articl_title_auth_uniq".into(),
                     fields: Cow::Owned(vec!["title".into(), "author".into()]),
                     unique: true,
+                    kind: orm_core::schema::IndexKind::Plain,
                 },
             ]),
             unique_together: Cow::Owned(vec![Cow::Owned(vec!["author".into(), "title".into()])]),
@@ -312,6 +314,7 @@ pub(crate) mod tests {
                         name: "blog_articl_slug_idx".into(),
                         fields: Cow::Owned(vec!["slug".into()]),
                         unique: false,
+                        kind: orm_core::schema::IndexKind::Plain,
                     },
                 },
                 Operation::RemoveIndex {

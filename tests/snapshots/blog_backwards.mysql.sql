@@ -33,3 +33,7 @@ DROP INDEX `blog_article_is_published_published_date_id_idx` ON `blog_article`;
 -- Remove index blog_article_slug_idx from article
 CREATE INDEX `blog_article_slug_idx` ON `blog_article` (`slug`);
 
+-- blog.0004_article_search
+-- Create full-text index blog_article_fts on article
+ALTER TABLE `blog_article` DROP COLUMN `blog_article_fts`;
+

@@ -33,3 +33,10 @@ DROP INDEX "blog_article_is_published_published_date_id_idx";
 -- Remove index blog_article_slug_idx from article
 CREATE INDEX "blog_article_slug_idx" ON "blog_article" ("slug");
 
+-- blog.0004_article_search
+-- Create full-text index blog_article_fts on article
+DROP TRIGGER IF EXISTS "blog_article_fts_insert";
+DROP TRIGGER IF EXISTS "blog_article_fts_delete";
+DROP TRIGGER IF EXISTS "blog_article_fts_update";
+DROP TABLE IF EXISTS "blog_article_fts";
+

@@ -42,3 +42,11 @@ DROP INDEX `blog_article_slug_idx` ON `blog_article`;
 -- Create index blog_article_is_published_published_date_id_idx on article
 CREATE INDEX `blog_article_is_published_published_date_id_idx` ON `blog_article` (`is_published`, `published_date` DESC, `id`);
 
+-- blog.0004_article_search
+-- Create full-text index blog_article_fts on article
+ALTER TABLE `blog_article` ADD COLUMN `blog_article_fts` LONGTEXT COLLATE utf8mb4_unicode_ci AS (CONCAT_WS(' ', `title`, `content`)) PERSISTENT INVISIBLE;
+SET @orm_stopwords = @@SESSION.innodb_ft_enable_stopword;
+SET SESSION innodb_ft_enable_stopword = OFF;
+CREATE FULLTEXT INDEX `blog_article_fts` ON `blog_article` (`blog_article_fts`);
+SET SESSION innodb_ft_enable_stopword = @orm_stopwords;
+

@@ -42,3 +42,7 @@ DROP INDEX "blog_article_slug_idx";
 -- Create index blog_article_is_published_published_date_id_idx on article
 CREATE INDEX "blog_article_is_published_published_date_id_idx" ON "blog_article" ("is_published", "published_date" DESC, "id");
 
+-- blog.0004_article_search
+-- Create full-text index blog_article_fts on article
+CREATE INDEX "blog_article_fts" ON "blog_article" USING GIN (to_tsvector('simple'::regconfig, coalesce("title", '') || ' ' || coalesce("content", '')));
+

@@ -42,3 +42,12 @@ DROP INDEX "blog_article_slug_idx";
 -- Create index blog_article_is_published_published_date_id_idx on article
 CREATE INDEX "blog_article_is_published_published_date_id_idx" ON "blog_article" ("is_published", "published_date" DESC, "id");
 
+-- blog.0004_article_search
+-- Create full-text index blog_article_fts on article
+DROP TABLE IF EXISTS "blog_article_fts";
+CREATE VIRTUAL TABLE "blog_article_fts" USING fts5("title", "content", content='blog_article', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER "blog_article_fts_insert" AFTER INSERT ON "blog_article" BEGIN INSERT INTO "blog_article_fts" (rowid, "title", "content") VALUES (new."id", new."title", new."content"); END;
+CREATE TRIGGER "blog_article_fts_delete" AFTER DELETE ON "blog_article" BEGIN INSERT INTO "blog_article_fts" ("blog_article_fts", rowid, "title", "content") VALUES ('delete', old."id", old."title", old."content"); END;
+CREATE TRIGGER "blog_article_fts_update" AFTER UPDATE OF "id", "title", "content" ON "blog_article" BEGIN INSERT INTO "blog_article_fts" ("blog_article_fts", rowid, "title", "content") VALUES ('delete', old."id", old."title", old."content"); INSERT INTO "blog_article_fts" (rowid, "title", "content") VALUES (new."id", new."title", new."content"); END;
+INSERT INTO "blog_article_fts" ("blog_article_fts") VALUES ('rebuild');
+

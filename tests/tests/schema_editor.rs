@@ -665,6 +665,7 @@ fn changes_keep_rows_and_take_effect() {
             name: Cow::Borrowed("se_book_status_pages"),
             fields: Cow::Owned(vec![Cow::Borrowed("status"), Cow::Borrowed("-pages")]),
             unique: false,
+            kind: orm_core::schema::IndexKind::Plain,
         };
         let before = book.clone();
         book = ModelSchema {
@@ -833,6 +834,7 @@ fn sqlite_rebuild_keeps_everything() {
             name: Cow::Borrowed("se_thing_label_score"),
             fields: Cow::Owned(vec![Cow::Borrowed("label"), Cow::Borrowed("-score")]),
             unique: false,
+            kind: orm_core::schema::IndexKind::Plain,
         }]),
         ..model(
             "Thing",

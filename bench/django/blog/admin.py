@@ -9,7 +9,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     list_display = ["title", "author", "published_date", "is_published"]
     list_filter = ["is_published", "author", "published_date"]
-    search_fields = ["title"]
+    search_fields = ["title", "content"]
     date_hierarchy = "published_date"
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["published_date", "updated_date"]

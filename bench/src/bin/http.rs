@@ -96,6 +96,16 @@ fn run(args: Args) -> Result<(), String> {
             true,
         ),
         (
+            "admin search, one article",
+            format!("/admin/blog/article/?q={}", args.articles * 3 / 4 + 1),
+            true,
+        ),
+        (
+            "admin search, common word",
+            "/admin/blog/article/?q=diesel".into(),
+            true,
+        ),
+        (
             "admin change form",
             format!("/admin/blog/article/{edited}/change/"),
             true,

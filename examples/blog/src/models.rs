@@ -11,12 +11,14 @@ use orm::prelude::*;
     // first (paged by cursor through this index). The slug is unique,
     // which indexes it already.
     indexes(["-published_date", "id"], ["is_published", "-published_date", "id"]),
+    // The admin's search box looks words up in this index.
+    full_text = ["title", "content"],
     display = "{title}"
 )]
 #[admin(
     list_display = ["title", "author", "published_date", "is_published"],
     list_filter = ["is_published", "author", "published_date"],
-    search_fields = ["title"],
+    search_fields = ["@title", "@content"],
     date_hierarchy = "published_date",
     prepopulated_fields(slug = ["title"]),
     readonly_fields = ["published_date", "updated_date"],

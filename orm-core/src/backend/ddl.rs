@@ -6,7 +6,7 @@
 //! does.
 
 use crate::db::BackendKind;
-use crate::schema::{FieldKind, FieldSchema, IndexSchema, ModelSchema};
+use crate::schema::{FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
 
 /// The longest identifier every backend accepts (PostgreSQL 63 bytes, MySQL 64).
 const MAX_NAME_LEN: usize = 63;
@@ -242,6 +242,9 @@ pub fn create_index(
 pub fn index_name(schema: &ModelSchema, index: &IndexSchema) -> String {
     if !index.name.is_empty() {
         return index.name.to_string();
+    }
+    if index.kind == IndexKind::FullText {
+        return fit_name(format!("{}_fts", schema.table));
     }
     let plain = derived_index_name(schema, index, false);
     if !index.fields.iter().any(|entry| entry.starts_with('-')) {
@@ -486,8 +489,21 @@ pub fn table_indexes(schema: &ModelSchema, backend: BackendKind) -> Vec<String> 
     let model_indexes = schema
         .indexes
         .iter()
-        .map(|index| create_index(table, index, schema, backend));
+        .flat_map(|index| index_statements(index, schema, backend));
     field_indexes.chain(model_indexes).collect()
+}
+
+/// The statements making one of the model's declared indexes: a
+/// `CREATE INDEX`, or those of its full-text index.
+pub fn index_statements(
+    index: &IndexSchema,
+    schema: &ModelSchema,
+    backend: BackendKind,
+) -> Vec<String> {
+    match index.kind {
+        IndexKind::Plain => vec![create_index(&schema.table, index, schema, backend)],
+        IndexKind::FullText => super::full_text::create(schema, index, backend),
+    }
 }
 
 /// Whether `field` gets its own index: indexed fields and foreign keys, unless
@@ -626,11 +642,13 @@ mod tests {
                 name: Cow::Borrowed("article_slug_idx"),
                 fields: Cow::Owned(vec![Cow::Borrowed("slug")]),
                 unique: false,
+                kind: crate::schema::IndexKind::Plain,
             },
             IndexSchema {
                 name: Cow::Borrowed("article_published_idx"),
                 fields: Cow::Owned(vec![Cow::Borrowed("-published_date")]),
                 unique: false,
+                kind: crate::schema::IndexKind::Plain,
             },
         ];
         ModelSchema {
@@ -867,6 +885,7 @@ mod tests {
             name: Cow::Borrowed("article_author_title"),
             fields: Cow::Owned(vec![Cow::Borrowed("author"), Cow::Borrowed("-title")]),
             unique: true,
+            kind: crate::schema::IndexKind::Plain,
         };
         assert_eq!(
             create_index("blog_article", &index, &schema, PG),
@@ -952,6 +971,7 @@ mod tests {
             name: Cow::Borrowed(""),
             fields: Cow::Owned(fields.iter().map(|f| Cow::Borrowed(*f)).collect()),
             unique: false,
+            kind: crate::schema::IndexKind::Plain,
         };
         schema.indexes = Cow::Owned(vec![unnamed(&["title"]), unnamed(&["-title"])]);
         let names: Vec<String> = schema

@@ -28,8 +28,9 @@
 use std::borrow::Cow;
 
 use crate::backend::ddl::{self, quote_ident};
+use crate::backend::full_text;
 use crate::db::BackendKind;
-use crate::schema::{DefaultValue, FieldKind, FieldSchema, IndexSchema, ModelSchema};
+use crate::schema::{DefaultValue, FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
 
 /// Prefix of the table a SQLite rebuild creates before renaming it.
 const REBUILD_PREFIX: &str = "new__";
@@ -44,9 +45,17 @@ pub fn create_model(new: &ModelSchema, backend: BackendKind) -> Vec<String> {
         .collect()
 }
 
-/// `DROP TABLE` for `old`'s table (its indexes and constraints go with it).
+/// `DROP TABLE` for `old`'s table (its indexes and constraints go with it;
+/// on SQLite, its full-text table is dropped first).
 pub fn delete_model(old: &ModelSchema, backend: BackendKind) -> Vec<String> {
-    vec![ddl::drop_table(&old.table, backend)]
+    let mut sql = Vec::new();
+    if backend == BackendKind::Sqlite {
+        if let Some(index) = old.full_text_index() {
+            sql.extend(full_text::drop(old, index, backend));
+        }
+    }
+    sql.push(ddl::drop_table(&old.table, backend));
+    sql
 }
 
 /// Adds the column of `new`'s field `field` to a table shaped like `old`.
@@ -327,7 +336,10 @@ pub fn rename_model(old: &ModelSchema, new: &ModelSchema, backend: BackendKind) 
     let keep = |objects: Vec<Object>| -> Vec<Object> {
         objects
             .into_iter()
-            .filter(|object| backend != BackendKind::Sqlite || object.kind == Kind::Index)
+            .filter(|object| {
+                backend != BackendKind::Sqlite
+                    || matches!(object.kind, Kind::Index | Kind::FullText)
+            })
             .collect()
     };
     let changes = plan(
@@ -381,7 +393,7 @@ pub fn rename_foreign_keys(
             )),
             BackendKind::Mysql => {
                 sql.extend(before.drop_sql(&old.table, backend));
-                sql.extend(now.create.clone());
+                sql.extend(now.create.clone().unwrap_or_default());
             }
         }
     }
@@ -390,16 +402,19 @@ pub fn rename_foreign_keys(
 
 /// `CREATE [UNIQUE] INDEX` for one of `new`'s declared indexes.
 pub fn add_index(new: &ModelSchema, index: &IndexSchema, backend: BackendKind) -> Vec<String> {
-    vec![ddl::create_index(&new.table, index, new, backend)]
+    ddl::index_statements(index, new, backend)
 }
 
 /// `DROP INDEX` for one of `old`'s declared indexes.
 pub fn remove_index(old: &ModelSchema, index: &IndexSchema, backend: BackendKind) -> Vec<String> {
-    vec![ddl::drop_index(
-        &old.table,
-        &ddl::index_name(old, index),
-        backend,
-    )]
+    match index.kind {
+        IndexKind::Plain => vec![ddl::drop_index(
+            &old.table,
+            &ddl::index_name(old, index),
+            backend,
+        )],
+        IndexKind::FullText => full_text::drop(old, index, backend),
+    }
 }
 
 /// Replaces `old`'s unique-together constraints by `new`'s: drops the groups
@@ -486,6 +501,8 @@ enum Kind {
     Index,
     /// A foreign-key constraint.
     ForeignKey,
+    /// The model's full-text index (on SQLite, a table and its triggers).
+    FullText,
 }
 
 /// One named constraint or index of a table, as the schema implies it.
@@ -498,9 +515,9 @@ struct Object {
     /// The rest of what it is: an index's uniqueness and order, a foreign
     /// key's target.
     detail: String,
-    /// The statement adding it to an existing table; `None` on SQLite for a
-    /// unique constraint or a foreign key, which only a rebuild can add.
-    create: Option<String>,
+    /// The statements adding it to an existing table; `None` on SQLite for
+    /// a unique constraint or a foreign key, which only a rebuild can add.
+    create: Option<Vec<String>>,
     /// A unique-together constraint.
     together: bool,
 }
@@ -515,7 +532,12 @@ impl Object {
                 _ => column.clone(),
             }
         };
-        self.kind == other.kind
+        // SQLite's full-text table names its columns: one of them renamed,
+        // it is made anew (elsewhere, remaking it is merely slower).
+        let covers_renamed = self.kind == Kind::FullText
+            && rename.is_some_and(|(from, _)| self.columns.iter().any(|c| c == from));
+        !covers_renamed
+            && self.kind == other.kind
             && self.detail == other.detail
             && self
                 .columns
@@ -530,6 +552,7 @@ impl Object {
             Kind::Unique => vec![ddl::drop_unique_constraint(table, &self.name, backend)],
             Kind::Index => vec![ddl::drop_index(table, &self.name, backend)],
             Kind::ForeignKey => ddl::drop_foreign_key(table, &self.name, backend),
+            Kind::FullText => full_text::drop_named(table, &self.name, backend),
         }
     }
 
@@ -555,9 +578,13 @@ impl Object {
                 )]
             }
             // Not planned (foreign keys are re-created on MySQL); kept total.
-            (BackendKind::Mysql, Kind::ForeignKey) | (BackendKind::Sqlite, Kind::Index) => {
+            // A full-text index is made anew: SQLite's table names the table
+            // it indexes.
+            (BackendKind::Mysql, Kind::ForeignKey)
+            | (BackendKind::Sqlite, Kind::Index)
+            | (_, Kind::FullText) => {
                 let mut sql = self.drop_sql(table, backend);
-                sql.extend(new.create.clone());
+                sql.extend(new.create.clone().unwrap_or_default());
                 sql
             }
             // The name is only text in the table's definition.
@@ -596,7 +623,7 @@ fn objects(schema: &ModelSchema, backend: BackendKind) -> Vec<Object> {
             name: ddl::field_index_name(table, &field.column),
             columns: vec![field.column.to_string()],
             detail: index_detail(false, [false]),
-            create: Some(ddl::field_index(table, field, backend)),
+            create: Some(vec![ddl::field_index(table, field, backend)]),
             together: false,
         });
     }
@@ -607,12 +634,16 @@ fn objects(schema: &ModelSchema, backend: BackendKind) -> Vec<Object> {
             .map(|entry| ddl::column_of(schema, entry.trim_start_matches('-')).to_owned())
             .collect();
         let descending = index.fields.iter().map(|entry| entry.starts_with('-'));
+        let (kind, detail) = match index.kind {
+            IndexKind::Plain => (Kind::Index, index_detail(index.unique, descending)),
+            IndexKind::FullText => (Kind::FullText, "full_text".to_owned()),
+        };
         objects.push(Object {
-            kind: Kind::Index,
+            kind,
             name: ddl::index_name(schema, index),
             columns,
-            detail: index_detail(index.unique, descending),
-            create: Some(ddl::create_index(table, index, schema, backend)),
+            detail,
+            create: Some(ddl::index_statements(index, schema, backend)),
             together: false,
         });
     }
@@ -625,7 +656,7 @@ fn objects(schema: &ModelSchema, backend: BackendKind) -> Vec<Object> {
             name: ddl::foreign_key_name(table, &field.column, &target.to_table),
             columns: vec![field.column.to_string()],
             detail: format!("{}.{}", target.to_table, target.to_column),
-            create: ddl::add_foreign_key(table, field, backend),
+            create: ddl::add_foreign_key(table, field, backend).map(|sql| vec![sql]),
             together: false,
         });
     }
@@ -652,7 +683,9 @@ fn unique_object(
         BackendKind::Sqlite => None,
         BackendKind::Postgres | BackendKind::Mysql => {
             let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
-            Some(ddl::add_unique_constraint(table, &name, &columns, backend))
+            Some(vec![ddl::add_unique_constraint(
+                table, &name, &columns, backend,
+            )])
         }
     };
     Object {
@@ -697,7 +730,9 @@ impl Plan {
     /// Whether SQLite must rebuild the table: it can add and drop indexes
     /// only.
     fn needs_sqlite_rebuild(&self) -> bool {
-        self.drop.iter().any(|object| object.kind != Kind::Index)
+        self.drop
+            .iter()
+            .any(|object| !matches!(object.kind, Kind::Index | Kind::FullText))
             || self.create.iter().any(|object| object.create.is_none())
     }
 
@@ -719,6 +754,7 @@ impl Plan {
         self.create
             .iter()
             .filter_map(|object| object.create.clone())
+            .flatten()
             .collect()
     }
 }
@@ -1618,6 +1654,7 @@ mod tests {
             name: Cow::Borrowed("book_title_pages"),
             fields: Cow::Owned(vec![Cow::Borrowed("title"), Cow::Borrowed("-pages")]),
             unique: false,
+            kind: crate::schema::IndexKind::Plain,
         };
         let schema = ModelSchema {
             indexes: Cow::Owned(vec![index.clone()]),

@@ -63,6 +63,15 @@ pub fn condition_tree<M: ModelColumns>(q: &Q) -> Result<SqlCondition> {
         Q::Referenced { model, field, q } => {
             super::relations::referenced_condition(M::schema(), model, *field, q)?
         }
+        Q::FullText(words) if words.is_empty() => constant(true),
+        Q::FullText(words) => {
+            let schema = M::schema();
+            let short = match super::full_text::short_words_q(schema, words) {
+                Some(q) => Some(condition_tree::<M>(&q)?),
+                None => None,
+            };
+            SqlCondition::new(super::full_text::full_text_condition(schema, words, short)?)
+        }
     })
 }
 

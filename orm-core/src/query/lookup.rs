@@ -243,6 +243,11 @@ pub enum Q {
         /// The condition on that model.
         q: Box<Q>,
     },
+    /// The model's full-text index holds a word starting with each of these
+    /// words (lower-case letters and digits): see
+    /// [`Filter::full_text`](crate::query::Filter::full_text). No words:
+    /// every row.
+    FullText(Vec<String>),
 }
 
 impl BitAnd for Q {

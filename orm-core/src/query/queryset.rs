@@ -98,22 +98,26 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Keeps the rows where every word of `terms` is found (ignoring case) in
-    /// at least one of `fields`, like the admin's search box.
+    /// at least one of `fields`, like the admin's search box: text fields of
+    /// the model (`title`), or, prefixed with `@` (`@title`), fields of its
+    /// full-text index, searched through the index (see
+    /// [`search_by_names`](crate::query::search_by_names)).
     pub fn search(mut self, fields: &[&str], terms: &str) -> Result<Self> {
         let schema = M::schema();
-        let indexes = fields
-            .iter()
-            .map(|name| {
-                schema
-                    .field_index(name)
-                    .filter(|&i| schema.fields[i].kind.is_text())
-                    .ok_or_else(|| Error::UnknownField {
-                        model: schema.label(),
-                        field: (*name).to_owned(),
-                    })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        if let Some(q) = crate::query::search_condition(&indexes, terms) {
+        let indexed = schema.full_text_index();
+        for name in fields {
+            let known = match name.strip_prefix('@') {
+                Some(name) => indexed.is_some_and(|index| index.fields.iter().any(|f| f == name)),
+                None => schema.field(name).is_some_and(|f| f.kind.is_text()),
+            };
+            if !known {
+                return Err(Error::UnknownField {
+                    model: schema.label(),
+                    field: (*name).to_owned(),
+                });
+            }
+        }
+        if let Some(q) = crate::query::search_by_names(schema, fields, terms) {
             self.spec.and(q);
         }
         Ok(self)

@@ -2,7 +2,7 @@
 //! [`QuerySet::search`](crate::QuerySet::search) all do it: every word of
 //! the terms must be found, ignoring case, in at least one of the fields.
 
-use crate::query::{q_from_text, Condition, Lookup, Operand, Q};
+use crate::query::{full_text_words, q_from_text, Condition, Lookup, Operand, Q};
 use crate::schema::ModelSchema;
 use crate::value::Value;
 
@@ -52,33 +52,54 @@ pub fn search_condition(fields: &[usize], terms: &str) -> Option<Q> {
 }
 
 /// The condition of a search of `terms` over fields named as the admin's
-/// `search_fields` name them: a text field of the model (`title`) or one
-/// reached across foreign keys (`author__username`). Names that are not
-/// text fields are left out. `None` when there is nothing to search.
+/// `search_fields` name them: a text field of the model (`title`), one
+/// reached across foreign keys (`author__username`), or, prefixed with `@`
+/// (`@title`), the model's full-text index. Names that are not text fields
+/// are left out. `None` when there is nothing to search.
+///
+/// With only `@` names, the words are one full-text search (every word must
+/// start a word of the index); otherwise each word must be found in the
+/// full-text index or in one of the other fields.
 ///
 /// ```
 /// # use orm_core::prelude::*;
 /// # use orm_core::query::{search_by_names, Q};
 /// #[derive(Model, Debug, Clone)]
-/// #[model(app_label = "docs")]
+/// #[model(app_label = "docs", full_text = ["body"])]
 /// pub struct Note {
 ///     pub id: i64,
 ///     #[field(max_length = 50)]
 ///     pub title: String,
+///     #[field(text)]
+///     pub body: String,
 /// }
 /// let q = search_by_names(Note::schema(), &["title"], "ada lovelace").unwrap();
 /// let Q::And(words) = q else { panic!() };
 /// assert_eq!(words.len(), 2);
+/// let q = search_by_names(Note::schema(), &["@body"], "Ada Lovelace").unwrap();
+/// assert_eq!(q, Q::FullText(vec!["ada".into(), "lovelace".into()]));
 /// ```
 pub fn search_by_names(schema: &ModelSchema, names: &[&str], terms: &str) -> Option<Q> {
+    let full_text = names.iter().any(|name| name.starts_with('@'));
+    let others: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|name| !name.starts_with('@'))
+        .collect();
+    if full_text && others.is_empty() {
+        let words = full_text_words(terms);
+        return (!words.is_empty()).then_some(Q::FullText(words));
+    }
     let words: Vec<Q> = search_words(terms)
         .map(|word| {
+            let in_index = full_text_words(word);
+            let indexed = (full_text && !in_index.is_empty()).then_some(Q::FullText(in_index));
             Q::Or(
-                names
-                    .iter()
-                    .filter_map(|name| {
+                indexed
+                    .into_iter()
+                    .chain(others.iter().filter_map(|name| {
                         q_from_text(schema, &format!("{name}__icontains"), word).ok()
-                    })
+                    }))
                     .collect(),
             )
         })

@@ -30,6 +30,9 @@ pub struct QuerySpec {
 fn index_direction(schema: &ModelSchema, field: usize) -> Option<bool> {
     let name = schema.fields.get(field)?.name.as_ref();
     let declared = schema.indexes.iter().find_map(|index| {
+        if index.kind != crate::schema::IndexKind::Plain {
+            return None;
+        }
         let first = index.fields.first()?;
         match first.strip_prefix('-') {
             Some(rest) if rest == name => Some(true),

@@ -47,9 +47,21 @@ impl<'a> Model<'a> {
                         name: __orm::Cow::Borrowed(#name),
                         fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
                         unique: false,
+                        kind: __orm::IndexKind::Plain,
                     }
                 }
-            });
+            })
+            .chain(cont.attrs.full_text.value().map(|fields| {
+                let names = fields.into_iter().map(|n| n.value);
+                quote! {
+                    __orm::IndexSchema {
+                        name: __orm::Cow::Borrowed(""),
+                        fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
+                        unique: false,
+                        kind: __orm::IndexKind::FullText,
+                    }
+                }
+            }));
         let unique_together = cont
             .attrs
             .unique_together
