@@ -227,7 +227,7 @@ fn admin_names_with_at_search_the_index() {
     let q = search_by_names(Memo::schema(), &["@title", "@body"], "Ada, Lovelace").unwrap();
     assert_eq!(
         q,
-        orm_core::query::Q::FullText(vec!["ada".into(), "lovelace".into()])
+        orm_core::query::Q::full_text(vec!["ada".into(), "lovelace".into()])
     );
     each_backend(&[Memo::schema()], |kind, db| {
         let mut conn = db.conn().unwrap();
@@ -444,4 +444,65 @@ fn the_index_through_migrations() {
         migrate_to(&last, db, "0005");
         assert_eq!(v5::Doc::objects().count(&mut conn).unwrap(), 0, "{kind}");
     }
+}
+
+#[test]
+fn a_search_is_narrowed_by_how_many_rows_match() {
+    use orm_core::query::FULL_TEXT_KEYS;
+    each_backend(&[Memo::schema()], |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let conn = &mut conn;
+        let many = FULL_TEXT_KEYS as usize + 5;
+        let mut rows: Vec<Memo> = (0..many)
+            .map(|i| Memo {
+                id: 0,
+                title: format!("common {i}"),
+                body: if i % 100 == 7 {
+                    "rare".into()
+                } else {
+                    "plain".into()
+                },
+                note: None,
+                shelf: "a".into(),
+            })
+            .collect();
+        Memo::bulk_create(conn, &mut rows).unwrap();
+        let rare_rows = (0..many).filter(|i| i % 100 == 7).count();
+        // Few matches: read by key.
+        let rare = Memo::objects()
+            .filter(Filter::full_text("rare"))
+            .order_by([Memo::ID.desc()]);
+        let (found, statements) = capture_queries(conn, |conn| rare.all(conn).unwrap());
+        assert_eq!(found.len(), rare_rows, "{kind}");
+        assert!(found.windows(2).all(|w| w[0].id > w[1].id), "{kind}");
+        assert_eq!(statements.len(), 2, "{kind}: {statements:#?}");
+        assert!(
+            statements[0].contains("LIMIT 1001"),
+            "{kind}: {statements:#?}"
+        );
+        assert!(
+            !statements[1].contains("MATCH") && !statements[1].contains("@@"),
+            "{kind}: {statements:#?}"
+        );
+        // Many: tested row by row along the ordering, the same rows as a
+        // plain filter would give.
+        let common = Memo::objects()
+            .filter(Filter::full_text("common"))
+            .order_by([Memo::ID.desc()])
+            .limit(10);
+        let page: Vec<i64> = common.all(conn).unwrap().iter().map(|m| m.id).collect();
+        let last: Vec<i64> = rows.iter().rev().take(10).map(|m| m.id).collect();
+        assert_eq!(page, last, "{kind}");
+        let count = Memo::objects()
+            .filter(Filter::full_text("common"))
+            .count(conn)
+            .unwrap();
+        assert_eq!(count, many as i64, "{kind}");
+        let both = Memo::objects()
+            .filter(Filter::full_text("common rare") | Memo::TITLE.eq("common 3".to_owned()))
+            .order_by([Memo::ID.asc()])
+            .count(conn)
+            .unwrap();
+        assert_eq!(both, rare_rows as i64 + 1, "{kind}");
+    });
 }

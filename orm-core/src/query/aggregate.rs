@@ -42,7 +42,7 @@ where
 {
     fn select_one<M: ModelColumns>(self, conn: &mut AnyConnection, spec: &QuerySpec) -> Result<R> {
         let query = T::default().select(self).into_boxed::<MultiBackend>();
-        let query = apply_spec::<M, _>(query, spec)?;
+        let query = apply_spec::<M, _>(conn, query, spec)?;
         Ok(query.get_result(conn)?)
     }
 
@@ -54,7 +54,7 @@ where
         order: SqlOrder,
     ) -> Result<Option<R>> {
         let query = T::default().select(self).into_boxed::<MultiBackend>();
-        let query = apply_spec::<M, _>(query, spec)?
+        let query = apply_spec::<M, _>(conn, query, spec)?
             .filter(also)
             .then_order_by(order)
             .limit(1);

@@ -32,8 +32,14 @@ impl<B> SpecQuery for B where
 }
 
 /// Applies a spec's filter, ordering, limit and offset to `query`, a query
-/// over `M`'s table (alone or joined).
-pub fn apply_spec<M: ModelColumns, B: SpecQuery>(mut query: B, spec: &QuerySpec) -> Result<B> {
+/// over `M`'s table (alone or joined). A full-text search in the filter is
+/// first narrowed on `conn` (see [`resolve_full_text`](super::resolve_full_text)).
+pub fn apply_spec<M: ModelColumns, B: SpecQuery>(
+    conn: &mut AnyConnection,
+    mut query: B,
+    spec: &QuerySpec,
+) -> Result<B> {
+    let spec = super::full_text::resolve::<M>(conn, spec)?;
     if let Some(filter) = &spec.filter {
         query = query.filter(condition_tree::<M>(filter)?);
     }
@@ -63,15 +69,8 @@ pub fn condition_tree<M: ModelColumns>(q: &Q) -> Result<SqlCondition> {
         Q::Referenced { model, field, q } => {
             super::relations::referenced_condition(M::schema(), model, *field, q)?
         }
-        Q::FullText(words) if words.is_empty() => constant(true),
-        Q::FullText(words) => {
-            let schema = M::schema();
-            let short = match super::full_text::short_words_q(schema, words) {
-                Some(q) => Some(condition_tree::<M>(&q)?),
-                None => None,
-            };
-            SqlCondition::new(super::full_text::full_text_condition(schema, words, short)?)
-        }
+        Q::FullText { words, .. } if words.is_empty() => constant(true),
+        Q::FullText { words, many } => super::full_text::condition::<M>(words, *many)?,
     })
 }
 

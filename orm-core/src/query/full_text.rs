@@ -5,21 +5,35 @@
 //! thousand: SQLite's FTS5 `MATCH`, PostgreSQL's `@@` over the indexed
 //! `tsvector`, MariaDB's `MATCH ... AGAINST` in boolean mode.
 //!
+//! No database can tell beforehand how many rows contain a word, so each
+//! would plan an ordered search badly one way or the other (PostgreSQL
+//! walks the whole date index for a word found once; SQLite sorts every
+//! match of a common word). A query is therefore told first
+//! ([`resolve`]): the index gives up to [`FULL_TEXT_KEYS`] + 1 keys of
+//! matching rows; when that is all of them, the query reads those rows by
+//! key; when there are more, it walks its ordering's index and tests each
+//! row until its page is full.
+//!
 //! MariaDB indexes words of three letters or more
 //! (`innodb_ft_min_token_size`); a shorter word is looked for with `LIKE`
 //! in the indexed fields instead, among the rows the longer words found.
 
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::Text;
-use diesel::QueryResult;
+use std::borrow::Cow;
 
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Text};
+use diesel::{QueryResult, RunQueryDsl};
+
+use super::columns::ModelColumns;
+use super::compile::condition_tree;
 use super::dates::Backend;
 use super::filter::Filter;
 use super::lookup::{Condition, Lookup, Operand, Q};
+use super::spec::QuerySpec;
 use super::sql::SqlCondition;
 use crate::backend::ddl::{column_of, index_name};
 use crate::backend::full_text::postgres_document;
-use crate::db::MultiBackend;
+use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::schema::ModelSchema;
@@ -27,6 +41,10 @@ use crate::value::Value;
 
 /// Words of a full-text search after the first this many are ignored.
 pub const MAX_FULL_TEXT_WORDS: usize = 20;
+
+/// A full-text search matching at most this many rows reads them by key;
+/// beyond, an ordered query walks its ordering's index instead.
+pub const FULL_TEXT_KEYS: i64 = 1_000;
 
 /// MariaDB's shortest indexed word (`innodb_ft_min_token_size`'s default).
 const MARIADB_SHORTEST_WORD: usize = 3;
@@ -78,16 +96,27 @@ impl<M: Model> Filter<M> {
     /// # Ok(()) }
     /// ```
     pub fn full_text(terms: &str) -> Filter<M> {
-        Filter::new(Q::FullText(full_text_words(terms)))
+        Filter::new(Q::full_text(full_text_words(terms)))
     }
 }
 
-/// The condition "the full-text index of `schema`'s model holds words
-/// starting with each of `words`"; `short` is the same for MariaDB's
-/// unindexed short words, built by the caller from `short_words_q`.
-pub(crate) fn full_text_condition(
+/// The condition "the full-text index of `M` holds words starting with
+/// each of `words`", written for `many` matching rows or few.
+pub(crate) fn condition<M: ModelColumns>(words: &[String], many: bool) -> Result<SqlCondition> {
+    let schema = M::schema();
+    let short = match short_words_q(schema, words) {
+        Some(q) => Some(condition_tree::<M>(&q)?),
+        None => None,
+    };
+    Ok(SqlCondition::new(full_text_match(
+        schema, words, many, short,
+    )?))
+}
+
+fn full_text_match(
     schema: &ModelSchema,
     words: &[String],
+    many: bool,
     short: Option<SqlCondition>,
 ) -> Result<FullTextMatch> {
     let index = schema
@@ -108,9 +137,121 @@ pub(crate) fn full_text_condition(
         sqlite: sqlite_query(words),
         postgres: postgres_query(words),
         mysql: mysql_query(words),
+        many,
         short,
     })
 }
+
+/// `spec` with each full-text search in its filter decided: one matching
+/// at most [`FULL_TEXT_KEYS`] rows becomes `key IN (...)` of those rows,
+/// one matching more is marked [`many`](Q::FullText) when the query is
+/// ordered. Borrowed when there is nothing to decide.
+pub fn resolve<'s, M: ModelColumns>(
+    conn: &mut AnyConnection,
+    spec: &'s QuerySpec,
+) -> Result<Cow<'s, QuerySpec>> {
+    let Some(filter) = spec.filter.as_ref().filter(|q| undecided(q)) else {
+        return Ok(Cow::Borrowed(spec));
+    };
+    let ordered = !spec.order.is_empty();
+    let mut resolved = spec.clone();
+    resolved.filter = Some(decide::<M>(conn, filter, ordered)?);
+    Ok(Cow::Owned(resolved))
+}
+
+/// Whether `q` holds a full-text search not yet decided (outside
+/// conditions on related models, which are subqueries of their own).
+fn undecided(q: &Q) -> bool {
+    match q {
+        Q::FullText { words, many } => !words.is_empty() && !many,
+        Q::And(parts) | Q::Or(parts) => parts.iter().any(undecided),
+        Q::Not(inner) => undecided(inner),
+        Q::Condition(_) | Q::Related { .. } | Q::Referenced { .. } => false,
+    }
+}
+
+fn decide<M: ModelColumns>(conn: &mut AnyConnection, q: &Q, ordered: bool) -> Result<Q> {
+    Ok(match q {
+        Q::FullText { words, many: false } if !words.is_empty() => {
+            let schema = M::schema();
+            let keys = matching_keys::<M>(conn, words, FULL_TEXT_KEYS + 1)?;
+            if keys.len() as i64 > FULL_TEXT_KEYS {
+                Q::FullText {
+                    words: words.clone(),
+                    many: ordered,
+                }
+            } else {
+                QuerySpec::for_pks(schema, keys.into_iter().map(Value::BigInt).collect())
+                    .filter
+                    .unwrap_or(Q::And(Vec::new()))
+            }
+        }
+        Q::And(parts) => Q::And(
+            parts
+                .iter()
+                .map(|part| decide::<M>(conn, part, ordered))
+                .collect::<Result<_>>()?,
+        ),
+        Q::Or(parts) => Q::Or(
+            parts
+                .iter()
+                .map(|part| decide::<M>(conn, part, ordered))
+                .collect::<Result<_>>()?,
+        ),
+        Q::Not(inner) => Q::Not(Box::new(decide::<M>(conn, inner, ordered)?)),
+        other => other.clone(),
+    })
+}
+
+/// The keys of up to `most` rows matching `words`, read from the index.
+fn matching_keys<M: ModelColumns>(
+    conn: &mut AnyConnection,
+    words: &[String],
+    most: i64,
+) -> Result<Vec<i64>> {
+    let schema = M::schema();
+    let query = KeysOf {
+        table: schema.table.to_string(),
+        key: schema.pk().column.to_string(),
+        condition: condition::<M>(words, false)?,
+        most,
+    };
+    Ok(query.load::<i64>(conn)?)
+}
+
+/// `SELECT key FROM table WHERE condition LIMIT most`.
+struct KeysOf {
+    table: String,
+    key: String,
+    condition: SqlCondition,
+    most: i64,
+}
+
+impl QueryFragment<MultiBackend> for KeysOf {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        out.push_sql("SELECT ");
+        out.push_identifier(&self.table)?;
+        out.push_sql(".");
+        out.push_identifier(&self.key)?;
+        out.push_sql(" FROM ");
+        out.push_identifier(&self.table)?;
+        out.push_sql(" WHERE ");
+        self.condition.walk_ast(out.reborrow())?;
+        out.push_sql(&format!(" LIMIT {}", self.most));
+        Ok(())
+    }
+}
+
+impl QueryId for KeysOf {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for KeysOf {
+    type SqlType = BigInt;
+}
+
+impl RunQueryDsl<AnyConnection> for KeysOf {}
 
 /// On MariaDB, the words too short for its index, each looked for with
 /// `LIKE` in any of the indexed fields; `None` when there are none.
@@ -154,6 +295,10 @@ pub(crate) struct FullTextMatch {
     sqlite: String,
     postgres: String,
     mysql: Option<String>,
+    /// Many rows match: written so that an ordered query walks its
+    /// ordering's index (SQLite; PostgreSQL and MariaDB do so by
+    /// themselves).
+    many: bool,
     /// MariaDB's condition on the words shorter than its index keeps.
     short: Option<SqlCondition>,
 }
@@ -162,6 +307,12 @@ impl QueryFragment<MultiBackend> for FullTextMatch {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
         match Backend::of(out.backend()) {
             Backend::Sqlite => {
+                // `+key` is not the key to SQLite's planner: rather than
+                // read every match by key and sort them, it walks the
+                // ordering's index and looks each row up in the matches.
+                if self.many {
+                    out.push_sql("+");
+                }
                 out.push_identifier(&self.table)?;
                 out.push_sql(".");
                 out.push_identifier(&self.key)?;

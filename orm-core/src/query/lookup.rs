@@ -247,7 +247,23 @@ pub enum Q {
     /// words (lower-case letters and digits): see
     /// [`Filter::full_text`](crate::query::Filter::full_text). No words:
     /// every row.
-    FullText(Vec<String>),
+    FullText {
+        /// The words, each the start of a word of the index.
+        words: Vec<String>,
+        /// Whether many rows are known to match (more than
+        /// [`FULL_TEXT_KEYS`](crate::query::FULL_TEXT_KEYS)): an ordered
+        /// query then walks its ordering's index and tests each row,
+        /// instead of sorting every match.
+        many: bool,
+    },
+}
+
+impl Q {
+    /// A full-text search for `words` (see [`Q::FullText`]), how many rows
+    /// match not yet known.
+    pub fn full_text(words: Vec<String>) -> Q {
+        Q::FullText { words, many: false }
+    }
 }
 
 impl BitAnd for Q {

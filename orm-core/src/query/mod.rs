@@ -36,7 +36,9 @@ pub use expressions::{Expr, Numeric, F};
 pub(crate) use field::pointing_at;
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
-pub use full_text::{full_text_words, MAX_FULL_TEXT_WORDS};
+pub use full_text::{
+    full_text_words, resolve as resolve_full_text, FULL_TEXT_KEYS, MAX_FULL_TEXT_WORDS,
+};
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use lookup::{escape_like, like_pattern, Condition, DatePart, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value, q_from_text};

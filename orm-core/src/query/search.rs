@@ -77,7 +77,7 @@ pub fn search_condition(fields: &[usize], terms: &str) -> Option<Q> {
 /// let Q::And(words) = q else { panic!() };
 /// assert_eq!(words.len(), 2);
 /// let q = search_by_names(Note::schema(), &["@body"], "Ada Lovelace").unwrap();
-/// assert_eq!(q, Q::FullText(vec!["ada".into(), "lovelace".into()]));
+/// assert_eq!(q, Q::full_text(vec!["ada".into(), "lovelace".into()]));
 /// ```
 pub fn search_by_names(schema: &ModelSchema, names: &[&str], terms: &str) -> Option<Q> {
     let full_text = names.iter().any(|name| name.starts_with('@'));
@@ -88,12 +88,12 @@ pub fn search_by_names(schema: &ModelSchema, names: &[&str], terms: &str) -> Opt
         .collect();
     if full_text && others.is_empty() {
         let words = full_text_words(terms);
-        return (!words.is_empty()).then_some(Q::FullText(words));
+        return (!words.is_empty()).then_some(Q::full_text(words));
     }
     let words: Vec<Q> = search_words(terms)
         .map(|word| {
             let in_index = full_text_words(word);
-            let indexed = (full_text && !in_index.is_empty()).then_some(Q::FullText(in_index));
+            let indexed = (full_text && !in_index.is_empty()).then_some(Q::full_text(in_index));
             Q::Or(
                 indexed
                     .into_iter()

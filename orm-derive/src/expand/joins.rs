@@ -72,7 +72,7 @@ impl<'a> Model<'a> {
                         .left_join(target.on(__orm_table::#field.eq(#on_target)))
                         .select(((#(#columns,)*), __orm::NullableOnJoined::<_, #target_table>::new(#selection)))
                         .into_boxed::<__orm::MultiBackend>();
-                    let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                    let query = __orm::apply_spec::<Self, _>(conn, query, spec)?;
                 }
             };
             let whole_query = joined_query(quote!(<#target as __orm::JoinTarget>::COLUMNS));
@@ -134,7 +134,7 @@ impl<'a> Model<'a> {
                 let query = __orm_table::table
                     .select((__orm_table::#pk_column, <Self as __orm::JoinTarget>::REPR_COLUMNS))
                     .into_boxed::<__orm::MultiBackend>();
-                let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                let query = __orm::apply_spec::<Self, _>(conn, query, spec)?;
                 let rows: Vec<(<#pk_ty as __orm::FieldType>::Db, <Self as __orm::JoinTarget>::ReprRow)> = query.load(conn)?;
                 rows.into_iter()
                     .map(|(pk, row)| {

@@ -109,7 +109,7 @@ impl<'a> Model<'a> {
                             let query = __orm_table::table
                                 .select((#(#all_columns,)*))
                                 .into_boxed::<__orm::MultiBackend>();
-                            let query = __orm::apply_spec::<Self, _>(query, spec)?;
+                            let query = __orm::apply_spec::<Self, _>(conn, query, spec)?;
                             (query.load::<Self>(conn)?, None)
                         }
                     };
@@ -128,7 +128,7 @@ impl<'a> Model<'a> {
                     let query = __orm_table::table
                         .select(__orm::diesel::dsl::count_star())
                         .into_boxed::<__orm::MultiBackend>();
-                    let query = __orm::apply_spec::<Self, _>(query, &spec.count_spec())?;
+                    let query = __orm::apply_spec::<Self, _>(conn, query, &spec.count_spec())?;
                     Ok(query.get_result::<i64>(conn)?)
                 }
                 fn __count_up_to(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec, most: i64) -> __orm::Result<i64> {
@@ -136,7 +136,7 @@ impl<'a> Model<'a> {
                     let keys = __orm_table::table
                         .select(__orm_table::#pk_ident)
                         .into_boxed::<__orm::MultiBackend>();
-                    let keys = __orm::apply_spec::<Self, _>(keys, &spec.count_spec().limited(most))?;
+                    let keys = __orm::apply_spec::<Self, _>(conn, keys, &spec.count_spec().limited(most))?;
                     Ok(keys.load::<<#pk_ty as __orm::FieldType>::Db>(conn)?.len() as i64)
                 }
                 fn __planned_rows(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Option<i64>> {
@@ -144,7 +144,7 @@ impl<'a> Model<'a> {
                     let query = __orm_table::table
                         .select(__orm_table::#pk_ident)
                         .into_boxed::<__orm::MultiBackend>();
-                    let query = __orm::apply_spec::<Self, _>(query, &spec.count_spec())?;
+                    let query = __orm::apply_spec::<Self, _>(conn, query, &spec.count_spec())?;
                     Ok(__orm::planned_rows(conn, query)?)
                 }
                 fn __delete(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<usize> {
@@ -184,7 +184,7 @@ impl<'a> Model<'a> {
                     let query = __orm_table::table
                         .select(__orm_table::#pk_ident)
                         .into_boxed::<__orm::MultiBackend>();
-                    let query = __orm::apply_spec::<Self, _>(query, &keys_spec)?;
+                    let query = __orm::apply_spec::<Self, _>(conn, query, &keys_spec)?;
                     let keys = query
                         .load::<<#pk_ty as __orm::FieldType>::Db>(conn)?
                         .into_iter()
