@@ -104,6 +104,13 @@ pub enum Error {
     /// Any other database error.
     #[error("database error: {}", database_message(.0))]
     Query(DieselError),
+    /// An operation that only means something inside a transaction (a row
+    /// lock) was asked for outside one.
+    #[error("{operation} needs a transaction: run it inside `atomic`")]
+    TransactionRequired {
+        /// What was asked for.
+        operation: &'static str,
+    },
     /// A bug or an unexpected state, with context.
     #[error("internal error: {0}")]
     Internal(String),

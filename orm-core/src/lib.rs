@@ -61,7 +61,7 @@ pub mod __private;
 
 pub use db::{atomic, AnyConnection, Db};
 pub use error::{database_message, Error, Result};
-pub use fields::{Choices, ForeignKey};
+pub use fields::{Choices, ForeignKey, OneToOne};
 pub use model::{registered_models, Model, ModelOps};
 pub use orm_derive::{Choices, Model};
 pub use pagination::Page;
@@ -101,7 +101,7 @@ pub fn drop_tables(conn: &mut AnyConnection, schemas: &[&schema::ModelSchema]) -
 /// What a module using models needs in scope.
 pub mod prelude {
     pub use crate::db::{AnyConnection, Db};
-    pub use crate::fields::{Choices, ForeignKey, ManyToMany};
+    pub use crate::fields::{Choices, ForeignKey, ManyToMany, OneToOne};
     pub use crate::model::Model;
     pub use crate::query::{Aggregate, Filter, QuerySet};
     pub use bigdecimal::BigDecimal;

@@ -27,6 +27,8 @@ pub(crate) struct Field<'a> {
     /// The type inside `Option`, or the type itself.
     pub(crate) inner: &'a syn::Type,
     pub(crate) class: TypeClass<'a>,
+    /// Written `OneToOne<M>`: a foreign key whose values are unique.
+    pub(crate) one_to_one: bool,
 }
 
 /// What a field's Rust type is, read from its last path segment.
@@ -157,6 +159,7 @@ impl<'a> Field<'a> {
             nullable,
             inner,
             class,
+            one_to_one: generic_arg(inner, "OneToOne").is_some(),
         })
     }
 
@@ -197,7 +200,7 @@ fn classify(ty: &syn::Type) -> TypeClass<'_> {
     if let Some(target) = generic_arg(ty, "ManyToMany") {
         return TypeClass::ManyToMany(target);
     }
-    if let Some(target) = generic_arg(ty, "ForeignKey") {
+    if let Some(target) = generic_arg(ty, "ForeignKey").or_else(|| generic_arg(ty, "OneToOne")) {
         return TypeClass::ForeignKey(target);
     }
     if let Some(inner) = generic_arg(ty, "Vec") {

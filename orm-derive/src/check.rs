@@ -272,6 +272,9 @@ fn check_foreign_key(cx: &Ctxt, f: &Field) {
             "a ForeignKey needs an `on_delete` rule\nhelp: add `#[field(on_delete = Cascade)]` (or Protect, SetNull, Restrict, DoNothing)",
         );
     }
+    if let (true, Some(span)) = (f.one_to_one, a.unique.span()) {
+        cx.error_at(span, "a OneToOne is unique already\nhelp: remove `unique`");
+    }
     if let Some(span) = a.related_name.span() {
         if !is_fk {
             cx.error_at(

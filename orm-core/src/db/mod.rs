@@ -19,6 +19,7 @@ pub use catalog::table_exists;
 pub use connection::{AnyConnection, MultiBackend};
 pub use estimate::estimated_rows;
 pub use kept_values::{query_key, KeptValues, WriteGuard, WriteMark};
+pub(crate) use on_commit::depth as transaction_depth;
 pub use on_commit::on_commit;
 pub use plan::planned_rows;
 pub(crate) use pool::note_connection_lost;

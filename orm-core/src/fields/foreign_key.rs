@@ -14,6 +14,48 @@ use crate::model::Model;
 use crate::schema::FieldKind;
 use crate::value::{FieldType, Value, ValueTypeError};
 
+/// A foreign key whose values are unique: each row of `M` has at most one
+/// row pointing at it (Django's `OneToOneField`), the usual way to give a
+/// model, such as `User`, a profile of one's own. The column is a
+/// `ForeignKey<M>`'s with a unique constraint; the reverse accessor
+/// (`related_name`) gives an `Option` of the one row instead of a query.
+///
+/// ```
+/// # fn main() -> orm_core::Result<()> {
+/// use orm_core::prelude::*;
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(app_label = "docs")]
+/// pub struct Member {
+///     pub id: i64,
+///     #[field(max_length = 50)]
+///     pub name: String,
+/// }
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(app_label = "docs")]
+/// pub struct Profile {
+///     pub id: i64,
+///     #[field(on_delete = Cascade, related_name = "profile")]
+///     pub member: OneToOne<Member>,
+///     #[field(max_length = 200)]
+///     pub bio: String,
+/// }
+///
+/// let db = Db::open("sqlite://:memory:")?;
+/// let mut conn = db.conn()?;
+/// orm_core::create_tables(&mut conn, &[Member::schema(), Profile::schema()])?;
+/// let mut ada = Member { id: 0, name: "Ada".into() };
+/// ada.save(&mut conn)?;
+/// assert!(ada.profile(&mut conn)?.is_none());
+/// Profile { id: 0, member: ForeignKey::new(ada.id), bio: "Analyst".into() }.save(&mut conn)?;
+/// assert_eq!(ada.profile(&mut conn)?.map(|p| p.bio).as_deref(), Some("Analyst"));
+/// let second = Profile { id: 0, member: ForeignKey::new(ada.id), bio: "Again".into() }.save(&mut conn);
+/// assert!(matches!(second, Err(orm_core::Error::UniqueViolation { .. })));
+/// # Ok(()) }
+/// ```
+pub type OneToOne<M> = ForeignKey<M>;
+
 /// A reference to a row of model `M`, by its primary key.
 ///
 /// The column holds the target's `i64` primary key. When the row was loaded

@@ -108,7 +108,9 @@ impl<M: Model> QuerySet<M> {
         update: impl FnOnce(&mut M),
         create: impl FnOnce() -> M,
     ) -> Result<(M, bool)> {
-        let locked = self;
+        // The row is locked from the read to the commit: two concurrent
+        // calls update it one after the other, not both from the same state.
+        let locked = &self.clone().select_for_update(super::Lock::Wait);
         let mut update = Some(update);
         let mut create = Some(create);
         let outcome = atomic(conn, |conn| match locked.get(conn) {

@@ -137,6 +137,10 @@ fn full_text_match(
         sqlite: sqlite_query(words),
         postgres: postgres_query(words),
         mysql: mysql_query(words),
+        mysql_patterns: words
+            .iter()
+            .map(|word| format!("(^|[^[:alnum:]]){word}"))
+            .collect(),
         many,
         short,
     })
@@ -295,9 +299,12 @@ pub(crate) struct FullTextMatch {
     sqlite: String,
     postgres: String,
     mysql: Option<String>,
+    /// MariaDB, many rows matching: a regular expression a word.
+    mysql_patterns: Vec<String>,
     /// Many rows match: written so that an ordered query walks its
-    /// ordering's index (SQLite; PostgreSQL and MariaDB do so by
-    /// themselves).
+    /// ordering's index (SQLite: `+key`; MariaDB: a regular expression over
+    /// the index's column, which matches accented letters only as typed;
+    /// PostgreSQL does so by itself).
     many: bool,
     /// MariaDB's condition on the words shorter than its index keeps.
     short: Option<SqlCondition>,
@@ -329,6 +336,23 @@ impl QueryFragment<MultiBackend> for FullTextMatch {
                 out.push_sql(&postgres_document(&columns, Some(&self.table)));
                 out.push_sql(" @@ to_tsquery('simple'::regconfig, ");
                 out.push_bind_param::<Text, _>(&self.postgres)?;
+                out.push_sql(")");
+            }
+            Backend::Mysql if self.many => {
+                // Each word at the start of a word of the index's column,
+                // row by row: MariaDB would otherwise gather every match
+                // through the index and sort them all.
+                out.push_sql("(");
+                for (i, pattern) in self.mysql_patterns.iter().enumerate() {
+                    if i > 0 {
+                        out.push_sql(" AND ");
+                    }
+                    out.push_identifier(&self.table)?;
+                    out.push_sql(".");
+                    out.push_identifier(&self.index)?;
+                    out.push_sql(" REGEXP ");
+                    out.push_bind_param::<Text, _>(pattern)?;
+                }
                 out.push_sql(")");
             }
             Backend::Mysql => {

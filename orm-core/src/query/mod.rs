@@ -14,6 +14,7 @@ pub(crate) mod field;
 mod filter;
 mod full_text;
 pub(crate) mod join;
+pub(crate) mod locking;
 mod lookup;
 mod parse;
 mod queryset;
@@ -40,6 +41,7 @@ pub use full_text::{
     full_text_words, resolve as resolve_full_text, FULL_TEXT_KEYS, MAX_FULL_TEXT_WORDS,
 };
 pub use join::{Joined, NullableOnJoined, OnJoined};
+pub use locking::Lock;
 pub use lookup::{escape_like, like_pattern, Condition, DatePart, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use queryset::{Aggregate, Assignment, QuerySet};

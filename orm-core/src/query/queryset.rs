@@ -196,9 +196,47 @@ impl<M: Model> QuerySet<M> {
         Ok(self)
     }
 
+    /// Locks the rows the query reads until the transaction ends, so that
+    /// no other transaction changes them meanwhile; `lock` says what to do
+    /// with a row another transaction holds. Only inside a transaction
+    /// ([`Error::TransactionRequired`] otherwise); on SQLite, whose
+    /// transactions hold the whole database, it changes nothing.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    /// use orm_core::query::Lock;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs")]
+    /// pub struct Seat {
+    ///     pub id: i64,
+    ///     pub taken: bool,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Seat::schema()])?;
+    /// Seat { id: 0, taken: false }.save(&mut conn)?;
+    /// orm_core::atomic(&mut conn, |conn| {
+    ///     let free = Seat::objects().filter(Seat::TAKEN.eq(false)).select_for_update(Lock::SkipLocked);
+    ///     for mut seat in free.limit(1).all(conn)? {
+    ///         seat.taken = true;
+    ///         seat.save(conn)?;
+    ///     }
+    ///     Ok(())
+    /// })?;
+    /// assert!(Seat::objects().select_for_update(Lock::Wait).all(&mut conn).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn select_for_update(mut self, lock: super::Lock) -> Self {
+        self.spec.lock = Some(lock);
+        self
+    }
+
     /// Every matching row.
     pub fn all(&self, conn: &mut AnyConnection) -> Result<Vec<M>> {
-        M::__load(conn, &self.spec).map_err(|e| e.for_model(M::schema()))
+        load::<M>(conn, &self.spec)
     }
 
     /// The first matching row in the query's ordering (by primary key when
@@ -212,7 +250,7 @@ impl<M: Model> QuerySet<M> {
             });
         }
         spec.limit = Some(1);
-        Ok(M::__load(conn, &spec)?.pop())
+        Ok(load::<M>(conn, &spec)?.pop())
     }
 
     /// The one matching row: [`Error::NotFound`] when none,
@@ -223,7 +261,7 @@ impl<M: Model> QuerySet<M> {
         spec.order.clear();
         spec.limit = Some(2);
         spec.offset = None;
-        let mut rows = M::__load(conn, &spec).map_err(|e| e.for_model(M::schema()))?;
+        let mut rows = load::<M>(conn, &spec)?;
         match rows.len() {
             0 => Err(Error::NotFound {
                 model: M::schema().name.to_string(),
@@ -418,4 +456,9 @@ impl<M: Model, T: FieldType> Field<M, T> {
             _marker: PhantomData,
         }
     }
+}
+
+/// The rows of `spec` (locked first when it asks for it: see `__load`).
+fn load<M: Model>(conn: &mut AnyConnection, spec: &QuerySpec) -> Result<Vec<M>> {
+    M::__load(conn, spec).map_err(|e| e.for_model(M::schema()))
 }

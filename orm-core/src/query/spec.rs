@@ -24,6 +24,9 @@ pub struct QuerySpec {
     /// Foreign-key fields (schema indexes) whose targets are loaded with a
     /// join.
     pub select_related: Vec<usize>,
+    /// Lock the rows read until the transaction ends
+    /// ([`QuerySet::select_for_update`](crate::QuerySet::select_for_update)).
+    pub lock: Option<super::Lock>,
 }
 
 /// Whether an index leads with `field`, and if so whether descending.

@@ -1,6 +1,7 @@
 //! The reverse accessor of each foreign key declared with `related_name`:
 //! a one-method trait implemented for the target, which calls the
-//! generic `Model::related` (`author.articles()`).
+//! generic `Model::related` (`author.articles()`); for a `OneToOne`, the
+//! one row or none (`user.profile(conn)`).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -24,6 +25,33 @@ impl<'a> Model<'a> {
             let method = format_ident!("{}", name, span = f.ident.span());
             let field = format_ident!("{}", f.name().to_uppercase());
             let trait_name = format_ident!("{}{}Related", ident, snake_to_pascal(&f.name()));
+            if f.one_to_one {
+                let doc = format!(
+                    "`{name}(conn)` on a `{}`: the one `{ident}` row whose `{}` points at it, if any.",
+                    type_name(target),
+                    f.name()
+                );
+                return Some(quote! {
+                    #[doc = #doc]
+                    #vis trait #trait_name {
+                        #[doc = #doc]
+                        fn #method(
+                            &self,
+                            conn: &mut #orm::AnyConnection,
+                        ) -> #orm::Result<::core::option::Option<#ident>>;
+                    }
+
+                    #[automatically_derived]
+                    impl #trait_name for #target {
+                        fn #method(
+                            &self,
+                            conn: &mut #orm::AnyConnection,
+                        ) -> #orm::Result<::core::option::Option<#ident>> {
+                            #orm::Model::related(self, #ident::#field).first(conn)
+                        }
+                    }
+                });
+            }
             let doc = format!(
                 "`{name}()` on a `{}`: the `{ident}` rows whose `{}` points at it.",
                 type_name(target),

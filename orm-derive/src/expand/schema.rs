@@ -214,7 +214,7 @@ impl<'a> Model<'a> {
             .value()
             .unwrap_or_else(|| case::snake_to_words(&name));
         let help_text = a.help_text.value().unwrap_or_default();
-        let unique = a.unique.is_set() && !primary_key;
+        let unique = (a.unique.is_set() || f.one_to_one) && !primary_key;
         let db_index = a.index.is_set();
         let auto_now = a.auto_now.is_set();
         let auto_now_add = a.auto_now_add.is_set();
