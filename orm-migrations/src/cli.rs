@@ -29,6 +29,10 @@ pub enum MigrationCommand {
         /// Create an empty migration to fill by hand.
         #[arg(long)]
         empty: bool,
+        /// Join the latest migrations of an app that has several (two
+        /// branches) with a migration depending on each.
+        #[arg(long)]
+        merge: bool,
         /// Never ask: no rename guessing, no one-off defaults.
         #[arg(long)]
         noinput: bool,
@@ -85,6 +89,7 @@ impl Project {
                 dry_run,
                 check,
                 empty,
+                merge,
                 noinput,
             } => {
                 let options = MakeOptions {
@@ -93,6 +98,7 @@ impl Project {
                     dry_run: *dry_run || *check,
                     check: *check,
                     empty: *empty,
+                    merge: *merge,
                 };
                 if *noinput || *check {
                     self.makemigrations(&options, &mut NonInteractiveQuestioner, out)

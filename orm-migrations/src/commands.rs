@@ -164,6 +164,9 @@ impl Project {
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
         let graph = self.graph()?;
+        if options.merge {
+            return self.merge(&graph, options, out);
+        }
         check_conflicts(&graph)?;
         let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         let mut from = ProjectState::new();
@@ -262,7 +265,83 @@ impl Project {
             leaves.insert(app.clone(), Some((migration.name.clone(), number)));
             written.push(migration);
         }
-        for migration in &written {
+        self.write_migrations(&written, options, now, out)?;
+        Ok(if options.check {
+            Outcome::ChangesDetected
+        } else {
+            Outcome::Done
+        })
+    }
+
+    /// `makemigrations --merge`: for each app with several latest
+    /// migrations (of `options.app` only, when given), a migration without
+    /// operations that depends on each of them, numbered after the highest.
+    /// Each branch's operations are listed, as Django does, for a reader to
+    /// check that they do not undo each other.
+    fn merge(
+        &self,
+        graph: &MigrationGraph,
+        options: &MakeOptions<'_>,
+        out: &mut dyn Write,
+    ) -> Result<Outcome, Error> {
+        let now = Utc::now();
+        let mut written = Vec::new();
+        for app in graph.app_labels() {
+            if options.app.is_some_and(|only| only != app) {
+                continue;
+            }
+            let mut leaves = graph.leaf_nodes(app);
+            if leaves.len() < 2 {
+                continue;
+            }
+            leaves.sort_by(|a, b| a.name.cmp(&b.name));
+            let _ = writeln!(out, "Merging {app}");
+            for leaf in &leaves {
+                let _ = writeln!(out, "  Branch {}", leaf.name);
+                for migration in branch_of(graph, leaf, &leaves) {
+                    for op in &migration.operations {
+                        let _ = writeln!(out, "    - {}", op.describe());
+                    }
+                }
+            }
+            let number = leaves.iter().filter_map(|m| m.number()).max().unwrap_or(0) + 1;
+            let stem = match options.name {
+                Some(name) => name.to_owned(),
+                None => {
+                    let joined: Vec<&str> = leaves.iter().map(|m| m.name.as_str()).collect();
+                    let stem = format!("merge_{}", joined.join("_"));
+                    if stem.len() <= 60 {
+                        stem
+                    } else {
+                        format!("merge_{}", now.format("%Y%m%d_%H%M"))
+                    }
+                }
+            };
+            let mut migration = Migration::new(app.to_owned(), format!("{number:04}_{stem}"));
+            migration.dependencies = leaves
+                .iter()
+                .map(|m| (app.to_owned(), m.name.clone()))
+                .collect();
+            written.push(migration);
+        }
+        if written.is_empty() {
+            let _ = writeln!(out, "No conflicts detected to merge.");
+            return Ok(Outcome::Done);
+        }
+        self.write_migrations(&written, options, now, out)?;
+        Ok(Outcome::Done)
+    }
+
+    /// Writes `migrations` to their apps' folders (nothing with `dry_run`
+    /// or `check`), listing each with its operations on `out`.
+    fn write_migrations(
+        &self,
+        migrations: &[Migration],
+        options: &MakeOptions<'_>,
+        now: chrono::DateTime<Utc>,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
+        for migration in migrations {
             let path = self.path_for(migration);
             let _ = writeln!(out, "Migrations for '{}':", migration.app_label);
             let shown = std::env::current_dir()
@@ -287,11 +366,7 @@ impl Project {
                 })?;
             }
         }
-        Ok(if options.check {
-            Outcome::ChangesDetected
-        } else {
-            Outcome::Done
-        })
+        Ok(())
     }
 
     fn path_for(&self, migration: &Migration) -> PathBuf {
@@ -553,6 +628,31 @@ impl Project {
     }
 }
 
+/// The migrations of `leaf`'s app that `leaf` needs and no other of the
+/// app's `leaves` does: its own branch, oldest first.
+fn branch_of<'g>(
+    graph: &'g MigrationGraph,
+    leaf: &Migration,
+    leaves: &[&Migration],
+) -> Vec<&'g Migration> {
+    let none = BTreeSet::new();
+    let needed = |m: &Migration| {
+        let target = Target::Migration(m.app_label.clone(), m.name.clone());
+        graph.forwards_plan(&target, &none).unwrap_or_default()
+    };
+    let shared: BTreeSet<(String, String)> = leaves
+        .iter()
+        .filter(|other| other.name != leaf.name)
+        .flat_map(|other| needed(other))
+        .map(|m| (m.app_label.clone(), m.name.clone()))
+        .collect();
+    needed(leaf)
+        .into_iter()
+        .filter(|m| m.app_label == leaf.app_label)
+        .filter(|m| !shared.contains(&(m.app_label.clone(), m.name.clone())))
+        .collect()
+}
+
 /// Refuses graphs that `migrate` and `makemigrations` cannot work from: two
 /// latest migrations in one app (a conflict from two branches).
 fn check_conflicts(graph: &MigrationGraph) -> Result<(), Error> {
@@ -561,9 +661,8 @@ fn check_conflicts(graph: &MigrationGraph) -> Result<(), Error> {
         if leaves.len() > 1 {
             let names: Vec<&str> = leaves.iter().map(|m| m.name.as_str()).collect();
             return Err(Error::InvalidOperation(format!(
-                "conflicting migrations in app '{app}': {} are all latest. Write a migration \
-                 that depends on each of them (makemigrations {app} --empty, then list them in \
-                 its dependencies), then run the command again.",
+                "conflicting migrations in app '{app}': {} are all latest (two branches). \
+                 Join them with `makemigrations {app} --merge`, then run the command again.",
                 names.join(", ")
             )));
         }
@@ -616,4 +715,7 @@ pub struct MakeOptions<'a> {
     pub check: bool,
     /// An empty migration of `app`, to fill by hand.
     pub empty: bool,
+    /// Join the latest migrations of each app that has several (of `app`
+    /// only, when given) with a migration depending on each of them.
+    pub merge: bool,
 }

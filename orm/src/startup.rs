@@ -64,6 +64,7 @@ pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, S
                 dry_run: true,
                 check: true,
                 empty: false,
+                merge: false,
                 noinput: true,
             },
             None,

@@ -359,6 +359,7 @@ fn make(dir: &std::path::Path, models: Vec<&'static ModelSchema>, answers: &str)
         dry_run: false,
         check: false,
         empty: false,
+        merge: false,
         noinput: answers.is_empty(),
     };
     run(&project(dir, models), None, command, answers)

@@ -535,6 +535,7 @@ impl History {
             dry_run: false,
             check: false,
             empty: false,
+            merge: false,
             noinput,
         };
         let mut out = Vec::new();
@@ -562,6 +563,7 @@ impl History {
             dry_run: false,
             check: true,
             empty: false,
+            merge: false,
             noinput: true,
         };
         let mut out = Vec::new();

@@ -57,6 +57,7 @@ fn makemigrations(check: bool) -> MigrationCommand {
         dry_run: false,
         check,
         empty: false,
+        merge: false,
         noinput: true,
     }
 }
@@ -556,6 +557,7 @@ fn empty_named_and_dry_run_migrations() {
             dry_run: true,
             check: false,
             empty: true,
+            merge: false,
             noinput: true,
         },
     );
@@ -573,6 +575,7 @@ fn empty_named_and_dry_run_migrations() {
             dry_run: false,
             check: false,
             empty: true,
+            merge: false,
             noinput: true,
         },
     );
@@ -589,6 +592,7 @@ fn empty_named_and_dry_run_migrations() {
                 dry_run: false,
                 check: false,
                 empty: false,
+                merge: false,
                 noinput: true,
             },
             None,

@@ -214,33 +214,45 @@ fn matching_keys<M: ModelColumns>(
     most: i64,
 ) -> Result<Vec<i64>> {
     let schema = M::schema();
+    let short = match short_words_q(schema, words) {
+        Some(q) => Some(condition_tree::<M>(&q)?),
+        None => None,
+    };
     let query = KeysOf {
-        table: schema.table.to_string(),
-        key: schema.pk().column.to_string(),
-        condition: condition::<M>(words, false)?,
+        matching: full_text_match(schema, words, false, short)?,
         most,
     };
     Ok(query.load::<i64>(conn)?)
 }
 
-/// `SELECT key FROM table WHERE condition LIMIT most`.
+/// `SELECT key FROM table WHERE matching LIMIT most`; on SQLite, straight
+/// from the FTS5 table, whose row ids are the keys, so that it stops at
+/// `most` rows.
 struct KeysOf {
-    table: String,
-    key: String,
-    condition: SqlCondition,
+    matching: FullTextMatch,
     most: i64,
 }
 
 impl QueryFragment<MultiBackend> for KeysOf {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.push_sql("SELECT ");
-        out.push_identifier(&self.table)?;
-        out.push_sql(".");
-        out.push_identifier(&self.key)?;
-        out.push_sql(" FROM ");
-        out.push_identifier(&self.table)?;
-        out.push_sql(" WHERE ");
-        self.condition.walk_ast(out.reborrow())?;
+        let m = &self.matching;
+        if let Backend::Sqlite = Backend::of(out.backend()) {
+            out.push_sql("SELECT rowid FROM ");
+            out.push_identifier(&m.index)?;
+            out.push_sql(" WHERE ");
+            out.push_identifier(&m.index)?;
+            out.push_sql(" MATCH ");
+            out.push_bind_param::<Text, _>(&m.sqlite)?;
+        } else {
+            out.push_sql("SELECT ");
+            out.push_identifier(&m.table)?;
+            out.push_sql(".");
+            out.push_identifier(&m.key)?;
+            out.push_sql(" FROM ");
+            out.push_identifier(&m.table)?;
+            out.push_sql(" WHERE ");
+            m.walk_ast(out.reborrow())?;
+        }
         out.push_sql(&format!(" LIMIT {}", self.most));
         Ok(())
     }
