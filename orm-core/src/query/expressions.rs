@@ -1,6 +1,7 @@
-//! Updates computed by the database from the row's own values (Django's
-//! `F()` expressions): `views = views + 1` in one statement, with no read
-//! first and no lost increment when two requests count at once.
+//! Expressions over the row's own values (Django's `F()`): in updates,
+//! `views = views + 1` in one statement, with no read first and no lost
+//! increment when two requests count at once; in filters, comparisons of
+//! one field with others, `F(Page::VIEWS).gt(F(Page::LIKES) * 2)`.
 //!
 //! ```
 //! # fn main() -> orm_core::Result<()> {
@@ -29,6 +30,8 @@
 //! )?;
 //! page.refresh(&mut conn)?;
 //! assert_eq!((page.views, page.likes), (11, 5));
+//! let popular = Page::objects().filter(F(Page::VIEWS).gt(F(Page::LIKES) * 2));
+//! assert_eq!(popular.count(&mut conn)?, 1);
 //! # Ok(()) }
 //! ```
 
@@ -41,6 +44,8 @@ use diesel::{QueryResult, RunQueryDsl};
 
 use super::bound::Bound;
 use super::field::Field;
+use super::filter::Filter;
+use super::lookup::Q;
 use super::sql::SqlCondition;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
@@ -120,11 +125,199 @@ impl<M, T> Expr<M, T> {
     }
 }
 
+/// What an expression may be compared with: another expression of the same
+/// type, or a constant.
+pub trait IntoExpr<M, T> {
+    /// The expression.
+    fn into_expr(self) -> Expr<M, T>;
+}
+
+impl<M, T: Numeric> IntoExpr<M, T> for Expr<M, T> {
+    fn into_expr(self) -> Expr<M, T> {
+        self
+    }
+}
+
+impl<M, T: Numeric> IntoExpr<M, T> for T {
+    fn into_expr(self) -> Expr<M, T> {
+        Expr {
+            tree: Tree::Constant(self.to_value()),
+            _marker: PhantomData,
+        }
+    }
+}
+
+/// A constant compared with a nullable field: `F(Page::SCORE).gt(0)`.
+impl<M, T: Numeric> IntoExpr<M, Option<T>> for T
+where
+    Option<T>: Numeric,
+{
+    fn into_expr(self) -> Expr<M, Option<T>> {
+        Expr {
+            tree: Tree::Constant(self.to_value()),
+            _marker: PhantomData,
+        }
+    }
+}
+
+macro_rules! comparisons {
+    ($($method:ident $sql:literal $doc:literal),+) => {
+        impl<M: Model, T: Numeric> Expr<M, T> {$(
+            #[doc = $doc]
+            pub fn $method(self, rhs: impl IntoExpr<M, T>) -> Filter<M> {
+                Filter::new(Q::Compare(Compare {
+                    lhs: self.tree,
+                    op: $sql,
+                    rhs: rhs.into_expr().tree,
+                }))
+            }
+        )+}
+    };
+}
+
+comparisons!(
+    eq "=" "Rows where the two sides are equal (neither `NULL`).",
+    ne "<>" "Rows where the two sides differ (neither `NULL`).",
+    gt ">" "Rows where this side is greater: `F(Page::VIEWS).gt(F(Page::LIKES) * 2)`.",
+    gte ">=" "Rows where this side is greater or equal.",
+    lt "<" "Rows where this side is smaller.",
+    lte "<=" "Rows where this side is smaller or equal."
+);
+
+/// A comparison of two expressions over a row's fields (see
+/// [`Expr::gt`]), as a filter holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compare {
+    lhs: Tree,
+    op: &'static str,
+    rhs: Tree,
+}
+
+impl Compare {
+    /// The condition on `schema`'s table.
+    pub(crate) fn condition(&self, schema: &ModelSchema) -> Result<SqlCondition> {
+        let columns = Columns::of(schema);
+        Ok(SqlCondition::new(Compared {
+            lhs: columns.computed(Node::of(self.lhs.clone()))?,
+            op: self.op,
+            rhs: columns.computed(Node::of(self.rhs.clone()))?,
+        }))
+    }
+}
+
+/// `lhs op rhs`.
+struct Compared {
+    lhs: Computed,
+    op: &'static str,
+    rhs: Computed,
+}
+
+impl QueryFragment<MultiBackend> for Compared {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        self.lhs.walk_ast(out.reborrow())?;
+        out.push_sql(" ");
+        out.push_sql(self.op);
+        out.push_sql(" ");
+        self.rhs.walk_ast(out.reborrow())
+    }
+}
+
+impl QueryId for Compared {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+/// A model's table and its columns, by field index.
+struct Columns {
+    table: String,
+    columns: Vec<String>,
+}
+
+impl Columns {
+    fn of(schema: &ModelSchema) -> Columns {
+        Columns {
+            table: schema.table.to_string(),
+            columns: schema.fields.iter().map(|f| f.column.to_string()).collect(),
+        }
+    }
+
+    /// `node`, its fields checked to be the table's.
+    fn computed(&self, node: Node) -> Result<Computed> {
+        fn check(node: &Node, count: usize) -> bool {
+            match node {
+                Node::Field(index) => *index < count,
+                Node::Constant(_) => true,
+                Node::Binary(lhs, _, rhs) => check(lhs, count) && check(rhs, count),
+            }
+        }
+        if !check(&node, self.columns.len()) {
+            return Err(Error::UnknownField {
+                model: self.table.clone(),
+                field: "(a field of an expression)".to_owned(),
+            });
+        }
+        Ok(Computed {
+            table: self.table.clone(),
+            columns: self.columns.clone(),
+            node,
+        })
+    }
+}
+
+/// An expression written over one table's columns.
+struct Computed {
+    table: String,
+    columns: Vec<String>,
+    node: Node,
+}
+
+impl Computed {
+    fn walk_node<'b>(
+        &'b self,
+        node: &'b Node,
+        out: &mut AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        match node {
+            Node::Field(index) => {
+                let column = self.columns.get(*index).ok_or_else(|| {
+                    diesel::result::Error::QueryBuilderError(
+                        "an unknown field in an expression".into(),
+                    )
+                })?;
+                out.push_identifier(&self.table)?;
+                out.push_sql(".");
+                out.push_identifier(column)?;
+            }
+            Node::Constant(bound) => bound.push(out)?,
+            Node::Binary(lhs, op, rhs) => {
+                out.push_sql("(");
+                self.walk_node(lhs, out)?;
+                out.push_sql(" ");
+                out.push_sql(op);
+                out.push_sql(" ");
+                self.walk_node(rhs, out)?;
+                out.push_sql(")");
+            }
+        }
+        Ok(())
+    }
+}
+
+impl QueryFragment<MultiBackend> for Computed {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        self.walk_node(&self.node, &mut out)
+    }
+}
+
+impl QueryId for Computed {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
 /// `UPDATE table SET column = expression, ... [WHERE condition]`.
 pub(crate) struct ComputedUpdate {
     table: String,
-    sets: Vec<(String, Node)>,
-    columns: Vec<String>,
+    sets: Vec<(String, Computed)>,
     condition: Option<SqlCondition>,
 }
 
@@ -164,15 +357,14 @@ impl ComputedUpdate {
                     field: format!("#{index}"),
                 })
         };
+        let columns = Columns::of(schema);
         let sets = sets
             .into_iter()
-            .map(|(field, tree)| Ok((column(field)?, Node::of(tree))))
+            .map(|(field, tree)| Ok((column(field)?, columns.computed(Node::of(tree))?)))
             .collect::<Result<Vec<_>>>()?;
-        let columns = schema.fields.iter().map(|f| f.column.to_string()).collect();
         Ok(ComputedUpdate {
             table: schema.table.to_string(),
             sets,
-            columns,
             condition,
         })
     }
@@ -181,34 +373,6 @@ impl ComputedUpdate {
     pub(crate) fn execute(self, conn: &mut AnyConnection) -> Result<usize> {
         let _written = crate::db::WriteGuard;
         Ok(RunQueryDsl::execute(self, conn)?)
-    }
-
-    fn walk_node<'b>(
-        &'b self,
-        node: &'b Node,
-        out: &mut AstPass<'_, 'b, MultiBackend>,
-    ) -> QueryResult<()> {
-        match node {
-            Node::Field(index) => {
-                let column = self.columns.get(*index).ok_or_else(|| {
-                    diesel::result::Error::QueryBuilderError("an unknown field in an update".into())
-                })?;
-                out.push_identifier(&self.table)?;
-                out.push_sql(".");
-                out.push_identifier(column)?;
-            }
-            Node::Constant(bound) => bound.push(out)?,
-            Node::Binary(lhs, op, rhs) => {
-                out.push_sql("(");
-                self.walk_node(lhs, out)?;
-                out.push_sql(" ");
-                out.push_sql(op);
-                out.push_sql(" ");
-                self.walk_node(rhs, out)?;
-                out.push_sql(")");
-            }
-        }
-        Ok(())
     }
 }
 
@@ -223,7 +387,7 @@ impl QueryFragment<MultiBackend> for ComputedUpdate {
             }
             out.push_identifier(column)?;
             out.push_sql(" = ");
-            self.walk_node(tree, &mut out)?;
+            tree.walk_ast(out.reborrow())?;
         }
         if let Some(condition) = &self.condition {
             out.push_sql(" WHERE ");

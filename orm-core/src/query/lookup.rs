@@ -243,6 +243,9 @@ pub enum Q {
         /// The condition on that model.
         q: Box<Q>,
     },
+    /// Two expressions over the row's fields compared
+    /// (`F(Page::VIEWS).gt(F(Page::LIKES) * 2)`).
+    Compare(super::expressions::Compare),
     /// The model's full-text index holds a word starting with each of these
     /// words (lower-case letters and digits): see
     /// [`Filter::full_text`](crate::query::Filter::full_text). No words:

@@ -33,7 +33,7 @@ pub use column_kind::{
 };
 pub use columns::{ColumnVisitor, ModelColumns};
 pub use dates::{Dated, OnDate, Part, Span, SpanUnit, Timed, Year};
-pub use expressions::{Expr, Numeric, F};
+pub use expressions::{Compare, Expr, IntoExpr, Numeric, F};
 pub(crate) use field::pointing_at;
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
