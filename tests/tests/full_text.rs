@@ -333,6 +333,22 @@ mod v5 {
     }
 }
 
+/// The model renamed: its table, and the full-text index's name, follow.
+mod v6 {
+    use orm_core::prelude::*;
+
+    #[derive(Model, Debug, Clone)]
+    #[model(app_label = "library", full_text = ["title"])]
+    pub(crate) struct Paper {
+        pub id: i64,
+        #[field(max_length = 100)]
+        pub title: String,
+        #[field(text)]
+        pub text: String,
+        pub rank: Option<i32>,
+    }
+}
+
 fn project(dir: &std::path::Path, models: Vec<&'static ModelSchema>) -> Project {
     Project::new()
         .with(MigrationSource::from_dir("library", dir))
@@ -386,6 +402,7 @@ fn the_index_through_migrations() {
     make(path, vec![v3::Doc::schema()], "");
     make(path, vec![v4::Doc::schema()], "y\n");
     make(path, vec![v5::Doc::schema()], "");
+    make(path, vec![v6::Paper::schema()], "y\n");
     let file = std::fs::read_dir(path)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -393,7 +410,7 @@ fn the_index_through_migrations() {
         .unwrap();
     let text = std::fs::read_to_string(file).unwrap();
     assert!(text.contains("kind = \"full_text\""), "{text}");
-    let last = project(path, vec![v5::Doc::schema()]);
+    let last = project(path, vec![v6::Paper::schema()]);
     for (kind, url) in configured() {
         let test_db = fresh(kind, url.as_deref(), &[]);
         let db = &test_db.db;
@@ -440,10 +457,20 @@ fn the_index_through_migrations() {
             .count(&mut conn)
             .unwrap_or_else(|e| panic!("{kind}: {e}"));
         assert_eq!(hits, 0, "{kind}: the body is no longer indexed");
+        migrate_to(&last, db, "0006");
+        conn.batch_execute(
+            "INSERT INTO library_paper (id, title, text, rank) VALUES (4, 'Ada''s second paper', 'notes', 4)",
+        )
+        .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let hits = v6::Paper::objects()
+            .filter(Filter::full_text("ada"))
+            .count(&mut conn)
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert_eq!(hits, 2, "{kind}: kept across the model rename");
         // Every step undoes, and applies again.
         migrate_to(&last, db, "zero");
-        migrate_to(&last, db, "0005");
-        assert_eq!(v5::Doc::objects().count(&mut conn).unwrap(), 0, "{kind}");
+        migrate_to(&last, db, "0006");
+        assert_eq!(v6::Paper::objects().count(&mut conn).unwrap(), 0, "{kind}");
     }
 }
 

@@ -30,8 +30,9 @@
 //! )?;
 //! page.refresh(&mut conn)?;
 //! assert_eq!((page.views, page.likes), (11, 5));
-//! let popular = Page::objects().filter(F(Page::VIEWS).gt(F(Page::LIKES) * 2));
-//! assert_eq!(popular.count(&mut conn)?, 1);
+//! // Both sides of a comparison have the field's type.
+//! let liked = Page::objects().filter((F(Page::LIKES) * 2).gt(F(Page::LIKES) + 4));
+//! assert_eq!(liked.count(&mut conn)?, 1);
 //! # Ok(()) }
 //! ```
 
