@@ -3,4 +3,5 @@
 pub mod admin_app;
 pub mod admin_models;
 pub mod backends;
+pub mod commands;
 pub mod models;

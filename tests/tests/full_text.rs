@@ -5,8 +5,6 @@
 //! and `migrate`: added over existing rows, kept across a table rebuild and
 //! a field rename, removed, undone.
 
-use std::io::Cursor;
-
 use orm_core::__private::diesel::connection::SimpleConnection;
 use orm_core::__private::diesel::sql_types::Text;
 use orm_core::__private::diesel::{self, QueryableByName, RunQueryDsl};
@@ -15,8 +13,9 @@ use orm_core::prelude::*;
 use orm_core::query::search_by_names;
 use orm_core::schema::ModelSchema;
 use orm_core::{Db, Error};
-use orm_migrations::{MigrationCommand, MigrationSource, Project};
+use orm_migrations::{MigrationSource, Project};
 use tests::backends::{configured, each_backend, fresh};
+use tests::commands;
 
 #[derive(Model, Debug, Clone)]
 #[model(app_label = "library", full_text = ["title", "body", "note"])]
@@ -355,41 +354,20 @@ fn project(dir: &std::path::Path, models: Vec<&'static ModelSchema>) -> Project 
         .with_models(models)
 }
 
-fn run(project: &Project, db: Option<&Db>, command: MigrationCommand, answers: &str) -> String {
-    let mut out = Vec::new();
-    let result = project.execute(
-        &command,
-        db,
-        &mut Cursor::new(answers.as_bytes().to_vec()),
-        &mut out,
-    );
-    let out = String::from_utf8_lossy(&out).into_owned();
-    result.unwrap_or_else(|e| panic!("{command:?}: {e}\n{out}"));
-    out
-}
-
 fn make(dir: &std::path::Path, models: Vec<&'static ModelSchema>, answers: &str) -> String {
-    let command = MigrationCommand::Makemigrations {
-        app: None,
-        name: None,
-        dry_run: false,
-        check: false,
-        empty: false,
-        merge: false,
-        noinput: answers.is_empty(),
-    };
-    run(&project(dir, models), None, command, answers)
+    let command = commands::makemigrations(false, false, answers);
+    match commands::run(&project(dir, models), None, &command, answers) {
+        Ok((_, out)) => out,
+        Err(e) => panic!("makemigrations: {e}"),
+    }
 }
 
 fn migrate_to(project: &Project, db: &Db, target: &str) -> String {
-    let command = MigrationCommand::Migrate {
-        app: Some("library".into()),
-        target: Some(target.into()),
-        plan: false,
-        fake: false,
-        fake_initial: false,
-    };
-    run(project, Some(db), command, "")
+    let command = commands::migrate(Some(("library", target)));
+    match commands::run(project, Some(db), &command, "") {
+        Ok((_, out)) => out,
+        Err(e) => panic!("migrate {target}: {e}"),
+    }
 }
 
 #[test]

@@ -5,14 +5,14 @@
 //! migrates, undoes and applies again on every backend, and matches models
 //! holding both changes.
 
-use std::io::Cursor;
 use std::path::Path;
 
 use orm_core::prelude::*;
 use orm_core::schema::ModelSchema;
 use orm_core::Db;
-use orm_migrations::{MigrationCommand, MigrationSource, Outcome, Project};
+use orm_migrations::{MigrationSource, Outcome, Project};
 use tests::backends::{configured, fresh};
+use tests::commands;
 
 mod v1 {
     use orm_core::prelude::*;
@@ -83,36 +83,20 @@ fn make(
     merge: bool,
     check: bool,
 ) -> (Result<Outcome, String>, String) {
-    let command = MigrationCommand::Makemigrations {
-        app: None,
-        name: None,
-        dry_run: false,
-        check,
-        empty: false,
-        merge,
-        noinput: true,
-    };
-    let mut out = Vec::new();
-    let result = project(dir, model)
-        .execute(&command, None, &mut Cursor::new(Vec::new()), &mut out)
-        .map_err(|e| e.to_string());
-    (result, String::from_utf8(out).unwrap())
+    match commands::run(
+        &project(dir, model),
+        None,
+        &commands::makemigrations(merge, check, ""),
+        "",
+    ) {
+        Ok((outcome, out)) => (Ok(outcome), out),
+        Err(e) => (Err(e), String::new()),
+    }
 }
 
 fn migrate(project: &Project, db: &Db, target: Option<&str>) -> Result<String, String> {
-    let command = MigrationCommand::Migrate {
-        app: target.map(|_| "shelf".to_owned()),
-        target: target.map(str::to_owned),
-        plan: false,
-        fake: false,
-        fake_initial: false,
-    };
-    let mut out = Vec::new();
-    let result = project.execute(&command, Some(db), &mut Cursor::new(Vec::new()), &mut out);
-    let out = String::from_utf8_lossy(&out).into_owned();
-    result
-        .map(|_| out.clone())
-        .map_err(|e| format!("{e}\n{out}"))
+    let command = commands::migrate(target.map(|target| ("shelf", target)));
+    commands::run(project, Some(db), &command, "").map(|(_, out)| out)
 }
 
 fn files(dir: &Path) -> Vec<String> {

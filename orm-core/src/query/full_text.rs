@@ -28,7 +28,7 @@ use super::columns::ModelColumns;
 use super::compile::condition_tree;
 use super::dates::Backend;
 use super::filter::Filter;
-use super::lookup::{Condition, Lookup, Operand, Q};
+use super::lookup::Q;
 use super::spec::QuerySpec;
 use super::sql::SqlCondition;
 use crate::backend::ddl::{column_of, index_name};
@@ -278,25 +278,12 @@ pub(crate) fn short_words_q(schema: &ModelSchema, words: &[String]) -> Option<Q>
         .iter()
         .filter_map(|name| schema.field_index(name))
         .collect();
-    let short: Vec<Q> = words
+    let short: Vec<&str> = words
         .iter()
         .filter(|word| word.chars().count() < MARIADB_SHORTEST_WORD)
-        .map(|word| {
-            Q::Or(
-                fields
-                    .iter()
-                    .map(|&field| {
-                        Q::Condition(Condition {
-                            field,
-                            lookup: Lookup::IContains,
-                            operand: Operand::One(Value::Text(word.clone())),
-                        })
-                    })
-                    .collect(),
-            )
-        })
+        .map(String::as_str)
         .collect();
-    (!short.is_empty()).then_some(Q::And(short))
+    super::search::search_condition(&fields, &short.join(" "))
 }
 
 /// A full-text match, written for the backend that runs it.
