@@ -103,22 +103,15 @@ impl<M: Model> Filter<M> {
 /// The condition "the full-text index of `M` holds words starting with
 /// each of `words`", written for `many` matching rows or few.
 pub(crate) fn condition<M: ModelColumns>(words: &[String], many: bool) -> Result<SqlCondition> {
+    Ok(SqlCondition::new(full_text_match::<M>(words, many)?))
+}
+
+fn full_text_match<M: ModelColumns>(words: &[String], many: bool) -> Result<FullTextMatch> {
     let schema = M::schema();
     let short = match short_words_q(schema, words) {
         Some(q) => Some(condition_tree::<M>(&q)?),
         None => None,
     };
-    Ok(SqlCondition::new(full_text_match(
-        schema, words, many, short,
-    )?))
-}
-
-fn full_text_match(
-    schema: &ModelSchema,
-    words: &[String],
-    many: bool,
-    short: Option<SqlCondition>,
-) -> Result<FullTextMatch> {
     let index = schema
         .full_text_index()
         .ok_or_else(|| Error::InvalidLookup {
@@ -213,13 +206,8 @@ fn matching_keys<M: ModelColumns>(
     words: &[String],
     most: i64,
 ) -> Result<Vec<i64>> {
-    let schema = M::schema();
-    let short = match short_words_q(schema, words) {
-        Some(q) => Some(condition_tree::<M>(&q)?),
-        None => None,
-    };
     let query = KeysOf {
-        matching: full_text_match(schema, words, false, short)?,
+        matching: full_text_match::<M>(words, false)?,
         most,
     };
     Ok(query.load::<i64>(conn)?)
