@@ -8,6 +8,8 @@
 use crate::db::BackendKind;
 use crate::schema::{FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
 
+pub mod full_text;
+
 /// The longest identifier every backend accepts (PostgreSQL 63 bytes, MySQL 64).
 const MAX_NAME_LEN: usize = 63;
 /// Length of the `_` plus eight hex digits appended to shortened names.
@@ -502,7 +504,7 @@ pub fn index_statements(
 ) -> Vec<String> {
     match index.kind {
         IndexKind::Plain => vec![create_index(&schema.table, index, schema, backend)],
-        IndexKind::FullText => super::full_text::create(schema, index, backend),
+        IndexKind::FullText => full_text::create(schema, index, backend),
     }
 }
 

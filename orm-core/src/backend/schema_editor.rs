@@ -27,8 +27,8 @@
 
 use std::borrow::Cow;
 
+use crate::backend::ddl::full_text;
 use crate::backend::ddl::{self, quote_ident};
-use crate::backend::full_text;
 use crate::db::BackendKind;
 use crate::schema::{DefaultValue, FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
 

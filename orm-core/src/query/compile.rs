@@ -69,7 +69,7 @@ pub fn condition_tree<M: ModelColumns>(q: &Q) -> Result<SqlCondition> {
         Q::Referenced { model, field, q } => {
             super::relations::referenced_condition(M::schema(), model, *field, q)?
         }
-        Q::Compare(comparison) => comparison.condition(M::schema())?,
+        Q::Compare(compare) => super::expressions::compare_condition(compare, M::schema())?,
         Q::FullText { words, .. } if words.is_empty() => constant(true),
         Q::FullText { words, many } => super::full_text::condition::<M>(words, *many)?,
     })

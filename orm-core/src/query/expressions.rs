@@ -46,13 +46,13 @@ use diesel::{QueryResult, RunQueryDsl};
 use super::bound::Bound;
 use super::field::Field;
 use super::filter::Filter;
-use super::lookup::Q;
+use super::lookup::{Compare, Tree, Q};
 use super::sql::SqlCondition;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::schema::ModelSchema;
-use crate::value::{FieldType, Value};
+use crate::value::FieldType;
 
 /// A number field whose value an update may compute: the integers, the
 /// floats and decimals, and their `Option`s.
@@ -80,14 +80,6 @@ pub fn F<M: Model, T: Numeric>(field: Field<M, T>) -> Expr<M, T> {
 pub struct Expr<M, T> {
     tree: Tree,
     _marker: PhantomData<fn() -> (M, T)>,
-}
-
-/// An expression without its types.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Tree {
-    Field(usize),
-    Constant(Value),
-    Binary(Box<Tree>, &'static str, Box<Tree>),
 }
 
 macro_rules! operators {
@@ -185,25 +177,14 @@ comparisons!(
     lte "<=" "Rows where this side is smaller or equal."
 );
 
-/// A comparison of two expressions over a row's fields (see
-/// [`Expr::gt`]), as a filter holds it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Compare {
-    lhs: Tree,
-    op: &'static str,
-    rhs: Tree,
-}
-
-impl Compare {
-    /// The condition on `schema`'s table.
-    pub(crate) fn condition(&self, schema: &ModelSchema) -> Result<SqlCondition> {
-        let columns = Columns::of(schema);
-        Ok(SqlCondition::new(Compared {
-            lhs: columns.computed(Node::of(self.lhs.clone()))?,
-            op: self.op,
-            rhs: columns.computed(Node::of(self.rhs.clone()))?,
-        }))
-    }
+/// The condition of `compare` on `schema`'s table.
+pub(crate) fn compare_condition(compare: &Compare, schema: &ModelSchema) -> Result<SqlCondition> {
+    let columns = Columns::of(schema);
+    Ok(SqlCondition::new(Compared {
+        lhs: columns.computed(Node::of(compare.lhs.clone()))?,
+        op: compare.op,
+        rhs: columns.computed(Node::of(compare.rhs.clone()))?,
+    }))
 }
 
 /// `lhs op rhs`.

@@ -25,14 +25,13 @@ use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::columns::ModelColumns;
-use super::compile::condition_tree;
 use super::dates::Backend;
 use super::filter::Filter;
 use super::lookup::Q;
 use super::spec::QuerySpec;
 use super::sql::SqlCondition;
+use crate::backend::ddl::full_text::postgres_document;
 use crate::backend::ddl::{column_of, index_name};
-use crate::backend::full_text::postgres_document;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -109,7 +108,7 @@ pub(crate) fn condition<M: ModelColumns>(words: &[String], many: bool) -> Result
 fn full_text_match<M: ModelColumns>(words: &[String], many: bool) -> Result<FullTextMatch> {
     let schema = M::schema();
     let short = match short_words_q(schema, words) {
-        Some(q) => Some(condition_tree::<M>(&q)?),
+        Some(q) => Some(M::__condition(&q)?),
         None => None,
     };
     let index = schema

@@ -245,7 +245,7 @@ pub enum Q {
     },
     /// Two expressions over the row's fields compared
     /// (`F(Page::VIEWS).gt(F(Page::LIKES) * 2)`).
-    Compare(super::expressions::Compare),
+    Compare(Compare),
     /// The model's full-text index holds a word starting with each of these
     /// words (lower-case letters and digits): see
     /// [`Filter::full_text`](crate::query::Filter::full_text). No words:
@@ -345,4 +345,22 @@ mod tests {
             assert_eq!(Lookup::from_name(lookup.name()), Some(lookup));
         }
     }
+}
+
+/// An expression over a row's fields and constants, without its types
+/// (built through [`F`](crate::query::F)).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Tree {
+    Field(usize),
+    Constant(Value),
+    Binary(Box<Tree>, &'static str, Box<Tree>),
+}
+
+/// A comparison of two expressions over a row's fields (see
+/// [`Expr::gt`](crate::query::Expr::gt)), as a filter holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compare {
+    pub(crate) lhs: Tree,
+    pub(crate) op: &'static str,
+    pub(crate) rhs: Tree,
 }

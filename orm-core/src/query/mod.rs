@@ -33,7 +33,7 @@ pub use column_kind::{
 };
 pub use columns::{ColumnVisitor, ModelColumns};
 pub use dates::{Dated, OnDate, Part, Span, SpanUnit, Timed, Year};
-pub use expressions::{Compare, Expr, IntoExpr, Numeric, F};
+pub use expressions::{Expr, IntoExpr, Numeric, F};
 pub(crate) use field::pointing_at;
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};
 pub use filter::Filter;
@@ -42,7 +42,7 @@ pub use full_text::{
 };
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use locking::Lock;
-pub use lookup::{escape_like, like_pattern, Condition, DatePart, Lookup, Operand, Q};
+pub use lookup::{escape_like, like_pattern, Compare, Condition, DatePart, Lookup, Operand, Q};
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use queryset::{Aggregate, Assignment, QuerySet};
 pub use search::{search_by_names, search_condition, search_words, MAX_SEARCH_WORDS};

@@ -331,9 +331,7 @@ impl<M: Model> QuerySet<M> {
             let sets = values
                 .into_iter()
                 .map(|a| {
-                    let tree = a
-                        .computed
-                        .unwrap_or(super::expressions::Tree::Constant(a.value));
+                    let tree = a.computed.unwrap_or(super::lookup::Tree::Constant(a.value));
                     (a.field, tree)
                 })
                 .collect();
@@ -422,13 +420,13 @@ pub struct Assignment<M> {
     field: usize,
     value: Value,
     /// Computed by the database instead (`F(field) + 1`).
-    computed: Option<super::expressions::Tree>,
+    computed: Option<super::lookup::Tree>,
     _marker: PhantomData<fn() -> M>,
 }
 
 impl<M> Assignment<M> {
     /// `field` set to what `tree` computes.
-    pub(crate) fn computed(field: usize, tree: super::expressions::Tree) -> Assignment<M> {
+    pub(crate) fn computed(field: usize, tree: super::lookup::Tree) -> Assignment<M> {
         Assignment {
             field,
             value: Value::Null,

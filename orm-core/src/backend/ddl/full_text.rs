@@ -15,7 +15,7 @@
 //! tokenizer both split words and ignore case without stemming, as
 //! MariaDB's index does, so a search finds the same rows everywhere.
 
-use super::ddl::{column_of, index_name, quote_ident};
+use super::{column_of, index_name, quote_ident};
 use crate::db::BackendKind;
 use crate::schema::{IndexSchema, ModelSchema};
 
@@ -79,7 +79,7 @@ pub fn drop_named(table: &str, name: &str, backend: BackendKind) -> Vec<String> 
             ));
             sql
         }
-        BackendKind::Postgres => vec![super::ddl::drop_index(table, name, backend)],
+        BackendKind::Postgres => vec![super::drop_index(table, name, backend)],
         // The index goes with its column.
         BackendKind::Mysql => vec![format!(
             "ALTER TABLE {} DROP COLUMN {}",
