@@ -6,8 +6,8 @@ use orm::prelude::*;
 
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]
-#[model(ordering = ["-published_date"], display = "{title}")]
-#[admin(list_display = ["title", "author", "published_date"], search_fields = ["title"])]
+#[model(ordering = ["-published_date"], display = "{title}", full_text = ["title", "content"])]
+#[admin(list_display = ["title", "author", "published_date"], search_fields = ["@title", "@content"])]
 pub struct Article {
     pub id: i64,
     #[field(max_length = 200)]
@@ -26,10 +26,20 @@ pub struct Article {
     pub is_published: bool,
 }
 
+/// One per user: a `OneToOne`, read back from the user.
+#[derive(Model, Debug, Clone)]
+pub struct Profile {
+    pub id: i64,
+    #[field(on_delete = Cascade, related_name = "profile")]
+    pub user: OneToOne<User>,
+    pub karma: i64,
+    pub posts: i64,
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = orm::db::DatabaseUrl::parse("sqlite://:memory:")?;
     let mut conn = AnyConnection::open(&url)?;
-    orm::create_tables(&mut conn, &[User::schema(), Article::schema()])?;
+    orm::create_tables(&mut conn, &[User::schema(), Article::schema(), Profile::schema()])?;
     let mut ada = User::new("ada", "ada@example.com");
     ada.save(&mut conn)?;
     let mut article = Article {
@@ -52,6 +62,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} article(s), found {:?} by {:?}", count, found[0].title, author);
     if found.len() != 1 || author.as_deref() != Some("ada") {
         return Err("the query did not find the article with its author".into());
+    }
+    let searched = Article::objects().filter(Filter::full_text("first POST")).count(&mut conn)?;
+    Profile { id: 0, user: ForeignKey::new(ada.id), karma: 5, posts: 2 }.save(&mut conn)?;
+    let keen = Profile::objects().filter(orm::query::F(Profile::KARMA).gt(orm::query::F(Profile::POSTS) * 2));
+    let locked = orm::atomic(&mut conn, |conn| {
+        keen.clone().select_for_update(orm::query::Lock::Wait).all(conn)
+    })?;
+    let profile = ada.profile(&mut conn)?;
+    println!("search: {searched}, keen: {}, profile: {:?}", locked.len(), profile.map(|p| p.karma));
+    if searched != 1 || locked.len() != 1 {
+        return Err("full-text search, F() filter or select_for_update went wrong".into());
     }
     Ok(())
 }
