@@ -11,6 +11,7 @@ use orm_core::Db;
 use orm_migrations::loader::MigrationSource;
 use orm_migrations::{MigrationCommand, Outcome, Project};
 use tests::backends::{configured, fresh};
+use tests::commands;
 use tests::models::{Article, Author};
 
 /// A project whose every app keeps its migrations in `root/<app>`.
@@ -43,23 +44,11 @@ fn project_with_code(
 }
 
 fn run(project: &Project, db: Option<&Db>, command: MigrationCommand) -> (Outcome, String) {
-    let mut out = Vec::new();
-    let outcome = project
-        .execute(&command, db, &mut Cursor::new(Vec::new()), &mut out)
-        .unwrap_or_else(|e| panic!("{command:?} failed: {e}"));
-    (outcome, String::from_utf8(out).unwrap())
+    commands::run(project, db, &command, "").unwrap_or_else(|e| panic!("{command:?} failed: {e}"))
 }
 
 fn makemigrations(check: bool) -> MigrationCommand {
-    MigrationCommand::Makemigrations {
-        app: None,
-        name: None,
-        dry_run: false,
-        check,
-        empty: false,
-        merge: false,
-        noinput: true,
-    }
+    commands::makemigrations(false, check, "")
 }
 
 fn migrate(app: Option<&str>, target: Option<&str>) -> MigrationCommand {
