@@ -55,6 +55,21 @@ pub enum MigrationCommand {
         #[arg(long)]
         fake_initial: bool,
     },
+    /// Squash a run of an app's migrations into one that replaces them.
+    Squashmigrations {
+        /// The app.
+        app: String,
+        /// `[START] END`: the first (default: the app's first) and last
+        /// migration to squash, by name or unique prefix.
+        #[arg(num_args = 1..=2, required = true, value_name = "MIGRATION")]
+        migrations: Vec<String>,
+        /// The new migration's name after its number.
+        #[arg(long)]
+        squashed_name: Option<String>,
+        /// Keep every operation as it is.
+        #[arg(long)]
+        no_optimize: bool,
+    },
     /// List migrations, `[X]` when applied.
     Showmigrations {
         /// Only these apps (default: every app).
@@ -126,6 +141,30 @@ impl Project {
                     options,
                     out,
                 )
+            }
+            MigrationCommand::Squashmigrations {
+                app,
+                migrations,
+                squashed_name,
+                no_optimize,
+            } => {
+                let (start, end) = match migrations.as_slice() {
+                    [end] => (None, end.as_str()),
+                    [start, end] => (Some(start.as_str()), end.as_str()),
+                    _ => {
+                        return Err(Error::InvalidOperation(
+                            "squashmigrations takes APP [START] END".to_owned(),
+                        ))
+                    }
+                };
+                let options = crate::squash::SquashOptions {
+                    app,
+                    start,
+                    end,
+                    squashed_name: squashed_name.as_deref(),
+                    no_optimize: *no_optimize,
+                };
+                self.squashmigrations(&options, out)
             }
             MigrationCommand::Showmigrations { apps } => {
                 self.showmigrations(need_db(db)?, apps, out)

@@ -22,6 +22,7 @@ use crate::migration::Migration;
 use crate::operation::Operation;
 use crate::questioner::{FixedAnswers, Questioner};
 use crate::recorder;
+use crate::replacements;
 use crate::state::ProjectState;
 use crate::writer;
 
@@ -74,11 +75,10 @@ fn print_plan(plan: &[&Migration], backwards: bool, out: &mut dyn Write) {
 /// Records `step` as done without running it.
 fn fake(conn: &mut AnyConnection, step: Step<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let (app, name) = step.migration.key();
+    recorder::record_step(conn, step.migration, step.backwards)?;
     let verb = if step.backwards {
-        recorder::record_unapplied(conn, &app, &name)?;
         "Unapplying"
     } else {
-        recorder::record_applied(conn, &app, &name)?;
         "Applying"
     };
     let _ = writeln!(out, "  {verb} {app}.{name}... FAKED");
@@ -125,9 +125,21 @@ impl Project {
         loader::load(&self.sources)
     }
 
-    /// The dependency graph of every migration.
+    /// The dependency graph of every migration, as a new database runs
+    /// them: each squashed migration in place of those it replaces.
     pub fn graph(&self) -> Result<MigrationGraph, Error> {
-        MigrationGraph::new(self.load()?)
+        self.graph_at(&BTreeSet::new()).map(|(graph, _)| graph)
+    }
+
+    /// The dependency graph as a database that has `recorded` runs it, and
+    /// the migrations that count as applied there (see
+    /// [`replacements::resolve`]).
+    pub fn graph_at(
+        &self,
+        recorded: &BTreeSet<(String, String)>,
+    ) -> Result<(MigrationGraph, BTreeSet<(String, String)>), Error> {
+        let (migrations, applied) = replacements::resolve(self.load()?, recorded)?;
+        Ok((MigrationGraph::new(migrations)?, applied))
     }
 
     /// Migrates exactly these models instead of the registry's: for a
@@ -334,7 +346,7 @@ impl Project {
 
     /// Writes `migrations` to their apps' folders (nothing with `dry_run`
     /// or `check`), listing each with its operations on `out`.
-    fn write_migrations(
+    pub(crate) fn write_migrations(
         &self,
         migrations: &[Migration],
         options: &MakeOptions<'_>,
@@ -408,11 +420,16 @@ impl Project {
         options: MigrateOptions,
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
-        let graph = self.graph()?;
-        let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         let mut conn = db.conn()?;
         recorder::ensure_table(&mut conn)?;
-        let applied = recorder::applied(&mut conn)?;
+        let mut recorded = recorder::applied(&mut conn)?;
+        // A squashed migration whose replaced ones all ran counts as run.
+        for (app, name) in replacements::to_record(&self.load()?, &recorded) {
+            recorder::record_applied(&mut conn, &app, &name)?;
+            recorded.insert((app, name));
+        }
+        let (graph, applied) = self.graph_at(&recorded)?;
+        let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         check_conflicts(&graph)?;
         check_history(&graph, &applied)?;
         let (plan, backwards) = match (app, target) {
@@ -570,7 +587,10 @@ impl Project {
         only: &[String],
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
-        let graph = self.graph()?;
+        let mut conn = db.conn()?;
+        // Read only: listing migrations creates no table.
+        let recorded = recorder::applied_if_recorded(&mut conn)?;
+        let (graph, applied) = self.graph_at(&recorded)?;
         let mut apps: Vec<&str> = graph.app_labels();
         if let Some(unknown) = only.iter().find(|app| !apps.contains(&app.as_str())) {
             return Err(Error::UnknownApp(unknown.clone()));
@@ -578,9 +598,6 @@ impl Project {
         if !only.is_empty() {
             apps.retain(|app| only.iter().any(|wanted| wanted == app));
         }
-        let mut conn = db.conn()?;
-        // Read only: listing migrations creates no table.
-        let applied = recorder::applied_if_recorded(&mut conn)?;
         apps.sort_unstable();
         for app in apps {
             let _ = writeln!(out, "{app}");
@@ -590,7 +607,11 @@ impl Project {
                 } else {
                     " "
                 };
-                let _ = writeln!(out, " [{mark}] {}", migration.name);
+                let squashed = match migration.replaces.len() {
+                    0 => String::new(),
+                    n => format!(" ({n} squashed migrations)"),
+                };
+                let _ = writeln!(out, " [{mark}] {}{squashed}", migration.name);
             }
         }
         Ok(Outcome::Done)
@@ -607,7 +628,21 @@ impl Project {
         backwards: bool,
         out: &mut dyn Write,
     ) -> Result<Outcome, Error> {
-        let graph = self.graph()?;
+        // A migration a squashed one replaces is shown as a database
+        // halfway through them would run it.
+        let mut graph = self.graph()?;
+        if graph.resolve(app, name).is_err() {
+            let replaced: BTreeSet<(String, String)> = self
+                .load()?
+                .iter()
+                .flat_map(|m| m.replaces.iter().take(1).cloned())
+                .collect();
+            if let Ok((originals, _)) = self.graph_at(&replaced) {
+                if originals.resolve(app, name).is_ok() {
+                    graph = originals;
+                }
+            }
+        }
         let migration = graph.resolve(app, name)?.clone();
         let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         let sql = executor::migration_sql(&ordered, &migration, backwards, backend)?;

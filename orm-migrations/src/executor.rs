@@ -184,12 +184,7 @@ fn pending(conn: &mut AnyConnection, step: Step<'_>) -> Result<bool, Error> {
 }
 
 fn record(conn: &mut AnyConnection, step: Step<'_>) -> Result<(), Error> {
-    let (app, name) = step.migration.key();
-    if step.backwards {
-        recorder::record_unapplied(conn, &app, &name)
-    } else {
-        recorder::record_applied(conn, &app, &name)
-    }
+    recorder::record_step(conn, step.migration, step.backwards)
 }
 
 /// One statement of a migration, in the order they run.

@@ -33,9 +33,12 @@ pub mod loader;
 pub mod migration;
 pub mod operation;
 pub mod operation_sql;
+pub mod optimizer;
 pub mod parser;
 pub mod questioner;
 pub mod recorder;
+pub mod replacements;
+pub mod squash;
 pub mod state;
 pub mod writer;
 
@@ -48,4 +51,5 @@ pub use loader::{MigrationCode, MigrationSource, PostMigrate};
 pub use migration::Migration;
 pub use migrations_macros::embed_migrations;
 pub use operation::Operation;
+pub use squash::SquashOptions;
 pub use state::ProjectState;

@@ -271,11 +271,17 @@ pub fn load(sources: &[MigrationSource]) -> Result<Vec<Migration>, Error> {
             found.insert(migration.key(), (migration, origin));
         }
     }
+    // A squashed migration stands for those it replaces, whose files may be
+    // gone.
+    let replaced: BTreeSet<&(String, String)> = found
+        .values()
+        .flat_map(|(m, _)| m.replaces.iter())
+        .collect();
     for (migration, _) in found.values() {
         if let Some((dep_app, dep_name)) = migration
             .dependencies
             .iter()
-            .find(|dep| !found.contains_key(*dep))
+            .find(|dep| !found.contains_key(*dep) && !replaced.contains(dep))
         {
             return Err(Error::MissingDependency {
                 app: migration.app_label.clone(),

@@ -34,6 +34,11 @@ pub struct Migration {
     pub operations: Vec<Operation>,
     /// The app's first migration (Django's `initial = True`).
     pub initial: bool,
+    /// The migrations this one stands for (a squashed migration, written
+    /// by `squashmigrations`), as `(app_label, name)`. A database holding
+    /// all of them counts it as applied; one holding none applies it
+    /// instead of them; one holding some applies the rest of them.
+    pub replaces: Vec<(String, String)>,
 }
 
 impl Migration {
@@ -50,6 +55,7 @@ impl Migration {
             dependencies: Vec::new(),
             operations: Vec::new(),
             initial: false,
+            replaces: Vec::new(),
         }
     }
 
@@ -61,11 +67,14 @@ impl Migration {
 
     /// The number before the first `_` of the name: `Some(2)` for
     /// `0002_article_summary`, `None` when the name does not start with digits
-    /// followed by `_`.
+    /// followed by `_`. A squashed migration (`0001_squashed_0004_tags`)
+    /// takes the number of the last migration it replaces, so that the next
+    /// one is numbered after it.
     ///
     /// ```
     /// use orm_migrations::Migration;
     /// assert_eq!(Migration::new("blog", "0012_tags").number(), Some(12));
+    /// assert_eq!(Migration::new("blog", "0001_squashed_0004_tags").number(), Some(4));
     /// assert_eq!(Migration::new("blog", "initial").number(), None);
     /// ```
     pub fn number(&self) -> Option<u32> {
@@ -73,13 +82,16 @@ impl Migration {
     }
 
     /// Whether every operation can be undone: false when a `RunSql` has no
-    /// `reverse_sql`.
+    /// `reverse_sql` or a `RunCode` no `reverse_code`.
     pub fn is_reversible(&self) -> bool {
         self.operations.iter().all(|op| {
             !matches!(
                 op,
                 Operation::RunSql {
                     reverse_sql: None,
+                    ..
+                } | Operation::RunCode {
+                    reverse_code: None,
                     ..
                 }
             )
@@ -94,8 +106,18 @@ impl fmt::Display for Migration {
     }
 }
 
-/// The number of a migration name (`0002_x` gives 2).
+/// The number of a migration name (`0002_x` gives 2, `0001_squashed_0004_x`
+/// gives 4).
 pub(crate) fn name_number(name: &str) -> Option<u32> {
+    let first = leading_number(name)?;
+    let last = name
+        .rfind("_squashed_")
+        .and_then(|at| leading_number(&name[at + "_squashed_".len()..]));
+    Some(last.unwrap_or(first))
+}
+
+/// The digits before the first `_` of `name`, as a number.
+fn leading_number(name: &str) -> Option<u32> {
     let (digits, _) = name.split_once('_')?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -128,6 +150,22 @@ mod tests {
         assert_eq!(Migration::new("a", "initial").number(), None);
         assert_eq!(Migration::new("a", "_x").number(), None);
         assert_eq!(Migration::new("a", "00a1_x").number(), None);
+    }
+
+    #[test]
+    fn squashed_names_take_the_last_number() {
+        assert_eq!(
+            Migration::new("a", "0001_squashed_0004_tags").number(),
+            Some(4)
+        );
+        assert_eq!(
+            Migration::new("a", "0002_b_squashed_0007_x").number(),
+            Some(7)
+        );
+        assert_eq!(
+            Migration::new("a", "0003_squashed_things").number(),
+            Some(3)
+        );
     }
 
     #[test]

@@ -65,6 +65,7 @@ pub fn parse_file(app_label: &str, name: &str, file: &str, text: &str) -> Result
         match key.get_ref().as_ref() {
             "dependencies" => migration.dependencies = cx.value(value, "`dependencies`")?,
             "initial" => migration.initial = cx.value(value, "`initial`")?,
+            "replaces" => migration.replaces = cx.value(value, "`replaces`")?,
             "operations" => {
                 let DeValue::Array(items) = value.get_ref() else {
                     return Err(cx.error(
@@ -81,7 +82,7 @@ pub fn parse_file(app_label: &str, name: &str, file: &str, text: &str) -> Result
                     key.span(),
                     format!(
                         "unknown key `{other}`: a migration file has `dependencies`, \
-                         `initial` and [[operations]]"
+                         `initial`, `replaces` and [[operations]]"
                     ),
                 ))
             }
@@ -452,7 +453,7 @@ mod tests {
         );
         assert_eq!(
             err("dependencies = []\ndepends = []\n"),
-            "blog/migrations/0002_x.toml:2:1: unknown key `depends`: a migration file has `dependencies`, `initial` and [[operations]]"
+            "blog/migrations/0002_x.toml:2:1: unknown key `depends`: a migration file has `dependencies`, `initial`, `replaces` and [[operations]]"
         );
         // Keys given their default value explicitly are accepted.
         let m = parse(

@@ -82,6 +82,28 @@ pub fn record_unapplied(conn: &mut AnyConnection, app: &str, name: &str) -> Resu
     Ok(())
 }
 
+/// Records `migration` as applied, or as not applied when `backwards`; a
+/// squashed migration together with the migrations it replaces.
+pub fn record_step(
+    conn: &mut AnyConnection,
+    migration: &crate::Migration,
+    backwards: bool,
+) -> Result<(), Error> {
+    let recorded = if backwards {
+        BTreeSet::new()
+    } else {
+        applied(conn)?
+    };
+    for (app, name) in std::iter::once(&migration.key()).chain(&migration.replaces) {
+        if backwards {
+            record_unapplied(conn, app, name)?;
+        } else if !recorded.contains(&(app.clone(), name.clone())) {
+            record_applied(conn, app, name)?;
+        }
+    }
+    Ok(())
+}
+
 /// MySQL/MariaDB only: one statement of a migration that ran but whose
 /// migration is not recorded yet, because a later statement failed or the
 /// run was killed. MySQL commits each schema change at once, so without this

@@ -140,14 +140,7 @@ impl ProjectState {
             } => {
                 let schema = self.model_mut(app, model)?;
                 let index = field_index(schema, app, old_name)?;
-                let field = &mut schema.fields.to_mut()[index];
-                if field.column == default_column(old_name, field) {
-                    field.column = Str::from(default_column(new_name, field));
-                }
-                if field.verbose_name == default_verbose_name(old_name) {
-                    field.verbose_name = Str::from(default_verbose_name(new_name));
-                }
-                field.name = Str::from(new_name.clone());
+                rename_field(&mut schema.fields.to_mut()[index], new_name);
                 rename_references(schema, old_name, new_name);
             }
             Operation::RenameModel { old_name, new_name } => {
@@ -285,6 +278,19 @@ fn camel_to_words(name: &str) -> String {
         out.extend(c.to_lowercase());
     }
     out
+}
+
+/// Gives `field` the name `new_name`, and with it the column and verbose
+/// name the derive derives from a name, where it had those of its old one.
+pub(crate) fn rename_field(field: &mut FieldSchema, new_name: &str) {
+    let old_name = field.name.to_string();
+    if field.column == default_column(&old_name, field) {
+        field.column = Str::from(default_column(new_name, field));
+    }
+    if field.verbose_name == default_verbose_name(&old_name) {
+        field.verbose_name = Str::from(default_verbose_name(new_name));
+    }
+    field.name = Str::from(new_name.to_owned());
 }
 
 /// The verbose name the derive gives a field by default: its name in words.

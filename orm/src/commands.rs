@@ -126,9 +126,13 @@ pub(crate) fn parse(matches: &ArgMatches) -> Result<Parsed, clap::Error> {
 }
 
 /// Whether a migration command reads the database (`makemigrations` only
-/// compares the models with the migration files).
+/// compares the models with the migration files, `squashmigrations` only
+/// reads and writes files).
 pub(crate) fn needs_database(command: &MigrationCommand) -> bool {
-    !matches!(command, MigrationCommand::Makemigrations { .. })
+    !matches!(
+        command,
+        MigrationCommand::Makemigrations { .. } | MigrationCommand::Squashmigrations { .. }
+    )
 }
 
 /// The exit code of a finished command.
