@@ -163,6 +163,17 @@ pub fn page_after<M: Model>(
     let per_page = per_page.max(1);
     let mut spec = queryset.spec().clone();
     spec.order = stable_order(schema, &spec);
+    if let Some(across) = spec.order.iter().find(|o| !o.path.is_empty()) {
+        let name = schema
+            .fields
+            .get(across.path[0])
+            .map_or_else(String::new, |f| f.name.to_string());
+        return Err(Error::InvalidValue {
+            field: name,
+            message: "cursor pagination orders by the model's own fields, not across a relation"
+                .to_owned(),
+        });
+    }
     if let Some(field) = spec
         .order
         .iter()

@@ -116,11 +116,31 @@ impl<'c, 'a> Checker<'c, 'a> {
 
     /// Fields, or methods: names that are not fields must be identifiers
     /// (the compiler then checks the method exists).
+    /// `author__username` in `attr`: a foreign key, then a field of its
+    /// target (checked by the type checker, see `admin_expand`).
+    fn relation_path(&self, attr: &str, item: &Spanned<String>, path: &str) {
+        let first = path.split("__").next().unwrap_or_default();
+        match self.target(first) {
+            Target::Column(f) if matches!(f.class, TypeClass::ForeignKey(_)) => {}
+            _ => self.cx.error_at(
+                item.span,
+                format!(
+                    "`{attr}` names `{}`: `{first}` is not a foreign key of this model\nhelp: a path across a relation starts with a ForeignKey field, e.g. `author__username`",
+                    item.value
+                ),
+            ),
+        }
+    }
+
     fn list_display(&self) {
         let Some(list) = self.cont.admin.list_display.get() else {
             return;
         };
         for item in &list.value {
+            if item.value.contains("__") {
+                self.relation_path("list_display", item, &item.value);
+                continue;
+            }
             match self.target(&item.value) {
                 Target::Column(_) => {}
                 Target::ManyToMany => self.cx.error_at(
@@ -235,19 +255,7 @@ impl<'c, 'a> Checker<'c, 'a> {
         let (across, own): (Vec<_>, Vec<_>) =
             list.into_iter().partition(|item| item.value.contains("__"));
         for item in &across {
-            // `author__username`: a foreign key, then a field of its target
-            // (checked by the type checker, see `admin_expand`).
-            let first = item.value.split("__").next().unwrap_or_default();
-            match self.target(first) {
-                Target::Column(f) if matches!(f.class, TypeClass::ForeignKey(_)) => {}
-                _ => self.cx.error_at(
-                    item.span,
-                    format!(
-                        "`search_fields` names `{}`: `{first}` is not a foreign key of this model\nhelp: a path across a relation starts with a ForeignKey field, e.g. `author__username`",
-                        item.value
-                    ),
-                ),
-            }
+            self.relation_path("search_fields", item, &item.value);
         }
         self.each_column("search_fields", &own, |cx, f, item| {
             if !matches!(f.class, TypeClass::String | TypeClass::Custom) {
@@ -330,6 +338,10 @@ impl<'c, 'a> Checker<'c, 'a> {
         };
         for item in &list.value {
             let name = item.value.strip_prefix('-').unwrap_or(&item.value);
+            if name.contains("__") {
+                self.relation_path("ordering", item, name);
+                continue;
+            }
             match self.target(name) {
                 Target::Column(_) => {}
                 Target::ManyToMany => self.cx.error_at(

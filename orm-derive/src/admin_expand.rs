@@ -44,17 +44,20 @@ pub(crate) fn items(cont: &Container, orm: &TokenStream) -> TokenStream {
     }
 }
 
-/// For each `search_fields` path across a foreign key
-/// (`author__username`), a use of the target's field handle
-/// (`User::USERNAME`), so that a misspelt name fails to compile at the
-/// attribute. Paths of more than one hop are checked at their first step
-/// here and in full when the admin starts.
+/// For each path across a foreign key (`author__username`) in
+/// `search_fields`, `list_display` and `ordering`, a use of the target's
+/// field handle (`User::USERNAME`), so that a misspelt name fails to
+/// compile at the attribute. Paths of more than one hop are checked at
+/// their first step here and in full when the admin starts.
 fn relation_path_checks(cont: &Container) -> TokenStream {
-    let Some(list) = cont.admin.search_fields.get() else {
-        return TokenStream::new();
-    };
-    let uses = list.value.iter().filter_map(|item| {
-        let mut parts = item.value.split("__");
+    let admin = &cont.admin;
+    let items = [&admin.search_fields, &admin.list_display, &admin.ordering]
+        .into_iter()
+        .filter_map(|attr| attr.get())
+        .flat_map(|list| list.value.iter());
+    let uses = items.filter_map(|item| {
+        let path = item.value.trim_start_matches('-');
+        let mut parts = path.split("__");
         let (first, second) = (parts.next()?, parts.next()?);
         let field = cont.fields.iter().find(|f| f.name() == first)?;
         let TypeClass::ForeignKey(target) = field.class else {
@@ -218,7 +221,8 @@ fn admin_method(cont: &Container) -> Option<TokenStream> {
     })
 }
 
-/// The `list_display` names that are not fields: methods.
+/// The `list_display` names that are neither fields nor paths across
+/// relations: methods.
 fn method_columns<'a>(cont: &'a Container) -> impl Iterator<Item = (&'a str, Span)> {
     let is_field = |name: &str| {
         cont.fields
@@ -231,7 +235,7 @@ fn method_columns<'a>(cont: &'a Container) -> impl Iterator<Item = (&'a str, Spa
         .get()
         .into_iter()
         .flat_map(|list| &list.value)
-        .filter(move |item| !is_field(&item.value))
+        .filter(move |item| !is_field(&item.value) && !item.value.contains("__"))
         .map(|item| (item.value.as_str(), item.span))
 }
 

@@ -115,7 +115,8 @@ pub(crate) fn check(project: &Project, settings: &Settings) -> Result<Outcome, S
 
 /// Mistakes in the models that the compiler cannot see (part of `check`):
 /// a default that is not one of its field's choices (a `Choices` enum's
-/// values are known only once the program runs).
+/// values are known only once the program runs), and an admin option's
+/// path across several relations that leads nowhere.
 pub fn model_problems() -> Vec<String> {
     let mut problems = Vec::new();
     for ops in orm_core::model::registered_models() {
@@ -138,6 +139,34 @@ pub fn model_problems() -> Vec<String> {
                 field.name,
                 values.join(", ")
             ));
+        }
+    }
+    problems.extend(admin_path_problems());
+    problems
+}
+
+/// Paths across relations in the admin's options (`author__username`)
+/// that lead nowhere past their first step, which the compiler checks.
+fn admin_path_problems() -> Vec<String> {
+    let mut problems = Vec::new();
+    for admin in orm_core::model_admin::registered_admins() {
+        let schema = admin.schema();
+        let options = (admin.options)();
+        let named = [
+            ("list_display", options.list_display),
+            ("search_fields", options.search_fields),
+            ("ordering", options.ordering),
+        ];
+        for (attr, names) in named {
+            for name in names.iter().filter(|name| name.contains("__")) {
+                let path = name.trim_start_matches(['-', '@']);
+                if let Err(e) = orm_core::query::field_path(schema, path) {
+                    problems.push(format!(
+                        "{}: `{attr}` names `{name}`, which does not lead to a field: {e}",
+                        schema.label()
+                    ));
+                }
+            }
         }
     }
     problems

@@ -81,10 +81,14 @@ pub fn publish(conn: &mut AnyConnection, stories: QuerySet<Story>) -> orm_core::
     stories.update(conn, vec![Story::IS_PUBLISHED.set(true)])
 }
 
-/// Deleted with its story.
+/// Deleted with its story. Its changelist shows and sorts by fields across
+/// relations: the story's author's name (two steps), the story's title.
 #[derive(Model, Debug, Clone)]
 #[model(app_label = "press")]
-#[admin]
+#[admin(
+    list_display = ["text", "story__title", "story__author__username"],
+    ordering = ["-story__title", "text"]
+)]
 pub struct Comment {
     pub id: i64,
     #[field(on_delete = Cascade)]

@@ -1,23 +1,33 @@
 //! The changelist's columns: what each shows, whether it sorts, and the
 //! header links that change the sort (`o=2.-1`).
 
+use orm_core::db::AnyConnection;
 use orm_core::model_admin::ObjectRow;
-use orm_core::query::OrderBy;
-use orm_core::schema::{FieldKind, ModelSchema};
+use orm_core::query::{field_path, FieldPath, OrderBy};
+use orm_core::schema::{FieldKind, FieldSchema, ModelSchema};
 use orm_core::Value;
 
 use super::params::{ListParams, ORDER};
-use crate::display::{field_label, method_label, singular_title, value_text};
+use crate::display::{capitalize, field_label, method_label, singular_title, value_text};
 
 /// What a column shows.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) enum Source {
     /// The object's `Display`.
     Repr,
     /// A field (schema index).
     Field(usize),
+    /// A field across foreign keys (`author__username`).
+    Across(FieldPath),
     /// A method column (index among the requested methods).
     Method(usize),
+}
+
+impl Source {
+    /// Whether the column sorts (a field, here or across relations).
+    fn sorts(&self) -> bool {
+        matches!(self, Source::Field(_) | Source::Across(_))
+    }
 }
 
 /// One column.
@@ -31,7 +41,7 @@ pub(crate) struct Column {
 /// The columns of `list_display` (the object's `Display` when empty), and
 /// the names of the method columns in order.
 pub(crate) fn columns(
-    schema: &ModelSchema,
+    schema: &'static ModelSchema,
     list_display: &'static [&'static str],
     links: &[&str],
 ) -> (Vec<Column>, Vec<&'static str>) {
@@ -53,6 +63,22 @@ pub(crate) fn columns(
             } else {
                 links.contains(name)
             };
+            if name.contains("__") {
+                if let Ok(across) = field_path(schema, name) {
+                    // `story__author__username`: "Story author username".
+                    let steps = name.rsplit_once("__").map_or("", |(steps, _)| steps);
+                    let label = capitalize(&format!(
+                        "{} {}",
+                        steps.replace("__", " ").replace('_', " "),
+                        field_label(across.target()).to_lowercase()
+                    ));
+                    return Column {
+                        label,
+                        source: Source::Across(across),
+                        link,
+                    };
+                }
+            }
             match schema.field_index(name) {
                 Some(index) => Column {
                     label: field_label(&schema.fields[index]),
@@ -99,36 +125,51 @@ pub(crate) struct Cell {
     pub(crate) link: Option<String>,
 }
 
-/// The cell of `column` for `row`; `change_url` is the object's change page.
+/// For each column across relations, the values of the page's rows (in
+/// row order); nothing for the other columns. One query per step of each
+/// path.
+pub(crate) fn values_across(
+    conn: &mut AnyConnection,
+    schema: &'static ModelSchema,
+    columns: &[Column],
+    rows: &[ObjectRow],
+) -> orm_core::Result<Vec<Option<Vec<Value>>>> {
+    columns
+        .iter()
+        .map(|column| match &column.source {
+            Source::Across(across) => {
+                let first = across.path[0];
+                let keys: Vec<Value> = rows
+                    .iter()
+                    .map(|row| row.values.get(first).cloned().unwrap_or(Value::Null))
+                    .collect();
+                orm_core::query::values_across(conn, schema, across, &keys).map(Some)
+            }
+            _ => Ok(None),
+        })
+        .collect()
+}
+
+/// The cell of `column` for `row`; `across` is the row's value when the
+/// column is across relations; `change_url` is the object's change page.
 pub(crate) fn cell(
     schema: &ModelSchema,
     column: &Column,
     row: &ObjectRow,
+    across: Option<&Value>,
     change_url: Option<&str>,
 ) -> Cell {
-    let (text, kind) = match column.source {
+    let (text, kind) = match &column.source {
         Source::Repr => (row.repr.clone(), CellKind::Text),
         Source::Method(i) => (
-            row.methods.get(i).cloned().unwrap_or_default(),
+            row.methods.get(*i).cloned().unwrap_or_default(),
             CellKind::Text,
         ),
         Source::Field(i) => {
-            let field = &schema.fields[i];
-            match row.values.get(i) {
-                None | Some(Value::Null) => ("-".to_owned(), CellKind::Empty),
-                Some(Value::Bool(true)) => ("Yes".to_owned(), CellKind::Yes),
-                Some(Value::Bool(false)) => ("No".to_owned(), CellKind::No),
-                Some(value) => {
-                    let text = row
-                        .related
-                        .get(i)
-                        .cloned()
-                        .flatten()
-                        .unwrap_or_else(|| value_text(field, value));
-                    (text, CellKind::Text)
-                }
-            }
+            let related = row.related.get(*i).cloned().flatten();
+            value_cell(&schema.fields[*i], row.values.get(*i), related)
         }
+        Source::Across(path) => value_cell(path.target(), across, None),
     };
     let text = if text.is_empty() {
         "-".to_owned()
@@ -139,6 +180,24 @@ pub(crate) fn cell(
         text,
         kind,
         link: column.link.then(|| change_url.map(str::to_owned)).flatten(),
+    }
+}
+
+/// The text and look of a field's value; `related` is the `Display` of a
+/// foreign key's target when it was loaded.
+fn value_cell(
+    field: &FieldSchema,
+    value: Option<&Value>,
+    related: Option<String>,
+) -> (String, CellKind) {
+    match value {
+        None | Some(Value::Null) => ("-".to_owned(), CellKind::Empty),
+        Some(Value::Bool(true)) => ("Yes".to_owned(), CellKind::Yes),
+        Some(Value::Bool(false)) => ("No".to_owned(), CellKind::No),
+        Some(value) => (
+            related.unwrap_or_else(|| value_text(field, value)),
+            CellKind::Text,
+        ),
     }
 }
 
@@ -157,9 +216,7 @@ pub(crate) fn requested_sort(columns: &[Column], params: &ListParams) -> Vec<(us
         let Some(index) = position.checked_sub(1) else {
             continue;
         };
-        let sortable = columns
-            .get(index)
-            .is_some_and(|c| matches!(c.source, Source::Field(_)));
+        let sortable = columns.get(index).is_some_and(|c| c.source.sorts());
         if sortable && !sort.iter().any(|(i, _)| *i == index) {
             sort.push((index, descending));
         }
@@ -170,17 +227,19 @@ pub(crate) fn requested_sort(columns: &[Column], params: &ListParams) -> Vec<(us
 /// The query's ordering: the requested sort, then the admin's (or model's)
 /// ordering, then the primary key, so pages never overlap.
 pub(crate) fn ordering(
-    schema: &ModelSchema,
+    schema: &'static ModelSchema,
     columns: &[Column],
     sort: &[(usize, bool)],
     default: &[&str],
 ) -> Vec<OrderBy> {
     let mut order: Vec<OrderBy> = sort
         .iter()
-        .filter_map(|(position, descending)| match columns[*position].source {
-            Source::Field(field) => Some(OrderBy {
-                field,
+        .filter_map(|(position, descending)| match &columns[*position].source {
+            Source::Field(field) => Some(OrderBy::new(*field, *descending)),
+            Source::Across(across) => Some(OrderBy {
+                field: across.field,
                 descending: *descending,
+                path: across.path.clone(),
             }),
             _ => None,
         })
@@ -195,9 +254,17 @@ pub(crate) fn ordering(
             Some(rest) => (true, rest),
             None => (false, name),
         };
-        if let Some(field) = schema.field_index(name) {
-            if !order.iter().any(|o| o.field == field) {
-                order.push(OrderBy { field, descending });
+        if let Ok(across) = field_path(schema, name) {
+            let key = OrderBy {
+                field: across.field,
+                descending,
+                path: across.path,
+            };
+            if !order
+                .iter()
+                .any(|o| o.field == key.field && o.path == key.path)
+            {
+                order.push(key);
             }
         }
     }
@@ -239,7 +306,7 @@ pub(crate) fn headers(
         .iter()
         .enumerate()
         .map(|(position, column)| {
-            if !matches!(column.source, Source::Field(_)) {
+            if !column.source.sorts() {
                 return Header {
                     label: column.label.clone(),
                     sort_url: None,

@@ -169,10 +169,12 @@ impl ChangeList {
             |spec| (model.rows)(conn, spec, &methods),
         )?;
 
+        let across = columns::values_across(conn, schema, &columns, &objects)?;
         let pk_index = schema.pk_index();
         let rows = objects
             .iter()
-            .map(|object| {
+            .enumerate()
+            .map(|(n, object)| {
                 let pk = object
                     .values
                     .get(pk_index)
@@ -183,7 +185,11 @@ impl ChangeList {
                 Row {
                     cells: columns
                         .iter()
-                        .map(|c| columns::cell(schema, c, object, change_url.as_deref()))
+                        .zip(&across)
+                        .map(|(c, values)| {
+                            let value = values.as_ref().and_then(|v| v.get(n));
+                            columns::cell(schema, c, object, value, change_url.as_deref())
+                        })
                         .collect(),
                     pk,
                 }
@@ -316,7 +322,7 @@ fn date_span(
     }));
     spec.limit = Some(1);
     let mut edge = |descending| -> orm_core::Result<Option<chrono::NaiveDate>> {
-        spec.order = vec![OrderBy { field, descending }];
+        spec.order = vec![OrderBy::new(field, descending)];
         Ok((model.ops.values)(conn, &spec)?
             .first()
             .and_then(|row| row.get(field))

@@ -66,10 +66,7 @@ impl ManyToManyOps {
     pub fn linked(&self, conn: &mut AnyConnection, pk: &Value) -> Result<Vec<Value>> {
         let mut spec = self.rows_of(pk);
         let join = (self.through.schema)();
-        spec.order = vec![OrderBy {
-            field: join.pk_index(),
-            descending: false,
-        }];
+        spec.order = vec![OrderBy::new(join.pk_index(), false)];
         Ok((self.through.values)(conn, &spec)?
             .into_iter()
             .filter_map(|mut row| (self.to < row.len()).then(|| row.swap_remove(self.to)))
@@ -81,10 +78,7 @@ impl ManyToManyOps {
     pub fn all_links(&self, conn: &mut AnyConnection) -> Result<Vec<(Value, Value)>> {
         let join = (self.through.schema)();
         let spec = QuerySpec {
-            order: vec![OrderBy {
-                field: join.pk_index(),
-                descending: false,
-            }],
+            order: vec![OrderBy::new(join.pk_index(), false)],
             ..QuerySpec::default()
         };
         Ok((self.through.values)(conn, &spec)?

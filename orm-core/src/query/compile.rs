@@ -120,8 +120,12 @@ pub fn condition<M: ModelColumns>(c: &Condition) -> Result<SqlCondition> {
     }
 }
 
-/// One ordering term on one of `M`'s columns.
+/// One ordering term on one of `M`'s columns, or on a field across its
+/// foreign keys.
 pub fn order_by<M: ModelColumns>(o: &OrderBy) -> Result<SqlOrder> {
+    if !o.path.is_empty() {
+        return super::path::path_order(M::schema(), o);
+    }
     struct Build(bool);
     impl ColumnVisitor for Build {
         type Output = SqlOrder;

@@ -33,17 +33,33 @@ impl<M, T> std::fmt::Debug for Field<M, T> {
     }
 }
 
-/// The direction of an ordering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// One sort key: a field of the model, or of a model its foreign keys lead
+/// to (Django's `author__username`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrderBy {
-    /// The field's index in the schema.
+    /// The field's index in the schema of the model at the end of `path`.
     pub field: usize,
     /// Largest first.
     pub descending: bool,
+    /// The foreign keys followed first, each an index in the schema of the
+    /// model the previous one leads to: empty for the model's own field,
+    /// `[author]` for `author__username`.
+    pub path: Vec<usize>,
+}
+
+impl OrderBy {
+    /// The model's own field `field`.
+    pub fn new(field: usize, descending: bool) -> Self {
+        OrderBy {
+            field,
+            descending,
+            path: Vec::new(),
+        }
+    }
 }
 
 /// An ordering of model `M`'s rows by one field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ordering<M> {
     pub(crate) order: OrderBy,
     _marker: PhantomData<fn() -> M>,
@@ -132,18 +148,12 @@ impl<M: Model, T: FieldType> Field<M, T> {
 
     /// Smallest first.
     pub fn asc(self) -> Ordering<M> {
-        Ordering::new(OrderBy {
-            field: self.index,
-            descending: false,
-        })
+        Ordering::new(OrderBy::new(self.index, false))
     }
 
     /// Largest first.
     pub fn desc(self) -> Ordering<M> {
-        Ordering::new(OrderBy {
-            field: self.index,
-            descending: true,
-        })
+        Ordering::new(OrderBy::new(self.index, true))
     }
 }
 

@@ -129,8 +129,9 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// Replaces the ordering with field names, `-` for descending:
-    /// `order_by_names(&["-published_date", "title"])`.
+    /// Replaces the ordering with field names, `-` for descending, `__`
+    /// across foreign keys: `order_by_names(&["-published_date",
+    /// "author__username"])`.
     pub fn order_by_names(mut self, names: &[&str]) -> Result<Self> {
         let schema = M::schema();
         self.spec.order = names
@@ -140,13 +141,12 @@ impl<M: Model> QuerySet<M> {
                     Some(rest) => (true, rest),
                     None => (false, *name),
                 };
-                schema
-                    .field_index(field)
-                    .map(|field| OrderBy { field, descending })
-                    .ok_or_else(|| Error::UnknownField {
-                        model: schema.label(),
-                        field: field.to_owned(),
-                    })
+                let across = super::path::field_path(schema, field)?;
+                Ok(OrderBy {
+                    field: across.field,
+                    descending,
+                    path: across.path,
+                })
             })
             .collect::<Result<_>>()?;
         Ok(self)
@@ -244,10 +244,7 @@ impl<M: Model> QuerySet<M> {
     pub fn first(&self, conn: &mut AnyConnection) -> Result<Option<M>> {
         let mut spec = self.spec.clone();
         if spec.order.is_empty() {
-            spec.order.push(OrderBy {
-                field: M::schema().pk_index(),
-                descending: false,
-            });
+            spec.order.push(OrderBy::new(M::schema().pk_index(), false));
         }
         spec.limit = Some(1);
         Ok(load::<M>(conn, &spec)?.pop())

@@ -86,7 +86,7 @@ pub(crate) fn target_ops(schema: &ModelSchema, fk: &ForeignKeySchema) -> Result<
 
 /// The registered model labelled `label` (`app_label.Name`), related to
 /// `schema`'s model; an error naming both when it is not linked in.
-fn linked_model(schema: &ModelSchema, label: &str) -> Result<ModelOps> {
+pub(crate) fn linked_model(schema: &ModelSchema, label: &str) -> Result<ModelOps> {
     label
         .split_once('.')
         .and_then(|(app, name)| crate::registry::find_model(app, name))

@@ -199,20 +199,21 @@ impl QuerySpec {
     /// sorts descending, as Django's admin does.
     pub fn make_stable(&mut self, schema: &ModelSchema) {
         let pk = schema.pk_index();
-        if self.order.iter().any(|o| o.field == pk) {
+        if self
+            .order
+            .iter()
+            .any(|o| o.field == pk && o.path.is_empty())
+        {
             return;
         }
         let descending = match self.order.as_slice() {
-            [only] => match index_direction(schema, only.field) {
+            [only] if only.path.is_empty() => match index_direction(schema, only.field) {
                 Some(index_descending) => only.descending != index_descending,
                 None => true,
             },
             _ => true,
         };
-        self.order.push(OrderBy {
-            field: pk,
-            descending,
-        });
+        self.order.push(OrderBy::new(pk, descending));
     }
 
     /// The default ordering of a model, from its schema.
@@ -227,7 +228,7 @@ impl QuerySpec {
                 };
                 schema
                     .field_index(name)
-                    .map(|field| OrderBy { field, descending })
+                    .map(|field| OrderBy::new(field, descending))
             })
             .collect()
     }

@@ -1,0 +1,163 @@
+//! Fields across foreign keys (`story__author__username`) as sort keys and
+//! as admin columns, on every backend: typed (`Comment::STORY.then(...)`)
+//! and by name, one and two steps, ascending and descending, with the
+//! admin's sortable columns and its default ordering across relations.
+
+use orm_core::prelude::*;
+use orm_core::query::{field_path, values_across};
+use orm_core::Value;
+use tests::admin_app::{each_app, AdminApp, Role};
+use tests::admin_models::{Comment, Story};
+
+const COMMENTS: &str = "/admin/press/comment/";
+
+/// Stories "b" by zed and "a" by amy; comments on them, one by one.
+fn comments(app: &AdminApp) -> Vec<Comment> {
+    let zed = app.user("zed");
+    let amy = app.user("amy");
+    let b = app.story("b", zed.id);
+    let a = app.story("a", amy.id);
+    let mut out = Vec::new();
+    for (story, text) in [(&b, "first"), (&a, "second"), (&b, "third"), (&a, "fourth")] {
+        let mut comment = Comment {
+            id: 0,
+            story: ForeignKey::new(story.id),
+            text: text.to_owned(),
+        };
+        comment.save(&mut app.conn()).unwrap();
+        out.push(comment);
+    }
+    out
+}
+
+fn texts(comments: &[Comment]) -> Vec<&str> {
+    comments.iter().map(|c| c.text.as_str()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ordering_across_relations() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        comments(&app);
+        let mut conn = app.conn();
+        let by_author = Comment::objects()
+            .order_by([
+                Comment::STORY.then(Story::AUTHOR.then(orm_contrib::auth::User::USERNAME.asc())),
+                Comment::TEXT.asc(),
+            ])
+            .all(&mut conn)
+            .unwrap();
+        assert_eq!(
+            texts(&by_author),
+            ["fourth", "second", "first", "third"],
+            "{kind}: amy's story first"
+        );
+        let by_title = Comment::objects()
+            .order_by_names(&["-story__title", "-text"])
+            .unwrap()
+            .all(&mut conn)
+            .unwrap();
+        assert_eq!(
+            texts(&by_title),
+            ["third", "first", "second", "fourth"],
+            "{kind}"
+        );
+        let reversed = Comment::objects()
+            .order_by_names(&["story__author__username", "text"])
+            .unwrap()
+            .reverse()
+            .all(&mut conn)
+            .unwrap();
+        assert_eq!(
+            texts(&reversed),
+            ["third", "first", "second", "fourth"],
+            "{kind}"
+        );
+        // With a filter, a slice and a count.
+        let some = Comment::objects()
+            .filter(Comment::TEXT.ne("first"))
+            .order_by_names(&["story__author__username", "-text"])
+            .unwrap()
+            .limit(2);
+        assert_eq!(
+            texts(&some.all(&mut conn).unwrap()),
+            ["second", "fourth"],
+            "{kind}"
+        );
+
+        // Values at the end of a path, for a list of keys.
+        let across = field_path(Comment::schema(), "story__author__username").unwrap();
+        let keys: Vec<Value> = Comment::objects()
+            .order_by([Comment::ID.asc()])
+            .all(&mut conn)
+            .unwrap()
+            .iter()
+            .map(|c| Value::BigInt(c.story.id()))
+            .chain([Value::Null, Value::BigInt(-1)])
+            .collect();
+        let names = values_across(&mut conn, Comment::schema(), &across, &keys).unwrap();
+        let names: Vec<String> = names.iter().map(|v| v.to_string()).collect();
+        assert_eq!(names[..4], ["zed", "amy", "zed", "amy"], "{kind}");
+        assert_eq!(
+            [&names[4], &names[5]],
+            [&Value::Null.to_string(), &Value::Null.to_string()]
+        );
+    })
+    .await;
+}
+
+#[test]
+fn unknown_paths_are_refused_by_name() {
+    let err = Comment::objects()
+        .order_by_names(&["story__nope"])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("nope"), "{err}");
+    let err = Comment::objects()
+        .order_by_names(&["text__story"])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("not a foreign key"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_columns_and_ordering_across_relations() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        comments(&app);
+        let mut client = app.logged_in(Role::Superuser).await;
+        let listed = |page: &orm_test::Page| -> Vec<String> {
+            let ids = page.row_ids(COMMENTS);
+            let mut conn = app.conn();
+            ids.iter()
+                .map(|id| Comment::objects().get_pk(&mut conn, *id).unwrap().text)
+                .collect()
+        };
+        // The default ordering: the story's title, descending, then text.
+        let page = client.get(COMMENTS).await;
+        assert_eq!(
+            listed(&page),
+            ["first", "third", "fourth", "second"],
+            "{kind}"
+        );
+        let text = page.text();
+        for expected in ["Story title", "Story author username", "zed", "amy"] {
+            assert!(text.contains(expected), "{kind}: {expected} in\n{text}");
+        }
+        // The columns across relations sort: by author name, then text.
+        let page = client.get(&format!("{COMMENTS}?o=3.1")).await;
+        assert_eq!(
+            listed(&page),
+            ["fourth", "second", "first", "third"],
+            "{kind}"
+        );
+        assert!(page.contains("class=\"sorted ascending\""), "{kind}");
+        let page = client.get(&format!("{COMMENTS}?o=-3.-1")).await;
+        assert_eq!(
+            listed(&page),
+            ["third", "first", "second", "fourth"],
+            "{kind}"
+        );
+    })
+    .await;
+}
