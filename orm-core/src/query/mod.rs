@@ -24,6 +24,7 @@ mod relations;
 mod search;
 mod spec;
 mod sql;
+mod values;
 
 pub use bulk::OnConflict;
 pub(crate) use bulk::{bulk_update, bulk_upsert};
@@ -50,3 +51,4 @@ pub use queryset::{Aggregate, Assignment, QuerySet};
 pub use search::{search_by_names, search_condition, search_words, MAX_SEARCH_WORDS};
 pub use spec::QuerySpec;
 pub use sql::{Fragment, SqlCondition, SqlExpr, SqlOrder};
+pub use values::{Agg, FromValues, Row, Values};
