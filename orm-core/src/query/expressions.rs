@@ -44,9 +44,10 @@ use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::bound::Bound;
+use super::dates::Backend;
 use super::field::Field;
 use super::filter::Filter;
-use super::lookup::{Compare, Tree, Q};
+use super::lookup::{Compare, Function, Tree, Q};
 use super::sql::SqlCondition;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
@@ -65,9 +66,10 @@ impl Numeric for f64 {}
 impl Numeric for BigDecimal {}
 impl<T: Numeric> Numeric for Option<T> where Option<T>: FieldType {}
 
-/// The value of a field of the row being updated: `F(Page::VIEWS)`.
+/// The value of a field of the row: `F(Page::VIEWS)`. Arithmetic takes
+/// number fields; [database functions](super::Lower) take others.
 #[allow(non_snake_case)]
-pub fn F<M: Model, T: Numeric>(field: Field<M, T>) -> Expr<M, T> {
+pub fn F<M: Model, T: FieldType>(field: Field<M, T>) -> Expr<M, T> {
     Expr {
         tree: Tree::Field(field.index()),
         _marker: PhantomData,
@@ -116,6 +118,14 @@ impl<M, T> Expr<M, T> {
     pub(crate) fn into_tree(self) -> Tree {
         self.tree
     }
+
+    /// The expression of another type over the same tree.
+    pub(crate) fn from_tree(tree: Tree) -> Expr<M, T> {
+        Expr {
+            tree,
+            _marker: PhantomData,
+        }
+    }
 }
 
 /// What an expression may be compared with: another expression of the same
@@ -125,13 +135,13 @@ pub trait IntoExpr<M, T> {
     fn into_expr(self) -> Expr<M, T>;
 }
 
-impl<M, T: Numeric> IntoExpr<M, T> for Expr<M, T> {
+impl<M, T: FieldType> IntoExpr<M, T> for Expr<M, T> {
     fn into_expr(self) -> Expr<M, T> {
         self
     }
 }
 
-impl<M, T: Numeric> IntoExpr<M, T> for T {
+impl<M, T: FieldType> IntoExpr<M, T> for T {
     fn into_expr(self) -> Expr<M, T> {
         Expr {
             tree: Tree::Constant(self.to_value()),
@@ -140,10 +150,24 @@ impl<M, T: Numeric> IntoExpr<M, T> for T {
     }
 }
 
+/// Text compared with a text expression: `Lower(F(Tag::NAME)).eq("rust")`.
+impl<M> IntoExpr<M, String> for &str {
+    fn into_expr(self) -> Expr<M, String> {
+        Expr::from_tree(Tree::Constant(crate::Value::Text(self.to_owned())))
+    }
+}
+
+/// Text compared with a nullable text expression.
+impl<M> IntoExpr<M, Option<String>> for &str {
+    fn into_expr(self) -> Expr<M, Option<String>> {
+        Expr::from_tree(Tree::Constant(crate::Value::Text(self.to_owned())))
+    }
+}
+
 /// A constant compared with a nullable field: `F(Page::SCORE).gt(0)`.
-impl<M, T: Numeric> IntoExpr<M, Option<T>> for T
+impl<M, T: FieldType> IntoExpr<M, Option<T>> for T
 where
-    Option<T>: Numeric,
+    Option<T>: FieldType,
 {
     fn into_expr(self) -> Expr<M, Option<T>> {
         Expr {
@@ -155,7 +179,7 @@ where
 
 macro_rules! comparisons {
     ($($method:ident $sql:literal $doc:literal),+) => {
-        impl<M: Model, T: Numeric> Expr<M, T> {$(
+        impl<M: Model, T: FieldType> Expr<M, T> {$(
             #[doc = $doc]
             pub fn $method(self, rhs: impl IntoExpr<M, T>) -> Filter<M> {
                 Filter::new(Q::Compare(Compare {
@@ -185,6 +209,13 @@ pub(crate) fn compare_condition(compare: &Compare, schema: &ModelSchema) -> Resu
         op: compare.op,
         rhs: columns.computed(Node::of(compare.rhs.clone()))?,
     }))
+}
+
+/// `tree`, an expression over `schema`'s columns, as SQL.
+pub(crate) fn computed(schema: &ModelSchema, tree: Tree) -> Result<super::sql::SqlCondition> {
+    Ok(super::sql::SqlCondition::new(
+        Columns::of(schema).computed(Node::of(tree))?,
+    ))
 }
 
 /// `lhs op rhs`.
@@ -230,6 +261,7 @@ impl Columns {
                 Node::Field(index) => *index < count,
                 Node::Constant(_) => true,
                 Node::Binary(lhs, _, rhs) => check(lhs, count) && check(rhs, count),
+                Node::Function(_, args) => args.iter().all(|arg| check(arg, count)),
             }
         }
         if !check(&node, self.columns.len()) {
@@ -280,8 +312,70 @@ impl Computed {
                 self.walk_node(rhs, out)?;
                 out.push_sql(")");
             }
+            Node::Function(function, args) => self.walk_function(*function, args, out)?,
         }
         Ok(())
+    }
+
+    /// A function call, as the backend spells it.
+    fn walk_function<'b>(
+        &'b self,
+        function: Function,
+        args: &'b [Node],
+        out: &mut AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        let backend = Backend::of(out.backend());
+        let call = |name: &'static str, out: &mut AstPass<'_, 'b, MultiBackend>| {
+            out.push_sql(name);
+            out.push_sql("(");
+            for (i, arg) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push_sql(", ");
+                }
+                self.walk_node(arg, out)?;
+            }
+            out.push_sql(")");
+            Ok(())
+        };
+        match function {
+            Function::Lower => call("LOWER", out),
+            Function::Upper => call("UPPER", out),
+            Function::Coalesce => call("COALESCE", out),
+            // Characters, not bytes; a 64-bit count everywhere.
+            Function::Length => match backend {
+                Backend::Mysql => call("CHAR_LENGTH", out),
+                Backend::Postgres => {
+                    out.push_sql("CAST(");
+                    call("LENGTH", out)?;
+                    out.push_sql(" AS BIGINT)");
+                    Ok(())
+                }
+                Backend::Sqlite => call("LENGTH", out),
+            },
+            // A NULL part counts as empty text, as Django's Concat.
+            Function::Concat => {
+                let mut parts = args.iter();
+                match backend {
+                    Backend::Mysql => out.push_sql("CONCAT("),
+                    _ => out.push_sql("("),
+                }
+                let mut first = true;
+                for part in parts.by_ref() {
+                    if !first {
+                        out.push_sql(match backend {
+                            Backend::Mysql => ", ",
+                            _ => " || ",
+                        });
+                    }
+                    first = false;
+                    out.push_sql("COALESCE(");
+                    self.walk_node(part, out)?;
+                    out.push_sql(", '')");
+                }
+                out.push_sql(")");
+                Ok(())
+            }
+        }
     }
 }
 
@@ -308,6 +402,7 @@ enum Node {
     Field(usize),
     Constant(Bound),
     Binary(Box<Node>, &'static str, Box<Node>),
+    Function(Function, Vec<Node>),
 }
 
 impl Node {
@@ -318,6 +413,9 @@ impl Node {
                 Node::Binary(Box::new(Node::of(*lhs)), op, Box::new(Node::of(*rhs)))
             }
             Tree::Constant(value) => Node::Constant(Bound::of(value)),
+            Tree::Function(function, args) => {
+                Node::Function(function, args.into_iter().map(Node::of).collect())
+            }
         }
     }
 }

@@ -168,9 +168,17 @@ where
 }
 
 /// Fields holding text: `String` or `Option<String>`.
-pub trait TextField {}
-impl TextField for String {}
-impl TextField for Option<String> {}
+pub trait TextField {
+    /// A count of its characters: `i64`, or `Option<i64>` for a nullable
+    /// field ([`Length`](crate::query::Length)).
+    type Length: FieldType;
+}
+impl TextField for String {
+    type Length = i64;
+}
+impl TextField for Option<String> {
+    type Length = Option<i64>;
+}
 
 impl<M: Model, T: FieldType + TextField> Field<M, T> {
     fn text(self, lookup: Lookup, text: &str) -> Filter<M> {

@@ -354,6 +354,19 @@ pub(crate) enum Tree {
     Field(usize),
     Constant(Value),
     Binary(Box<Tree>, &'static str, Box<Tree>),
+    /// A database function of its arguments.
+    Function(Function, Vec<Tree>),
+}
+
+/// The database functions an expression may call (see
+/// [`functions`](crate::query::Lower)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Function {
+    Lower,
+    Upper,
+    Length,
+    Concat,
+    Coalesce,
 }
 
 /// A comparison of two expressions over a row's fields (see

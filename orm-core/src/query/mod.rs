@@ -13,6 +13,7 @@ mod expressions;
 pub(crate) mod field;
 mod filter;
 mod full_text;
+mod functions;
 pub(crate) mod join;
 pub(crate) mod locking;
 mod lookup;
@@ -42,6 +43,7 @@ pub use filter::Filter;
 pub use full_text::{
     full_text_words, resolve as resolve_full_text, FULL_TEXT_KEYS, MAX_FULL_TEXT_WORDS,
 };
+pub use functions::{Coalesce, Concat, Length, Lower, Now, Upper};
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use locking::Lock;
 pub use lookup::{escape_like, like_pattern, Compare, Condition, DatePart, Lookup, Operand, Q};

@@ -433,9 +433,10 @@ impl<M> Assignment<M> {
     }
 }
 
-impl<M: Model, T: super::expressions::Numeric> Field<M, T> {
+impl<M: Model, T: FieldType> Field<M, T> {
     /// Sets this field to what `expr` computes from the row, in the update
-    /// statement itself: `Page::VIEWS.set_to(F(Page::VIEWS) + 1)`.
+    /// statement itself: `Page::VIEWS.set_to(F(Page::VIEWS) + 1)`,
+    /// `Tag::NAME.set_to(Lower(F(Tag::NAME)))`.
     pub fn set_to(self, expr: super::expressions::Expr<M, T>) -> Assignment<M> {
         Assignment::computed(self.index(), expr.into_tree())
     }

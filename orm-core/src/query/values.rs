@@ -20,6 +20,7 @@ use diesel::sql_types::{Nullable, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::dates::Backend;
+use super::lookup::Tree;
 use super::path::{field_path, order_term, related_value, FieldPath, RelatedValue};
 use super::queryset::QuerySet;
 use super::spec::QuerySpec;
@@ -127,6 +128,8 @@ enum Item {
         of: Option<FieldPath>,
         distinct: bool,
     },
+    /// An expression over the row's own fields, of a field kind.
+    Expr(Tree, FieldKind),
 }
 
 impl Item {
@@ -134,6 +137,7 @@ impl Item {
     fn read(&self) -> Read {
         match self {
             Item::Field(path) => Read::of(path.target().kind),
+            Item::Expr(_, kind) => Read::of(*kind),
             Item::Aggregate { function, of, .. } => {
                 let kind = of.as_ref().map(|p| p.target().kind);
                 match (function, kind) {
@@ -353,6 +357,49 @@ impl<M: Model> Values<M> {
             distinct: aggregate.distinct,
         });
         self.names.push(name.to_owned());
+        Ok(self)
+    }
+
+    /// Adds an expression over the row's fields named `name`: Django's
+    /// `annotate(name=Lower("title"))` ([`F`](super::F) and the
+    /// [database functions](super::Lower)). Read with its type `T`.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// # use orm_core::prelude::*;
+    /// use orm_core::query::{Length, Upper, F};
+    /// # #[derive(Model, Debug, Clone)]
+    /// # #[model(app_label = "docs_annotate")]
+    /// # pub struct Tag { pub id: i64, #[field(max_length = 20)] pub name: String }
+    /// # let db = Db::open("sqlite://:memory:")?;
+    /// # let mut conn = db.conn()?;
+    /// # orm_core::create_tables(&mut conn, &[Tag::schema()])?;
+    /// Tag { id: 0, name: "rust".into() }.save(&mut conn)?;
+    /// let rows: Vec<(String, String, i64)> = Tag::objects()
+    ///     .values(&["name"])?
+    ///     .annotate_expr("shout", Upper(F(Tag::NAME)))?
+    ///     .annotate_expr("letters", Length(F(Tag::NAME)))?
+    ///     .tuples(&mut conn)?;
+    /// assert_eq!(rows, [("rust".to_owned(), "RUST".to_owned(), 4)]);
+    /// # Ok(()) }
+    /// ```
+    pub fn annotate_expr<T: FieldType>(
+        mut self,
+        name: &str,
+        expr: super::expressions::Expr<M, T>,
+    ) -> Result<Self> {
+        if self.names.iter().any(|n| n == name) {
+            return Err(Error::InvalidValue {
+                field: name.to_owned(),
+                message: "this name is chosen already".to_owned(),
+            });
+        }
+        // An expression is a value of each row: it goes with the chosen
+        // values, before the aggregates, and groups like them.
+        self.items
+            .insert(self.chosen, Item::Expr(expr.into_tree(), T::KIND));
+        self.names.insert(self.chosen, name.to_owned());
+        self.chosen += 1;
         Ok(self)
     }
 
@@ -610,6 +657,7 @@ enum Rendered {
         column: String,
     },
     Across(RelatedValue),
+    Expr(SqlCondition),
     Aggregate {
         function: Function,
         of: Option<Box<Rendered>>,
@@ -622,6 +670,7 @@ fn render(schema: &'static ModelSchema, item: &Item) -> Result<(Rendered, Read)>
     let read = item.read();
     let rendered = match item {
         Item::Field(path) => field(schema, path)?,
+        Item::Expr(tree, _) => Rendered::Expr(super::expressions::computed(schema, tree.clone())?),
         Item::Aggregate {
             function,
             of,
@@ -664,6 +713,7 @@ impl Rendered {
                 out.push_identifier(column)
             }
             Rendered::Across(value) => value.walk_ast(out),
+            Rendered::Expr(expr) => expr.walk_ast(out),
             Rendered::Aggregate {
                 function,
                 of,
