@@ -143,3 +143,95 @@ fn functions_as_annotations() {
         assert_eq!(groups, [("rust".into(), 2), ("héllo".into(), 1)], "{kind}");
     });
 }
+
+#[derive(Model, Debug, Clone)]
+#[model(app_label = "functions")]
+struct Visit {
+    id: i64,
+    at: DateTime<Utc>,
+    day: Option<NaiveDate>,
+}
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+#[test]
+fn dates_extracted_and_truncated() {
+    use orm_core::query::{Extract, ExtractYear, Trunc, TruncUnit};
+    use orm_core::query::DatePart;
+    each_backend(&[Visit::schema()], |kind, db| {
+        let mut conn = db.conn().unwrap();
+        for (when, day) in [
+            ("2024-02-29T23:30:00Z", Some((2024, 2, 29))),
+            ("2024-03-01T08:00:00Z", None),
+            ("2024-03-31T12:00:00Z", Some((2024, 12, 31))),
+            ("2025-08-15T00:00:00Z", Some((2025, 8, 15))),
+        ] {
+            Visit {
+                id: 0,
+                at: at(when),
+                day: day.and_then(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d)),
+            }
+            .save(&mut conn)
+            .unwrap();
+        }
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        // Visits per month, oldest first.
+        let months: Vec<(NaiveDate, i64)> = Visit::objects()
+            .values(&[])
+            .unwrap()
+            .annotate_expr("month", Trunc(F(Visit::AT), TruncUnit::Month))
+            .unwrap()
+            .annotate("n", Agg::count_rows())
+            .unwrap()
+            .tuples(&mut conn)
+            .unwrap();
+        assert_eq!(
+            months,
+            [(date(2024, 2, 1), 1), (date(2024, 3, 1), 2), (date(2025, 8, 1), 1)],
+            "{kind}"
+        );
+        let parts: Vec<(i32, i32, NaiveDate, NaiveDate, Option<NaiveDate>, Option<i32>)> =
+            Visit::objects()
+                .order_by([Visit::AT.asc()])
+                .values(&[])
+                .unwrap()
+                .annotate_expr("year", ExtractYear(F(Visit::AT)))
+                .unwrap()
+                .annotate_expr("weekday", Extract(F(Visit::AT), DatePart::WeekDay))
+                .unwrap()
+                .annotate_expr("quarter", Trunc(F(Visit::AT), TruncUnit::Quarter))
+                .unwrap()
+                .annotate_expr("year_start", Trunc(F(Visit::AT), TruncUnit::Year))
+                .unwrap()
+                .annotate_expr("day_quarter", Trunc(F(Visit::DAY), TruncUnit::Quarter))
+                .unwrap()
+                .annotate_expr("day_month", Extract(F(Visit::DAY), DatePart::Month))
+                .unwrap()
+                .tuples(&mut conn)
+                .unwrap();
+        assert_eq!(
+            parts[0],
+            (2024, 5, date(2024, 1, 1), date(2024, 1, 1), Some(date(2024, 1, 1)), Some(2)),
+            "{kind}: a Thursday"
+        );
+        assert_eq!(parts[1].4, None, "{kind}");
+        assert_eq!(parts[1].5, None, "{kind}");
+        assert_eq!(parts[2].2, date(2024, 1, 1), "{kind}");
+        assert_eq!(parts[2].4, Some(date(2024, 10, 1)), "{kind}");
+        assert_eq!(parts[3].2, date(2025, 7, 1), "{kind}");
+        assert_eq!(parts[3].3, date(2025, 1, 1), "{kind}");
+        // In a filter: visits on the last day of a month at noon or later.
+        let late = Visit::objects()
+            .filter(Extract(F(Visit::AT), DatePart::Hour).gte(12))
+            .count(&mut conn)
+            .unwrap();
+        assert_eq!(late, 2, "{kind}");
+        let truncated_day = Visit::objects()
+            .filter(Trunc(F(Visit::AT), TruncUnit::Day).eq(date(2024, 3, 1)))
+            .count(&mut conn)
+            .unwrap();
+        assert_eq!(truncated_day, 1, "{kind}");
+    });
+}

@@ -48,7 +48,7 @@ use crate::schema::FieldKind;
 use crate::value::{FieldType, Value};
 
 /// The SQL around a column that extracts `part`, per backend.
-fn extraction(part: DatePart, backend: Backend) -> (&'static str, &'static str) {
+pub(crate) fn extraction(part: DatePart, backend: Backend) -> (&'static str, &'static str) {
     use DatePart::*;
     match backend {
         Backend::Sqlite => match part {
@@ -78,6 +78,15 @@ fn extraction(part: DatePart, backend: Backend) -> (&'static str, &'static str) 
             Minute => ("MINUTE(", ")"),
             Second => ("SECOND(", ")"),
         },
+    }
+}
+
+/// The SQL around a column that extracts its year, per backend.
+pub(crate) fn year_extraction(backend: Backend) -> (&'static str, &'static str) {
+    match backend {
+        Backend::Sqlite => ("CAST(strftime('%Y', ", ") AS INTEGER)"),
+        Backend::Postgres => ("CAST(EXTRACT(YEAR FROM ", ") AS INTEGER)"),
+        Backend::Mysql => ("YEAR(", ")"),
     }
 }
 
@@ -167,11 +176,30 @@ impl QueryId for PartIs {
 
 /// A field type whose values have dates: `DateTime<Utc>`, `NaiveDate` and
 /// their `Option`s.
-pub trait Dated: FieldType {}
-impl Dated for DateTime<Utc> {}
-impl Dated for NaiveDate {}
-impl Dated for Option<DateTime<Utc>> {}
-impl Dated for Option<NaiveDate> {}
+pub trait Dated: FieldType {
+    /// A part of it ([`Extract`](crate::query::Extract)): `i32`, or
+    /// `Option<i32>` for a nullable field.
+    type Part: FieldType;
+    /// Its date, truncated ([`Trunc`](crate::query::Trunc)): `NaiveDate`,
+    /// or `Option<NaiveDate>`.
+    type Day: FieldType;
+}
+impl Dated for DateTime<Utc> {
+    type Part = i32;
+    type Day = NaiveDate;
+}
+impl Dated for NaiveDate {
+    type Part = i32;
+    type Day = NaiveDate;
+}
+impl Dated for Option<DateTime<Utc>> {
+    type Part = Option<i32>;
+    type Day = Option<NaiveDate>;
+}
+impl Dated for Option<NaiveDate> {
+    type Part = Option<i32>;
+    type Day = Option<NaiveDate>;
+}
 
 /// A field type whose values have a time of day: `DateTime<Utc>`,
 /// `NaiveTime` and their `Option`s.

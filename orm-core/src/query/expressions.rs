@@ -47,7 +47,7 @@ use super::bound::Bound;
 use super::dates::Backend;
 use super::field::Field;
 use super::filter::Filter;
-use super::lookup::{Compare, Function, Tree, Q};
+use super::lookup::{Compare, Function, Tree, TruncUnit, Q};
 use super::sql::SqlCondition;
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{Error, Result};
@@ -317,6 +317,88 @@ impl Computed {
         Ok(())
     }
 
+    /// The arguments, comma-separated.
+    fn walk_args<'b>(
+        &'b self,
+        args: &'b [Node],
+        out: &mut AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        for (i, arg) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_sql(", ");
+            }
+            self.walk_node(arg, out)?;
+        }
+        Ok(())
+    }
+
+    /// The date `args[0]` is truncated to `unit`, as a `DATE`.
+    fn walk_trunc<'b>(
+        &'b self,
+        unit: TruncUnit,
+        args: &'b [Node],
+        backend: Backend,
+        out: &mut AstPass<'_, 'b, MultiBackend>,
+    ) -> QueryResult<()> {
+        let [value] = args else {
+            return Err(diesel::result::Error::QueryBuilderError(
+                "Trunc takes one value".into(),
+            ));
+        };
+        // Each piece is SQL, or `None` for the value itself.
+        let pieces: &[Option<&'static str>] = match (backend, unit) {
+            (Backend::Sqlite, TruncUnit::Year) => {
+                &[Some("date("), None, Some(", 'start of year')")]
+            }
+            (Backend::Sqlite, TruncUnit::Month) => {
+                &[Some("date("), None, Some(", 'start of month')")]
+            }
+            (Backend::Sqlite, TruncUnit::Day) => &[Some("date("), None, Some(")")],
+            (Backend::Sqlite, TruncUnit::Quarter) => &[
+                Some("date("),
+                None,
+                Some(", 'start of month', '-' || ((CAST(strftime('%m', "),
+                None,
+                Some(") AS INTEGER) - 1) % 3) || ' months')"),
+            ],
+            (Backend::Postgres, TruncUnit::Year) => {
+                &[Some("CAST(DATE_TRUNC('year', "), None, Some(") AS DATE)")]
+            }
+            (Backend::Postgres, TruncUnit::Quarter) => &[
+                Some("CAST(DATE_TRUNC('quarter', "),
+                None,
+                Some(") AS DATE)"),
+            ],
+            (Backend::Postgres, TruncUnit::Month) => {
+                &[Some("CAST(DATE_TRUNC('month', "), None, Some(") AS DATE)")]
+            }
+            (Backend::Postgres, TruncUnit::Day) => &[Some("CAST("), None, Some(" AS DATE)")],
+            (Backend::Mysql, TruncUnit::Year) => &[Some("MAKEDATE(YEAR("), None, Some("), 1)")],
+            (Backend::Mysql, TruncUnit::Quarter) => &[
+                Some("(MAKEDATE(YEAR("),
+                None,
+                Some("), 1) + INTERVAL (QUARTER("),
+                None,
+                Some(") - 1) QUARTER)"),
+            ],
+            (Backend::Mysql, TruncUnit::Month) => &[
+                Some("DATE_SUB(DATE("),
+                None,
+                Some("), INTERVAL DAYOFMONTH("),
+                None,
+                Some(") - 1 DAY)"),
+            ],
+            (Backend::Mysql, TruncUnit::Day) => &[Some("DATE("), None, Some(")")],
+        };
+        for piece in pieces {
+            match piece {
+                Some(sql) => out.push_sql(sql),
+                None => self.walk_node(value, out)?,
+            }
+        }
+        Ok(())
+    }
+
     /// A function call, as the backend spells it.
     fn walk_function<'b>(
         &'b self,
@@ -352,6 +434,21 @@ impl Computed {
                 }
                 Backend::Sqlite => call("LENGTH", out),
             },
+            Function::Extract(part) => {
+                let (before, after) = super::dates::extraction(part, backend);
+                out.push_sql(before);
+                self.walk_args(args, out)?;
+                out.push_sql(after);
+                Ok(())
+            }
+            Function::ExtractYear => {
+                let (before, after) = super::dates::year_extraction(backend);
+                out.push_sql(before);
+                self.walk_args(args, out)?;
+                out.push_sql(after);
+                Ok(())
+            }
+            Function::Trunc(unit) => self.walk_trunc(unit, args, backend, out),
             // A NULL part counts as empty text, as Django's Concat.
             Function::Concat => {
                 let mut parts = args.iter();

@@ -1,5 +1,6 @@
 //! Database functions over expressions (Django's `Lower`, `Upper`,
-//! `Length`, `Concat`, `Coalesce` and `Now`), typed like the values they
+//! `Length`, `Concat`, `Coalesce`, `Extract`, `Trunc` and `Now`), typed
+//! like the values they
 //! compute, and usable wherever an [`Expr`] is: in filters
 //! (`Lower(F(Tag::NAME)).eq("rust")`), in updates (`Tag::NAME.set_to(...)`)
 //! and as [annotations](super::Values::annotate_expr) of rows of values.
@@ -37,9 +38,10 @@
 
 #![allow(non_snake_case)]
 
+use super::dates::Dated;
 use super::expressions::{Expr, IntoExpr};
 use super::field::TextField;
-use super::lookup::{Function, Tree};
+use super::lookup::{DatePart, Function, Tree, TruncUnit};
 use crate::value::FieldType;
 
 fn call<M, U>(function: Function, args: Vec<Tree>) -> Expr<M, U> {
@@ -84,6 +86,25 @@ where
         Function::Coalesce,
         vec![value.into_tree(), otherwise.into_expr().into_tree()],
     )
+}
+
+/// A part of a date or time (Django's `Extract`, `ExtractMonth`, ...):
+/// `Extract(F(Event::AT), DatePart::Month)` is 1 to 12, in UTC.
+pub fn Extract<M, T: Dated>(value: Expr<M, T>, part: DatePart) -> Expr<M, T::Part> {
+    call(Function::Extract(part), vec![value.into_tree()])
+}
+
+/// The year of a date or time (Django's `ExtractYear`).
+pub fn ExtractYear<M, T: Dated>(value: Expr<M, T>) -> Expr<M, T::Part> {
+    call(Function::ExtractYear, vec![value.into_tree()])
+}
+
+/// The date a date or time falls in, truncated to the first day of its
+/// year, quarter or month, or to its day (Django's `TruncYear`,
+/// `TruncMonth`, `TruncDate`...): rows per month are
+/// `values(&[]).annotate_expr("month", Trunc(F(Event::AT), TruncUnit::Month))`.
+pub fn Trunc<M, T: Dated>(value: Expr<M, T>, unit: TruncUnit) -> Expr<M, T::Day> {
+    call(Function::Trunc(unit), vec![value.into_tree()])
 }
 
 /// The current date and time, taken when the statement is built and bound

@@ -367,6 +367,23 @@ pub(crate) enum Function {
     Length,
     Concat,
     Coalesce,
+    Extract(DatePart),
+    ExtractYear,
+    Trunc(TruncUnit),
+}
+
+/// What [`Trunc`](crate::query::Trunc) truncates a date or time to: the
+/// first day of its year, quarter or month, or its day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TruncUnit {
+    /// January 1st.
+    Year,
+    /// The first day of January, April, July or October.
+    Quarter,
+    /// The first day of the month.
+    Month,
+    /// The day itself.
+    Day,
 }
 
 /// A comparison of two expressions over a row's fields (see

@@ -43,10 +43,12 @@ pub use filter::Filter;
 pub use full_text::{
     full_text_words, resolve as resolve_full_text, FULL_TEXT_KEYS, MAX_FULL_TEXT_WORDS,
 };
-pub use functions::{Coalesce, Concat, Length, Lower, Now, Upper};
+pub use functions::{Coalesce, Concat, Extract, ExtractYear, Length, Lower, Now, Trunc, Upper};
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use locking::Lock;
-pub use lookup::{escape_like, like_pattern, Compare, Condition, DatePart, Lookup, Operand, Q};
+pub use lookup::{
+    escape_like, like_pattern, Compare, Condition, DatePart, Lookup, Operand, TruncUnit, Q,
+};
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use path::{field_path, values_across, FieldPath};
 pub use queryset::{Aggregate, Assignment, QuerySet};
