@@ -152,14 +152,24 @@ struct Visit {
     day: Option<NaiveDate>,
 }
 
+/// Year, week day, quarter, year start, the day's quarter and month.
+type Parts = (
+    i32,
+    i32,
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+    Option<i32>,
+);
+
 fn at(text: &str) -> DateTime<Utc> {
     text.parse().unwrap()
 }
 
 #[test]
 fn dates_extracted_and_truncated() {
-    use orm_core::query::{Extract, ExtractYear, Trunc, TruncUnit};
     use orm_core::query::DatePart;
+    use orm_core::query::{Extract, ExtractYear, Trunc, TruncUnit};
     each_backend(&[Visit::schema()], |kind, db| {
         let mut conn = db.conn().unwrap();
         for (when, day) in [
@@ -189,31 +199,41 @@ fn dates_extracted_and_truncated() {
             .unwrap();
         assert_eq!(
             months,
-            [(date(2024, 2, 1), 1), (date(2024, 3, 1), 2), (date(2025, 8, 1), 1)],
+            [
+                (date(2024, 2, 1), 1),
+                (date(2024, 3, 1), 2),
+                (date(2025, 8, 1), 1)
+            ],
             "{kind}"
         );
-        let parts: Vec<(i32, i32, NaiveDate, NaiveDate, Option<NaiveDate>, Option<i32>)> =
-            Visit::objects()
-                .order_by([Visit::AT.asc()])
-                .values(&[])
-                .unwrap()
-                .annotate_expr("year", ExtractYear(F(Visit::AT)))
-                .unwrap()
-                .annotate_expr("weekday", Extract(F(Visit::AT), DatePart::WeekDay))
-                .unwrap()
-                .annotate_expr("quarter", Trunc(F(Visit::AT), TruncUnit::Quarter))
-                .unwrap()
-                .annotate_expr("year_start", Trunc(F(Visit::AT), TruncUnit::Year))
-                .unwrap()
-                .annotate_expr("day_quarter", Trunc(F(Visit::DAY), TruncUnit::Quarter))
-                .unwrap()
-                .annotate_expr("day_month", Extract(F(Visit::DAY), DatePart::Month))
-                .unwrap()
-                .tuples(&mut conn)
-                .unwrap();
+        let parts: Vec<Parts> = Visit::objects()
+            .order_by([Visit::AT.asc()])
+            .values(&[])
+            .unwrap()
+            .annotate_expr("year", ExtractYear(F(Visit::AT)))
+            .unwrap()
+            .annotate_expr("weekday", Extract(F(Visit::AT), DatePart::WeekDay))
+            .unwrap()
+            .annotate_expr("quarter", Trunc(F(Visit::AT), TruncUnit::Quarter))
+            .unwrap()
+            .annotate_expr("year_start", Trunc(F(Visit::AT), TruncUnit::Year))
+            .unwrap()
+            .annotate_expr("day_quarter", Trunc(F(Visit::DAY), TruncUnit::Quarter))
+            .unwrap()
+            .annotate_expr("day_month", Extract(F(Visit::DAY), DatePart::Month))
+            .unwrap()
+            .tuples(&mut conn)
+            .unwrap();
         assert_eq!(
             parts[0],
-            (2024, 5, date(2024, 1, 1), date(2024, 1, 1), Some(date(2024, 1, 1)), Some(2)),
+            (
+                2024,
+                5,
+                date(2024, 1, 1),
+                date(2024, 1, 1),
+                Some(date(2024, 1, 1)),
+                Some(2)
+            ),
             "{kind}: a Thursday"
         );
         assert_eq!(parts[1].4, None, "{kind}");

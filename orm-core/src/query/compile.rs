@@ -70,6 +70,7 @@ pub fn condition_tree<M: ModelColumns>(q: &Q) -> Result<SqlCondition> {
             super::relations::referenced_condition(M::schema(), model, *field, q)?
         }
         Q::Compare(compare) => super::expressions::compare_condition(compare, M::schema())?,
+        Q::Json { field, path, test } => super::json::condition(M::schema(), *field, path, test)?,
         Q::FullText { words, .. } if words.is_empty() => constant(true),
         Q::FullText { words, many } => super::full_text::condition::<M>(words, *many)?,
     })

@@ -162,7 +162,11 @@ fn undecided(q: &Q) -> bool {
         Q::FullText { words, many } => !words.is_empty() && !many,
         Q::And(parts) | Q::Or(parts) => parts.iter().any(undecided),
         Q::Not(inner) => undecided(inner),
-        Q::Condition(_) | Q::Compare(_) | Q::Related { .. } | Q::Referenced { .. } => false,
+        Q::Condition(_)
+        | Q::Compare(_)
+        | Q::Json { .. }
+        | Q::Related { .. }
+        | Q::Referenced { .. } => false,
     }
 }
 

@@ -243,6 +243,16 @@ pub enum Q {
         /// The condition on that model.
         q: Box<Q>,
     },
+    /// A lookup into the JSON field `field` by a path of keys (Django's
+    /// `data__owner__name`): see [`Field::key`](crate::query::Field::key).
+    Json {
+        /// The JSON field's index in `ModelSchema::fields`.
+        field: usize,
+        /// The keys, outermost first.
+        path: Vec<String>,
+        /// What is asked of the value there.
+        test: super::json::JsonTest,
+    },
     /// Two expressions over the row's fields compared
     /// (`F(Page::VIEWS).gt(F(Page::LIKES) * 2)`).
     Compare(Compare),

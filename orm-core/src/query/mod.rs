@@ -15,6 +15,7 @@ mod filter;
 mod full_text;
 mod functions;
 pub(crate) mod join;
+mod json;
 pub(crate) mod locking;
 mod lookup;
 mod parse;
@@ -45,6 +46,7 @@ pub use full_text::{
 };
 pub use functions::{Coalesce, Concat, Extract, ExtractYear, Length, Lower, Now, Trunc, Upper};
 pub use join::{Joined, NullableOnJoined, OnJoined};
+pub use json::{JsonField, JsonKey, JsonTest};
 pub use locking::Lock;
 pub use lookup::{
     escape_like, like_pattern, Compare, Condition, DatePart, Lookup, Operand, TruncUnit, Q,

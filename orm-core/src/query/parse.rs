@@ -159,9 +159,13 @@ fn parse_hex(text: &str) -> Option<Vec<u8>> {
 
 /// The condition a Django-style name stands for, with the date transforms
 /// as well (`published_date__year`, `published_date__year__gte`,
-/// `at__date`, `at__month`, `at__week_day__in`): see
+/// `at__date`, `at__month`, `at__week_day__in`) and keys into JSON fields
+/// (`data__owner__name`, `data__has_key`): see
 /// [`condition_from_text`] for the rest.
 pub fn q_from_text(schema: &ModelSchema, name: &str, text: &str) -> Result<Q> {
+    if let Some(q) = super::json::from_name(schema, name, text) {
+        return Ok(q);
+    }
     if let Some(q) = related_from_text(schema, name, text)? {
         return Ok(q);
     }
