@@ -1,5 +1,6 @@
 //! The ORM against hand-written diesel: the same queries, on the same
-//! database, in the same run.
+//! database, in the same run (twenty cases: eight here, twelve of the ORM's
+//! breadth in `breadth.rs`).
 //!
 //! ```sh
 //! cargo bench -p bench --bench orm_vs_diesel
@@ -272,6 +273,9 @@ macro_rules! reset_conn {
         let _ = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").execute($c);
     }};
 }
+#[path = "orm_vs_diesel/breadth.rs"]
+mod breadth;
+
 /// The two sides of every case, on one database: the ORM's pooled
 /// connection and the hand-written side's concrete connection.
 struct Sides {
@@ -612,7 +616,7 @@ fn print_table(rows: &[(BackendKind, &str, Duration, Duration)]) {
     }
     println!("\nORM against hand-written diesel: median of each side, taking turns\n");
     println!("{header}\n{rule}");
-    for (case, what) in CASES {
+    for (case, what) in CASES.iter().chain(breadth::CASES) {
         let mut line = format!("| {what} |");
         let mut any = false;
         for &kind in &backends {
@@ -690,7 +694,7 @@ fn reset(raw: &mut Raw, seed_max: i64) {
 }
 
 fn cases(backend: &mut Backend) -> Vec<Case> {
-    vec![
+    let mut cases = vec![
         get_pk(backend),
         list_related(),
         count_filter(),
@@ -699,7 +703,9 @@ fn cases(backend: &mut Backend) -> Vec<Case> {
         insert_each(backend),
         update_each(backend),
         delete_bulk(backend),
-    ]
+    ];
+    cases.extend(breadth::cases(backend));
+    cases
 }
 
 fn get_pk(backend: &Backend) -> Case {

@@ -288,13 +288,15 @@ impl<M: Model> QuerySet<M> {
         M::__count(conn, &self.spec)
     }
 
-    /// Whether any row matches.
+    /// Whether any row matches: the key of one row is read, nothing more.
     pub fn exists(&self, conn: &mut AnyConnection) -> Result<bool> {
-        let mut spec = self.spec.clone();
-        spec.limit = Some(1);
-        spec.order.clear();
-        spec.select_related.clear();
-        Ok(!M::__load(conn, &spec)?.is_empty())
+        let mut one = self.clone();
+        one.spec.limit = Some(1);
+        one.spec.offset = None;
+        one.spec.order.clear();
+        one.spec.select_related.clear();
+        let key = M::schema().pk().name.to_string();
+        Ok(!one.values(&[key.as_str()])?.all(conn)?.is_empty())
     }
 
     /// An aggregate over one field of the matching rows; `Null` when no row

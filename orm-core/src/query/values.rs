@@ -3,9 +3,11 @@
 //! the chosen values, and `aggregate()` of several at once.
 //!
 //! Each chosen value is a field of the model or one across its foreign keys
-//! (`author__username`); each annotation an [`Agg`] of one. The statement is
-//! `SELECT [DISTINCT] values, aggregates FROM table WHERE filter [GROUP BY
-//! values] [ORDER BY ...]`, and every value is read back with the type of
+//! (`author__username`, read through a `LEFT JOIN` per path, shared by the
+//! values that follow it); each annotation an [`Agg`] of one. The statement
+//! is `SELECT [DISTINCT] values, aggregates FROM table [LEFT JOIN ...] WHERE
+//! filter [GROUP BY values] [ORDER BY ...]`, and every value is read back
+//! with the type of
 //! its field (a count as an `i64`, a sum or average of integers or floats
 //! as an `i64` or `f64`, of decimals as a decimal), the same on every
 //! backend.
@@ -16,12 +18,12 @@ use std::sync::Arc;
 use diesel::deserialize::{self, FromSql, QueryableByName};
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::row::{Field as _, NamedRow};
-use diesel::sql_types::{Nullable, Untyped};
+use diesel::sql_types::{BigInt, Nullable, Untyped};
 use diesel::{QueryResult, RunQueryDsl};
 
 use super::dates::Backend;
 use super::lookup::Tree;
-use super::path::{field_path, order_term, related_value, FieldPath, RelatedValue};
+use super::path::{field_path, order_term, FieldPath};
 use super::queryset::QuerySet;
 use super::spec::QuerySpec;
 use super::sql::SqlCondition;
@@ -470,10 +472,11 @@ impl<M: Model> Values<M> {
             None => None,
         };
         let grouped = self.items.len() > self.chosen && self.chosen > 0;
+        let mut joins = Joins::default();
         let items = self
             .items
             .iter()
-            .map(|item| render(schema, item))
+            .map(|item| render(schema, item, &mut joins))
             .collect::<Result<Vec<_>>>()?;
         let aggregated = self.items.len() > self.chosen;
         let order = match &self.order {
@@ -493,6 +496,7 @@ impl<M: Model> Values<M> {
         };
         Ok(Statement {
             table: schema.table.to_string(),
+            joins: joins.joins,
             distinct: self.distinct,
             items,
             filter,
@@ -589,62 +593,58 @@ impl Read {
         Read::ALL.into_iter().find(|read| read.code() == code)
     }
 
-    /// The value of column `name` of `row`.
-    fn value<'a>(
-        self,
-        row: &impl NamedRow<'a, MultiBackend>,
-        name: &str,
-    ) -> deserialize::Result<Value> {
+    /// The value a column holds.
+    fn value(self, raw: Option<RawValue<'_>>) -> deserialize::Result<Value> {
         match self {
-            Read::Bool => read::<bool>(row, name),
-            Read::I16 => read::<i16>(row, name),
-            Read::I32 => read::<i32>(row, name),
-            Read::I64 => read::<i64>(row, name),
-            Read::F32 => read::<f32>(row, name),
-            Read::F64 => read::<f64>(row, name),
-            Read::Text => read::<String>(row, name),
-            Read::Decimal => read::<bigdecimal::BigDecimal>(row, name),
-            Read::DateTime => read::<chrono::DateTime<chrono::Utc>>(row, name),
-            Read::Date => read::<chrono::NaiveDate>(row, name),
-            Read::Time => read::<chrono::NaiveTime>(row, name),
-            Read::Uuid => read::<uuid::Uuid>(row, name),
-            Read::Json => read::<serde_json::Value>(row, name),
-            Read::Binary => read::<Vec<u8>>(row, name),
+            Read::Bool => read::<bool>(raw),
+            Read::I16 => read::<i16>(raw),
+            Read::I32 => read::<i32>(raw),
+            Read::I64 => read::<i64>(raw),
+            Read::F32 => read::<f32>(raw),
+            Read::F64 => read::<f64>(raw),
+            Read::Text => read::<String>(raw),
+            Read::Decimal => read::<bigdecimal::BigDecimal>(raw),
+            Read::DateTime => read::<chrono::DateTime<chrono::Utc>>(raw),
+            Read::Date => read::<chrono::NaiveDate>(raw),
+            Read::Time => read::<chrono::NaiveTime>(raw),
+            Read::Uuid => read::<uuid::Uuid>(raw),
+            Read::Json => read::<serde_json::Value>(raw),
+            Read::Binary => read::<Vec<u8>>(raw),
         }
     }
 }
 
-/// Column `name` of `row` as field type `T` would read it, `NULL` allowed.
-fn read<'a, T: FieldType>(
-    row: &impl NamedRow<'a, MultiBackend>,
-    name: &str,
-) -> deserialize::Result<Value>
+/// What a row holds for one column, before decoding.
+type RawValue<'a> = <MultiBackend as diesel::backend::Backend>::RawValue<'a>;
+
+/// A column's value as field type `T` reads it, `NULL` allowed.
+fn read<T: FieldType>(raw: Option<RawValue<'_>>) -> deserialize::Result<Value>
 where
     T::Db: FromSql<T::Sql, MultiBackend>,
     T::Sql: diesel::sql_types::SqlType<IsNull = diesel::sql_types::is_nullable::NotNull>,
 {
-    let db: Option<T::Db> = NamedRow::get::<Nullable<T::Sql>, Option<T::Db>>(row, name)?;
+    let db = <Option<T::Db> as FromSql<Nullable<T::Sql>, MultiBackend>>::from_nullable_sql(raw)?;
     Ok(match db {
         None => Value::Null,
         Some(db) => T::from_db(db)?.to_value(),
     })
 }
 
-/// A row read by the codes in its column names.
+/// A row read by the codes in its column names (`v0_text`), column by
+/// column in order.
 struct ValuesRow(Vec<Value>);
 
 impl QueryableByName<MultiBackend> for ValuesRow {
     fn build<'a>(row: &impl NamedRow<'a, MultiBackend>) -> deserialize::Result<Self> {
         let mut values = Vec::with_capacity(row.field_count());
         for i in 0..row.field_count() {
-            let name = diesel::row::Row::get(row, i)
-                .and_then(|field| field.field_name().map(str::to_owned))
-                .ok_or("a values column without a name")?;
+            let field = diesel::row::Row::get(row, i).ok_or("a values column is missing")?;
+            let name = field.field_name().ok_or("a values column without a name")?;
             let read = name
                 .split_once('_')
                 .and_then(|(_, code)| Read::from_code(code))
                 .ok_or_else(|| format!("an unexpected values column `{name}`"))?;
-            values.push(read.value(row, &name)?);
+            values.push(read.value(field.value())?);
         }
         Ok(ValuesRow(values))
     }
@@ -656,7 +656,6 @@ enum Rendered {
         table: String,
         column: String,
     },
-    Across(RelatedValue),
     Expr(SqlCondition),
     Aggregate {
         function: Function,
@@ -666,10 +665,14 @@ enum Rendered {
     },
 }
 
-fn render(schema: &'static ModelSchema, item: &Item) -> Result<(Rendered, Read)> {
+fn render(
+    schema: &'static ModelSchema,
+    item: &Item,
+    joins: &mut Joins,
+) -> Result<(Rendered, Read)> {
     let read = item.read();
     let rendered = match item {
-        Item::Field(path) => field(schema, path)?,
+        Item::Field(path) => field(schema, path, joins)?,
         Item::Expr(tree, _) => Rendered::Expr(super::expressions::computed(schema, tree.clone())?),
         Item::Aggregate {
             function,
@@ -678,7 +681,7 @@ fn render(schema: &'static ModelSchema, item: &Item) -> Result<(Rendered, Read)>
         } => Rendered::Aggregate {
             function: *function,
             of: match of {
-                Some(path) => Some(Box::new(field(schema, path)?)),
+                Some(path) => Some(Box::new(field(schema, path, joins)?)),
                 None => None,
             },
             distinct: *distinct,
@@ -688,20 +691,83 @@ fn render(schema: &'static ModelSchema, item: &Item) -> Result<(Rendered, Read)>
     Ok((rendered, read))
 }
 
-fn field(schema: &'static ModelSchema, path: &FieldPath) -> Result<Rendered> {
-    if path.path.is_empty() {
-        return Ok(Rendered::Column {
-            table: schema.table.to_string(),
-            column: path.target().column.to_string(),
-        });
+/// A field of the model, or of the table joined for its path.
+fn field(schema: &'static ModelSchema, path: &FieldPath, joins: &mut Joins) -> Result<Rendered> {
+    let table = if path.path.is_empty() {
+        schema.table.to_string()
+    } else {
+        joins.alias(schema, &path.path)?
+    };
+    Ok(Rendered::Column {
+        table,
+        column: path.target().column.to_string(),
+    })
+}
+
+/// The `LEFT JOIN`s reaching the fields across foreign keys: one per
+/// distinct path of keys, shared by every value read through it (a row
+/// whose key is `NULL` reads `NULL`, and is kept).
+#[derive(Default)]
+struct Joins {
+    joins: Vec<Join>,
+    /// The alias of the table at the end of each path joined.
+    aliases: Vec<(Vec<usize>, String)>,
+}
+
+/// `LEFT JOIN table AS alias ON alias.key = outer.column`.
+struct Join {
+    table: String,
+    alias: String,
+    key: String,
+    outer: String,
+    column: String,
+}
+
+impl Joins {
+    /// The alias of the table `path` leads to from `schema`'s, joining
+    /// the tables not joined yet.
+    fn alias(&mut self, schema: &'static ModelSchema, path: &[usize]) -> Result<String> {
+        let mut model = schema;
+        let mut outer = schema.table.to_string();
+        for end in 1..=path.len() {
+            let index = path[end - 1];
+            let key = model.fields.get(index).ok_or_else(|| Error::UnknownField {
+                model: model.label(),
+                field: format!("#{index}"),
+            })?;
+            let fk = key
+                .foreign_key
+                .as_ref()
+                .ok_or_else(|| Error::InvalidLookup {
+                    field: key.name.to_string(),
+                    lookup: "a value across a relation (the field is not a foreign key)".to_owned(),
+                })?;
+            let target = (super::relations::linked_model(model, &fk.to)?.schema)();
+            let prefix = &path[..end];
+            let known = self
+                .aliases
+                .iter()
+                .find(|(joined, _)| joined.as_slice() == prefix)
+                .map(|(_, alias)| alias.clone());
+            outer = match known {
+                Some(alias) => alias,
+                None => {
+                    let alias = format!("j{}", self.joins.len() + 1);
+                    self.joins.push(Join {
+                        table: target.table.to_string(),
+                        alias: alias.clone(),
+                        key: fk.to_column.to_string(),
+                        outer: outer.clone(),
+                        column: key.column.to_string(),
+                    });
+                    self.aliases.push((prefix.to_vec(), alias.clone()));
+                    alias
+                }
+            };
+            model = target;
+        }
+        Ok(outer)
     }
-    Ok(Rendered::Across(related_value(
-        schema,
-        &schema.table,
-        &path.path,
-        path.field,
-        1,
-    )?))
 }
 
 impl Rendered {
@@ -712,7 +778,6 @@ impl Rendered {
                 out.push_sql(".");
                 out.push_identifier(column)
             }
-            Rendered::Across(value) => value.walk_ast(out),
             Rendered::Expr(expr) => expr.walk_ast(out),
             Rendered::Aggregate {
                 function,
@@ -772,6 +837,7 @@ enum Order {
 /// `SELECT ... FROM table WHERE ... GROUP BY ... ORDER BY ... LIMIT ...`.
 struct Statement {
     table: String,
+    joins: Vec<Join>,
     distinct: bool,
     items: Vec<(Rendered, Read)>,
     filter: Option<SqlCondition>,
@@ -790,7 +856,6 @@ impl Statement {
 
 impl QueryFragment<MultiBackend> for Statement {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.unsafe_to_cache_prepared();
         out.push_sql("SELECT ");
         if self.distinct {
             out.push_sql("DISTINCT ");
@@ -805,6 +870,20 @@ impl QueryFragment<MultiBackend> for Statement {
         }
         out.push_sql(" FROM ");
         out.push_identifier(&self.table)?;
+        for join in &self.joins {
+            out.push_sql(" LEFT JOIN ");
+            out.push_identifier(&join.table)?;
+            out.push_sql(" AS ");
+            out.push_identifier(&join.alias)?;
+            out.push_sql(" ON ");
+            out.push_identifier(&join.alias)?;
+            out.push_sql(".");
+            out.push_identifier(&join.key)?;
+            out.push_sql(" = ");
+            out.push_identifier(&join.outer)?;
+            out.push_sql(".");
+            out.push_identifier(&join.column)?;
+        }
         if let Some(filter) = &self.filter {
             out.push_sql(" WHERE ");
             filter.walk_ast(out.reborrow())?;
@@ -840,18 +919,20 @@ impl QueryFragment<MultiBackend> for Statement {
             }
             _ => {}
         }
-        match (self.limit, self.offset) {
-            (Some(limit), offset) => {
-                out.push_sql(&format!(" LIMIT {limit}"));
-                if let Some(offset) = offset {
-                    out.push_sql(&format!(" OFFSET {offset}"));
-                }
-            }
-            (None, Some(offset)) => {
+        // Bound, so that the statement is prepared once per connection
+        // whatever the slice.
+        if let Some(limit) = &self.limit {
+            out.push_sql(" LIMIT ");
+            out.push_bind_param::<BigInt, i64>(limit)?;
+        }
+        if let Some(offset) = &self.offset {
+            if self.limit.is_none() {
                 // Every backend takes a limit before an offset.
-                out.push_sql(&format!(" LIMIT {} OFFSET {offset}", i64::MAX));
+                out.push_sql(" LIMIT ");
+                out.push_bind_param::<BigInt, i64>(&i64::MAX)?;
             }
-            (None, None) => {}
+            out.push_sql(" OFFSET ");
+            out.push_bind_param::<BigInt, i64>(offset)?;
         }
         Ok(())
     }
