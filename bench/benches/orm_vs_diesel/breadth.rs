@@ -41,7 +41,10 @@ pub(crate) const CASES: &[(&str, &str)] = &[
         "get_or_create",
         "`get_or_create` of an existing row by slug",
     ),
-    ("full_text", "full-text search: 100 of 10,000 articles"),
+    (
+        "full_text",
+        "full-text search: about 100 of 10,000 articles",
+    ),
     ("distinct", "the distinct authors of published articles"),
     ("exists", "whether a row with a slug exists"),
     ("update_filter", "update 5,000 rows with one filter"),
@@ -323,14 +326,24 @@ fn get_or_create() -> Case {
 }
 
 fn full_text() -> Case {
-    let expected = ARTICLES / 100;
+    // One title in 100 has "Rust", less those the write cases changed: the
+    // first side to search sets the count the other must find.
+    let expected = std::rc::Rc::new(std::cell::Cell::new(None::<usize>));
+    let same = move |count: usize| match expected.get() {
+        None => {
+            assert!(count > ARTICLES / 200, "{count} matches");
+            expected.set(Some(count));
+        }
+        Some(expected) => assert_eq!(count, expected),
+    };
+    let orm_same = same.clone();
     let index = Article::schema()
         .full_text_index()
         .map(|index| orm_core::backend::ddl::index_name(Article::schema(), index))
         .expect("the blog's articles have a full-text index");
     let check = move |rows: diesel::QueryResult<Vec<ArticleRow>>| {
         let rows = rows.expect("search");
-        assert_eq!(rows.len(), expected);
+        same(rows.len());
         rows
     };
     // The condition a diesel user writes for the index the migration made.
@@ -358,7 +371,7 @@ fn full_text() -> Case {
                     .filter(Filter::full_text("rust"))
                     .all(&mut s.orm)
                     .expect("search");
-                assert_eq!(rows.len(), expected);
+                orm_same(rows.len());
                 rows
             })
         }),
