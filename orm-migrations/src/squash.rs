@@ -1,5 +1,5 @@
 //! `squashmigrations`: one migration standing for a run of an app's
-//! migrations, their operations folded by the [optimizer](crate::optimizer).
+//! migrations, their operations folded by the [`optimizer`].
 //!
 //! The squashed migration lists the ones it `replaces`. Databases that ran
 //! them all count it as applied, new ones run it alone, and those halfway

@@ -7,7 +7,11 @@ use orm::prelude::*;
 /// A blog post, written by a user.
 #[derive(Model, Debug, Clone, serde::Serialize)]
 #[model(ordering = ["-published_date"], display = "{title}", full_text = ["title", "content"])]
-#[admin(list_display = ["title", "author", "published_date"], search_fields = ["@title", "@content"])]
+#[admin(
+    list_display = ["title", "author__username", "published_date"],
+    search_fields = ["@title", "@content"],
+    ordering = ["author__username"]
+)]
 pub struct Article {
     pub id: i64,
     #[field(max_length = 200)]
@@ -73,6 +77,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("search: {searched}, keen: {}, profile: {:?}", locked.len(), profile.map(|p| p.karma));
     if searched != 1 || locked.len() != 1 {
         return Err("full-text search, F() filter or select_for_update went wrong".into());
+    }
+    let per_author: Vec<(String, i64)> = Article::objects()
+        .values(&["author__username"])?
+        .annotate("n", orm::query::Agg::count_rows())?
+        .tuples(&mut conn)?;
+    let shouted = Article::objects()
+        .filter(orm::query::Upper(orm::query::F(Article::TITLE)).eq("HELLO"))
+        .order_by([Article::AUTHOR.then(User::USERNAME.asc())])
+        .count(&mut conn)?;
+    println!("per author: {per_author:?}, shouted: {shouted}");
+    if per_author != [("ada".to_owned(), 1)] || shouted != 1 {
+        return Err("values, annotate, Upper or ordering across the key went wrong".into());
     }
     Ok(())
 }

@@ -272,7 +272,6 @@ fn f_update(backend: &Backend) -> Case {
         slow: false,
         orm: Box::new(move |s: &mut Sides, n| {
             each(n, || {
-                // MariaDB counts only the rows whose value changed.
                 Article::objects()
                     .filter(Article::ID.lte(last))
                     .update(
@@ -452,7 +451,6 @@ fn update_filter() -> Case {
         slow: false,
         orm: Box::new(|s: &mut Sides, n| {
             each(n, || {
-                // MariaDB counts only the rows whose value changed.
                 Article::objects()
                     .filter(Article::IS_PUBLISHED.eq(true))
                     .update(&mut s.orm, vec![Article::IS_PUBLISHED.set(true)])

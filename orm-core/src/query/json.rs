@@ -43,22 +43,13 @@ use super::bound::Bound;
 use super::dates::Backend;
 use super::field::Field;
 use super::filter::Filter;
-use super::lookup::Q;
+use super::lookup::{JsonTest, Q};
 use super::sql::SqlCondition;
 use crate::db::MultiBackend;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::schema::{FieldKind, ModelSchema};
 use crate::value::{FieldType, Value};
-
-/// What a lookup into a JSON field asks.
-#[derive(Debug, Clone, PartialEq)]
-pub enum JsonTest {
-    /// The value at the path equals this JSON value.
-    Equals(serde_json::Value),
-    /// The path exists (its value may be JSON `null`).
-    HasKey,
-}
 
 /// JSON field types: `serde_json::Value` and its `Option`.
 pub trait JsonField: FieldType {}

@@ -251,7 +251,7 @@ pub enum Q {
         /// The keys, outermost first.
         path: Vec<String>,
         /// What is asked of the value there.
-        test: super::json::JsonTest,
+        test: JsonTest,
     },
     /// Two expressions over the row's fields compared
     /// (`F(Page::VIEWS).gt(F(Page::LIKES) * 2)`).
@@ -366,6 +366,15 @@ pub(crate) enum Tree {
     Binary(Box<Tree>, &'static str, Box<Tree>),
     /// A database function of its arguments.
     Function(Function, Vec<Tree>),
+}
+
+/// What a lookup into a JSON field asks ([`Q::Json`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonTest {
+    /// The value at the path equals this JSON value.
+    Equals(serde_json::Value),
+    /// The path exists (its value may be JSON `null`).
+    HasKey,
 }
 
 /// The database functions an expression may call (see

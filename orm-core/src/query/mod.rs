@@ -46,10 +46,11 @@ pub use full_text::{
 };
 pub use functions::{Coalesce, Concat, Extract, ExtractYear, Length, Lower, Now, Trunc, Upper};
 pub use join::{Joined, NullableOnJoined, OnJoined};
-pub use json::{JsonField, JsonKey, JsonTest};
+pub use json::{JsonField, JsonKey};
 pub use locking::Lock;
 pub use lookup::{
-    escape_like, like_pattern, Compare, Condition, DatePart, Lookup, Operand, TruncUnit, Q,
+    escape_like, like_pattern, Compare, Condition, DatePart, JsonTest, Lookup, Operand, TruncUnit,
+    Q,
 };
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use path::{field_path, values_across, FieldPath};
