@@ -138,6 +138,28 @@ fn is_true(value: &bool) -> bool {
 }
 
 impl Operation {
+    /// The model the operation changes in place: `None` for those that
+    /// create, delete or rename a model, and for SQL and code.
+    pub fn altered_model(&self) -> Option<&str> {
+        use Operation::*;
+        match self {
+            AddField { model, .. }
+            | RemoveField { model, .. }
+            | AlterField { model, .. }
+            | RenameField { model, .. }
+            | AlterModelTable { model, .. }
+            | AddIndex { model, .. }
+            | RemoveIndex { model, .. }
+            | AlterUniqueTogether { model, .. }
+            | AlterModelOptions { model, .. } => Some(model),
+            CreateModel { .. }
+            | DeleteModel { .. }
+            | RenameModel { .. }
+            | RunSql { .. }
+            | RunCode { .. } => None,
+        }
+    }
+
     /// A short description, as `migrate` and error messages show it.
     pub fn describe(&self) -> String {
         match self {

@@ -196,21 +196,11 @@ fn reduce(app: &str, first: &Operation, second: &Operation) -> Option<Vec<Operat
 /// Whether `op` changes the model named `name` without creating, deleting
 /// or running code (what a `CreateModel` of it can take in).
 fn changes_model(op: &Operation, name: &str) -> bool {
-    use Operation::*;
     let model = match op {
-        AddField { model, .. }
-        | RemoveField { model, .. }
-        | AlterField { model, .. }
-        | RenameField { model, .. }
-        | AlterModelTable { model, .. }
-        | AddIndex { model, .. }
-        | RemoveIndex { model, .. }
-        | AlterUniqueTogether { model, .. }
-        | AlterModelOptions { model, .. } => model,
-        RenameModel { old_name, .. } => old_name,
-        CreateModel { .. } | DeleteModel { .. } | RunSql { .. } | RunCode { .. } => return false,
+        Operation::RenameModel { old_name, .. } => Some(old_name.as_str()),
+        other => other.altered_model(),
     };
-    model.eq_ignore_ascii_case(name)
+    model.is_some_and(|model| model.eq_ignore_ascii_case(name))
 }
 
 /// Whether `a` and `b` may trade places: neither changes a model the other
@@ -234,16 +224,7 @@ fn models(app: &str, op: &Operation) -> Option<(BTreeSet<String>, BTreeSet<Strin
         CreateModel { model } => [label(&model.name)].into(),
         DeleteModel { name } => [label(name)].into(),
         RenameModel { old_name, new_name } => [label(old_name), label(new_name)].into(),
-        AddField { model, .. }
-        | RemoveField { model, .. }
-        | AlterField { model, .. }
-        | RenameField { model, .. }
-        | AlterModelTable { model, .. }
-        | AddIndex { model, .. }
-        | RemoveIndex { model, .. }
-        | AlterUniqueTogether { model, .. }
-        | AlterModelOptions { model, .. } => [label(model)].into(),
-        RunSql { .. } | RunCode { .. } => return None,
+        other => [label(other.altered_model()?)].into(),
     };
     let mut refers = changes.clone();
     let target = |to: &str| to.to_lowercase();
