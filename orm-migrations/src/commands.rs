@@ -138,8 +138,7 @@ impl Project {
         &self,
         recorded: &BTreeSet<(String, String)>,
     ) -> Result<(MigrationGraph, BTreeSet<(String, String)>), Error> {
-        let (migrations, applied) = replacements::resolve(self.load()?, recorded)?;
-        Ok((MigrationGraph::new(migrations)?, applied))
+        graph_of(self.load()?, recorded)
     }
 
     /// Migrates exactly these models instead of the registry's: for a
@@ -424,11 +423,12 @@ impl Project {
         recorder::ensure_table(&mut conn)?;
         let mut recorded = recorder::applied(&mut conn)?;
         // A squashed migration whose replaced ones all ran counts as run.
-        for (app, name) in replacements::to_record(&self.load()?, &recorded) {
+        let migrations = self.load()?;
+        for (app, name) in replacements::to_record(&migrations, &recorded) {
             recorder::record_applied(&mut conn, &app, &name)?;
             recorded.insert((app, name));
         }
-        let (graph, applied) = self.graph_at(&recorded)?;
+        let (graph, applied) = graph_of(migrations, &recorded)?;
         let ordered: Vec<Migration> = graph.ordered().into_iter().cloned().collect();
         check_conflicts(&graph)?;
         check_history(&graph, &applied)?;
@@ -632,12 +632,12 @@ impl Project {
         // halfway through them would run it.
         let mut graph = self.graph()?;
         if graph.resolve(app, name).is_err() {
-            let replaced: BTreeSet<(String, String)> = self
-                .load()?
+            let migrations = self.load()?;
+            let replaced: BTreeSet<(String, String)> = migrations
                 .iter()
                 .flat_map(|m| m.replaces.iter().take(1).cloned())
                 .collect();
-            if let Ok((originals, _)) = self.graph_at(&replaced) {
+            if let Ok((originals, _)) = graph_of(migrations, &replaced) {
                 if originals.resolve(app, name).is_ok() {
                     graph = originals;
                 }
@@ -661,6 +661,16 @@ impl Project {
         }
         Ok(Outcome::Done)
     }
+}
+
+/// The graph of `migrations` as a database that has `recorded` runs them,
+/// and the migrations that count as applied there.
+fn graph_of(
+    migrations: Vec<Migration>,
+    recorded: &BTreeSet<(String, String)>,
+) -> Result<(MigrationGraph, BTreeSet<(String, String)>), Error> {
+    let (migrations, applied) = replacements::resolve(migrations, recorded)?;
+    Ok((MigrationGraph::new(migrations)?, applied))
 }
 
 /// The migrations of `leaf`'s app that `leaf` needs and no other of the

@@ -410,12 +410,7 @@ impl Computed {
         let call = |name: &'static str, out: &mut AstPass<'_, 'b, MultiBackend>| {
             out.push_sql(name);
             out.push_sql("(");
-            for (i, arg) in args.iter().enumerate() {
-                if i > 0 {
-                    out.push_sql(", ");
-                }
-                self.walk_node(arg, out)?;
-            }
+            self.walk_args(args, out)?;
             out.push_sql(")");
             Ok(())
         };
@@ -451,20 +446,15 @@ impl Computed {
             Function::Trunc(unit) => self.walk_trunc(unit, args, backend, out),
             // A NULL part counts as empty text, as Django's Concat.
             Function::Concat => {
-                let mut parts = args.iter();
-                match backend {
-                    Backend::Mysql => out.push_sql("CONCAT("),
-                    _ => out.push_sql("("),
-                }
-                let mut first = true;
-                for part in parts.by_ref() {
-                    if !first {
-                        out.push_sql(match backend {
-                            Backend::Mysql => ", ",
-                            _ => " || ",
-                        });
+                let (open, between) = match backend {
+                    Backend::Mysql => ("CONCAT(", ", "),
+                    _ => ("(", " || "),
+                };
+                out.push_sql(open);
+                for (i, part) in args.iter().enumerate() {
+                    if i > 0 {
+                        out.push_sql(between);
                     }
-                    first = false;
                     out.push_sql("COALESCE(");
                     self.walk_node(part, out)?;
                     out.push_sql(", '')");

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::fields::ForeignKey;
 use crate::model::Model;
 use crate::query::QuerySpec;
-use crate::schema::{FieldSchema, ModelSchema};
+use crate::schema::{FieldSchema, ForeignKeySchema, ModelSchema};
 use crate::value::Value;
 
 /// A field named across foreign keys, resolved: see [`field_path`].
@@ -75,20 +75,45 @@ pub fn field_path(schema: &'static ModelSchema, name: &str) -> Result<FieldPath>
         let index = model
             .field_index(part)
             .ok_or_else(|| unknown(model, part))?;
-        let fk = model.fields[index]
-            .foreign_key
-            .as_ref()
-            .ok_or_else(|| Error::InvalidLookup {
-                field: name.to_owned(),
-                lookup: format!("a path across `{part}`, which is not a foreign key"),
-            })?;
-        model = (linked_model(model, &fk.to)?.schema)();
+        model = step(model, index)?.target;
         path.push(index);
     }
     let field = model
         .field_index(last)
         .ok_or_else(|| unknown(model, last))?;
     Ok(FieldPath { path, field, model })
+}
+
+/// One step across a foreign key: the key field, where it points, and the
+/// registered model it leads to.
+pub(crate) struct Step<'m> {
+    pub(crate) key: &'m FieldSchema,
+    pub(crate) fk: &'m ForeignKeySchema,
+    pub(crate) ops: crate::model::ModelOps,
+    pub(crate) target: &'static ModelSchema,
+}
+
+/// The step across field `index` of `model`: an error when the field is
+/// unknown or not a foreign key, or its target is not linked in.
+pub(crate) fn step(model: &ModelSchema, index: usize) -> Result<Step<'_>> {
+    let key = model.fields.get(index).ok_or_else(|| Error::UnknownField {
+        model: model.label(),
+        field: format!("#{index}"),
+    })?;
+    let fk = key
+        .foreign_key
+        .as_ref()
+        .ok_or_else(|| Error::InvalidLookup {
+            field: key.name.to_string(),
+            lookup: format!("a path across `{}`, which is not a foreign key", key.name),
+        })?;
+    let ops = linked_model(model, &fk.to)?;
+    Ok(Step {
+        key,
+        fk,
+        ops,
+        target: (ops.schema)(),
+    })
 }
 
 /// For each of `keys` (values of the first foreign key of `across.path`,
@@ -103,16 +128,12 @@ pub fn values_across(
 ) -> Result<Vec<Value>> {
     let mut current: Vec<Value> = keys.to_vec();
     let mut model = schema;
-    for (step, &index) in across.path.iter().enumerate() {
-        let fk = model.fields[index].foreign_key.as_ref().ok_or_else(|| {
-            Error::Internal(format!("{} is not a foreign key", model.fields[index].name))
-        })?;
-        let ops = linked_model(model, &fk.to)?;
-        let target = (ops.schema)();
+    for (at, &index) in across.path.iter().enumerate() {
+        let Step { ops, target, .. } = step(model, index)?;
         let mut wanted: Vec<Value> = current.iter().filter(|v| !v.is_null()).cloned().collect();
         wanted.sort_by_key(Value::to_string);
         wanted.dedup();
-        let read = match across.path.get(step + 1) {
+        let read = match across.path.get(at + 1) {
             Some(&next) => next,
             None => across.field,
         };
@@ -192,7 +213,7 @@ impl QueryId for OwnColumn {
 
 /// The value of field `field` at the end of `path`, read from the row of
 /// `outer` (a table or an alias) of `schema`'s model.
-pub(crate) fn related_value(
+fn related_value(
     schema: &ModelSchema,
     outer: &str,
     path: &[usize],
@@ -202,21 +223,9 @@ pub(crate) fn related_value(
     let Some((&first, rest)) = path.split_first() else {
         return Err(Error::Internal("an empty path across relations".to_owned()));
     };
-    let key = schema
-        .fields
-        .get(first)
-        .ok_or_else(|| Error::UnknownField {
-            model: schema.label(),
-            field: format!("#{first}"),
-        })?;
-    let fk = key
-        .foreign_key
-        .as_ref()
-        .ok_or_else(|| Error::InvalidLookup {
-            field: key.name.to_string(),
-            lookup: "an ordering across a relation (the field is not a foreign key)".to_owned(),
-        })?;
-    let target = (linked_model(schema, &fk.to)?.schema)();
+    let Step {
+        key, fk, target, ..
+    } = step(schema, first)?;
     let alias = format!("r{depth}");
     let read = if rest.is_empty() {
         let column = target
@@ -248,7 +257,7 @@ pub(crate) fn related_value(
 
 /// `(SELECT alias.<read> FROM table AS alias WHERE alias.target_key =
 /// outer.key)`.
-pub(crate) struct RelatedValue {
+struct RelatedValue {
     outer: String,
     key: String,
     table: String,

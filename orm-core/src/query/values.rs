@@ -23,8 +23,8 @@ use diesel::{QueryResult, RunQueryDsl};
 
 use super::dates::Backend;
 use super::lookup::Tree;
-use super::path::{field_path, order_term, FieldPath};
-use super::queryset::QuerySet;
+use super::path::{field_path, order_term, step, FieldPath, Step};
+use super::queryset::{Aggregate, QuerySet};
 use super::spec::QuerySpec;
 use super::sql::SqlCondition;
 use crate::db::{AnyConnection, MultiBackend};
@@ -38,26 +38,17 @@ use crate::value::{FieldType, Value};
 /// `Sum`, `Avg`, `Min` and `Max`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agg {
-    function: Function,
+    function: Aggregate,
     /// The field named; `None` for `COUNT(*)`.
     of: Option<String>,
     distinct: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Function {
-    Count,
-    Sum,
-    Avg,
-    Min,
-    Max,
 }
 
 impl Agg {
     /// The rows (of each group): `COUNT(*)`.
     pub fn count_rows() -> Agg {
         Agg {
-            function: Function::Count,
+            function: Aggregate::Count,
             of: None,
             distinct: false,
         }
@@ -65,39 +56,39 @@ impl Agg {
 
     /// Non-null values of `field`: `COUNT(field)`.
     pub fn count(field: &str) -> Agg {
-        Agg::of(Function::Count, field)
+        Agg::of(Aggregate::Count, field)
     }
 
     /// Different non-null values of `field`: `COUNT(DISTINCT field)`.
     pub fn count_distinct(field: &str) -> Agg {
         Agg {
             distinct: true,
-            ..Agg::of(Function::Count, field)
+            ..Agg::of(Aggregate::Count, field)
         }
     }
 
     /// The sum of a number field: an `i64` for integers, an `f64` for
     /// floats, a decimal for decimals; `NULL` over no rows.
     pub fn sum(field: &str) -> Agg {
-        Agg::of(Function::Sum, field)
+        Agg::of(Aggregate::Sum, field)
     }
 
     /// The average of a number field: an `f64`, or a decimal for decimals.
     pub fn avg(field: &str) -> Agg {
-        Agg::of(Function::Avg, field)
+        Agg::of(Aggregate::Avg, field)
     }
 
     /// The smallest value, of the field's own type.
     pub fn min(field: &str) -> Agg {
-        Agg::of(Function::Min, field)
+        Agg::of(Aggregate::Min, field)
     }
 
     /// The largest value, of the field's own type.
     pub fn max(field: &str) -> Agg {
-        Agg::of(Function::Max, field)
+        Agg::of(Aggregate::Max, field)
     }
 
-    fn of(function: Function, field: &str) -> Agg {
+    fn of(function: Aggregate, field: &str) -> Agg {
         Agg {
             function,
             of: Some(field.to_owned()),
@@ -126,7 +117,7 @@ pub struct Values<M> {
 enum Item {
     Field(FieldPath),
     Aggregate {
-        function: Function,
+        function: Aggregate,
         of: Option<FieldPath>,
         distinct: bool,
     },
@@ -143,12 +134,12 @@ impl Item {
             Item::Aggregate { function, of, .. } => {
                 let kind = of.as_ref().map(|p| p.target().kind);
                 match (function, kind) {
-                    (Function::Count, _) | (_, None) => Read::I64,
-                    (Function::Min | Function::Max, Some(kind)) => Read::of(kind),
+                    (Aggregate::Count, _) | (_, None) => Read::I64,
+                    (Aggregate::Min | Aggregate::Max, Some(kind)) => Read::of(kind),
                     (_, Some(FieldKind::Decimal)) => Read::Decimal,
-                    (Function::Sum, Some(FieldKind::Float | FieldKind::Double)) => Read::F64,
-                    (Function::Sum, Some(_)) => Read::I64,
-                    (Function::Avg, Some(_)) => Read::F64,
+                    (Aggregate::Sum, Some(FieldKind::Float | FieldKind::Double)) => Read::F64,
+                    (Aggregate::Sum, Some(_)) => Read::I64,
+                    (Aggregate::Avg, Some(_)) => Read::F64,
                 }
             }
         }
@@ -333,12 +324,7 @@ impl<M: Model> Values<M> {
     /// the same chosen values (over all the rows when none were chosen):
     /// Django's `values(...).annotate(name=...)`.
     pub fn annotate(mut self, name: &str, aggregate: Agg) -> Result<Self> {
-        if self.names.iter().any(|n| n == name) {
-            return Err(Error::InvalidValue {
-                field: name.to_owned(),
-                message: "this name is chosen already".to_owned(),
-            });
-        }
+        self.check_free(name)?;
         let of = match &aggregate.of {
             Some(field) => Some(field_path(M::schema(), field)?),
             None => None,
@@ -346,7 +332,7 @@ impl<M: Model> Values<M> {
         if let Some(path) = &of {
             let kind = path.target().kind;
             let numeric = kind.is_numeric() || kind == FieldKind::Decimal;
-            if matches!(aggregate.function, Function::Sum | Function::Avg) && !numeric {
+            if matches!(aggregate.function, Aggregate::Sum | Aggregate::Avg) && !numeric {
                 return Err(Error::InvalidLookup {
                     field: aggregate.of.clone().unwrap_or_default(),
                     lookup: format!("{:?} (not a number field)", aggregate.function).to_lowercase(),
@@ -390,12 +376,7 @@ impl<M: Model> Values<M> {
         name: &str,
         expr: super::expressions::Expr<M, T>,
     ) -> Result<Self> {
-        if self.names.iter().any(|n| n == name) {
-            return Err(Error::InvalidValue {
-                field: name.to_owned(),
-                message: "this name is chosen already".to_owned(),
-            });
-        }
+        self.check_free(name)?;
         // An expression is a value of each row: it goes with the chosen
         // values, before the aggregates, and groups like them.
         self.items
@@ -403,6 +384,17 @@ impl<M: Model> Values<M> {
         self.names.insert(self.chosen, name.to_owned());
         self.chosen += 1;
         Ok(self)
+    }
+
+    /// An error when `name` names a chosen value or an annotation already.
+    fn check_free(&self, name: &str) -> Result<()> {
+        if self.names.iter().any(|n| n == name) {
+            return Err(Error::InvalidValue {
+                field: name.to_owned(),
+                message: "this name is chosen already".to_owned(),
+            });
+        }
+        Ok(())
     }
 
     /// Drops repeated rows: `SELECT DISTINCT`.
@@ -658,7 +650,7 @@ enum Rendered {
     },
     Expr(SqlCondition),
     Aggregate {
-        function: Function,
+        function: Aggregate,
         of: Option<Box<Rendered>>,
         distinct: bool,
         read: Read,
@@ -730,19 +722,9 @@ impl Joins {
         let mut model = schema;
         let mut outer = schema.table.to_string();
         for end in 1..=path.len() {
-            let index = path[end - 1];
-            let key = model.fields.get(index).ok_or_else(|| Error::UnknownField {
-                model: model.label(),
-                field: format!("#{index}"),
-            })?;
-            let fk = key
-                .foreign_key
-                .as_ref()
-                .ok_or_else(|| Error::InvalidLookup {
-                    field: key.name.to_string(),
-                    lookup: "a value across a relation (the field is not a foreign key)".to_owned(),
-                })?;
-            let target = (super::relations::linked_model(model, &fk.to)?.schema)();
+            let Step {
+                key, fk, target, ..
+            } = step(model, path[end - 1])?;
             let prefix = &path[..end];
             let known = self
                 .aliases
@@ -789,23 +771,25 @@ impl Rendered {
                 // Sums and averages of integers and floats come back as
                 // numerics on some backends: cast them to the type read.
                 let cast = match (function, read, backend) {
-                    (Function::Sum | Function::Avg, Read::I64, Backend::Postgres) => Some("BIGINT"),
-                    (Function::Sum | Function::Avg, Read::I64, Backend::Mysql) => Some("SIGNED"),
-                    (Function::Sum | Function::Avg, Read::F64, Backend::Postgres) => {
+                    (Aggregate::Sum | Aggregate::Avg, Read::I64, Backend::Postgres) => {
+                        Some("BIGINT")
+                    }
+                    (Aggregate::Sum | Aggregate::Avg, Read::I64, Backend::Mysql) => Some("SIGNED"),
+                    (Aggregate::Sum | Aggregate::Avg, Read::F64, Backend::Postgres) => {
                         Some("DOUBLE PRECISION")
                     }
-                    (Function::Sum | Function::Avg, Read::F64, Backend::Mysql) => Some("DOUBLE"),
+                    (Aggregate::Sum | Aggregate::Avg, Read::F64, Backend::Mysql) => Some("DOUBLE"),
                     _ => None,
                 };
                 if cast.is_some() {
                     out.push_sql("CAST(");
                 }
                 out.push_sql(match function {
-                    Function::Count => "COUNT(",
-                    Function::Sum => "SUM(",
-                    Function::Avg => "AVG(",
-                    Function::Min => "MIN(",
-                    Function::Max => "MAX(",
+                    Aggregate::Count => "COUNT(",
+                    Aggregate::Sum => "SUM(",
+                    Aggregate::Avg => "AVG(",
+                    Aggregate::Min => "MIN(",
+                    Aggregate::Max => "MAX(",
                 });
                 if *distinct {
                     out.push_sql("DISTINCT ");
