@@ -37,6 +37,27 @@ pub enum Error {
         /// The database's message.
         message: String,
     },
+    /// A check constraint refused the write.
+    #[error("{model}: constraint `{constraint}` is violated: {message}")]
+    CheckViolation {
+        /// The model label (empty when unknown).
+        model: String,
+        /// The constraint's name, when the database said it.
+        constraint: String,
+        /// The database's message.
+        message: String,
+    },
+    /// A constraint's or partial index's condition does not parse, or
+    /// names what the model lacks.
+    #[error("{model}: invalid condition `{condition}`: {message}")]
+    InvalidCondition {
+        /// The model label.
+        model: String,
+        /// The condition's text.
+        condition: String,
+        /// What is wrong.
+        message: String,
+    },
     /// A foreign-key constraint refused the write or delete.
     #[error("foreign key constraint failed on {model}: {message}")]
     ForeignKeyViolation {
@@ -163,6 +184,25 @@ impl From<DieselError> for Error {
                     message: information_message(info.as_ref()),
                 }
             }
+            DieselError::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+                Error::CheckViolation {
+                    model: String::new(),
+                    constraint: check_name(info.constraint_name(), info.message()),
+                    message: information_message(info.as_ref()),
+                }
+            }
+            // MariaDB's own code for a failed CHECK (4025), which diesel
+            // does not classify: "CONSTRAINT `name` failed for `db`.`t`".
+            DieselError::DatabaseError(_, ref info)
+                if info.message().starts_with("CONSTRAINT `")
+                    && info.message().contains("` failed for ") =>
+            {
+                Error::CheckViolation {
+                    model: String::new(),
+                    constraint: check_name(None, info.message()),
+                    message: information_message(info.as_ref()),
+                }
+            }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 Error::Unavailable {
                     message: info.message().to_owned(),
@@ -181,6 +221,22 @@ impl From<DieselError> for Error {
         }
         error
     }
+}
+
+/// The name of the check constraint a database error names: PostgreSQL
+/// says it apart; SQLite writes `CHECK constraint failed: name`, MariaDB
+/// ``CONSTRAINT `name` failed for ...``.
+fn check_name(named: Option<&str>, message: &str) -> String {
+    if let Some(name) = named {
+        return name.to_owned();
+    }
+    if let Some(rest) = message.strip_prefix("CONSTRAINT `") {
+        return rest.split('`').next().unwrap_or_default().to_owned();
+    }
+    message
+        .rsplit_once("constraint failed: ")
+        .map(|(_, name)| name.trim().to_owned())
+        .unwrap_or_default()
 }
 
 fn is_connection_lost(message: &str) -> bool {
@@ -223,6 +279,15 @@ impl Error {
             } if model.is_empty() => Error::UniqueViolation {
                 model: schema.name.to_string(),
                 field: unique_field(schema, &message),
+                message,
+            },
+            Error::CheckViolation {
+                model,
+                constraint,
+                message,
+            } if model.is_empty() => Error::CheckViolation {
+                model: schema.name.to_string(),
+                constraint,
                 message,
             },
             Error::ForeignKeyViolation { model, message } if model.is_empty() => {

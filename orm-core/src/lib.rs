@@ -34,6 +34,7 @@
 extern crate self as orm_core;
 
 pub mod backend;
+pub mod constraints;
 pub mod cursor;
 pub mod db;
 pub mod deletion;

@@ -208,6 +208,21 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
         validate_values(Self::schema(), &self.values()).into_result()
     }
 
+    /// [`validate`](Model::validate), then the unique constraints with a
+    /// condition or over an expression, which take a query each: another
+    /// row holding the same values is an error on the field (Django's
+    /// `full_clean`). Forms and the admin call it before saving; `save`
+    /// leaves those to the database.
+    fn full_clean(&self, conn: &mut AnyConnection) -> Result<()>
+    where
+        Self: Sized,
+    {
+        self.validate()?;
+        let clashes =
+            crate::constraints::unique_errors(conn, &ModelOps::of::<Self>(), &self.values())?;
+        Ok(clashes.into_result()?)
+    }
+
     /// Whether the object has not been saved yet: its primary key is
     /// auto-assigned and still zero.
     fn is_new(&self) -> bool {

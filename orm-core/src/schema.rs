@@ -38,6 +38,9 @@ pub struct ModelSchema {
     /// Groups of fields whose combined values must be unique.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub unique_together: List<List<Str>>,
+    /// Check constraints: conditions every row must meet.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub checks: List<CheckSchema>,
     /// Made by the derive for a many-to-many field (its join table), not
     /// declared by the user; the admin does not list it.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -126,7 +129,7 @@ impl ModelSchema {
             || self
                 .indexes
                 .iter()
-                .filter(|index| index.kind == IndexKind::Plain)
+                .filter(|index| index.kind == IndexKind::Plain && index.condition.is_empty())
                 .filter_map(|index| index.fields.first())
                 .any(|first| first.trim_start_matches('-') == name)
             || self
@@ -453,6 +456,43 @@ pub struct IndexSchema {
     /// fields.
     #[serde(default, skip_serializing_if = "IndexKind::is_plain")]
     pub kind: IndexKind,
+    /// A partial index: only rows meeting this condition (in the lookup
+    /// syntax of [`constraints`](crate::constraints), e.g.
+    /// `is_published=true`) are indexed, and a unique one applies to them
+    /// alone. Empty: every row.
+    #[serde(default, skip_serializing_if = "str_is_empty")]
+    pub condition: Str,
+}
+
+impl IndexSchema {
+    /// A plain index over `fields`, named `name` (empty: a derived name).
+    pub fn new(name: impl Into<Str>, fields: impl Into<List<Str>>) -> Self {
+        IndexSchema {
+            name: name.into(),
+            fields: fields.into(),
+            unique: false,
+            kind: IndexKind::Plain,
+            condition: Cow::Borrowed(""),
+        }
+    }
+
+    /// Whether an entry of `fields` is an expression (`Lower(title)`)
+    /// rather than a field name.
+    pub fn has_expressions(&self) -> bool {
+        self.fields.iter().any(|entry| entry.contains('('))
+    }
+}
+
+/// A check constraint: a condition every row must meet, named in the
+/// database. The condition is written in the lookup syntax of
+/// [`constraints`](crate::constraints): `price__gte=0 & stock__gte=0`.
+/// Django: `CheckConstraint(condition=Q(...), name=...)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckSchema {
+    /// The constraint's name in the database.
+    pub name: Str,
+    /// The condition.
+    pub check: Str,
 }
 
 /// The kind of an [`IndexSchema`].

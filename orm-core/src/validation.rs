@@ -72,14 +72,19 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// Checks every field value of a model against its schema: required values,
-/// max_length, slug, email and URL formats, choices.
+/// Checks every field value of a model against its schema (required
+/// values, max_length, slug, email and URL formats, choices), then the
+/// row against the model's check constraints
+/// ([`check_errors`](crate::constraints::check_errors)).
 pub fn validate_values(schema: &ModelSchema, values: &[Value]) -> ValidationErrors {
     let mut errors = ValidationErrors::new();
     for (field, value) in schema.fields.iter().zip(values) {
         if let Err(message) = validate_value(field, value) {
             errors.add(field.name.to_string(), message);
         }
+    }
+    if !schema.checks.is_empty() && errors.is_empty() {
+        errors = crate::constraints::check_errors(schema, values);
     }
     errors
 }

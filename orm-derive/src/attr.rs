@@ -95,6 +95,8 @@ pub(crate) enum DefaultLit {
 pub(crate) struct IndexDecl {
     pub(crate) name: Option<Spanned<String>>,
     pub(crate) fields: Vec<Spanned<String>>,
+    /// `name(fields = [...], condition = "...")`: a partial index.
+    pub(crate) condition: Option<Spanned<String>>,
 }
 
 /// The struct-level attributes.
@@ -106,6 +108,8 @@ pub(crate) struct Container {
     /// `full_text = ["title", "content"]`: the model's full-text index.
     pub(crate) full_text: Attr<Vec<Spanned<String>>>,
     pub(crate) unique_together: Attr<Vec<Vec<Spanned<String>>>>,
+    /// `constraints(...)`: check and unique constraints.
+    pub(crate) constraints: Attr<Vec<crate::constraint_attr::ConstraintDecl>>,
     pub(crate) verbose_name: Attr<String>,
     pub(crate) verbose_name_plural: Attr<String>,
     /// `display = "{title}"`: the model's `Display`.
@@ -124,6 +128,7 @@ impl Container {
             indexes: Attr::none(scope, "indexes"),
             full_text: Attr::none(scope, "full_text"),
             unique_together: Attr::none(scope, "unique_together"),
+            constraints: Attr::none(scope, "constraints"),
             verbose_name: Attr::none(scope, "verbose_name"),
             verbose_name_plural: Attr::none(scope, "verbose_name_plural"),
             display: Attr::none(scope, "display"),
@@ -144,6 +149,12 @@ impl Container {
                     "indexes" => parse_into(cx, &meta, &mut c.indexes, index_lists),
                     "full_text" => parse_into(cx, &meta, &mut c.full_text, string_list),
                     "unique_together" => parse_into(cx, &meta, &mut c.unique_together, lists),
+                    "constraints" => parse_into(
+                        cx,
+                        &meta,
+                        &mut c.constraints,
+                        crate::constraint_attr::constraints,
+                    ),
                     "auto_created" => parse_into(cx, &meta, &mut c.auto_created, flag),
                     _ => unknown(cx, &meta, MODEL, &name, MODEL_ATTRS),
                 }
@@ -541,17 +552,27 @@ fn lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<Vec<Spanned<String>>>, Span
 /// `indexes(["a"], ["-b", "c"], recent = ["-d"])` or the same in
 /// `indexes = [...]`: `name = [...]` names the index.
 fn index_lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<IndexDecl>, Span)> {
-    let usage = "`indexes([\"a\"], [\"-b\", \"c\"], index_name = [\"-d\"])`";
+    let usage = "`indexes([\"a\"], [\"-b\", \"c\"], index_name = [\"-d\"], index_name(fields = [\"e\"], condition = \"f=true\"))`";
     let indexes = list_items(meta, usage)?
         .iter()
         .map(|item| match item {
             syn::Expr::Assign(assign) => Ok(IndexDecl {
                 name: Some(index_name(&assign.left, usage)?),
                 fields: field_list(&assign.right, usage)?,
+                condition: None,
             }),
+            syn::Expr::Call(_) => {
+                let (name, fields, condition) = crate::constraint_attr::index_call(item, usage)?;
+                Ok(IndexDecl {
+                    name: Some(name),
+                    fields,
+                    condition,
+                })
+            }
             other => Ok(IndexDecl {
                 name: None,
                 fields: field_list(other, usage)?,
+                condition: None,
             }),
         })
         .collect::<syn::Result<_>>()?;
@@ -591,7 +612,7 @@ fn index_name(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
 }
 
 /// The items of `attr(a, b)` or `attr = [a, b]`.
-fn list_items(meta: &ParseNestedMeta, usage: &str) -> syn::Result<Vec<syn::Expr>> {
+pub(crate) fn list_items(meta: &ParseNestedMeta, usage: &str) -> syn::Result<Vec<syn::Expr>> {
     let not_lists = |tokens: &dyn quote::ToTokens| {
         syn::Error::new_spanned(tokens, format!("expected lists of field names: {usage}"))
     };

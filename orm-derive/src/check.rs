@@ -8,6 +8,7 @@ use proc_macro2::Span;
 use crate::admin_check;
 use crate::ast::{Container, Field, TypeClass};
 use crate::attr::{DefaultLit, Spanned};
+use crate::constraint_attr::ConstraintKind;
 use crate::ctxt::Ctxt;
 use crate::display;
 
@@ -567,6 +568,7 @@ fn check_full_text(cx: &Ctxt, cont: &Container) {
 
 fn check_field_lists(cx: &Ctxt, cont: &Container) {
     check_index_names(cx, cont);
+    crate::constraint_check::check_constraints(cx, cont);
     check_full_text(cx, cont);
     let field = |name: &str| cont.fields.iter().find(|f| f.name() == name);
     let names: Vec<String> = cont.fields.iter().map(Field::name).collect();
@@ -597,9 +599,18 @@ fn check_field_lists(cx: &Ctxt, cont: &Container) {
         .unique_together
         .get()
         .map(|a| (a.span, a.value.iter().collect()));
+    let constraint_lists: Option<(Span, Vec<&Vec<Spanned<String>>>)> =
+        cont.attrs.constraints.get().map(|a| {
+            let lists = a.value.iter().filter_map(|decl| match &decl.kind {
+                ConstraintKind::Unique { fields, .. } => Some(fields),
+                ConstraintKind::Check(_) => None,
+            });
+            (a.span, lists.collect())
+        });
     let lists = [
         ("indexes", index_lists),
         ("unique_together", together_lists),
+        ("constraints", constraint_lists),
     ];
     for (attr, lists) in lists {
         let Some((span, lists)) = lists else { continue };
@@ -608,10 +619,15 @@ fn check_field_lists(cx: &Ctxt, cont: &Container) {
                 cx.error_at(span, format!("`{attr}` has an empty field list"));
             }
             for item in list {
-                let name = if attr == "indexes" {
-                    item.value.strip_prefix('-').unwrap_or(&item.value)
-                } else {
-                    &item.value
+                let name = match attr {
+                    "unique_together" => item.value.as_str(),
+                    _ => match crate::constraint_check::entry_field(&item.value) {
+                        Ok(name) => name,
+                        Err(message) => {
+                            cx.error_at(item.span, format!("`{attr}`: {message}"));
+                            continue;
+                        }
+                    },
                 };
                 match field(name) {
                     None => unknown(attr, name, item.span),

@@ -17,6 +17,8 @@ mod attr;
 mod case;
 mod check;
 mod choices;
+mod constraint_attr;
+mod constraint_check;
 mod ctxt;
 mod display;
 mod expand;

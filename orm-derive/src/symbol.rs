@@ -14,6 +14,7 @@ pub(crate) const MODEL_ATTRS: &[&str] = &[
     "indexes",
     "full_text",
     "unique_together",
+    "constraints",
     "verbose_name",
     "verbose_name_plural",
 ];

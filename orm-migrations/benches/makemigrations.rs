@@ -68,9 +68,11 @@ fn model(n: usize) -> ModelSchema {
             fields: vec![Cow::Borrowed("title")].into(),
             unique: false,
             kind: orm_core::schema::IndexKind::Plain,
+            condition: "".into(),
         }]
         .into(),
         unique_together: Cow::Borrowed(&[]),
+        checks: Cow::Borrowed(&[]),
         auto_created: false,
         many_to_many: Cow::Borrowed(&[]),
     }

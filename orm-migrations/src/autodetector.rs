@@ -243,6 +243,14 @@ impl AppDetector<'_> {
                 })?;
             }
         }
+        for check in current.checks.iter() {
+            if !new.checks.contains(check) {
+                self.push(Operation::RemoveConstraint {
+                    model: model.clone(),
+                    name: check.name.to_string(),
+                })?;
+            }
+        }
         let current = self.current(&model)?;
         for field in current.fields.iter() {
             if new.field(&field.name).is_none() {
@@ -269,6 +277,15 @@ impl AppDetector<'_> {
                 self.push(Operation::AddIndex {
                     model: model.clone(),
                     index: index.clone(),
+                })?;
+            }
+        }
+        let current = self.current(&model)?;
+        for check in new.checks.iter() {
+            if !current.checks.contains(check) {
+                self.push(Operation::AddConstraint {
+                    model: model.clone(),
+                    constraint: check.clone(),
                 })?;
             }
         }
@@ -520,6 +537,10 @@ fn fragment(operation: &Operation) -> String {
         Operation::AlterModelTable { model, .. } => format!("alter_{}_table", lower(model)),
         Operation::AddIndex { model, .. } => format!("{}_index", lower(model)),
         Operation::RemoveIndex { model, .. } => format!("remove_{}_index", lower(model)),
+        Operation::AddConstraint { model, constraint } => {
+            format!("{}_{}", lower(model), constraint.name)
+        }
+        Operation::RemoveConstraint { model, name } => format!("remove_{}_{name}", lower(model)),
         Operation::AlterUniqueTogether { model, .. } => {
             format!("alter_{}_unique_together", lower(model))
         }
@@ -703,6 +724,7 @@ mod tests {
             fields: vec!["-name".into()].into(),
             unique: false,
             kind: orm_core::schema::IndexKind::Plain,
+            condition: "".into(),
         }]
         .into();
         category.unique_together = vec![vec![Str::from("name")].into()].into();

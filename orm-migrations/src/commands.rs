@@ -186,7 +186,15 @@ impl Project {
                 from.apply(&migration.app_label, op)?;
             }
         }
-        let to = ProjectState::from_models(self.models());
+        let models = self.models();
+        if let Some(problem) = models
+            .iter()
+            .flat_map(|schema| orm_core::constraints::problems(schema))
+            .next()
+        {
+            return Err(Error::InvalidOperation(problem));
+        }
+        let to = ProjectState::from_models(models);
         if let Some(app) = options.app {
             let known = self.sources.iter().any(|s| s.app_label() == app)
                 || to.app_labels().iter().any(|a| a == app);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use orm_core::schema::{FieldSchema, IndexSchema, ModelSchema};
+use orm_core::schema::{CheckSchema, FieldSchema, IndexSchema, ModelSchema};
 
 /// One step of a migration, like Django's `migrations.operations`.
 ///
@@ -90,6 +90,20 @@ pub enum Operation {
         /// The index name.
         name: String,
     },
+    /// Adds a check constraint.
+    AddConstraint {
+        /// The model's name.
+        model: String,
+        /// The constraint, with its name.
+        constraint: CheckSchema,
+    },
+    /// Drops a check constraint by name.
+    RemoveConstraint {
+        /// The model's name.
+        model: String,
+        /// The constraint's name.
+        name: String,
+    },
     /// Replaces the model's unique-together groups.
     AlterUniqueTogether {
         /// The model's name.
@@ -150,6 +164,8 @@ impl Operation {
             | AlterModelTable { model, .. }
             | AddIndex { model, .. }
             | RemoveIndex { model, .. }
+            | AddConstraint { model, .. }
+            | RemoveConstraint { model, .. }
             | AlterUniqueTogether { model, .. }
             | AlterModelOptions { model, .. } => Some(model),
             CreateModel { .. }
@@ -197,6 +213,14 @@ impl Operation {
             }
             Operation::RemoveIndex { model, name } => {
                 format!("Remove index {name} from {}", model.to_lowercase())
+            }
+            Operation::AddConstraint { model, constraint } => format!(
+                "Create constraint {} on {}",
+                constraint.name,
+                model.to_lowercase()
+            ),
+            Operation::RemoveConstraint { model, name } => {
+                format!("Remove constraint {name} from {}", model.to_lowercase())
             }
             Operation::AlterUniqueTogether { model, .. } => {
                 format!("Alter unique_together for {}", model.to_lowercase())

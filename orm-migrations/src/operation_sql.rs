@@ -96,6 +96,18 @@ pub fn forwards(
                 .ok_or_else(|| Error::InvalidOperation(format!("{app}.{m} has no index {name}")))?;
             editor::remove_index(old, index, backend)
         }
+        Operation::AddConstraint {
+            model: m,
+            constraint,
+        } => editor::add_check(
+            model(before, app, m)?,
+            model(after, app, m)?,
+            constraint,
+            backend,
+        ),
+        Operation::RemoveConstraint { model: m, name } => {
+            editor::remove_check(model(before, app, m)?, model(after, app, m)?, name, backend)
+        }
         Operation::AlterUniqueTogether { model: m, .. } => {
             editor::alter_unique_together(model(before, app, m)?, model(after, app, m)?, backend)
         }
@@ -180,6 +192,27 @@ fn inverse(app: &str, op: &Operation, before: &ProjectState) -> Result<Operation
             old_name: new_name.clone(),
             new_name: old_name.clone(),
         },
+        Operation::AddConstraint {
+            model: m,
+            constraint,
+        } => Operation::RemoveConstraint {
+            model: m.clone(),
+            name: constraint.name.to_string(),
+        },
+        Operation::RemoveConstraint { model: m, name } => {
+            let constraint = model(before, app, m)?
+                .checks
+                .iter()
+                .find(|c| c.name == *name)
+                .cloned()
+                .ok_or_else(|| {
+                    Error::InvalidOperation(format!("{app}.{m} has no constraint {name}"))
+                })?;
+            Operation::AddConstraint {
+                model: m.clone(),
+                constraint,
+            }
+        }
         Operation::AddIndex { model: m, index } => Operation::RemoveIndex {
             model: m.clone(),
             name: index.name.to_string(),

@@ -23,6 +23,7 @@
 //!     ordering: vec![].into(),
 //!     indexes: vec![].into(),
 //!     unique_together: vec![].into(),
+//!     checks: vec![].into(),
 //!     auto_created: false,
 //!     many_to_many: vec![].into(),
 //! };
@@ -179,6 +180,11 @@ fn reduce(app: &str, first: &Operation, second: &Operation) -> Option<Vec<Operat
         {
             Some(vec![])
         }
+        (AddConstraint { model, constraint }, RemoveConstraint { model: m, name })
+            if same(model, m) && constraint.name == *name =>
+        {
+            Some(vec![])
+        }
         (AlterUniqueTogether { model, .. }, AlterUniqueTogether { model: m, .. })
         | (AlterModelOptions { model, .. }, AlterModelOptions { model: m, .. })
         | (AlterModelTable { model, .. }, AlterModelTable { model: m, .. })
@@ -272,6 +278,7 @@ mod tests {
             ordering: vec![].into(),
             indexes: vec![].into(),
             unique_together: vec![].into(),
+            checks: vec![].into(),
             auto_created: false,
             many_to_many: vec![].into(),
         }
@@ -348,6 +355,7 @@ mod tests {
                     fields: vec!["name".into()].into(),
                     unique: false,
                     kind: orm_core::schema::IndexKind::Plain,
+                    condition: "".into(),
                 },
             },
         ];

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
 
-use orm_core::schema::{FieldSchema, IndexSchema, ModelSchema};
+use orm_core::schema::{CheckSchema, FieldSchema, IndexSchema, ModelSchema};
 
 use crate::error::Error;
 use crate::migration::Migration;
@@ -204,6 +204,10 @@ impl Cx<'_> {
                 let value = table.get("index")?;
                 ("index", check::<IndexSchema>(value))
             }
+            "AddConstraint" => {
+                let value = table.get("constraint")?;
+                ("constraint", check::<CheckSchema>(value))
+            }
             _ => return None,
         };
         let (span, message) = result.err()?;
@@ -376,7 +380,7 @@ mod tests {
             err("[[operations]]\ntype = \"DeleteModel\"\nname = \"A\"\n\n[[operations]]\ntype = \"DropTable\"\nname = \"A\"\n"),
             "blog/migrations/0002_x.toml:6:8: unknown operation type `DropTable`, expected one of \
              `CreateModel`, `DeleteModel`, `AddField`, `RemoveField`, `AlterField`, `RenameField`, \
-             `RenameModel`, `AlterModelTable`, `AddIndex`, `RemoveIndex`, `AlterUniqueTogether`, \
+             `RenameModel`, `AlterModelTable`, `AddIndex`, `RemoveIndex`, `AddConstraint`, `RemoveConstraint`, `AlterUniqueTogether`, \
              `AlterModelOptions`, `RunSql`, `RunCode`"
         );
         assert_eq!(

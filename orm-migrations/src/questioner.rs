@@ -289,6 +289,7 @@ mod tests {
             ordering: vec![].into(),
             indexes: vec![].into(),
             unique_together: vec![].into(),
+            checks: vec![].into(),
             auto_created: false,
             many_to_many: std::borrow::Cow::Borrowed(&[]),
         }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use orm_core::backend::ddl;
+use orm_core::constraints::Predicate;
 use orm_core::schema::{FieldKind, FieldSchema, ModelSchema, Str};
 
 use crate::error::Error;
@@ -183,6 +184,26 @@ impl ProjectState {
                     )));
                 }
             }
+            Operation::AddConstraint { model, constraint } => {
+                let schema = self.model_mut(app, model)?;
+                if schema.checks.iter().any(|c| c.name == constraint.name) {
+                    return Err(Error::InvalidOperation(format!(
+                        "AddConstraint: {app}.{model} has a constraint {} already",
+                        constraint.name
+                    )));
+                }
+                schema.checks.to_mut().push(constraint.clone());
+            }
+            Operation::RemoveConstraint { model, name } => {
+                let schema = self.model_mut(app, model)?;
+                let before = schema.checks.len();
+                schema.checks.to_mut().retain(|c| c.name != *name);
+                if schema.checks.len() == before {
+                    return Err(Error::InvalidOperation(format!(
+                        "RemoveConstraint: {app}.{model} has no constraint {name}"
+                    )));
+                }
+            }
             Operation::AlterUniqueTogether {
                 model,
                 unique_together,
@@ -336,14 +357,31 @@ fn rename_references(schema: &mut ModelSchema, old: &str, new: &str) {
         };
         if bare == old {
             *entry = Str::from(format!("{prefix}{new}"));
+        } else if let Some(inner) = bare
+            .strip_suffix(')')
+            .and_then(|call| call.split_once('('))
+            .filter(|(_, field)| *field == old)
+        {
+            *entry = Str::from(format!("{prefix}{}({new})", inner.0));
+        }
+    };
+    let rename_condition = |condition: &mut Str| {
+        if let Ok(predicate) = Predicate::parse(condition) {
+            *condition = Str::from(predicate.rename_field(old, new).to_string());
         }
     };
     schema.ordering.to_mut().iter_mut().for_each(rename);
     for index in schema.indexes.to_mut() {
         index.fields.to_mut().iter_mut().for_each(rename);
+        if !index.condition.is_empty() {
+            rename_condition(&mut index.condition);
+        }
     }
     for group in schema.unique_together.to_mut() {
         group.to_mut().iter_mut().for_each(rename);
+    }
+    for check in schema.checks.to_mut() {
+        rename_condition(&mut check.check);
     }
 }
 

@@ -257,15 +257,18 @@ pub(crate) mod tests {
                     fields: Cow::Owned(vec!["-created".into()]),
                     unique: false,
                     kind: orm_core::schema::IndexKind::Plain,
+                    condition: "".into(),
                 },
                 IndexSchema {
                     name: "blog_articl_title_auth_uniq".into(),
                     fields: Cow::Owned(vec!["title".into(), "author".into()]),
                     unique: true,
                     kind: orm_core::schema::IndexKind::Plain,
+                    condition: "".into(),
                 },
             ]),
             unique_together: Cow::Owned(vec![Cow::Owned(vec!["author".into(), "title".into()])]),
+            checks: Cow::Borrowed(&[]),
             auto_created: false,
             many_to_many: Cow::Borrowed(&[]),
         }
@@ -325,6 +328,7 @@ pub(crate) mod tests {
                         fields: Cow::Owned(vec!["slug".into()]),
                         unique: false,
                         kind: orm_core::schema::IndexKind::Plain,
+                        condition: "".into(),
                     },
                 },
                 Operation::RemoveIndex {

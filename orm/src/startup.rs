@@ -141,6 +141,9 @@ pub fn model_problems() -> Vec<String> {
             ));
         }
     }
+    for ops in orm_core::model::registered_models() {
+        problems.extend(orm_core::constraints::problems((ops.schema)()));
+    }
     problems.extend(admin_path_problems());
     problems
 }

@@ -64,6 +64,7 @@ fn model(name: &'static str, table: &'static str, fields: Vec<FieldSchema>) -> M
         ordering: Cow::Borrowed(&[]),
         indexes: Cow::Borrowed(&[]),
         unique_together: Cow::Borrowed(&[]),
+        checks: Cow::Borrowed(&[]),
         auto_created: false,
         many_to_many: Cow::Borrowed(&[]),
     }
@@ -666,6 +667,7 @@ fn changes_keep_rows_and_take_effect() {
             fields: Cow::Owned(vec![Cow::Borrowed("status"), Cow::Borrowed("-pages")]),
             unique: false,
             kind: orm_core::schema::IndexKind::Plain,
+            condition: "".into(),
         };
         let before = book.clone();
         book = ModelSchema {
@@ -835,6 +837,7 @@ fn sqlite_rebuild_keeps_everything() {
             fields: Cow::Owned(vec![Cow::Borrowed("label"), Cow::Borrowed("-score")]),
             unique: false,
             kind: orm_core::schema::IndexKind::Plain,
+            condition: "".into(),
         }]),
         ..model(
             "Thing",

@@ -317,6 +317,8 @@ pub(crate) fn bind(
         for message in messages {
             if shown {
                 state.error(Some(name), message.clone());
+            } else if name == orm_core::constraints::NON_FIELD {
+                state.error(None, message.clone());
             } else {
                 state.error(None, format!("{}: {message}", name.replace('_', " ")));
             }

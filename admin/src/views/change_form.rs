@@ -304,6 +304,10 @@ fn save(
     let adding = pk.is_none();
     let user_id = editor.id;
     let result = orm_core::atomic(conn, |conn| {
+        let clashes = orm_core::constraints::unique_errors(conn, &model.ops, &bound.values)?;
+        if !clashes.is_empty() {
+            return Err(Error::Validation(clashes));
+        }
         let values = if adding {
             (model.ops.create)(conn, bound.values.clone())?
         } else {
@@ -367,6 +371,12 @@ fn save(
                     singular_title(model.schema)
                 ),
             );
+            Ok(Saved::Invalid(bound.state))
+        }
+        Err(Error::CheckViolation { constraint, .. }) => {
+            bound
+                .state
+                .error(None, orm_core::constraints::violated(&constraint));
             Ok(Saved::Invalid(bound.state))
         }
         Err(Error::ForeignKeyViolation { .. }) => {

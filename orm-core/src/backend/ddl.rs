@@ -5,9 +5,11 @@
 //! ON DELETE rules are never rendered: the ORM applies both itself, as Django
 //! does.
 
+use crate::constraints::IndexEntry;
 use crate::db::BackendKind;
 use crate::schema::{FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
 
+pub mod constraints;
 pub mod full_text;
 
 /// The longest identifier every backend accepts (PostgreSQL 63 bytes, MySQL 64).
@@ -82,6 +84,12 @@ fn create_table_named(
         .collect();
     items.extend(unique_constraints(schema, backend));
     items.extend(unique_together_constraints(schema, backend));
+    items.extend(
+        schema
+            .checks
+            .iter()
+            .map(|check| constraints::check_clause(schema, check, backend)),
+    );
 
     let foreign_keys = if inline {
         items.extend(
@@ -276,10 +284,15 @@ fn derived_index_name(schema: &ModelSchema, index: &IndexSchema, with_order: boo
     let columns: Vec<String> = index
         .fields
         .iter()
-        .map(|entry| match entry.strip_prefix('-') {
-            Some(name) if with_order => format!("{}_desc", column_of(schema, name)),
-            Some(name) => column_of(schema, name).to_owned(),
-            None => column_of(schema, entry).to_owned(),
+        .map(|entry| {
+            let parsed = IndexEntry::parse(entry);
+            let name = IndexEntry::field_of(entry);
+            match parsed {
+                Ok(parsed) if parsed.descending && with_order => {
+                    format!("{}_desc", column_of(schema, name))
+                }
+                _ => column_of(schema, name).to_owned(),
+            }
         })
         .collect();
     fit_name(format!("{}_{}_idx", schema.table, columns.join("_")))
@@ -503,6 +516,9 @@ pub fn index_statements(
     backend: BackendKind,
 ) -> Vec<String> {
     match index.kind {
+        IndexKind::Plain if constraints::is_special(index) => {
+            constraints::create(schema, index, backend)
+        }
         IndexKind::Plain => vec![create_index(&schema.table, index, schema, backend)],
         IndexKind::FullText => full_text::create(schema, index, backend),
     }
@@ -645,12 +661,14 @@ mod tests {
                 fields: Cow::Owned(vec![Cow::Borrowed("slug")]),
                 unique: false,
                 kind: crate::schema::IndexKind::Plain,
+                condition: "".into(),
             },
             IndexSchema {
                 name: Cow::Borrowed("article_published_idx"),
                 fields: Cow::Owned(vec![Cow::Borrowed("-published_date")]),
                 unique: false,
                 kind: crate::schema::IndexKind::Plain,
+                condition: "".into(),
             },
         ];
         ModelSchema {
@@ -666,6 +684,7 @@ mod tests {
                 Cow::Borrowed("title"),
                 Cow::Borrowed("author"),
             ])]),
+            checks: Cow::Borrowed(&[]),
             auto_created: false,
             many_to_many: Cow::Borrowed(&[]),
         }
@@ -888,6 +907,7 @@ mod tests {
             fields: Cow::Owned(vec![Cow::Borrowed("author"), Cow::Borrowed("-title")]),
             unique: true,
             kind: crate::schema::IndexKind::Plain,
+            condition: "".into(),
         };
         assert_eq!(
             create_index("blog_article", &index, &schema, PG),
@@ -974,6 +994,7 @@ mod tests {
             fields: Cow::Owned(fields.iter().map(|f| Cow::Borrowed(*f)).collect()),
             unique: false,
             kind: crate::schema::IndexKind::Plain,
+            condition: "".into(),
         };
         schema.indexes = Cow::Owned(vec![unnamed(&["title"]), unnamed(&["-title"])]);
         let names: Vec<String> = schema

@@ -29,8 +29,11 @@ use std::borrow::Cow;
 
 use crate::backend::ddl::full_text;
 use crate::backend::ddl::{self, quote_ident};
+use crate::constraints::{IndexEntry, Predicate};
 use crate::db::BackendKind;
-use crate::schema::{DefaultValue, FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
+use crate::schema::{
+    CheckSchema, DefaultValue, FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema,
+};
 
 /// Prefix of the table a SQLite rebuild creates before renaming it.
 const REBUILD_PREFIX: &str = "new__";
@@ -408,12 +411,45 @@ pub fn add_index(new: &ModelSchema, index: &IndexSchema, backend: BackendKind) -
 /// `DROP INDEX` for one of `old`'s declared indexes.
 pub fn remove_index(old: &ModelSchema, index: &IndexSchema, backend: BackendKind) -> Vec<String> {
     match index.kind {
+        IndexKind::Plain if ddl::constraints::is_special(index) => {
+            ddl::constraints::drop(old, index, backend)
+        }
         IndexKind::Plain => vec![ddl::drop_index(
             &old.table,
             &ddl::index_name(old, index),
             backend,
         )],
         IndexKind::FullText => full_text::drop(old, index, backend),
+    }
+}
+
+/// Adds the check constraint `check` of `new` to a table shaped like `old`:
+/// `ALTER TABLE .. ADD CONSTRAINT .. CHECK` (the rows already there must
+/// meet it); SQLite rebuilds the table, its copy refused by a row that
+/// does not meet it.
+pub fn add_check(
+    old: &ModelSchema,
+    new: &ModelSchema,
+    check: &CheckSchema,
+    backend: BackendKind,
+) -> Vec<String> {
+    match ddl::constraints::add_check(new, check, backend) {
+        Some(sql) => vec![sql],
+        None => rebuild(old, new, None),
+    }
+}
+
+/// Drops the check constraint `name` of `old`, going to `new`; SQLite
+/// rebuilds the table.
+pub fn remove_check(
+    old: &ModelSchema,
+    new: &ModelSchema,
+    name: &str,
+    backend: BackendKind,
+) -> Vec<String> {
+    match ddl::constraints::drop_check(&old.table, name, backend) {
+        Some(sql) => vec![sql],
+        None => rebuild(old, new, None),
     }
 }
 
@@ -503,6 +539,8 @@ enum Kind {
     ForeignKey,
     /// The model's full-text index (on SQLite, a table and its triggers).
     FullText,
+    /// A check constraint.
+    Check,
 }
 
 /// One named constraint or index of a table, as the schema implies it.
@@ -520,6 +558,13 @@ struct Object {
     create: Option<Vec<String>>,
     /// A unique-together constraint.
     together: bool,
+    /// The statements dropping it, when more than its kind's usual one
+    /// (an index with MariaDB's generated columns).
+    drop: Option<Vec<String>>,
+    /// Whether a column it covers cannot be renamed under it: it is made
+    /// anew (a full-text table names its columns, a condition or an
+    /// expression reads them).
+    remade_on_rename: bool,
 }
 
 impl Object {
@@ -532,9 +577,9 @@ impl Object {
                 _ => column.clone(),
             }
         };
-        // SQLite's full-text table names its columns: one of them renamed,
-        // it is made anew (elsewhere, remaking it is merely slower).
-        let covers_renamed = self.kind == Kind::FullText
+        // SQLite's full-text table names its columns, a condition reads
+        // them: one of them renamed, the object is made anew.
+        let covers_renamed = self.remade_on_rename
             && rename.is_some_and(|(from, _)| self.columns.iter().any(|c| c == from));
         !covers_renamed
             && self.kind == other.kind
@@ -548,11 +593,17 @@ impl Object {
 
     /// The statements dropping it from `table`.
     fn drop_sql(&self, table: &str, backend: BackendKind) -> Vec<String> {
+        if let Some(sql) = &self.drop {
+            return sql.clone();
+        }
         match self.kind {
             Kind::Unique => vec![ddl::drop_unique_constraint(table, &self.name, backend)],
             Kind::Index => vec![ddl::drop_index(table, &self.name, backend)],
             Kind::ForeignKey => ddl::drop_foreign_key(table, &self.name, backend),
             Kind::FullText => full_text::drop_named(table, &self.name, backend),
+            Kind::Check => ddl::constraints::drop_check(table, &self.name, backend)
+                .into_iter()
+                .collect(),
         }
     }
 
@@ -572,6 +623,11 @@ impl Object {
             (BackendKind::Postgres, Kind::Index) => {
                 vec![format!("ALTER INDEX {from} RENAME TO {to}")]
             }
+            (BackendKind::Mysql, Kind::Index) if self.drop.is_some() => {
+                let mut sql = self.drop_sql(table, backend);
+                sql.extend(new.create.clone().unwrap_or_default());
+                sql
+            }
             (BackendKind::Mysql, Kind::Unique | Kind::Index) => {
                 vec![format!(
                     "ALTER TABLE {table_sql} RENAME INDEX {from} TO {to}"
@@ -579,10 +635,11 @@ impl Object {
             }
             // Not planned (foreign keys are re-created on MySQL); kept total.
             // A full-text index is made anew: SQLite's table names the table
-            // it indexes.
+            // it indexes. So is an index with generated columns named after
+            // it, and a check constraint (MariaDB cannot rename one).
             (BackendKind::Mysql, Kind::ForeignKey)
             | (BackendKind::Sqlite, Kind::Index)
-            | (_, Kind::FullText) => {
+            | (_, Kind::FullText | Kind::Check) => {
                 let mut sql = self.drop_sql(table, backend);
                 sql.extend(new.create.clone().unwrap_or_default());
                 sql
@@ -625,17 +682,30 @@ fn objects(schema: &ModelSchema, backend: BackendKind) -> Vec<Object> {
             detail: index_detail(false, [false]),
             create: Some(vec![ddl::field_index(table, field, backend)]),
             together: false,
+            drop: None,
+            remade_on_rename: false,
         });
     }
     for index in schema.indexes.iter() {
-        let columns = index
+        let mut columns: Vec<String> = index
             .fields
             .iter()
-            .map(|entry| ddl::column_of(schema, entry.trim_start_matches('-')).to_owned())
+            .map(|entry| ddl::column_of(schema, IndexEntry::field_of(entry)).to_owned())
             .collect();
-        let descending = index.fields.iter().map(|entry| entry.starts_with('-'));
+        let special = ddl::constraints::is_special(index);
+        columns.extend(condition_columns(schema, &index.condition));
+        let descending = index
+            .fields
+            .iter()
+            .map(|entry| IndexEntry::parse(entry).is_ok_and(|e| e.descending));
         let (kind, detail) = match index.kind {
-            IndexKind::Plain => (Kind::Index, index_detail(index.unique, descending)),
+            IndexKind::Plain => {
+                let mut detail = index_detail(index.unique, descending);
+                if special {
+                    detail = format!("{detail}:{}:{}", index.fields.join(","), index.condition);
+                }
+                (Kind::Index, detail)
+            }
             IndexKind::FullText => (Kind::FullText, "full_text".to_owned()),
         };
         objects.push(Object {
@@ -645,6 +715,20 @@ fn objects(schema: &ModelSchema, backend: BackendKind) -> Vec<Object> {
             detail,
             create: Some(ddl::index_statements(index, schema, backend)),
             together: false,
+            drop: special.then(|| ddl::constraints::drop(schema, index, backend)),
+            remade_on_rename: special || kind == Kind::FullText,
+        });
+    }
+    for check in schema.checks.iter() {
+        objects.push(Object {
+            kind: Kind::Check,
+            name: check.name.to_string(),
+            columns: condition_columns(schema, &check.check),
+            detail: check.check.to_string(),
+            create: ddl::constraints::add_check(schema, check, backend).map(|sql| vec![sql]),
+            together: false,
+            drop: None,
+            remade_on_rename: true,
         });
     }
     for field in schema.fields.iter() {
@@ -658,6 +742,8 @@ fn objects(schema: &ModelSchema, backend: BackendKind) -> Vec<Object> {
             detail: format!("{}.{}", target.to_table, target.to_column),
             create: ddl::add_foreign_key(table, field, backend).map(|sql| vec![sql]),
             together: false,
+            drop: None,
+            remade_on_rename: false,
         });
     }
     objects
@@ -695,7 +781,25 @@ fn unique_object(
         detail: String::new(),
         create,
         together,
+        drop: None,
+        remade_on_rename: false,
     }
+}
+
+/// The columns a condition reads (none when it does not parse).
+fn condition_columns(schema: &ModelSchema, condition: &str) -> Vec<String> {
+    if condition.is_empty() {
+        return Vec::new();
+    }
+    Predicate::parse(condition)
+        .map(|predicate| {
+            predicate
+                .fields()
+                .into_iter()
+                .map(|name| ddl::column_of(schema, name).to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// What tells two indexes on the same columns apart.
@@ -1053,6 +1157,7 @@ mod tests {
             ordering: Cow::Borrowed(&[]),
             indexes: Cow::Borrowed(&[]),
             unique_together: Cow::Borrowed(&[]),
+            checks: Cow::Borrowed(&[]),
             auto_created: false,
             many_to_many: Cow::Borrowed(&[]),
         }
@@ -1655,6 +1760,7 @@ mod tests {
             fields: Cow::Owned(vec![Cow::Borrowed("title"), Cow::Borrowed("-pages")]),
             unique: false,
             kind: crate::schema::IndexKind::Plain,
+            condition: "".into(),
         };
         let schema = ModelSchema {
             indexes: Cow::Owned(vec![index.clone()]),

@@ -48,6 +48,7 @@ pub use functions::{Coalesce, Concat, Extract, ExtractYear, Length, Lower, Now, 
 pub use join::{Joined, NullableOnJoined, OnJoined};
 pub use json::{JsonField, JsonKey};
 pub use locking::Lock;
+pub(crate) use lookup::Tree;
 pub use lookup::{
     escape_like, like_pattern, Compare, Condition, DatePart, JsonTest, Lookup, Operand, TruncUnit,
     Q,

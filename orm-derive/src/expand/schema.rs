@@ -5,6 +5,8 @@ use quote::{format_ident, quote};
 
 use super::many_to_many::through_name;
 use super::*;
+use crate::attr::Spanned;
+use crate::constraint_attr::ConstraintKind;
 
 impl<'a> Model<'a> {
     pub(super) fn schema(&self) -> TokenStream {
@@ -33,6 +35,7 @@ impl<'a> Model<'a> {
                 let o = o.value;
                 quote!(__orm::Cow::Borrowed(#o))
             });
+        let constraints = cont.attrs.constraints.value().unwrap_or_default();
         let indexes = cont
             .attrs
             .indexes
@@ -41,15 +44,8 @@ impl<'a> Model<'a> {
             .into_iter()
             .map(|index| {
                 let name = index.name.map(|n| n.value).unwrap_or_default();
-                let names = index.fields.into_iter().map(|n| n.value);
-                quote! {
-                    __orm::IndexSchema {
-                        name: __orm::Cow::Borrowed(#name),
-                        fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
-                        unique: false,
-                        kind: __orm::IndexKind::Plain,
-                    }
-                }
+                let condition = index.condition.map(|c| c.value).unwrap_or_default();
+                index_schema(&name, index.fields, false, &condition)
             })
             .chain(cont.attrs.full_text.value().map(|fields| {
                 let names = fields.into_iter().map(|n| n.value);
@@ -59,9 +55,37 @@ impl<'a> Model<'a> {
                         fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
                         unique: false,
                         kind: __orm::IndexKind::FullText,
+                        condition: __orm::Cow::Borrowed(""),
                     }
                 }
+            }))
+            .chain(constraints.iter().filter_map(|decl| match &decl.kind {
+                ConstraintKind::Unique { fields, condition } => {
+                    let condition = condition
+                        .as_ref()
+                        .map(|c| c.value.clone())
+                        .unwrap_or_default();
+                    Some(index_schema(
+                        &decl.name.value,
+                        fields.clone(),
+                        true,
+                        &condition,
+                    ))
+                }
+                ConstraintKind::Check(_) => None,
             }));
+        let checks = constraints.iter().filter_map(|decl| match &decl.kind {
+            ConstraintKind::Check(check) => {
+                let (name, check) = (&decl.name.value, &check.value);
+                Some(quote! {
+                    __orm::CheckSchema {
+                        name: __orm::Cow::Borrowed(#name),
+                        check: __orm::Cow::Borrowed(#check),
+                    }
+                })
+            }
+            ConstraintKind::Unique { .. } => None,
+        });
         let unique_together = cont
             .attrs
             .unique_together
@@ -108,6 +132,7 @@ impl<'a> Model<'a> {
                 ordering: __orm::Cow::Borrowed(&[#(#ordering),*]),
                 indexes: __orm::Cow::Borrowed(&[#(#indexes),*]),
                 unique_together: __orm::Cow::Borrowed(&[#(#unique_together),*]),
+                checks: __orm::Cow::Borrowed(&[#(#checks),*]),
                 auto_created: #auto_created,
                 many_to_many: __orm::Cow::Borrowed(&[#(#many_to_many),*]),
             };
@@ -244,6 +269,26 @@ impl<'a> Model<'a> {
                 blank: #blank,
                 editable: #editable,
             }
+        }
+    }
+}
+
+/// An `IndexSchema` literal: a plain index over `fields`, unique or not,
+/// with its condition (empty: none).
+fn index_schema(
+    name: &str,
+    fields: Vec<Spanned<String>>,
+    unique: bool,
+    condition: &str,
+) -> TokenStream {
+    let names = fields.into_iter().map(|n| n.value);
+    quote! {
+        __orm::IndexSchema {
+            name: __orm::Cow::Borrowed(#name),
+            fields: __orm::Cow::Borrowed(&[#(__orm::Cow::Borrowed(#names)),*]),
+            unique: #unique,
+            kind: __orm::IndexKind::Plain,
+            condition: __orm::Cow::Borrowed(#condition),
         }
     }
 }
