@@ -385,8 +385,8 @@ fn rename_references(schema: &mut ModelSchema, old: &str, new: &str) {
     }
 }
 
-/// Gives every index its name, as the DDL would, so states from models and
-/// from files compare equal.
+/// Gives every index its name, as the DDL would, and every condition its
+/// written form, so states from models and from files compare equal.
 fn normalized(mut model: ModelSchema) -> ModelSchema {
     let names: Vec<String> = model
         .indexes
@@ -395,6 +395,21 @@ fn normalized(mut model: ModelSchema) -> ModelSchema {
         .collect();
     for (index, name) in model.indexes.to_mut().iter_mut().zip(names) {
         index.name = Str::from(name);
+        canonical(&mut index.condition);
+    }
+    for check in model.checks.to_mut() {
+        canonical(&mut check.check);
     }
     model
+}
+
+/// A condition written the one way its parsed form writes it, so that
+/// spacing and redundant parentheses make no migration.
+fn canonical(condition: &mut Str) {
+    if condition.is_empty() {
+        return;
+    }
+    if let Ok(predicate) = Predicate::parse(condition) {
+        *condition = Str::from(predicate.to_string());
+    }
 }

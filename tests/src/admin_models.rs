@@ -105,9 +105,15 @@ impl std::fmt::Display for Comment {
 
 /// Keeps its story from being deleted. Its changelist (10 rows a page)
 /// shows the database's estimated count from 20 rows, filtered by story
-/// or not.
+/// or not. A story's notes differ in more than case, and none is "spam".
 #[derive(Model, Debug, Clone)]
-#[model(app_label = "press")]
+#[model(
+    app_label = "press",
+    constraints(
+        not_spam(check = r#"~text="spam""#),
+        one_text_per_story(unique = ["story", "Lower(text)"]),
+    )
+)]
 #[admin(
     search_fields = ["text"],
     list_filter = ["story"],

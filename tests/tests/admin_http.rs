@@ -471,6 +471,62 @@ async fn delete_lists_the_cascade_then_deletes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn constraints_are_shown_beside_the_form() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let story = app.story("Constrained", app.user_id(Role::Superuser));
+        let mut note = Note {
+            id: 0,
+            story: ForeignKey::new(story.id),
+            text: "Keep me".into(),
+        };
+        note.save(&mut app.conn()).unwrap();
+        let mut client = app.logged_in(Role::Superuser).await;
+        let add = "/admin/press/note/add/";
+        let story_id = story.id.to_string();
+        let page = client
+            .post_form(add, &[("story", story_id.as_str()), ("text", "spam")])
+            .await;
+        page.expect(StatusCode::OK, &format!("{kind}: the check"));
+        let text = page.text();
+        assert!(
+            text.contains("Constraint “not_spam” is violated."),
+            "{kind}: {text}"
+        );
+        assert!(
+            page.body.contains(r#"value="spam""#),
+            "{kind}: the value is kept"
+        );
+
+        let page = client
+            .post_form(add, &[("story", story_id.as_str()), ("text", "KEEP ME")])
+            .await;
+        page.expect(StatusCode::OK, &format!("{kind}: the unique"));
+        let text = page.text();
+        assert!(
+            text.contains("Constraint “one_text_per_story” is violated."),
+            "{kind}: {text}"
+        );
+        assert!(
+            page.body.contains(r#"value="KEEP ME""#),
+            "{kind}: the value is kept"
+        );
+        assert_eq!(count::<Note>(&app), 1, "{kind}: nothing saved");
+
+        // Changing the note itself does not clash with what it was.
+        let change = format!("/admin/press/note/{}/change/", note.id);
+        let page = client
+            .post_form(
+                &change,
+                &[("story", story_id.as_str()), ("text", "keep ME")],
+            )
+            .await;
+        assert!(page.status.is_redirection(), "{kind}: {}", page.status);
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn protected_and_forbidden_objects_block_the_delete() {
     each_app(|app| async move {
         let kind = app.kind;

@@ -500,6 +500,89 @@ fn schemas_t3() -> Vec<&'static ModelSchema> {
     ]
 }
 
+/// An offer without constraints.
+mod c1 {
+    use orm_core::prelude::*;
+
+    #[derive(Model, Debug, Clone)]
+    #[model(app_label = "bookshop")]
+    pub(crate) struct Offer {
+        pub id: i64,
+        #[field(max_length = 20)]
+        pub code: String,
+        pub price: i32,
+        pub sale: Option<i32>,
+        pub live: bool,
+    }
+}
+
+/// After `c1`: check and unique constraints, and a partial index.
+mod c2 {
+    use orm_core::prelude::*;
+
+    #[derive(Model, Debug, Clone)]
+    #[model(
+        app_label = "bookshop",
+        constraints(
+            price_not_negative(check = "price__gte = 0"),
+            sale_below_price(check = "sale__isnull=true | sale__lte=F(price)"),
+            one_live_code(unique = ["Lower(code)"], condition = "live=true"),
+        ),
+        indexes(live_cheap(fields = ["price"], condition = "live=true & price__lt=100")),
+    )]
+    pub(crate) struct Offer {
+        pub id: i64,
+        #[field(max_length = 20)]
+        pub code: String,
+        pub price: i32,
+        pub sale: Option<i32>,
+        pub live: bool,
+    }
+}
+
+/// After `c2`: `price` renamed to `amount`, everywhere.
+mod c3 {
+    use orm_core::prelude::*;
+
+    #[derive(Model, Debug, Clone)]
+    #[model(
+        app_label = "bookshop",
+        constraints(
+            price_not_negative(check = "amount__gte=0"),
+            sale_below_price(check = "sale__isnull=true | sale__lte=F(amount)"),
+            one_live_code(unique = ["Lower(code)"], condition = "live=true"),
+        ),
+        indexes(live_cheap(fields = ["amount"], condition = "live=true & amount__lt=100")),
+    )]
+    pub(crate) struct Offer {
+        pub id: i64,
+        #[field(max_length = 20)]
+        pub code: String,
+        pub amount: i32,
+        pub sale: Option<i32>,
+        pub live: bool,
+    }
+}
+
+/// After `c1`: a condition with a lookup a constraint cannot hold.
+mod c_bad {
+    use orm_core::prelude::*;
+
+    #[derive(Model, Debug, Clone)]
+    #[model(
+        app_label = "bookshop",
+        constraints(code_has_dash(check = "code__contains=\"-\""))
+    )]
+    pub(crate) struct Offer {
+        pub id: i64,
+        #[field(max_length = 20)]
+        pub code: String,
+        pub price: i32,
+        pub sale: Option<i32>,
+        pub live: bool,
+    }
+}
+
 // ------------------------------------------------------------ commands
 
 /// A folder of `bookshop` migrations, written version after version.
@@ -948,4 +1031,75 @@ fn indexes_differing_only_by_order_both_apply() {
             assert_eq!(numbers(conn, "count(*) FROM bookshop_book"), [1], "{kind}");
         },
     );
+}
+
+// ------------------------------------------------------------ constraints
+
+#[test]
+fn constraints_follow_the_models_through_migrations() {
+    let history = History::new();
+    history.make(vec![c1::Offer::schema()], "");
+    let out = history.make(vec![c2::Offer::schema()], "");
+    for expected in [
+        "Create constraint price_not_negative on offer",
+        "Create constraint sale_below_price on offer",
+        "Create index one_live_code on offer",
+        "Create index live_cheap on offer",
+    ] {
+        assert!(out.contains(expected), "{expected}:\n{out}");
+    }
+    let files = history.files();
+    assert!(files.contains("type = \"AddConstraint\""), "{files}");
+    assert!(files.contains("check = \"price__gte=0\""), "{files}");
+    assert!(files.contains("condition = \"live=true\""), "{files}");
+    let (same, out) = history.up_to_date(vec![c2::Offer::schema()]);
+    assert!(same, "{out}\n{files}");
+
+    // A rename rewrites the conditions that read the field: nothing else
+    // to migrate.
+    let out = history.make(vec![c3::Offer::schema()], "y\n");
+    assert!(
+        out.contains("Rename field price on offer to amount"),
+        "{out}"
+    );
+    assert!(!out.contains("constraint"), "{out}");
+    let (same, out) = history.up_to_date(vec![c3::Offer::schema()]);
+    assert!(same, "{out}\n{}", history.files());
+
+    on_each_backend(
+        &history,
+        vec![c3::Offer::schema()],
+        "INSERT INTO bookshop_offer (id, code, price, sale, live) VALUES (1, 'a', 10, 5, TRUE); \
+         INSERT INTO bookshop_offer (id, code, price, sale, live) VALUES (2, 'b', 10, NULL, FALSE); \
+         INSERT INTO bookshop_offer (id, code, price, sale, live) VALUES (3, 'B', 200, NULL, FALSE)",
+        |kind, conn| {
+            assert_eq!(numbers(conn, "count(*) FROM bookshop_offer"), [3], "{kind}");
+            let insert = |values: &str| {
+                format!("INSERT INTO bookshop_offer (id, code, amount, sale, live) VALUES {values}")
+            };
+            for (values, why) in [
+                ("(9, 'x', -1, NULL, FALSE)", "a negative amount"),
+                ("(9, 'x', 10, 11, FALSE)", "a sale above the amount"),
+                ("(9, 'A', 10, NULL, TRUE)", "a second live offer coded a"),
+            ] {
+                assert!(
+                    conn.batch_execute(&insert(values)).is_err(),
+                    "{kind}: {why} is refused"
+                );
+            }
+            conn.batch_execute(&insert("(9, 'B', 10, NULL, TRUE)"))
+                .unwrap_or_else(|e| panic!("{kind}: one live offer coded b: {e}"));
+        },
+    );
+}
+
+#[test]
+fn makemigrations_refuses_a_condition_a_constraint_cannot_hold() {
+    let history = History::new();
+    history.make(vec![c1::Offer::schema()], "");
+    let error = history
+        .try_make(vec![c_bad::Offer::schema()], "", true)
+        .unwrap_err();
+    assert!(error.contains("code_has_dash"), "{error}");
+    assert!(error.contains("cannot be used in a constraint"), "{error}");
 }
