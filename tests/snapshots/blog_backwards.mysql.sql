@@ -37,3 +37,7 @@ CREATE INDEX `blog_article_slug_idx` ON `blog_article` (`slug`);
 -- Create full-text index blog_article_fts on article
 ALTER TABLE `blog_article` DROP COLUMN `blog_article_fts`;
 
+-- blog.0005_article_title_not_blank
+-- Create constraint title_not_blank on article
+ALTER TABLE `blog_article` DROP CONSTRAINT `title_not_blank`;
+

@@ -50,3 +50,7 @@ SET SESSION innodb_ft_enable_stopword = OFF;
 CREATE FULLTEXT INDEX `blog_article_fts` ON `blog_article` (`blog_article_fts`);
 SET SESSION innodb_ft_enable_stopword = @orm_stopwords;
 
+-- blog.0005_article_title_not_blank
+-- Create constraint title_not_blank on article
+ALTER TABLE `blog_article` ADD CONSTRAINT `title_not_blank` CHECK (NOT (`title` = ''));
+

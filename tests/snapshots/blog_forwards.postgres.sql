@@ -46,3 +46,7 @@ CREATE INDEX "blog_article_is_published_published_date_id_idx" ON "blog_article"
 -- Create full-text index blog_article_fts on article
 CREATE INDEX "blog_article_fts" ON "blog_article" USING GIN (to_tsvector('simple'::regconfig, coalesce("title", '') || ' ' || coalesce("content", '')));
 
+-- blog.0005_article_title_not_blank
+-- Create constraint title_not_blank on article
+ALTER TABLE "blog_article" ADD CONSTRAINT "title_not_blank" CHECK (NOT ("title" = ''));
+

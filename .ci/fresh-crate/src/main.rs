@@ -30,14 +30,21 @@ pub struct Article {
     pub is_published: bool,
 }
 
-/// One per user: a `OneToOne`, read back from the user.
+/// One per user: a `OneToOne`, read back from the user. Karma is never
+/// negative; a nickname is taken whatever its case.
 #[derive(Model, Debug, Clone)]
+#[model(constraints(
+    karma_not_negative(check = "karma__gte=0"),
+    nickname_any_case(unique = ["Lower(nickname)"], condition = "posts__gt=0"),
+))]
 pub struct Profile {
     pub id: i64,
     #[field(on_delete = Cascade, related_name = "profile")]
     pub user: OneToOne<User>,
     pub karma: i64,
     pub posts: i64,
+    #[field(max_length = 30)]
+    pub nickname: String,
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -68,7 +75,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the query did not find the article with its author".into());
     }
     let searched = Article::objects().filter(Filter::full_text("first POST")).count(&mut conn)?;
-    Profile { id: 0, user: ForeignKey::new(ada.id), karma: 5, posts: 2 }.save(&mut conn)?;
+    Profile { id: 0, user: ForeignKey::new(ada.id), karma: 5, posts: 2, nickname: "Ada".into() }
+        .save(&mut conn)?;
+    let mut grace = User::new("grace", "grace@example.com");
+    grace.save(&mut conn)?;
+    let negative = Profile { id: 0, user: ForeignKey::new(grace.id), karma: -1, posts: 1, nickname: "g".into() };
+    let same_name = Profile { id: 0, user: ForeignKey::new(grace.id), karma: 1, posts: 1, nickname: "ADA".into() };
+    if negative.validate().is_ok() || same_name.full_clean(&mut conn).is_ok() {
+        return Err("a check or conditional unique constraint did not hold".into());
+    }
     let keen = Profile::objects().filter(orm::query::F(Profile::KARMA).gt(orm::query::F(Profile::POSTS) * 2));
     let locked = orm::atomic(&mut conn, |conn| {
         keen.clone().select_for_update(orm::query::Lock::Wait).all(conn)

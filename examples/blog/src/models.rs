@@ -13,6 +13,8 @@ use orm::prelude::*;
     indexes(["-published_date", "id"], ["is_published", "-published_date", "id"]),
     // The admin's search box looks words up in this index.
     full_text = ["title", "content"],
+    // Whatever writes the row, the database keeps a headline.
+    constraints(title_not_blank(check = r#"~title="""#)),
     display = "{title}"
 )]
 #[admin(
