@@ -6,21 +6,12 @@
 
 use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
-use syn::parse::Parser as _;
-use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
 
 use crate::ctxt::Ctxt;
 use crate::symbol::{CHOICE, CHOICE_ATTRS, FIELD, FIELD_ATTRS, MODEL, MODEL_ATTRS, ON_DELETE};
 
-/// A value and where it was written: `span` is the attribute's name,
-/// `value_span` the value after `=` (the name again for flags).
-#[derive(Clone)]
-pub(crate) struct Spanned<T> {
-    pub(crate) value: T,
-    pub(crate) span: Span,
-    pub(crate) value_span: Span,
-}
+pub(crate) use crate::items::{list_items, Spanned};
 
 /// One attribute slot: set at most once.
 pub(crate) struct Attr<T> {
@@ -89,15 +80,7 @@ pub(crate) enum DefaultLit {
     Str(String),
 }
 
-/// One entry of `indexes(...)`: its fields and, when written
-/// `name = [...]`, its name.
-#[derive(Clone)]
-pub(crate) struct IndexDecl {
-    pub(crate) name: Option<Spanned<String>>,
-    pub(crate) fields: Vec<Spanned<String>>,
-    /// `name(fields = [...], condition = "...")`: a partial index.
-    pub(crate) condition: Option<Spanned<String>>,
-}
+pub(crate) use crate::constraint_attr::IndexDecl;
 
 /// The struct-level attributes.
 pub(crate) struct Container {
@@ -561,14 +544,7 @@ fn index_lists(meta: &ParseNestedMeta) -> syn::Result<(Vec<IndexDecl>, Span)> {
                 fields: field_list(&assign.right, usage)?,
                 condition: None,
             }),
-            syn::Expr::Call(_) => {
-                let (name, fields, condition) = crate::constraint_attr::index_call(item, usage)?;
-                Ok(IndexDecl {
-                    name: Some(name),
-                    fields,
-                    condition,
-                })
-            }
+            syn::Expr::Call(_) => crate::constraint_attr::index_call(item, usage),
             other => Ok(IndexDecl {
                 name: None,
                 fields: field_list(other, usage)?,
@@ -609,29 +585,6 @@ fn index_name(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
         span,
         value_span: span,
     })
-}
-
-/// The items of `attr(a, b)` or `attr = [a, b]`.
-pub(crate) fn list_items(meta: &ParseNestedMeta, usage: &str) -> syn::Result<Vec<syn::Expr>> {
-    let not_lists = |tokens: &dyn quote::ToTokens| {
-        syn::Error::new_spanned(tokens, format!("expected lists of field names: {usage}"))
-    };
-    if meta.input.peek(syn::Token![=]) {
-        match meta.value()?.parse::<syn::Expr>()? {
-            syn::Expr::Array(outer) => Ok(outer.elems.into_iter().collect()),
-            other => Err(not_lists(&other)),
-        }
-    } else if meta.input.peek(syn::token::Paren) {
-        let content;
-        syn::parenthesized!(content in meta.input);
-        let tokens: proc_macro2::TokenStream = content.parse()?;
-        Ok(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated
-            .parse2(tokens)?
-            .into_iter()
-            .collect())
-    } else {
-        Err(not_lists(&meta.path))
-    }
 }
 
 /// `["a", "-b"]`: field names in quotes.

@@ -14,7 +14,17 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
 
-use crate::attr::{list_items, Spanned};
+use crate::items::{list_items, Spanned};
+
+/// One entry of `indexes(...)`: its fields and, when written
+/// `name = [...]`, its name.
+#[derive(Clone)]
+pub(crate) struct IndexDecl {
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) fields: Vec<Spanned<String>>,
+    /// `name(fields = [...], condition = "...")`: a partial index.
+    pub(crate) condition: Option<Spanned<String>>,
+}
 
 /// One entry of `constraints(...)`.
 #[derive(Clone)]
@@ -47,7 +57,7 @@ pub(crate) fn constraints(meta: &ParseNestedMeta) -> syn::Result<(Vec<Constraint
 }
 
 fn constraint(item: &syn::Expr) -> syn::Result<ConstraintDecl> {
-    let (name, args) = call(item, CONSTRAINT_USAGE)?;
+    let Call { name, args } = call(item, CONSTRAINT_USAGE)?;
     let mut check = None;
     let mut unique = None;
     let mut condition = None;
@@ -99,15 +109,8 @@ fn constraint(item: &syn::Expr) -> syn::Result<ConstraintDecl> {
 
 /// `name(fields = [...], condition = "...")` in `indexes(...)`: the fields
 /// and the condition.
-pub(crate) fn index_call(
-    item: &syn::Expr,
-    usage: &str,
-) -> syn::Result<(
-    Spanned<String>,
-    Vec<Spanned<String>>,
-    Option<Spanned<String>>,
-)> {
-    let (name, args) = call(item, usage)?;
+pub(crate) fn index_call(item: &syn::Expr, usage: &str) -> syn::Result<IndexDecl> {
+    let Call { name, args } = call(item, usage)?;
     let mut fields = None;
     let mut condition = None;
     for (key, value) in args {
@@ -124,14 +127,21 @@ pub(crate) fn index_call(
     }
     let fields = fields
         .ok_or_else(|| syn::Error::new(name.span, format!("expected `fields = [...]`: {usage}")))?;
-    Ok((name, fields, condition))
+    Ok(IndexDecl {
+        name: Some(name),
+        fields,
+        condition,
+    })
+}
+
+/// `name(key = value, ...)`, taken apart.
+struct Call<'a> {
+    name: Spanned<String>,
+    args: Vec<(Spanned<String>, &'a syn::Expr)>,
 }
 
 /// `name(key = value, ...)`.
-fn call<'a>(
-    item: &'a syn::Expr,
-    usage: &str,
-) -> syn::Result<(Spanned<String>, Vec<(Spanned<String>, &'a syn::Expr)>)> {
+fn call<'a>(item: &'a syn::Expr, usage: &str) -> syn::Result<Call<'a>> {
     let syn::Expr::Call(call) = item else {
         return Err(syn::Error::new_spanned(
             item,
@@ -150,7 +160,7 @@ fn call<'a>(
             )),
         })
         .collect::<syn::Result<_>>()?;
-    Ok((name, args))
+    Ok(Call { name, args })
 }
 
 fn ident(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {

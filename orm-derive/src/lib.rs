@@ -24,6 +24,7 @@ mod display;
 mod expand;
 #[cfg(test)]
 mod expansion_snapshot;
+mod items;
 mod symbol;
 #[cfg(test)]
 mod tests;

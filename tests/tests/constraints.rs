@@ -6,8 +6,9 @@
 use std::borrow::Cow;
 
 use orm_core::__private::diesel::connection::SimpleConnection;
+use orm_core::backend::ddl::condition_sql;
 use orm_core::backend::schema_editor as editor;
-use orm_core::constraints::{condition_sql, unique_errors, NON_FIELD};
+use orm_core::constraints::{unique_errors, NON_FIELD};
 use orm_core::db::BackendKind;
 use orm_core::prelude::*;
 use orm_core::schema::{CheckSchema, IndexSchema};

@@ -8,7 +8,9 @@
 use crate::constraints::IndexEntry;
 use crate::db::BackendKind;
 use crate::schema::{FieldKind, FieldSchema, IndexKind, IndexSchema, ModelSchema};
+pub use condition::condition_sql;
 
+mod condition;
 pub mod constraints;
 pub mod full_text;
 

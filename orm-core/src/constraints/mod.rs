@@ -4,7 +4,7 @@
 //! Declared on the model (`#[model(constraints(...))]`, and a `condition`
 //! on an entry of `indexes(...)`), they live in the schema IR as
 //! [`CheckSchema`](crate::schema::CheckSchema)s and as unique or partial
-//! [`IndexSchema`](crate::schema::IndexSchema)s, so migrations make and
+//! [`IndexSchema`]s, so migrations make and
 //! remove them like any index.
 //!
 //! A condition is text in Django's lookup syntax, the way a `Q` is written
@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Each backend gets it as SQL with the constants written in
-//! ([`condition_sql`]): inside `CHECK (...)`, or as a partial index's
+//! ([`condition_sql`](crate::backend::ddl::condition_sql)): inside `CHECK (...)`, or as a partial index's
 //! `WHERE`. MariaDB has no partial or expression indexes: a unique index
 //! with a condition gets an invisible generated column that is `1` where
 //! the condition holds and `NULL` elsewhere (nulls never clash in a unique
@@ -32,14 +32,12 @@ mod entry;
 mod evaluate;
 mod predicate;
 mod resolve;
-mod sql;
 mod validate;
 
 pub use entry::{EntryFunction, IndexEntry};
 pub use evaluate::{compare_values, holds};
 pub use predicate::{Leaf, Operand, Predicate};
 pub use resolve::condition_q;
-pub use sql::condition_sql;
 pub use validate::{check_errors, unique_errors, violated, NON_FIELD};
 
 use crate::query::{Tree, Q};
@@ -61,7 +59,7 @@ pub fn problems(schema: &ModelSchema) -> Vec<String> {
         }
     }
     for index in schema.indexes.iter().filter(|i| i.kind == IndexKind::Plain) {
-        let name = index_label(schema, index);
+        let name = index_label(index);
         if !index.condition.is_empty() {
             if let Err(error) = condition_q(schema, &index.condition) {
                 problems.push(format!("{label}: index `{name}`: {error}"));
@@ -81,9 +79,14 @@ pub fn problems(schema: &ModelSchema) -> Vec<String> {
     problems
 }
 
-/// The name an index has in the database.
-pub fn index_label(schema: &ModelSchema, index: &IndexSchema) -> String {
-    crate::backend::ddl::index_name(schema, index)
+/// How an index is named in messages: its name, or its entries when it
+/// has none (only an index declared without a name, never a constraint).
+pub fn index_label(index: &IndexSchema) -> String {
+    if index.name.is_empty() {
+        format!("[{}]", index.fields.join(", "))
+    } else {
+        index.name.to_string()
+    }
 }
 
 /// The fields (schema positions) a resolved condition reads.

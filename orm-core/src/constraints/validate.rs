@@ -63,7 +63,7 @@ pub fn unique_errors(
                 [one] => one,
                 _ => NON_FIELD,
             };
-            errors.add(key, violated(&super::index_label(schema, index)));
+            errors.add(key, violated(&super::index_label(index)));
         }
     }
     Ok(errors)

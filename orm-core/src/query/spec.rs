@@ -33,7 +33,7 @@ pub struct QuerySpec {
 fn index_direction(schema: &ModelSchema, field: usize) -> Option<bool> {
     let name = schema.fields.get(field)?.name.as_ref();
     let declared = schema.indexes.iter().find_map(|index| {
-        if index.kind != crate::schema::IndexKind::Plain {
+        if index.kind != crate::schema::IndexKind::Plain || !index.condition.is_empty() {
             return None;
         }
         let first = index.fields.first()?;

@@ -2,8 +2,9 @@
 //! an expression (`Lower(title)`): see [`constraints`](crate::constraints)
 //! for what each backend makes.
 
+use super::condition_sql;
 use super::{column_type, fit_name, index_name, quote_ident};
-use crate::constraints::{condition_sql, IndexEntry};
+use crate::constraints::IndexEntry;
 use crate::db::BackendKind;
 use crate::schema::{CheckSchema, IndexSchema, ModelSchema};
 

@@ -2,7 +2,7 @@
 //! what a `CHECK (...)` or a partial index's `WHERE ...` holds (DDL takes
 //! no bound parameters).
 
-use crate::backend::ddl::quote_ident;
+use super::quote_ident;
 use crate::backend::schema_editor::literal;
 use crate::db::BackendKind;
 use crate::error::{Error, Result};
@@ -12,7 +12,7 @@ use crate::value::Value;
 
 /// The SQL of the condition `text` over `schema`'s columns.
 pub fn condition_sql(schema: &ModelSchema, text: &str, backend: BackendKind) -> Result<String> {
-    let q = super::condition_q(schema, text)?;
+    let q = crate::constraints::condition_q(schema, text)?;
     render(schema, &q, backend).map_err(|message| Error::InvalidCondition {
         model: schema.label(),
         condition: text.to_owned(),
