@@ -71,6 +71,20 @@ pub(crate) fn input_text(field: &FieldSchema, value: &Value) -> String {
     }
 }
 
+/// The label of a field reached across foreign keys, the keys' names
+/// first: `story__author__username` is "Story author username". A name
+/// without `__` is the field's own label.
+pub(crate) fn path_label(name: &str, field: &FieldSchema) -> String {
+    match name.rsplit_once("__") {
+        Some((steps, _)) => capitalize(&format!(
+            "{} {}",
+            steps.replace("__", " ").replace('_', " "),
+            field_label(field).to_lowercase()
+        )),
+        None => field_label(field),
+    }
+}
+
 /// `Published date` from a field's verbose name.
 pub(crate) fn field_label(field: &FieldSchema) -> String {
     let name = if field.verbose_name.is_empty() {

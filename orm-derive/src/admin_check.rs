@@ -199,8 +199,14 @@ impl<'c, 'a> Checker<'c, 'a> {
 
     /// Booleans, choices, foreign keys and dates.
     fn list_filter(&self) {
-        let list = items(&self.cont.admin.list_filter);
-        self.each_column("list_filter", list, |cx, f, item| {
+        let (across, own): (Vec<_>, Vec<_>) = items(&self.cont.admin.list_filter)
+            .iter()
+            .cloned()
+            .partition(|item| item.value.contains("__"));
+        for item in &across {
+            self.relation_path("list_filter", item, &item.value);
+        }
+        self.each_column("list_filter", &own, |cx, f, item| {
             let choices = f.class == TypeClass::Custom || f.attrs.choices.is_set();
             let supported = matches!(
                 f.class,

@@ -45,16 +45,21 @@ pub(crate) fn items(cont: &Container, orm: &TokenStream) -> TokenStream {
 }
 
 /// For each path across a foreign key (`author__username`) in
-/// `search_fields`, `list_display` and `ordering`, a use of the target's
+/// `search_fields`, `list_display`, `ordering` and `list_filter`, a use of the target's
 /// field handle (`User::USERNAME`), so that a misspelt name fails to
 /// compile at the attribute. Paths of more than one hop are checked at
 /// their first step here and in full when the admin starts.
 fn relation_path_checks(cont: &Container) -> TokenStream {
     let admin = &cont.admin;
-    let items = [&admin.search_fields, &admin.list_display, &admin.ordering]
-        .into_iter()
-        .filter_map(|attr| attr.get())
-        .flat_map(|list| list.value.iter());
+    let items = [
+        &admin.search_fields,
+        &admin.list_display,
+        &admin.ordering,
+        &admin.list_filter,
+    ]
+    .into_iter()
+    .filter_map(|attr| attr.get())
+    .flat_map(|list| list.value.iter());
     let uses = items.filter_map(|item| {
         let path = item.value.trim_start_matches('-');
         let mut parts = path.split("__");

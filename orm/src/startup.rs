@@ -159,20 +159,38 @@ fn admin_path_problems() -> Vec<String> {
             ("list_display", options.list_display),
             ("search_fields", options.search_fields),
             ("ordering", options.ordering),
+            ("list_filter", options.list_filter),
         ];
         for (attr, names) in named {
             for name in names.iter().filter(|name| name.contains("__")) {
                 let path = name.trim_start_matches(['-', '@']);
-                if let Err(e) = orm_core::query::field_path(schema, path) {
-                    problems.push(format!(
+                match orm_core::query::field_path(schema, path) {
+                    Err(e) => problems.push(format!(
                         "{}: `{attr}` names `{name}`, which does not lead to a field: {e}",
                         schema.label()
-                    ));
+                    )),
+                    Ok(found) if attr == "list_filter" && !filterable(found.target()) => {
+                        problems.push(format!(
+                            "{}: `list_filter` names `{name}`, which the sidebar cannot offer: filter on a boolean, a field with choices, a foreign key or a date",
+                            schema.label()
+                        ))
+                    }
+                    Ok(_) => {}
                 }
             }
         }
     }
     problems
+}
+
+/// Whether the admin's sidebar can offer choices for `field`.
+fn filterable(field: &orm_core::schema::FieldSchema) -> bool {
+    use orm_core::schema::FieldKind;
+    !field.choices.is_empty()
+        || matches!(
+            field.kind,
+            FieldKind::Bool | FieldKind::ForeignKey | FieldKind::Date | FieldKind::DateTime
+        )
 }
 
 /// Tables from this many rows get a warning from `check` for each admin

@@ -82,12 +82,14 @@ pub fn publish(conn: &mut AnyConnection, stories: QuerySet<Story>) -> orm_core::
 }
 
 /// Deleted with its story. Its changelist shows and sorts by fields across
-/// relations: the story's author's name (two steps), the story's title.
+/// relations (the story's author's name, two steps; the story's title) and
+/// filters by them (the story published or not, its author).
 #[derive(Model, Debug, Clone)]
 #[model(app_label = "press")]
 #[admin(
     list_display = ["text", "story__title", "story__author__username"],
-    ordering = ["-story__title", "text"]
+    ordering = ["-story__title", "text"],
+    list_filter = ["story__is_published", "story__author"]
 )]
 pub struct Comment {
     pub id: i64,

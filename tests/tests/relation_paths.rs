@@ -161,3 +161,58 @@ async fn admin_columns_and_ordering_across_relations() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_filters_across_relations() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let all = comments(&app);
+        // Story "a" (amy's) published, "b" (zed's) not.
+        let a = Story::objects()
+            .filter(Story::TITLE.eq("a".to_owned()))
+            .get(&mut app.conn())
+            .unwrap();
+        Story::objects()
+            .filter(Story::ID.eq(a.id))
+            .update(&mut app.conn(), vec![Story::IS_PUBLISHED.set(true)])
+            .unwrap();
+        let mut client = app.logged_in(Role::Superuser).await;
+        let listed = |page: &orm_test::Page| -> Vec<i64> {
+            let mut ids = page.row_ids(COMMENTS);
+            ids.sort_unstable();
+            ids
+        };
+        let page = client.get(COMMENTS).await;
+        let text = page.text();
+        for expected in ["By story is published", "By story author", "amy", "zed"] {
+            assert!(text.contains(expected), "{kind}: {expected} in\n{text}");
+        }
+        let on_a = vec![all[1].id, all[3].id];
+        let page = client
+            .get(&format!("{COMMENTS}?story__is_published__exact=1"))
+            .await;
+        assert_eq!(listed(&page), on_a, "{kind}: published stories' comments");
+        let page = client
+            .get(&format!(
+                "{COMMENTS}?story__author__id__exact={}",
+                a.author.id()
+            ))
+            .await;
+        assert_eq!(listed(&page), on_a, "{kind}: amy's stories' comments");
+        let page = client
+            .get(&format!("{COMMENTS}?story__is_published__exact=0"))
+            .await;
+        assert_eq!(
+            listed(&page),
+            vec![all[0].id, all[2].id],
+            "{kind}: unpublished stories' comments"
+        );
+        // A value that does not parse is ignored, as for the model's own
+        // fields.
+        let page = client
+            .get(&format!("{COMMENTS}?story__author__id__exact=x"))
+            .await;
+        assert_eq!(listed(&page).len(), 4, "{kind}");
+    })
+    .await;
+}

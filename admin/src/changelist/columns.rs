@@ -8,7 +8,7 @@ use orm_core::schema::{FieldKind, FieldSchema, ModelSchema};
 use orm_core::Value;
 
 use super::params::{ListParams, ORDER};
-use crate::display::{capitalize, field_label, method_label, singular_title, value_text};
+use crate::display::{field_label, method_label, path_label, singular_title, value_text};
 
 /// What a column shows.
 #[derive(Clone)]
@@ -65,15 +65,8 @@ pub(crate) fn columns(
             };
             if name.contains("__") {
                 if let Ok(across) = field_path(schema, name) {
-                    // `story__author__username`: "Story author username".
-                    let steps = name.rsplit_once("__").map_or("", |(steps, _)| steps);
-                    let label = capitalize(&format!(
-                        "{} {}",
-                        steps.replace("__", " ").replace('_', " "),
-                        field_label(across.target()).to_lowercase()
-                    ));
                     return Column {
-                        label,
+                        label: path_label(name, across.target()),
                         source: Source::Across(across),
                         link,
                     };

@@ -3,11 +3,11 @@
 //! `published_date__gte=...&published_date__lt=...`).
 
 use chrono::{Datelike, Duration, NaiveDate, Utc};
-use orm_core::query::{condition_from_text, Q};
+use orm_core::query::{field_path, q_from_text, Q};
 use orm_core::schema::{FieldKind, FieldSchema, ModelSchema};
 
 use super::params::ListParams;
-use crate::display::field_label;
+use crate::display::path_label;
 
 /// A group of the sidebar.
 pub(crate) struct FilterGroup {
@@ -30,17 +30,22 @@ enum Kind {
     Date,
 }
 
-/// One `list_filter` field.
+/// One `list_filter` field: of the model, or across foreign keys
+/// (`story__author`, `author__is_staff`).
 pub(crate) struct FieldFilter {
     field: &'static FieldSchema,
     kind: Kind,
     prefix: String,
+    /// The group's title: the field's name, after the keys' names for a
+    /// path ("story author").
+    title: String,
 }
 
 impl FieldFilter {
     /// The filter for field `name`, when its kind can be filtered.
     pub(crate) fn new(schema: &'static ModelSchema, name: &str) -> Option<FieldFilter> {
-        let field = schema.field(name)?;
+        let path = field_path(schema, name).ok()?;
+        let field = path.target();
         let kind = if !field.choices.is_empty() {
             Kind::Choices
         } else {
@@ -54,7 +59,8 @@ impl FieldFilter {
         Some(FieldFilter {
             field,
             kind,
-            prefix: format!("{}__", field.name),
+            prefix: format!("{name}__"),
+            title: path_label(name, field).to_lowercase(),
         })
     }
 
@@ -95,9 +101,7 @@ impl FieldFilter {
                     return None;
                 }
                 let orm_lookup = lookup.strip_prefix("id__").unwrap_or(lookup);
-                condition_from_text(schema, &format!("{}{orm_lookup}", self.prefix), value)
-                    .ok()
-                    .map(Q::Condition)
+                q_from_text(schema, &format!("{}{orm_lookup}", self.prefix), value).ok()
             })
             .collect()
     }
@@ -171,7 +175,7 @@ impl FieldFilter {
             });
         }
         FilterGroup {
-            title: format!("By {}", field_label(self.field).to_lowercase()),
+            title: format!("By {}", self.title),
             choices,
         }
     }
