@@ -147,20 +147,7 @@ fn names(meta: &ParseNestedMeta, what: &str) -> syn::Result<(Names, Span)> {
     let names = array
         .elems
         .iter()
-        .map(|e| match e {
-            syn::Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(s),
-                ..
-            }) => Ok(Spanned {
-                value: s.value(),
-                span: s.span(),
-                value_span: s.span(),
-            }),
-            other => Err(syn::Error::new_spanned(
-                other,
-                format!("expected {what} in quotes: {usage}"),
-            )),
-        })
+        .map(|e| crate::items::quoted(e, what, &usage))
         .collect::<syn::Result<_>>()?;
     Ok((names, meta.path.span()))
 }

@@ -486,20 +486,7 @@ fn default_lit(meta: &ParseNestedMeta) -> syn::Result<(DefaultLit, Span)> {
 }
 
 fn lit_str(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
-    match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Ok(Spanned {
-            value: s.value(),
-            span: s.span(),
-            value_span: s.span(),
-        }),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("expected a field name in quotes: {usage}"),
-        )),
-    }
+    crate::items::quoted(expr, "a field name", usage)
 }
 
 /// `ordering = ["a", "-b"]`.
@@ -589,13 +576,7 @@ fn index_name(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
 
 /// `["a", "-b"]`: field names in quotes.
 fn field_list(item: &syn::Expr, usage: &str) -> syn::Result<Vec<Spanned<String>>> {
-    match item {
-        syn::Expr::Array(list) => list.elems.iter().map(|e| lit_str(e, usage)).collect(),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("expected lists of field names: {usage}"),
-        )),
-    }
+    crate::items::quoted_list(item, "lists of field names", usage)
 }
 
 /// `choices = [("draft", "Draft"), ("pub", "Published")]`.

@@ -14,7 +14,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
 
-use crate::items::{list_items, Spanned};
+use crate::items::{list_items, quoted, quoted_list, Spanned};
 
 /// One entry of `indexes(...)`: its fields and, when written
 /// `name = [...]`, its name.
@@ -184,28 +184,9 @@ fn ident(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
 }
 
 fn string(expr: &syn::Expr, usage: &str) -> syn::Result<Spanned<String>> {
-    match expr {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Ok(Spanned {
-            value: s.value(),
-            span: s.span(),
-            value_span: s.span(),
-        }),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("expected text in quotes: {usage}"),
-        )),
-    }
+    quoted(expr, "text", usage)
 }
 
 fn strings(expr: &syn::Expr, usage: &str) -> syn::Result<Vec<Spanned<String>>> {
-    match expr {
-        syn::Expr::Array(list) => list.elems.iter().map(|e| string(e, usage)).collect(),
-        other => Err(syn::Error::new_spanned(
-            other,
-            format!("expected a list of names in quotes: {usage}"),
-        )),
-    }
+    quoted_list(expr, "a list of names in quotes", usage)
 }

@@ -37,3 +37,42 @@ pub(crate) fn list_items(meta: &ParseNestedMeta, usage: &str) -> syn::Result<Vec
         Err(not_lists(&meta.path))
     }
 }
+
+/// A string literal, with where it was written; the error names `what`
+/// was expected (`"a field name"`).
+pub(crate) fn quoted(expr: &syn::Expr, what: &str, usage: &str) -> syn::Result<Spanned<String>> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(Spanned {
+            value: s.value(),
+            span: s.span(),
+            value_span: s.span(),
+        }),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected {what} in quotes: {usage}"),
+        )),
+    }
+}
+
+/// `["a", "b"]`: string literals in brackets; the error names `what` the
+/// list was expected to be (`"lists of field names"`).
+pub(crate) fn quoted_list(
+    expr: &syn::Expr,
+    what: &str,
+    usage: &str,
+) -> syn::Result<Vec<Spanned<String>>> {
+    match expr {
+        syn::Expr::Array(list) => list
+            .elems
+            .iter()
+            .map(|e| quoted(e, "a field name", usage))
+            .collect(),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected {what}: {usage}"),
+        )),
+    }
+}
