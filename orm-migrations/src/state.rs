@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use orm_core::backend::ddl;
-use orm_core::constraints::Predicate;
+use orm_core::constraints::{IndexEntry, Predicate};
 use orm_core::schema::{FieldKind, FieldSchema, ModelSchema, Str};
 
 use crate::error::Error;
@@ -351,18 +351,18 @@ fn forget_field(schema: &mut ModelSchema, name: &str) {
 
 fn rename_references(schema: &mut ModelSchema, old: &str, new: &str) {
     let rename = |entry: &mut Str| {
-        let (prefix, bare) = match entry.strip_prefix('-') {
-            Some(rest) => ("-", rest),
-            None => ("", entry.as_ref()),
-        };
-        if bare == old {
-            *entry = Str::from(format!("{prefix}{new}"));
-        } else if let Some(inner) = bare
-            .strip_suffix(')')
-            .and_then(|call| call.split_once('('))
-            .filter(|(_, field)| *field == old)
-        {
-            *entry = Str::from(format!("{prefix}{}({new})", inner.0));
+        let renamed = IndexEntry::parse(entry)
+            .ok()
+            .filter(|parsed| parsed.field == old)
+            .map(|parsed| {
+                IndexEntry {
+                    field: new,
+                    ..parsed
+                }
+                .to_string()
+            });
+        if let Some(renamed) = renamed {
+            *entry = Str::from(renamed);
         }
     };
     let rename_condition = |condition: &mut Str| {

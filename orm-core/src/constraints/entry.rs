@@ -79,6 +79,19 @@ impl<'a> IndexEntry<'a> {
     }
 }
 
+/// The entry as it is written: `-Lower(title)`.
+impl std::fmt::Display for IndexEntry<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.descending {
+            f.write_str("-")?;
+        }
+        match self.function {
+            Some(function) => write!(f, "{}({})", function_name(function), self.field),
+            None => f.write_str(self.field),
+        }
+    }
+}
+
 fn function_name(function: EntryFunction) -> &'static str {
     match function {
         EntryFunction::Lower => "Lower",
@@ -105,5 +118,8 @@ mod tests {
             .contains("Lower(field)"));
         assert!(IndexEntry::parse("Lower(title").is_err());
         assert_eq!(IndexEntry::field_of("-Upper(code)"), "code");
+        for written in ["-placed", "title", "Lower(title)", "-Upper(code)"] {
+            assert_eq!(IndexEntry::parse(written).unwrap().to_string(), written);
+        }
     }
 }

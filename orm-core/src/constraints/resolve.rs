@@ -4,7 +4,9 @@
 
 use super::predicate::{Leaf, Operand, Predicate};
 use crate::error::{Error, Result};
-use crate::query::{condition_from_text, q_from_text, Compare, Condition, Lookup, Tree, Q};
+use crate::query::{
+    condition_from_text, q_from_text, split_lookup, Compare, Condition, Lookup, Tree, Q,
+};
 use crate::schema::{FieldKind, ModelSchema};
 
 /// The lookups a constraint's condition may use: those every backend
@@ -49,13 +51,7 @@ fn leaf_q(schema: &ModelSchema, leaf: &Leaf) -> Result<Q> {
         field: leaf.name.clone(),
         lookup: message,
     };
-    let (field_name, lookup) = match leaf.name.rsplit_once("__") {
-        Some((field, lookup)) => match Lookup::from_name(lookup) {
-            Some(lookup) => (field, lookup),
-            None => (leaf.name.as_str(), Lookup::Exact),
-        },
-        None => (leaf.name.as_str(), Lookup::Exact),
-    };
+    let (field_name, lookup) = split_lookup(&leaf.name);
     if field_name.contains("__") {
         return Err(refuse(
             "a constraint reads the row's own fields only, not across relations or into JSON"

@@ -53,6 +53,7 @@ pub use lookup::{
     escape_like, like_pattern, Compare, Condition, DatePart, JsonTest, Lookup, Operand, TruncUnit,
     Q,
 };
+pub(crate) use parse::split_lookup;
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use path::{field_path, values_across, FieldPath};
 pub use queryset::{Aggregate, Assignment, QuerySet};

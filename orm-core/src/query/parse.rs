@@ -247,7 +247,7 @@ fn referenced_from_text(
 /// `name` as its field path and lookup: `title__icontains` is `title` and
 /// `icontains`; without a known lookup at its end, the whole name and
 /// `exact`.
-fn split_lookup(name: &str) -> (&str, Lookup) {
+pub(crate) fn split_lookup(name: &str) -> (&str, Lookup) {
     match name.rsplit_once("__") {
         Some((field, lookup)) => match Lookup::from_name(lookup) {
             Some(lookup) => (field, lookup),
