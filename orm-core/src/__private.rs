@@ -26,6 +26,7 @@ pub use crate::query::compile::{
 pub use crate::query::join::{assert_model, JoinTarget};
 pub use crate::query::locking::lock_rows;
 pub use crate::query::related::fill_related;
+pub use crate::query::related_deep::load_related_deep;
 pub use crate::query::{
     Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, SqlCondition, Q,
 };

@@ -1,6 +1,9 @@
 //! The `Model` trait that `#[derive(Model)]` implements, and how a model's
 //! operations are taken without its type ([`ModelOps::of`]).
 
+use std::any::Any;
+use std::sync::Arc;
+
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 use crate::query::{Aggregate, Field, QuerySet, QuerySpec};
@@ -98,6 +101,11 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     }
     #[doc(hidden)]
     fn __select_related(conn: &mut AnyConnection, rows: &mut [Self], field: usize) -> Result<()>;
+    /// Gives foreign key `field` its loaded target (an `Arc` of the target
+    /// model); `false` when `field` is no foreign key, is `None`, or the
+    /// target is of another model.
+    #[doc(hidden)]
+    fn __set_related(&mut self, field: usize, target: Arc<dyn Any + Send + Sync>) -> bool;
     #[doc(hidden)]
     fn __save(&self, conn: &mut AnyConnection) -> Result<usize>;
 
@@ -415,6 +423,8 @@ impl ModelOps {
             update: M::__update,
             create: create_from_values::<M>,
             save: save_from_values::<M>,
+            from_values: erased_from_values::<M>,
+            set_related: erased_set_related::<M>,
         }
     }
 }
@@ -430,6 +440,20 @@ fn create_from_values<M: Model>(
         object.insert(conn)?;
     }
     Ok(object.values())
+}
+
+fn erased_from_values<M: Model>(values: Vec<Value>) -> Result<Box<dyn Any + Send + Sync>> {
+    Ok(Box::new(M::__from_values(values)?))
+}
+
+fn erased_set_related<M: Model>(
+    object: &mut (dyn Any + Send + Sync),
+    field: usize,
+    target: Arc<dyn Any + Send + Sync>,
+) -> bool {
+    object
+        .downcast_mut::<M>()
+        .is_some_and(|object| object.__set_related(field, target))
 }
 
 fn save_from_values<M: Model>(conn: &mut AnyConnection, values: Vec<Value>) -> Result<Vec<Value>> {

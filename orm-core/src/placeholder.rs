@@ -100,6 +100,15 @@ macro_rules! __placeholder_model {
             ) -> $crate::__private::Result<()> {
                 ::core::unreachable!()
             }
+            fn __set_related(
+                &mut self,
+                field: usize,
+                target: ::std::sync::Arc<
+                    dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync,
+                >,
+            ) -> bool {
+                ::core::unreachable!()
+            }
             fn __save(
                 &self,
                 conn: &mut $crate::__private::AnyConnection,

@@ -5,6 +5,9 @@
 //! `ModelOps::of` is defined beside the [`Model`](crate::Model) trait; this
 //! module knows the operations only as function pointers.
 
+use std::any::Any;
+use std::sync::Arc;
+
 use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::query::QuerySpec;
@@ -46,6 +49,13 @@ pub struct ModelOps {
     /// Saves an existing object from every field's value (schema order),
     /// as `Model::save`; returns its values.
     pub save: WriteFn,
+    /// An object built from every field's value (schema order), as `dyn
+    /// Any`: a loaded target for a foreign key.
+    pub from_values: fn(Vec<Value>) -> Result<Box<dyn Any + Send + Sync>>,
+    /// Gives the object (one `from_values` built) the loaded target of its
+    /// foreign key `field`; `false` when the field is not such a key or the
+    /// target is of another model.
+    pub set_related: fn(&mut (dyn Any + Send + Sync), usize, Arc<dyn Any + Send + Sync>) -> bool,
 }
 
 impl std::fmt::Debug for ModelOps {

@@ -216,3 +216,32 @@ async fn admin_filters_across_relations() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn select_related_along_a_chain_reads_every_kind_of_field() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let all = comments(&app);
+        let mut conn = app.conn();
+        let deep = Comment::objects()
+            .select_related(Comment::STORY.then(Story::AUTHOR))
+            .order_by([Comment::ID.asc()])
+            .all(&mut conn)
+            .unwrap();
+        assert_eq!(deep.len(), all.len(), "{kind}");
+        for comment in &deep {
+            let story = comment.story.get().expect("story loaded");
+            let plain = Story::objects()
+                .get_pk(&mut conn, comment.story.id())
+                .unwrap();
+            // Choices, dates and times, booleans and text read back alike.
+            assert_eq!(story.values(), plain.values(), "{kind}");
+            let author = story.author.get().expect("author loaded");
+            let user = orm_contrib::auth::User::objects()
+                .get_pk(&mut conn, story.author.id())
+                .unwrap();
+            assert_eq!(author.values(), user.values(), "{kind}");
+        }
+    })
+    .await;
+}

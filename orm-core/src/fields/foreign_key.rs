@@ -110,6 +110,19 @@ impl<M> ForeignKey<M> {
         self.loaded = Some(target);
     }
 
+    /// Remembers the loaded target object, given type-erased; `false` (and
+    /// nothing kept) when it is not an `M`.
+    pub fn set_loaded_erased(&mut self, target: Arc<dyn Any + Send + Sync>) -> bool
+    where
+        M: 'static,
+    {
+        let fits = (*target).is::<M>();
+        if fits {
+            self.loaded = Some(target);
+        }
+        fits
+    }
+
     /// The target object: the loaded one, or one query by primary key.
     pub fn fetch(&self, conn: &mut AnyConnection) -> Result<M>
     where

@@ -7,7 +7,8 @@
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::QueryResult;
 
-use super::field::{Field, OrderBy, Ordering};
+use super::field::{Field, OrderBy};
+use super::related_path::AfterKey;
 use super::relations::linked_model;
 use super::sql::SqlOrder;
 use std::collections::HashMap;
@@ -82,6 +83,26 @@ pub fn field_path(schema: &'static ModelSchema, name: &str) -> Result<FieldPath>
         .field_index(last)
         .ok_or_else(|| unknown(model, last))?;
     Ok(FieldPath { path, field, model })
+}
+
+/// The foreign keys a name such as `author__team` follows from `schema`'s
+/// model, each an index in the schema of the model the one before leads
+/// to: an error when a part is not a foreign key.
+pub(crate) fn key_path(schema: &'static ModelSchema, name: &str) -> Result<Vec<usize>> {
+    let mut model = schema;
+    let mut keys = Vec::new();
+    for part in name.split("__") {
+        let index = model
+            .field_index(part)
+            .filter(|&i| model.fields[i].foreign_key.is_some())
+            .ok_or_else(|| Error::UnknownField {
+                model: model.label(),
+                field: part.to_owned(),
+            })?;
+        model = step(model, index)?.target;
+        keys.push(index);
+    }
+    Ok(keys)
 }
 
 /// One step across a foreign key: the key field, where it points, and the
@@ -359,8 +380,12 @@ impl<M: Model, T: Model> Field<M, ForeignKey<T>> {
     /// assert_eq!(named[0].title, "Atlas");
     /// # Ok(()) }
     /// ```
-    pub fn then(self, ordering: Ordering<T>) -> Ordering<M> {
-        across(self.index(), ordering)
+    ///
+    /// Followed by another foreign key instead, it is a chain of keys for
+    /// [`select_related`](crate::QuerySet::select_related):
+    /// `Book::AUTHOR.then(Author::PUBLISHER)`.
+    pub fn then<X: AfterKey<T>>(self, next: X) -> X::From<M> {
+        next.after(self.index())
     }
 }
 
@@ -368,13 +393,7 @@ impl<M: Model, T: Model> Field<M, Option<ForeignKey<T>>> {
     /// Rows ordered by a field of the row this foreign key points at (a row
     /// whose key is `NULL` sorts as a `NULL` value); see the non-null
     /// field's `then`.
-    pub fn then(self, ordering: Ordering<T>) -> Ordering<M> {
-        across(self.index(), ordering)
+    pub fn then<X: AfterKey<T>>(self, next: X) -> X::From<M> {
+        next.after(self.index())
     }
-}
-
-fn across<M, T>(field: usize, ordering: Ordering<T>) -> Ordering<M> {
-    let mut order = ordering.order;
-    order.path.insert(0, field);
-    Ordering::new(order)
 }

@@ -7,12 +7,12 @@ use super::field::{Field, OrderBy, Ordering};
 use super::filter::Filter;
 use super::lookup::{Condition, Lookup, Operand, Q};
 use super::parse::q_from_text;
+use super::related_path::IntoRelated;
 use super::spec::QuerySpec;
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 use crate::fields::ForeignKey;
 use crate::model::Model;
-use crate::schema::FieldKind;
 use crate::value::{FieldType, Value};
 
 /// An aggregate function over one field.
@@ -172,27 +172,69 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    /// Loads the target of a foreign key in the same query (a join).
-    pub fn select_related<T: Model>(mut self, field: Field<M, ForeignKey<T>>) -> Self {
-        if !self.spec.select_related.contains(&field.index()) {
-            self.spec.select_related.push(field.index());
-        }
+    /// Loads the target of a foreign key with the rows, in the same query
+    /// (a join): `select_related(Article::AUTHOR)`, then
+    /// `article.author.get()`. Given a chain of keys
+    /// (`Article::AUTHOR.then(User::TEAM)`, Django's `"author__team"`),
+    /// every target along it is loaded, the whole query then being one
+    /// statement with a `LEFT JOIN` per key followed.
+    ///
+    /// ```
+    /// # fn main() -> orm_core::Result<()> {
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs_deep")]
+    /// pub struct Team {
+    ///     pub id: i64,
+    ///     #[field(max_length = 20)]
+    ///     pub name: String,
+    /// }
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs_deep")]
+    /// pub struct Author {
+    ///     pub id: i64,
+    ///     #[field(on_delete = SetNull)]
+    ///     pub team: Option<ForeignKey<Team>>,
+    /// }
+    ///
+    /// #[derive(Model, Debug, Clone)]
+    /// #[model(app_label = "docs_deep")]
+    /// pub struct Book {
+    ///     pub id: i64,
+    ///     #[field(on_delete = Cascade)]
+    ///     pub author: ForeignKey<Author>,
+    /// }
+    ///
+    /// let db = Db::open("sqlite://:memory:")?;
+    /// let mut conn = db.conn()?;
+    /// orm_core::create_tables(&mut conn, &[Team::schema(), Author::schema(), Book::schema()])?;
+    /// let mut team = Team { id: 0, name: "Docs".into() };
+    /// team.save(&mut conn)?;
+    /// let mut author = Author { id: 0, team: Some(ForeignKey::new(team.id)) };
+    /// author.save(&mut conn)?;
+    /// Book { id: 0, author: ForeignKey::new(author.id) }.save(&mut conn)?;
+    ///
+    /// let books = Book::objects().select_related(Book::AUTHOR.then(Author::TEAM)).all(&mut conn)?;
+    /// let author = books[0].author.get().expect("loaded with the book");
+    /// let team = author.team.as_ref().and_then(|t| t.get()).expect("loaded too");
+    /// assert_eq!(team.name, "Docs");
+    /// // The same by name:
+    /// let named = Book::objects().select_related_by_name("author__team")?.all(&mut conn)?;
+    /// assert!(named[0].author.get().is_some());
+    /// # Ok(()) }
+    /// ```
+    pub fn select_related(mut self, path: impl IntoRelated<M>) -> Self {
+        self.spec.add_related(path.into_keys());
         self
     }
 
-    /// Like [`select_related`](Self::select_related), by field name.
+    /// Like [`select_related`](Self::select_related), by name: a foreign
+    /// key (`author`) or a chain of them (`author__team`).
     pub fn select_related_by_name(mut self, name: &str) -> Result<Self> {
-        let schema = M::schema();
-        let index = schema
-            .field_index(name)
-            .filter(|&i| schema.fields[i].kind == FieldKind::ForeignKey)
-            .ok_or_else(|| Error::UnknownField {
-                model: schema.label(),
-                field: name.to_owned(),
-            })?;
-        if !self.spec.select_related.contains(&index) {
-            self.spec.select_related.push(index);
-        }
+        let keys = super::path::key_path(M::schema(), name)?;
+        self.spec.add_related(keys);
         Ok(self)
     }
 

@@ -24,6 +24,11 @@ pub struct QuerySpec {
     /// Foreign-key fields (schema indexes) whose targets are loaded with a
     /// join.
     pub select_related: Vec<usize>,
+    /// Paths of two or more foreign keys (`author__team`: field indexes,
+    /// each in the schema of the model the one before leads to) whose
+    /// targets are loaded too, all in one statement with a `LEFT JOIN` per
+    /// path; the first key of each is also in `select_related`.
+    pub select_related_deep: Vec<Vec<usize>>,
     /// Lock the rows read until the transaction ends
     /// ([`QuerySet::select_for_update`](crate::QuerySet::select_for_update)).
     pub lock: Option<super::Lock>,
@@ -54,6 +59,21 @@ impl QuerySpec {
         QuerySpec {
             filter: self.filter.clone(),
             ..QuerySpec::default()
+        }
+    }
+
+    /// Loads the targets along `keys` (foreign keys, each of the model the
+    /// one before leads to) with the rows: see
+    /// [`QuerySet::select_related`](crate::QuerySet::select_related).
+    pub fn add_related(&mut self, keys: Vec<usize>) {
+        let Some(&first) = keys.first() else {
+            return;
+        };
+        if !self.select_related.contains(&first) {
+            self.select_related.push(first);
+        }
+        if keys.len() > 1 && !self.select_related_deep.contains(&keys) {
+            self.select_related_deep.push(keys);
         }
     }
 
@@ -92,6 +112,7 @@ impl QuerySpec {
         }
         let mut keys = self.clone();
         keys.select_related.clear();
+        keys.select_related_deep.clear();
         Some(keys)
     }
 
@@ -101,6 +122,7 @@ impl QuerySpec {
         let mut page = QuerySpec::for_pks(schema, keys);
         page.order = self.order.clone();
         page.select_related = self.select_related.clone();
+        page.select_related_deep = self.select_related_deep.clone();
         page
     }
 

@@ -320,6 +320,20 @@ impl<M: Model> QuerySet<M> {
 }
 
 impl<M: Model> Values<M> {
+    /// The fields at `paths` of the rows of `spec`, in that order: for a
+    /// loader reading the objects of several models in one statement.
+    pub(crate) fn of_paths(spec: QuerySpec, paths: Vec<FieldPath>) -> Values<M> {
+        Values {
+            spec,
+            names: (0..paths.len()).map(|i| format!("#{i}")).collect(),
+            chosen: paths.len(),
+            items: paths.into_iter().map(Item::Field).collect(),
+            distinct: false,
+            order: None,
+            _marker: PhantomData,
+        }
+    }
+
     /// Adds an aggregate named `name`, computed for each group of rows with
     /// the same chosen values (over all the rows when none were chosen):
     /// Django's `values(...).annotate(name=...)`.

@@ -192,11 +192,28 @@ impl<'a> Model<'a> {
                 quote!(#i => __orm::fill_related(conn, rows, |row: &mut Self| Some(&mut row.#field)),)
             })
         });
+        let set_arms = self.fields().filter_map(|(i, f)| {
+            let TypeClass::ForeignKey(_) = f.class else {
+                return None;
+            };
+            let field = f.ident;
+            Some(if f.nullable {
+                quote!(#i => self.#field.as_mut().is_some_and(|fk| fk.set_loaded_erased(target)),)
+            } else {
+                quote!(#i => self.#field.set_loaded_erased(target),)
+            })
+        });
         quote! {
             fn __select_related(conn: &mut __orm::AnyConnection, rows: &mut [Self], field: usize) -> __orm::Result<()> {
                 match field {
                     #(#arms)*
                     other => Err(__orm::unknown_field::<Self>(other)),
+                }
+            }
+            fn __set_related(&mut self, field: usize, target: ::std::sync::Arc<dyn ::core::any::Any + ::core::marker::Send + ::core::marker::Sync>) -> bool {
+                match field {
+                    #(#set_arms)*
+                    _ => false,
                 }
             }
         }

@@ -91,6 +91,9 @@ impl<'a> Model<'a> {
                 fn __load(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
                     use __orm::diesel::prelude::*;
                     let spec = &*__orm::lock_rows::<Self>(conn, spec)?;
+                    if let Some(rows) = __orm::load_related_deep::<Self>(conn, spec)? {
+                        return Ok(rows);
+                    }
                     if let Some(pk) = spec.pk_lookup(&__SCHEMA) {
                         // One row by its key: a typed statement, cached by type.
                         let pk = __orm::db_value::<#pk_ty>(pk.clone())
