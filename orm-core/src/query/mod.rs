@@ -20,6 +20,7 @@ pub(crate) mod locking;
 mod lookup;
 mod parse;
 mod path;
+mod prefetch;
 mod queryset;
 pub(crate) mod related;
 pub(crate) mod related_deep;
@@ -58,6 +59,7 @@ pub use lookup::{
 pub(crate) use parse::split_lookup;
 pub use parse::{condition_from_text, parse_value, q_from_text};
 pub use path::{field_path, values_across, FieldPath};
+pub use prefetch::{Fetch, Prefetch};
 pub use queryset::{Aggregate, Assignment, QuerySet};
 pub use related_path::{AfterKey, IntoRelated, RelatedPath};
 pub use search::{search_by_names, search_condition, search_words, MAX_SEARCH_WORDS};

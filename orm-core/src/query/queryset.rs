@@ -1,6 +1,5 @@
 //! `QuerySet<M>`: Django's lazy, chainable queries, typed by model.
 
-use std::collections::HashMap;
 use std::marker::PhantomData;
 
 use super::field::{Field, OrderBy, Ordering};
@@ -407,6 +406,8 @@ impl<M: Model> QuerySet<M> {
 
     /// Loads the matching rows with, for each, the rows of model `C` whose
     /// foreign key `fk` points at it: two queries in all, however many rows.
+    /// [`prefetch`](Self::prefetch) takes a query for the children, and
+    /// nests.
     pub fn prefetch_related<C: Model>(
         &self,
         conn: &mut AnyConnection,
@@ -415,32 +416,7 @@ impl<M: Model> QuerySet<M> {
     where
         M: Model<Pk = i64>,
     {
-        let parents = self.all(conn)?;
-        let ids: Vec<Value> = parents.iter().map(|p| Value::BigInt(*p.pk())).collect();
-        let mut children_by_parent: HashMap<i64, Vec<C>> = HashMap::new();
-        if !ids.is_empty() {
-            let mut spec = QuerySpec {
-                order: QuerySpec::default_order(C::schema()),
-                ..QuerySpec::default()
-            };
-            spec.and(Q::Condition(Condition {
-                field: fk.index(),
-                lookup: Lookup::In,
-                operand: Operand::Many(ids),
-            }));
-            for child in C::__load(conn, &spec)? {
-                if let Some(parent) = child.field_value(fk.index()).as_i64() {
-                    children_by_parent.entry(parent).or_default().push(child);
-                }
-            }
-        }
-        Ok(parents
-            .into_iter()
-            .map(|parent| {
-                let children = children_by_parent.remove(parent.pk()).unwrap_or_default();
-                (parent, children)
-            })
-            .collect())
+        self.clone().prefetch(fk, C::objects()).all(conn)
     }
 
     /// One page of the matching rows, Django's `Paginator.page()`.
