@@ -265,3 +265,65 @@ fn mistakes_are_named() {
         .to_string();
     assert!(err.contains("pages"), "{err}");
 }
+
+#[test]
+fn aggregates_over_a_relation_backwards() {
+    each_backend(&[Writer::schema(), Volume::schema()], |kind, db| {
+        let mut conn = db.conn().unwrap();
+        library(&mut conn);
+        Writer {
+            id: 0,
+            name: "Cy".into(),
+        }
+        .save(&mut conn)
+        .unwrap();
+        // Django's Writer.objects.values("name").annotate(volumes=Count("volume"), ...):
+        // a key without related_name is named after its model.
+        let rows: Vec<(String, i64, Option<i64>, i64, Option<NaiveDate>)> = Writer::objects()
+            .values(&["name"])
+            .unwrap()
+            .annotate("volumes", Agg::count("volume"))
+            .unwrap()
+            .annotate("pages", Agg::sum("volume__pages"))
+            .unwrap()
+            .annotate("rated", Agg::count("volume__rating"))
+            .unwrap()
+            .annotate("latest", Agg::max("volume__published"))
+            .unwrap()
+            .order_by(&["-volumes", "name"])
+            .unwrap()
+            .tuples(&mut conn)
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("Ada".to_owned(), 2, Some(250), 2, Some(day(3))),
+                ("Bo".to_owned(), 1, Some(120), 0, Some(day(1))),
+                ("Cy".to_owned(), 0, None, 0, None),
+            ],
+            "{kind}: a writer without volumes counts 0"
+        );
+        // Over all the (filtered) writers at once, and across a key again
+        // after the way back.
+        let [volumes, names] = Writer::objects()
+            .filter(Writer::NAME.ne("Bo"))
+            .aggregates(
+                &mut conn,
+                [
+                    Agg::count("volume"),
+                    Agg::count_distinct("volume__writer__name"),
+                ],
+            )
+            .unwrap();
+        assert_eq!(
+            (volumes, names),
+            (Value::BigInt(2), Value::BigInt(1)),
+            "{kind}"
+        );
+        assert!(Writer::objects()
+            .values(&["name"])
+            .unwrap()
+            .annotate("n", Agg::count("volumes"))
+            .is_err());
+    });
+}

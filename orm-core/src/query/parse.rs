@@ -219,29 +219,14 @@ fn referenced_from_text(
     rest: &str,
     text: &str,
 ) -> Result<Option<Q>> {
-    let label = schema.label();
-    for ops in crate::model::registered_models() {
-        let child = (ops.schema)();
-        for (index, field) in child.fields.iter().enumerate() {
-            let Some(fk) = field.foreign_key.as_ref().filter(|fk| fk.to == label) else {
-                continue;
-            };
-            let model_name = child.model_name();
-            let name = if fk.related_name == format!("{model_name}_set") {
-                model_name
-            } else {
-                fk.related_name.to_string()
-            };
-            if name == query {
-                return Ok(Some(Q::Referenced {
-                    model: child.label(),
-                    field: index,
-                    q: Box::new(q_from_text(child, rest, text)?),
-                }));
-            }
-        }
-    }
-    Ok(None)
+    let Some((child, field)) = super::relations::reverse_relation(schema, query) else {
+        return Ok(None);
+    };
+    Ok(Some(Q::Referenced {
+        model: child.label(),
+        field,
+        q: Box::new(q_from_text(child, rest, text)?),
+    }))
 }
 
 /// `name` as its field path and lookup: `title__icontains` is `title` and

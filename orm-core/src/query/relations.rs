@@ -79,6 +79,34 @@ pub(crate) fn referenced_condition(
     }))
 }
 
+/// The model and foreign key of the reverse relation named `query` on
+/// `schema`'s model (`articles` on a user): a key pointing at it whose
+/// `related_name` is `query`, or, for a key without one, whose model's
+/// lower-case name is, as Django's query names are.
+pub(crate) fn reverse_relation(
+    schema: &ModelSchema,
+    query: &str,
+) -> Option<(&'static ModelSchema, usize)> {
+    let label = schema.label();
+    crate::model::registered_models()
+        .into_iter()
+        .find_map(|ops| {
+            let child = (ops.schema)();
+            let field = child.fields.iter().position(|field| {
+                let Some(fk) = field.foreign_key.as_ref().filter(|fk| fk.to == label) else {
+                    return false;
+                };
+                let model_name = child.model_name();
+                if fk.related_name == format!("{model_name}_set") {
+                    model_name == query
+                } else {
+                    fk.related_name == query
+                }
+            })?;
+            Some((child, field))
+        })
+}
+
 /// The registered model a foreign key points at.
 pub(crate) fn target_ops(schema: &ModelSchema, fk: &ForeignKeySchema) -> Result<ModelOps> {
     linked_model(schema, &fk.to)

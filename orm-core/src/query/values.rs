@@ -36,6 +36,14 @@ use crate::value::{FieldType, Value};
 /// An aggregate of a field (or across relations, `author__username`) for
 /// [`Values::annotate`] and [`QuerySet::aggregates`]: Django's `Count`,
 /// `Sum`, `Avg`, `Min` and `Max`.
+///
+/// A name may also follow a relation backwards, through the name of a
+/// foreign key pointing at the model (its `related_name`, or its model's
+/// lower-case name): `Agg::count("articles")` counts each user's articles
+/// (0 for a user without), `Agg::sum("articles__views")` adds up a field
+/// of them. As in Django, two such aggregates over different relations in
+/// one query multiply each other's rows; `count_distinct` counts each
+/// row once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Agg {
     function: Aggregate,
@@ -112,13 +120,24 @@ pub struct Values<M> {
     _marker: PhantomData<fn() -> M>,
 }
 
+/// A relation followed backwards (`articles` on a user): the rows of
+/// `child` whose foreign key `key` points at the row, one joined row each.
+#[derive(Debug, Clone, Copy)]
+struct Reverse {
+    child: &'static ModelSchema,
+    key: usize,
+}
+
 /// One selected value.
 #[derive(Debug, Clone)]
 enum Item {
     Field(FieldPath),
     Aggregate {
         function: Aggregate,
+        /// The field aggregated: from the model, or, when `reverse` is
+        /// set, from the model pointing at it.
         of: Option<FieldPath>,
+        reverse: Option<Reverse>,
         distinct: bool,
     },
     /// An expression over the row's own fields, of a field kind.
@@ -339,9 +358,12 @@ impl<M: Model> Values<M> {
     /// Django's `values(...).annotate(name=...)`.
     pub fn annotate(mut self, name: &str, aggregate: Agg) -> Result<Self> {
         self.check_free(name)?;
-        let of = match &aggregate.of {
-            Some(field) => Some(field_path(M::schema(), field)?),
-            None => None,
+        let (reverse, of) = match &aggregate.of {
+            Some(field) => {
+                let (reverse, path) = aggregated(M::schema(), field)?;
+                (reverse, Some(path))
+            }
+            None => (None, None),
         };
         if let Some(path) = &of {
             let kind = path.target().kind;
@@ -356,6 +378,7 @@ impl<M: Model> Values<M> {
         self.items.push(Item::Aggregate {
             function: aggregate.function,
             of,
+            reverse,
             distinct: aggregate.distinct,
         });
         self.names.push(name.to_owned());
@@ -683,12 +706,16 @@ fn render(
         Item::Aggregate {
             function,
             of,
+            reverse,
             distinct,
         } => Rendered::Aggregate {
             function: *function,
-            of: match of {
-                Some(path) => Some(Box::new(field(schema, path, joins)?)),
-                None => None,
+            of: match (of, reverse) {
+                (Some(path), None) => Some(Box::new(field(schema, path, joins)?)),
+                (Some(path), Some(reverse)) => {
+                    Some(Box::new(reverse_field(schema, *reverse, path, joins)?))
+                }
+                (None, _) => None,
             },
             distinct: *distinct,
             read,
@@ -699,15 +726,52 @@ fn render(
 
 /// A field of the model, or of the table joined for its path.
 fn field(schema: &'static ModelSchema, path: &FieldPath, joins: &mut Joins) -> Result<Rendered> {
-    let table = if path.path.is_empty() {
-        schema.table.to_string()
-    } else {
-        joins.alias(schema, &path.path)?
-    };
+    let hops: Vec<Hop> = path.path.iter().map(|&key| Hop::Key(key)).collect();
     Ok(Rendered::Column {
-        table,
+        table: joins.alias(schema, &hops)?,
         column: path.target().column.to_string(),
     })
+}
+
+/// A field of the rows pointing at the model through `reverse`, or of the
+/// table joined for its path from there.
+fn reverse_field(
+    schema: &'static ModelSchema,
+    reverse: Reverse,
+    path: &FieldPath,
+    joins: &mut Joins,
+) -> Result<Rendered> {
+    let mut hops = vec![Hop::Back(reverse)];
+    hops.extend(path.path.iter().map(|&key| Hop::Key(key)));
+    Ok(Rendered::Column {
+        table: joins.alias(schema, &hops)?,
+        column: path.target().column.to_string(),
+    })
+}
+
+/// What an aggregate's name reaches from `schema`'s model: a field, or
+/// across foreign keys (`author__username`), or across a relation
+/// backwards (`articles`, the rows of the model pointing at it, read by
+/// their primary key; `articles__score`, a field of those rows).
+fn aggregated(schema: &'static ModelSchema, name: &str) -> Result<(Option<Reverse>, FieldPath)> {
+    let unknown = match field_path(schema, name) {
+        Ok(path) => return Ok((None, path)),
+        Err(unknown) => unknown,
+    };
+    let (first, rest) = name.split_once("__").unwrap_or((name, ""));
+    let Some((child, key)) = super::relations::reverse_relation(schema, first) else {
+        return Err(unknown);
+    };
+    let path = if rest.is_empty() {
+        FieldPath {
+            path: Vec::new(),
+            field: child.pk_index(),
+            model: child,
+        }
+    } else {
+        field_path(child, rest)?
+    };
+    Ok((Some(Reverse { child, key }), path))
 }
 
 /// The `LEFT JOIN`s reaching the fields across foreign keys: one per
@@ -717,7 +781,25 @@ fn field(schema: &'static ModelSchema, path: &FieldPath, joins: &mut Joins) -> R
 struct Joins {
     joins: Vec<Join>,
     /// The alias of the table at the end of each path joined.
-    aliases: Vec<(Vec<usize>, String)>,
+    aliases: Vec<(Vec<Hop>, String)>,
+}
+
+/// One step of a join path: across a foreign key of the model reached
+/// (its index), or backwards to the rows pointing at it.
+#[derive(Debug, Clone, Copy)]
+enum Hop {
+    Key(usize),
+    Back(Reverse),
+}
+
+impl PartialEq for Hop {
+    fn eq(&self, other: &Hop) -> bool {
+        match (self, other) {
+            (Hop::Key(a), Hop::Key(b)) => a == b,
+            (Hop::Back(a), Hop::Back(b)) => a.child.table == b.child.table && a.key == b.key,
+            _ => false,
+        }
+    }
 }
 
 /// `LEFT JOIN table AS alias ON alias.key = outer.column`.
@@ -730,15 +812,25 @@ struct Join {
 }
 
 impl Joins {
-    /// The alias of the table `path` leads to from `schema`'s, joining
-    /// the tables not joined yet.
-    fn alias(&mut self, schema: &'static ModelSchema, path: &[usize]) -> Result<String> {
+    /// The alias of the table `path` leads to from `schema`'s (the table
+    /// itself for an empty path), joining the tables not joined yet.
+    fn alias(&mut self, schema: &'static ModelSchema, path: &[Hop]) -> Result<String> {
         let mut model = schema;
         let mut outer = schema.table.to_string();
         for end in 1..=path.len() {
-            let Step {
-                key, fk, target, ..
-            } = step(model, path[end - 1])?;
+            // The table reached, and how it joins the one before.
+            let (target, join) = match path[end - 1] {
+                Hop::Key(index) => {
+                    let Step {
+                        key, fk, target, ..
+                    } = step(model, index)?;
+                    (target, (fk.to_column.to_string(), key.column.to_string()))
+                }
+                Hop::Back(Reverse { child, key }) => {
+                    let column = child.fields[key].column.to_string();
+                    (child, (column, model.pk().column.to_string()))
+                }
+            };
             let prefix = &path[..end];
             let known = self
                 .aliases
@@ -749,12 +841,13 @@ impl Joins {
                 Some(alias) => alias,
                 None => {
                     let alias = format!("j{}", self.joins.len() + 1);
+                    let (key, column) = join;
                     self.joins.push(Join {
                         table: target.table.to_string(),
                         alias: alias.clone(),
-                        key: fk.to_column.to_string(),
+                        key,
                         outer: outer.clone(),
-                        column: key.column.to_string(),
+                        column,
                     });
                     self.aliases.push((prefix.to_vec(), alias.clone()));
                     alias
