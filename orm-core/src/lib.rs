@@ -34,6 +34,7 @@
 extern crate self as orm_core;
 
 pub mod backend;
+pub mod checks;
 pub mod constraints;
 pub mod cursor;
 pub mod db;

@@ -165,6 +165,8 @@ pub(crate) struct Field {
     pub(crate) auto_now_add: Attr<()>,
     pub(crate) on_delete: Attr<String>,
     pub(crate) related_name: Attr<String>,
+    /// `through = Membership`: the join model of a many-to-many field.
+    pub(crate) through: Attr<syn::Type>,
     pub(crate) choices: Attr<Vec<(String, String)>>,
     pub(crate) verbose_name: Attr<String>,
     pub(crate) help_text: Attr<String>,
@@ -192,6 +194,7 @@ impl Field {
             auto_now_add: Attr::none(scope, "auto_now_add"),
             on_delete: Attr::none(scope, "on_delete"),
             related_name: Attr::none(scope, "related_name"),
+            through: Attr::none(scope, "through"),
             choices: Attr::none(scope, "choices"),
             verbose_name: Attr::none(scope, "verbose_name"),
             help_text: Attr::none(scope, "help_text"),
@@ -227,6 +230,7 @@ impl Field {
                         Ok(())
                     }
                     "related_name" => parse_into(cx, &meta, &mut f.related_name, string),
+                    "through" => parse_into(cx, &meta, &mut f.through, model_type),
                     "choices" => parse_into(cx, &meta, &mut f.choices, choices),
                     "verbose_name" => parse_into(cx, &meta, &mut f.verbose_name, string),
                     "help_text" => parse_into(cx, &meta, &mut f.help_text, string),
@@ -403,6 +407,25 @@ fn boolean(meta: &ParseNestedMeta) -> syn::Result<(bool, Span)> {
             ..
         }) => Ok((b.value, b.span())),
         other => Err(syn::Error::new_spanned(other, format!("expected {usage}"))),
+    }
+}
+
+/// `through = Membership`: a model's type, written as a path.
+fn model_type(meta: &ParseNestedMeta) -> syn::Result<(syn::Type, Span)> {
+    let usage = "`through = Membership` (the join model's type)";
+    let expr = value_expr(meta, usage)?;
+    match &expr {
+        syn::Expr::Path(path) if path.qself.is_none() => Ok((
+            syn::Type::Path(syn::TypePath {
+                qself: None,
+                path: path.path.clone(),
+            }),
+            path.span(),
+        )),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("expected {usage}, not a string or an expression"),
+        )),
     }
 }
 

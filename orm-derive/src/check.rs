@@ -48,6 +48,15 @@ fn check_field(cx: &Ctxt, f: &Field) {
         }
     }
     check_kind(cx, f);
+    if let Some(span) = a.through.span() {
+        cx.error_at(
+            span,
+            format!(
+                "`through` applies to ManyToMany fields, not {}\nhelp: remove `through`",
+                class.name()
+            ),
+        );
+    }
     for (name, span) in [
         ("auto_now", a.auto_now.span()),
         ("auto_now_add", a.auto_now_add.span()),
@@ -716,7 +725,7 @@ fn check_many_to_many(cx: &Ctxt, f: &Field) {
         if let Some(span) = span {
             cx.error_at(
                 span,
-                format!("`{name}` does not apply to a ManyToMany field\nhelp: a ManyToMany field takes verbose_name, help_text and blank"),
+                format!("`{name}` does not apply to a ManyToMany field\nhelp: a ManyToMany field takes verbose_name, help_text, blank and through"),
             );
         }
     }

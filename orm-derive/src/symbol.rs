@@ -42,6 +42,7 @@ pub(crate) const FIELD_ATTRS: &[&str] = &[
     "db_column",
     "max_digits",
     "decimal_places",
+    "through",
 ];
 
 /// Admin attributes, for the "unknown attribute" help line.

@@ -142,7 +142,7 @@ pub fn model_problems() -> Vec<String> {
         }
     }
     for ops in orm_core::model::registered_models() {
-        problems.extend(orm_core::constraints::problems((ops.schema)()));
+        problems.extend(orm_core::checks::problems((ops.schema)()));
     }
     problems.extend(admin_path_problems());
     problems

@@ -76,7 +76,14 @@ pub(crate) fn specs(model: &AdminModel, view_only: bool) -> Vec<Spec> {
                 names.push(name);
             }
         }
-        for m in schema.many_to_many.iter() {
+        // As Django's admin: a relation through a join model of the
+        // project's (which may hold fields of its own) is edited as rows
+        // of that model, not with the select.
+        let auto_created = |m: &orm_core::schema::ManyToManySchema| {
+            orm_core::fields::ManyToManyOps::resolve(schema, m)
+                .is_some_and(|ops| ops.auto_created())
+        };
+        for m in schema.many_to_many.iter().filter(|m| auto_created(m)) {
             names.push(static_m2m_name(schema, &m.name));
         }
         names

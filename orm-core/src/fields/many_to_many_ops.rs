@@ -53,6 +53,12 @@ impl ManyToManyOps {
         })
     }
 
+    /// Whether the join model is the one the derive creates (not a model
+    /// of the project's named with `through`).
+    pub fn auto_created(&self) -> bool {
+        (self.through.schema)().auto_created
+    }
+
     fn rows_of(&self, pk: &Value) -> QuerySpec {
         QuerySpec::matching(Q::Condition(Condition {
             field: self.from,

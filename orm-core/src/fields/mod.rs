@@ -8,5 +8,5 @@ mod many_to_many_ops;
 
 pub use choices::Choices;
 pub use foreign_key::{ForeignKey, OneToOne};
-pub use many_to_many::{prefetch, ManyToMany, ManyToManyManager, Through};
+pub use many_to_many::{prefetch, CustomThrough, ManyToMany, ManyToManyManager, Through};
 pub use many_to_many_ops::ManyToManyOps;

@@ -12,79 +12,34 @@ impl<'a> Model<'a> {
     pub(super) fn join_models(&self) -> TokenStream {
         let orm = &self.orm;
         let owner = self.cont.ident;
-        let vis = self.cont.vis;
         let pk = self.cont.fields[self.pk].ident;
         let mut out = TokenStream::new();
         for f in &self.cont.many_to_many {
             let TypeClass::ManyToMany(target) = f.class else {
                 continue;
             };
-            let through = format_ident!("{}", through_name(owner, f));
             let field = f.ident;
-            let owner_lower = owner.to_string().to_lowercase();
-            let target_lower = type_name(target).to_lowercase();
-            let (source_field, target_field) = if owner_lower == target_lower {
-                (
-                    format_ident!("from_{}", owner_lower),
-                    format_ident!("to_{}", target_lower),
-                )
-            } else {
-                (
-                    format_ident!("{}", owner_lower),
-                    format_ident!("{}", target_lower),
-                )
-            };
-            let source_name = source_field.to_string();
-            let target_name = target_field.to_string();
-            let app_label = &self.app_label;
-            let table = format!("{}_{}", self.table, f.name());
-            // Django's names for an auto-created join model.
-            let verbose_name = format!("{owner_lower}-{target_lower} relationship");
-            let verbose_name_plural = format!("{verbose_name}s");
-            let doc = format!("The join model of `{owner}::{}`.", f.name());
             let manager_doc = format!(
                 "The related objects of `{}`: add, remove, set, clear, all.",
                 f.name()
             );
             let prefetch = format_ident!("prefetch_{}", f.name());
             let prefetch_doc = format!("Loads `{}` of many objects in two queries.", f.name());
+            let (through, join_model) = match f.attrs.through.get() {
+                Some(custom) => {
+                    let ty = &custom.value;
+                    (
+                        quote!(#orm::fields::CustomThrough<#ty, #owner, #target>),
+                        TokenStream::new(),
+                    )
+                }
+                None => {
+                    let through = format_ident!("{}", through_name(owner, f));
+                    (quote!(#through), self.join_model(f, target))
+                }
+            };
+            out.extend(join_model);
             out.extend(quote! {
-                #[doc = #doc]
-                #[derive(#orm::Model, Debug, Clone)]
-                #[model(
-                    app_label = #app_label,
-                    table = #table,
-                    unique_together([#source_name, #target_name]),
-                    verbose_name = #verbose_name,
-                    verbose_name_plural = #verbose_name_plural,
-                    auto_created
-                )]
-                #vis struct #through {
-                    /// Row id.
-                    pub id: i64,
-                    /// The object holding the field.
-                    #[field(on_delete = Cascade)]
-                    pub #source_field: #orm::ForeignKey<#owner>,
-                    /// The related object.
-                    #[field(on_delete = Cascade)]
-                    pub #target_field: #orm::ForeignKey<#target>,
-                }
-
-                #[automatically_derived]
-                impl #orm::fields::Through for #through {
-                    type Source = #owner;
-                    type Target = #target;
-                    const SOURCE: usize = 1;
-                    const TARGET: usize = 2;
-                    fn link(source: i64, target: i64) -> Self {
-                        #through {
-                            id: 0,
-                            #source_field: #orm::ForeignKey::new(source),
-                            #target_field: #orm::ForeignKey::new(target),
-                        }
-                    }
-                }
-
                 #[allow(dead_code)]
                 impl #owner {
                     #[doc = #manager_doc]
@@ -105,6 +60,75 @@ impl<'a> Model<'a> {
             });
         }
         out
+    }
+
+    /// The join model the derive creates for a many-to-many field without
+    /// `through`, and its `Through` impl.
+    fn join_model(&self, f: &Field<'a>, target: &syn::Type) -> TokenStream {
+        let orm = &self.orm;
+        let owner = self.cont.ident;
+        let vis = self.cont.vis;
+        let through = format_ident!("{}", through_name(owner, f));
+        let owner_lower = owner.to_string().to_lowercase();
+        let target_lower = type_name(target).to_lowercase();
+        let (source_field, target_field) = if owner_lower == target_lower {
+            (
+                format_ident!("from_{}", owner_lower),
+                format_ident!("to_{}", target_lower),
+            )
+        } else {
+            (
+                format_ident!("{}", owner_lower),
+                format_ident!("{}", target_lower),
+            )
+        };
+        let source_name = source_field.to_string();
+        let target_name = target_field.to_string();
+        let app_label = &self.app_label;
+        let table = format!("{}_{}", self.table, f.name());
+        // Django's names for an auto-created join model.
+        let verbose_name = format!("{owner_lower}-{target_lower} relationship");
+        let verbose_name_plural = format!("{verbose_name}s");
+        let doc = format!("The join model of `{owner}::{}`.", f.name());
+        quote! {
+            #[doc = #doc]
+            #[derive(#orm::Model, Debug, Clone)]
+            #[model(
+                app_label = #app_label,
+                table = #table,
+                unique_together([#source_name, #target_name]),
+                verbose_name = #verbose_name,
+                verbose_name_plural = #verbose_name_plural,
+                auto_created
+            )]
+            #vis struct #through {
+                /// Row id.
+                pub id: i64,
+                /// The object holding the field.
+                #[field(on_delete = Cascade)]
+                pub #source_field: #orm::ForeignKey<#owner>,
+                /// The related object.
+                #[field(on_delete = Cascade)]
+                pub #target_field: #orm::ForeignKey<#target>,
+            }
+
+            #[automatically_derived]
+            impl #orm::fields::Through for #through {
+                type Join = Self;
+                type Source = #owner;
+                type Target = #target;
+                fn keys() -> #orm::Result<(usize, usize)> {
+                    Ok((1, 2))
+                }
+                fn link(source: i64, target: i64) -> #orm::Result<Self> {
+                    Ok(#through {
+                        id: 0,
+                        #source_field: #orm::ForeignKey::new(source),
+                        #target_field: #orm::ForeignKey::new(target),
+                    })
+                }
+            }
+        }
     }
 }
 

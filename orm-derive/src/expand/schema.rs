@@ -102,7 +102,16 @@ impl<'a> Model<'a> {
             let TypeClass::ManyToMany(target) = f.class else {
                 return quote!();
             };
-            let through_label = format!("{}.{}", self.app_label, through_name(cont.ident, f));
+            let through_label = match f.attrs.through.get() {
+                Some(custom) => {
+                    let ty = &custom.value;
+                    quote!(<#ty as __orm::Model>::LABEL)
+                }
+                None => {
+                    let label = format!("{}.{}", self.app_label, through_name(cont.ident, f));
+                    quote!(#label)
+                }
+            };
             let verbose_name = f
                 .attrs
                 .verbose_name
