@@ -24,9 +24,9 @@ pub use crate::query::compile::{
     apply_spec, bad_row, bad_value, condition_tree, unknown_field, write_filter,
 };
 pub use crate::query::join::{assert_model, JoinTarget};
+pub use crate::query::joined_load::load_through_joins;
 pub use crate::query::locking::lock_rows;
 pub use crate::query::related::fill_related;
-pub use crate::query::related_deep::load_related_deep;
 pub use crate::query::{
     Aggregate, Condition, Field, Lookup, Operand, OrderBy, QuerySpec, SqlCondition, Q,
 };

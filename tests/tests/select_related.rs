@@ -194,3 +194,43 @@ fn chains_by_name_with_a_filter_ordering_and_slice() {
         }
     });
 }
+
+#[test]
+fn ordering_across_keys_joins_and_keeps_rows_without_a_target() {
+    let schemas = [Team::schema(), Member::schema(), Task::schema()];
+    each_backend(&schemas, |kind, db| {
+        let conn = &mut db.conn().unwrap();
+        seed(conn);
+        // A nullable key: the task without a reviewer is kept (a LEFT JOIN).
+        let query = Task::objects()
+            .order_by_names(&["reviewer__name", "title"])
+            .unwrap();
+        let (tasks, statements) = capture_queries(conn, |conn| query.all(conn).unwrap());
+        let titles: Vec<&str> = tasks.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles.len(), 3, "{kind}: {titles:?}");
+        // NULL sorts first on SQLite and MariaDB, last on PostgreSQL.
+        let reviewed: Vec<&str> = titles.iter().copied().filter(|t| *t != "rest").collect();
+        assert_eq!(
+            reviewed,
+            ["read", "write"],
+            "{kind}: ada's review, then bob's"
+        );
+        assert!(
+            statements[0].contains("LEFT JOIN"),
+            "{kind}: {statements:?}"
+        );
+        // A key every row holds: an inner join, which the database may
+        // start from (an index on the username, a LIMIT).
+        let query = Task::objects()
+            .order_by([Task::MEMBER.then(Member::NAME.desc()), Task::TITLE.asc()])
+            .limit(2);
+        let (tasks, statements) = capture_queries(conn, |conn| query.all(conn).unwrap());
+        let titles: Vec<&str> = tasks.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles, ["read", "rest"], "{kind}: bob's first");
+        assert_eq!(statements.len(), 1, "{kind}");
+        assert!(
+            statements[0].contains("INNER JOIN"),
+            "{kind}: {statements:?}"
+        );
+    });
+}

@@ -190,48 +190,6 @@ pub(crate) fn path_order(schema: &ModelSchema, order: &OrderBy) -> Result<SqlOrd
     })
 }
 
-/// The sort key `order` on `schema`'s model, from the schema alone: its own
-/// column, or the value across its foreign keys.
-pub(crate) fn order_term(schema: &ModelSchema, order: &OrderBy) -> Result<SqlOrder> {
-    if !order.path.is_empty() {
-        return path_order(schema, order);
-    }
-    let field = schema
-        .fields
-        .get(order.field)
-        .ok_or_else(|| Error::UnknownField {
-            model: schema.label(),
-            field: format!("#{}", order.field),
-        })?;
-    Ok(SqlOrder::new(OwnColumn {
-        table: schema.table.to_string(),
-        column: field.column.to_string(),
-        direction: if order.descending { " DESC" } else { " ASC" },
-    }))
-}
-
-/// `table.column ASC` (or `DESC`).
-struct OwnColumn {
-    table: String,
-    column: String,
-    direction: &'static str,
-}
-
-impl QueryFragment<MultiBackend> for OwnColumn {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
-        out.push_identifier(&self.table)?;
-        out.push_sql(".");
-        out.push_identifier(&self.column)?;
-        out.push_sql(self.direction);
-        Ok(())
-    }
-}
-
-impl QueryId for OwnColumn {
-    type QueryId = ();
-    const HAS_STATIC_QUERY_ID: bool = false;
-}
-
 /// The value of field `field` at the end of `path`, read from the row of
 /// `outer` (a table or an alias) of `schema`'s model.
 fn related_value(

@@ -23,7 +23,7 @@ use diesel::{QueryResult, RunQueryDsl};
 
 use super::dates::Backend;
 use super::lookup::Tree;
-use super::path::{field_path, order_term, step, FieldPath, Step};
+use super::path::{field_path, step, FieldPath, Step};
 use super::queryset::{Aggregate, QuerySet};
 use super::spec::QuerySpec;
 use super::sql::SqlCondition;
@@ -515,11 +515,20 @@ impl<M: Model> Values<M> {
                 Order::Positions((0..self.chosen).map(|i| (i, false)).collect())
             }
             None if aggregated || self.spec.order.is_empty() => Order::Positions(Vec::new()),
+            // The query's ordering; a field across foreign keys is read
+            // from the joined table (the join a chosen value shares).
             None => Order::Query(
                 self.spec
                     .order
                     .iter()
-                    .map(|o| order_term(schema, o))
+                    .map(|o| {
+                        let path = FieldPath {
+                            path: o.path.clone(),
+                            field: o.field,
+                            model: model_at(schema, &o.path)?,
+                        };
+                        Ok((field(schema, &path, &mut joins)?, o.descending))
+                    })
                     .collect::<Result<Vec<_>>>()?,
             ),
         };
@@ -749,6 +758,15 @@ fn reverse_field(
     })
 }
 
+/// The model at the end of `path`, foreign keys followed from `schema`'s.
+fn model_at(schema: &'static ModelSchema, path: &[usize]) -> Result<&'static ModelSchema> {
+    let mut model = schema;
+    for &key in path {
+        model = step(model, key)?.target;
+    }
+    Ok(model)
+}
+
 /// What an aggregate's name reaches from `schema`'s model: a field, or
 /// across foreign keys (`author__username`), or across a relation
 /// backwards (`articles`, the rows of the model pointing at it, read by
@@ -802,8 +820,13 @@ impl PartialEq for Hop {
     }
 }
 
-/// `LEFT JOIN table AS alias ON alias.key = outer.column`.
+/// `[LEFT | INNER] JOIN table AS alias ON alias.key = outer.column`.
 struct Join {
+    /// An inner join where it changes no row: across a key every row
+    /// holds (not `NULL`), from the model's table or an inner join. As in
+    /// Django, this lets the planner start from the joined table (an
+    /// ordering by its indexed column stops early).
+    inner: bool,
     table: String,
     alias: String,
     key: String,
@@ -818,19 +841,22 @@ impl Joins {
         let mut model = schema;
         let mut outer = schema.table.to_string();
         for end in 1..=path.len() {
-            // The table reached, and how it joins the one before.
-            let (target, join) = match path[end - 1] {
+            // The table reached, how it joins the one before, and whether
+            // every row finds one.
+            let (target, join, always) = match path[end - 1] {
                 Hop::Key(index) => {
                     let Step {
                         key, fk, target, ..
                     } = step(model, index)?;
-                    (target, (fk.to_column.to_string(), key.column.to_string()))
+                    let join = (fk.to_column.to_string(), key.column.to_string());
+                    (target, join, !key.nullable)
                 }
                 Hop::Back(Reverse { child, key }) => {
                     let column = child.fields[key].column.to_string();
-                    (child, (column, model.pk().column.to_string()))
+                    (child, (column, model.pk().column.to_string()), false)
                 }
             };
+            let outer_inner = end == 1 || self.joins.iter().any(|j| j.alias == outer && j.inner);
             let prefix = &path[..end];
             let known = self
                 .aliases
@@ -843,6 +869,7 @@ impl Joins {
                     let alias = format!("j{}", self.joins.len() + 1);
                     let (key, column) = join;
                     self.joins.push(Join {
+                        inner: always && outer_inner,
                         table: target.table.to_string(),
                         alias: alias.clone(),
                         key,
@@ -921,8 +948,9 @@ impl Rendered {
 enum Order {
     /// Positions among the selected values (their aliases).
     Positions(Vec<(usize, bool)>),
-    /// The query's own ordering, on the model's columns.
-    Query(Vec<super::sql::SqlOrder>),
+    /// The query's own ordering: the model's columns, or the joined
+    /// tables' ones; whether descending.
+    Query(Vec<(Rendered, bool)>),
 }
 
 /// `SELECT ... FROM table WHERE ... GROUP BY ... ORDER BY ... LIMIT ...`.
@@ -962,7 +990,11 @@ impl QueryFragment<MultiBackend> for Statement {
         out.push_sql(" FROM ");
         out.push_identifier(&self.table)?;
         for join in &self.joins {
-            out.push_sql(" LEFT JOIN ");
+            out.push_sql(if join.inner {
+                " INNER JOIN "
+            } else {
+                " LEFT JOIN "
+            });
             out.push_identifier(&join.table)?;
             out.push_sql(" AS ");
             out.push_identifier(&join.alias)?;
@@ -1001,11 +1033,12 @@ impl QueryFragment<MultiBackend> for Statement {
             }
             Order::Query(order) if !order.is_empty() => {
                 out.push_sql(" ORDER BY ");
-                for (n, term) in order.iter().enumerate() {
+                for (n, (term, descending)) in order.iter().enumerate() {
                     if n > 0 {
                         out.push_sql(", ");
                     }
-                    term.walk_ast(out.reborrow())?;
+                    term.walk(out.reborrow())?;
+                    out.push_sql(if *descending { " DESC" } else { " ASC" });
                 }
             }
             _ => {}

@@ -91,7 +91,7 @@ impl<'a> Model<'a> {
                 fn __load(conn: &mut __orm::AnyConnection, spec: &__orm::QuerySpec) -> __orm::Result<Vec<Self>> {
                     use __orm::diesel::prelude::*;
                     let spec = &*__orm::lock_rows::<Self>(conn, spec)?;
-                    if let Some(rows) = __orm::load_related_deep::<Self>(conn, spec)? {
+                    if let Some(rows) = __orm::load_through_joins::<Self>(conn, spec)? {
                         return Ok(rows);
                     }
                     if let Some(pk) = spec.pk_lookup(&__SCHEMA) {

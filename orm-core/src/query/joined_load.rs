@@ -1,8 +1,14 @@
-//! `select_related` along chains of foreign keys (`author__team`): one
-//! statement reading every field of the model and of each target along
-//! the chains, through a `LEFT JOIN` per chain (shared by the chains that
-//! begin alike), whose rows are cut into one object per model; each
-//! target is then given to the key that points at it, the deepest first.
+//! Objects read through joins the model's typed statement does not make:
+//! `select_related` along chains of foreign keys (`author__team`), and an
+//! ordering by a field across them (`author__username`). One statement
+//! reads every field of the model and of each target selected, with a join
+//! per chain (shared by the chains and sort keys that begin alike); its
+//! rows are cut into one object per model, and each target is given to the
+//! key that points at it, the deepest first.
+//!
+//! Sorting through the join, rather than reading the sort key with a
+//! subquery per row, lets the database start from the joined table's index
+//! and stop at the `LIMIT`.
 //!
 //! The targets' types are not known here: each is built and linked through
 //! its model's [`ModelOps`] (`from_values`, `set_related`), found by the
@@ -39,13 +45,15 @@ impl Node {
 }
 
 /// The rows of `spec` with every target of its `select_related` keys and
-/// chains loaded, when it has chains of more than one key; `None` (the
-/// caller's own loader then runs) otherwise.
-pub fn load_related_deep<M: ModelColumns>(
+/// chains loaded, when it has chains of more than one key or sorts by a
+/// field across a key; `None` (the caller's own loader then runs)
+/// otherwise.
+pub fn load_through_joins<M: ModelColumns>(
     conn: &mut AnyConnection,
     spec: &QuerySpec,
 ) -> Result<Option<Vec<M>>> {
-    if spec.select_related_deep.is_empty() {
+    let across = spec.order.iter().any(|o| !o.path.is_empty());
+    if spec.select_related_deep.is_empty() && !across {
         return Ok(None);
     }
     let schema = M::schema();
