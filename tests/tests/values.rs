@@ -327,3 +327,36 @@ fn aggregates_over_a_relation_backwards() {
             .is_err());
     });
 }
+
+#[test]
+fn the_edges_of_a_field_in_one_statement() {
+    each_backend(&[Writer::schema(), Volume::schema()], |kind, db| {
+        let mut conn = db.conn().unwrap();
+        let ops = orm_core::ModelOps::of::<Volume>();
+        let field = Volume::schema().field_index("published").unwrap();
+        let none = orm_core::query::field_edges(&mut conn, &ops, &Default::default(), field);
+        assert_eq!(none.unwrap(), None, "{kind}: no rows");
+        library(&mut conn);
+        let (all, statements) = orm_core::db::capture_queries(&mut conn, |conn| {
+            orm_core::query::field_edges(conn, &ops, &Default::default(), field).unwrap()
+        });
+        assert_eq!(statements.len(), 1, "{kind}");
+        assert_eq!(
+            all,
+            Some((Value::Date(day(1)), Value::Date(day(3)))),
+            "{kind}"
+        );
+        let long = Volume::objects().filter(Volume::PAGES.gt(100));
+        let edges = orm_core::query::field_edges(&mut conn, &ops, long.spec(), field).unwrap();
+        assert_eq!(
+            edges,
+            Some((Value::Date(day(1)), Value::Date(day(2)))),
+            "{kind}"
+        );
+        // A field holding only NULLs among the rows has no edges.
+        let rating = Volume::schema().field_index("rating").unwrap();
+        let unrated = Volume::objects().filter(Volume::RATING.is_null(true));
+        let edges = orm_core::query::field_edges(&mut conn, &ops, unrated.spec(), rating).unwrap();
+        assert_eq!(edges, None, "{kind}");
+    });
+}

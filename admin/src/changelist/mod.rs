@@ -12,7 +12,7 @@ pub(crate) mod params;
 use orm_core::db::query_key;
 use orm_core::model_admin::{find_admin, AdminOps};
 use orm_core::pagination::{num_pages, page_links, read_page, resolve_page_number};
-use orm_core::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
+use orm_core::query::{QuerySpec, Q};
 use orm_core::{AnyConnection, Value};
 
 use crate::display::plural_title;
@@ -307,30 +307,16 @@ fn filter_choices(
         .collect())
 }
 
-/// The first and last dates among the rows (two indexed one-row queries).
+/// The first and last dates among the rows: one statement of two indexed
+/// one-row subqueries.
 fn date_span(
     conn: &mut AnyConnection,
     model: &AdminModel,
     filtered: &QuerySpec,
     field: usize,
 ) -> orm_core::Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
-    let mut spec = filtered.clone();
-    spec.and(Q::Condition(Condition {
-        field,
-        lookup: Lookup::IsNull,
-        operand: Operand::Flag(false),
-    }));
-    spec.limit = Some(1);
-    let mut edge = |descending| -> orm_core::Result<Option<chrono::NaiveDate>> {
-        spec.order = vec![OrderBy::new(field, descending)];
-        Ok((model.ops.values)(conn, &spec)?
-            .first()
-            .and_then(|row| row.get(field))
-            .and_then(date_of))
-    };
-    let first = edge(false)?;
-    let last = edge(true)?;
-    Ok(first.zip(last))
+    let edges = orm_core::query::field_edges(conn, &model.ops, filtered, field)?;
+    Ok(edges.and_then(|(first, last)| date_of(&first).zip(date_of(&last))))
 }
 
 /// A primary key as a URL path segment.

@@ -10,6 +10,7 @@ pub mod compile;
 mod create_or;
 mod dates;
 mod deferred;
+mod edges;
 mod expressions;
 pub(crate) mod field;
 mod filter;
@@ -42,6 +43,7 @@ pub use column_kind::{
 pub use columns::{ColumnVisitor, ModelColumns};
 pub use dates::{Dated, OnDate, Part, Span, SpanUnit, Timed, Year};
 pub use deferred::{Deferred, Partial};
+pub use edges::field_edges;
 pub use expressions::{Expr, IntoExpr, Numeric, F};
 pub(crate) use field::pointing_at;
 pub use field::{Field, OrderBy, Ordering, PointsAt, TextField};

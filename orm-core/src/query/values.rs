@@ -549,7 +549,7 @@ impl<M: Model> Values<M> {
 /// How a selected value is read back: the Rust type of its field, or of
 /// its aggregate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Read {
+pub(super) enum Read {
     Bool,
     I16,
     I32,
@@ -584,7 +584,7 @@ impl Read {
         Read::Binary,
     ];
 
-    fn of(kind: FieldKind) -> Read {
+    pub(super) fn of(kind: FieldKind) -> Read {
         match kind {
             FieldKind::Bool => Read::Bool,
             FieldKind::SmallInt => Read::I16,
@@ -608,7 +608,7 @@ impl Read {
     }
 
     /// The code in the column's alias (`v0_i64`), which tells the reader.
-    fn code(self) -> &'static str {
+    pub(super) fn code(self) -> &'static str {
         match self {
             Read::Bool => "bool",
             Read::I16 => "i16",
@@ -670,7 +670,7 @@ where
 
 /// A row read by the codes in its column names (`v0_text`), column by
 /// column in order.
-struct ValuesRow(Vec<Value>);
+pub(super) struct ValuesRow(pub(super) Vec<Value>);
 
 impl QueryableByName<MultiBackend> for ValuesRow {
     fn build<'a>(row: &impl NamedRow<'a, MultiBackend>) -> deserialize::Result<Self> {
