@@ -211,9 +211,20 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     }
 
     /// Checks every field against its schema (required, max_length, slug,
-    /// email, URL, choices).
+    /// email, URL, choices) and the model's check constraints, then runs
+    /// the fields' `validators` and the model's own `clean` (with
+    /// `#[model(clean)]`): Django's `full_clean` less the uniqueness
+    /// queries. `save`, forms and the admin all call it.
     fn validate(&self) -> Result<(), ValidationErrors> {
-        validate_values(Self::schema(), &self.values()).into_result()
+        let mut errors = validate_values(Self::schema(), &self.values());
+        self.__clean(&mut errors);
+        errors.into_result()
+    }
+
+    /// Adds what the fields' validators and the model's `clean` find.
+    #[doc(hidden)]
+    fn __clean(&self, errors: &mut ValidationErrors) {
+        let _ = errors;
     }
 
     /// [`validate`](Model::validate), then the unique constraints with a

@@ -44,6 +44,21 @@ impl ValidationErrors {
         self.errors.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
+    /// The errors of `other` too.
+    pub fn extend(&mut self, other: ValidationErrors) {
+        for (field, messages) in other.errors {
+            self.errors.entry(field).or_default().extend(messages);
+        }
+    }
+
+    /// One message for `field`: `Err(ValidationErrors::field("end", "..."))`
+    /// from a model's `clean`.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = ValidationErrors::new();
+        errors.add(field, message);
+        errors
+    }
+
     /// `Ok(())` when empty, else `Err(self)`.
     pub fn into_result(self) -> Result<(), ValidationErrors> {
         if self.is_empty() {
@@ -71,6 +86,20 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl std::error::Error for ValidationErrors {}
+
+/// A message that belongs to no single field (Django's `ValidationError`
+/// raised from `clean`): `Err("The end comes before the start.".into())`.
+impl From<&str> for ValidationErrors {
+    fn from(message: &str) -> Self {
+        ValidationErrors::field(NON_FIELD_ERRORS, message)
+    }
+}
+
+impl From<String> for ValidationErrors {
+    fn from(message: String) -> Self {
+        ValidationErrors::field(NON_FIELD_ERRORS, message)
+    }
+}
 
 /// Checks every field value of a model against its schema (required
 /// values, max_length, slug, email and URL formats, choices), then the

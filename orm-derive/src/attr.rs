@@ -99,6 +99,8 @@ pub(crate) struct Container {
     pub(crate) display: Attr<String>,
     /// Set by the derive on the join models it generates.
     pub(crate) auto_created: Attr<()>,
+    /// `clean`: validation calls the model's own `clean(&self)`.
+    pub(crate) clean: Attr<()>,
 }
 
 impl Container {
@@ -116,6 +118,7 @@ impl Container {
             verbose_name_plural: Attr::none(scope, "verbose_name_plural"),
             display: Attr::none(scope, "display"),
             auto_created: Attr::none(scope, "auto_created"),
+            clean: Attr::none(scope, "clean"),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(MODEL)) {
             let result = attr.parse_nested_meta(|meta| {
@@ -139,6 +142,7 @@ impl Container {
                         crate::constraint_attr::constraints,
                     ),
                     "auto_created" => parse_into(cx, &meta, &mut c.auto_created, flag),
+                    "clean" => parse_into(cx, &meta, &mut c.clean, flag),
                     _ => unknown(cx, &meta, MODEL, &name, MODEL_ATTRS),
                 }
             });
@@ -167,6 +171,8 @@ pub(crate) struct Field {
     pub(crate) related_name: Attr<String>,
     /// `through = Membership`: the join model of a many-to-many field.
     pub(crate) through: Attr<syn::Type>,
+    /// `validators = [no_spam, min_words(3)]`: functions of the value.
+    pub(crate) validators: Attr<Vec<syn::Expr>>,
     pub(crate) choices: Attr<Vec<(String, String)>>,
     pub(crate) verbose_name: Attr<String>,
     pub(crate) help_text: Attr<String>,
@@ -195,6 +201,7 @@ impl Field {
             on_delete: Attr::none(scope, "on_delete"),
             related_name: Attr::none(scope, "related_name"),
             through: Attr::none(scope, "through"),
+            validators: Attr::none(scope, "validators"),
             choices: Attr::none(scope, "choices"),
             verbose_name: Attr::none(scope, "verbose_name"),
             help_text: Attr::none(scope, "help_text"),
@@ -231,6 +238,7 @@ impl Field {
                     }
                     "related_name" => parse_into(cx, &meta, &mut f.related_name, string),
                     "through" => parse_into(cx, &meta, &mut f.through, model_type),
+                    "validators" => parse_into(cx, &meta, &mut f.validators, expressions),
                     "choices" => parse_into(cx, &meta, &mut f.choices, choices),
                     "verbose_name" => parse_into(cx, &meta, &mut f.verbose_name, string),
                     "help_text" => parse_into(cx, &meta, &mut f.help_text, string),
@@ -408,6 +416,34 @@ fn boolean(meta: &ParseNestedMeta) -> syn::Result<(bool, Span)> {
         }) => Ok((b.value, b.span())),
         other => Err(syn::Error::new_spanned(other, format!("expected {usage}"))),
     }
+}
+
+/// `validators = [no_spam, min_words(3)]`: a list of expressions, each a
+/// function of the field's value or one that returns such a function.
+fn expressions(meta: &ParseNestedMeta) -> syn::Result<(Vec<syn::Expr>, Span)> {
+    let usage = "`validators = [no_spam, min_words(3)]`";
+    let expr = value_expr(meta, usage)?;
+    let syn::Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a list of validator functions: {usage}"),
+        ));
+    };
+    if let Some(text) = array.elems.iter().find(|e| {
+        matches!(
+            e,
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            })
+        )
+    }) {
+        return Err(syn::Error::new_spanned(
+            text,
+            format!("a validator is a function, not a string: {usage}"),
+        ));
+    }
+    Ok((array.elems.iter().cloned().collect(), array.span()))
 }
 
 /// `through = Membership`: a model's type, written as a path.

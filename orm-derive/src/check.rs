@@ -720,6 +720,7 @@ fn check_many_to_many(cx: &Ctxt, f: &Field) {
         ("max_digits", a.max_digits.span()),
         ("decimal_places", a.decimal_places.span()),
         ("related_name", a.related_name.span()),
+        ("validators", a.validators.span()),
     ];
     for (name, span) in column_only {
         if let Some(span) = span {

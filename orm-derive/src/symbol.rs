@@ -17,6 +17,7 @@ pub(crate) const MODEL_ATTRS: &[&str] = &[
     "constraints",
     "verbose_name",
     "verbose_name_plural",
+    "clean",
 ];
 
 /// Field attributes, for the "unknown attribute" help line.
@@ -43,6 +44,7 @@ pub(crate) const FIELD_ATTRS: &[&str] = &[
     "max_digits",
     "decimal_places",
     "through",
+    "validators",
 ];
 
 /// Admin attributes, for the "unknown attribute" help line.

@@ -85,7 +85,7 @@ pub fn publish(conn: &mut AnyConnection, stories: QuerySet<Story>) -> orm_core::
 /// relations (the story's author's name, two steps; the story's title) and
 /// filters by them (the story published or not, its author).
 #[derive(Model, Debug, Clone)]
-#[model(app_label = "press")]
+#[model(app_label = "press", clean)]
 #[admin(
     list_display = ["text", "story__title", "story__author__username"],
     ordering = ["-story__title", "text"],
@@ -95,8 +95,27 @@ pub struct Comment {
     pub id: i64,
     #[field(on_delete = Cascade)]
     pub story: ForeignKey<Story>,
-    #[field(max_length = 200)]
+    #[field(max_length = 200, validators = [no_shouting])]
     pub text: String,
+}
+
+/// A comment in capitals only is refused.
+pub fn no_shouting(text: &str) -> Result<(), &'static str> {
+    if text.chars().any(char::is_alphabetic) && !text.chars().any(char::is_lowercase) {
+        Err("Please do not shout.")
+    } else {
+        Ok(())
+    }
+}
+
+impl Comment {
+    /// A comment does not begin with a link.
+    fn clean(&self) -> Result<(), orm_core::validation::ValidationErrors> {
+        if self.text.starts_with("http") {
+            return Err("A comment may not begin with a link.".into());
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Display for Comment {

@@ -527,6 +527,42 @@ async fn constraints_are_shown_beside_the_form() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn validators_and_clean_are_shown_beside_the_form() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let story = app.story("Validated", app.user_id(Role::Superuser));
+        let mut client = app.logged_in(Role::Superuser).await;
+        let add = "/admin/press/comment/add/";
+        let story_id = story.id.to_string();
+        let page = client
+            .post_form(add, &[("story", story_id.as_str()), ("text", "LOUD")])
+            .await;
+        page.expect(StatusCode::OK, &format!("{kind}: the validator"));
+        assert!(page.text().contains("Please do not shout."), "{kind}");
+        assert!(
+            page.body.contains(r#"value="LOUD""#),
+            "{kind}: the value is kept"
+        );
+        let page = client
+            .post_form(add, &[("story", story_id.as_str()), ("text", "https://x")])
+            .await;
+        page.expect(StatusCode::OK, &format!("{kind}: clean"));
+        assert!(
+            page.text().contains("A comment may not begin with a link."),
+            "{kind}: {}",
+            page.text()
+        );
+        assert_eq!(count::<Comment>(&app), 0, "{kind}: nothing saved");
+        let page = client
+            .post_form(add, &[("story", story_id.as_str()), ("text", "Quiet")])
+            .await;
+        assert!(page.status.is_redirection(), "{kind}: {}", page.status);
+        assert_eq!(count::<Comment>(&app), 1, "{kind}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn protected_and_forbidden_objects_block_the_delete() {
     each_app(|app| async move {
         let kind = app.kind;

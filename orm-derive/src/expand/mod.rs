@@ -1,5 +1,6 @@
 //! Code generation from the checked IR, one file per generated part.
 
+mod clean;
 mod columns;
 
 use columns::field_consts;

@@ -50,6 +50,7 @@ impl<'a> Model<'a> {
         let update = self.update_body();
         let aggregate = self.aggregate_body();
         let related = self.select_related_body();
+        let clean = self.clean_body();
         let to_repr = admin_expand::to_repr();
         quote! {
             #[automatically_derived]
@@ -167,6 +168,7 @@ impl<'a> Model<'a> {
                 #insert
                 #save
                 #related
+                #clean
                 #to_repr
             }
 
