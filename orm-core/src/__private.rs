@@ -36,7 +36,7 @@ pub use crate::query::{
 };
 pub use crate::repr::{DisplayWith, OptionText};
 pub use crate::schema::*;
-pub use crate::validation::ValidationErrors;
+pub use crate::validation::{Clean, ValidationErrors};
 pub use crate::value::{db_value, FieldType, Value, ValueTypeError};
 pub use crate::{
     __if_mysql, __if_postgres, __insert_keys, __on_own_connection, __placeholder_model,

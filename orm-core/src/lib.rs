@@ -106,6 +106,7 @@ pub mod prelude {
     pub use crate::fields::{Choices, ForeignKey, ManyToMany, OneToOne};
     pub use crate::model::Model;
     pub use crate::query::{Aggregate, Filter, QuerySet};
+    pub use crate::validation::{Clean, ValidationErrors};
     pub use bigdecimal::BigDecimal;
     pub use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
     pub use orm_derive::{Choices, Model};

@@ -217,13 +217,13 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// queries. `save`, forms and the admin all call it.
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = validate_values(Self::schema(), &self.values());
-        self.__clean(&mut errors);
+        self.__extra_checks(&mut errors);
         errors.into_result()
     }
 
     /// Adds what the fields' validators and the model's `clean` find.
     #[doc(hidden)]
-    fn __clean(&self, errors: &mut ValidationErrors) {
+    fn __extra_checks(&self, errors: &mut ValidationErrors) {
         let _ = errors;
     }
 

@@ -87,6 +87,46 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
+/// A model's own rules over several fields (Django's `Model.clean`),
+/// which validation runs when the model says `#[model(clean)]`: before
+/// every save, and in forms and the admin.
+///
+/// ```
+/// use orm_core::prelude::*;
+/// use orm_core::validation::{Clean, ValidationErrors};
+///
+/// #[derive(Model, Debug, Clone)]
+/// #[model(app_label = "docs_clean", clean)]
+/// pub struct Trip {
+///     pub id: i64,
+///     pub starts: NaiveDate,
+///     pub ends: NaiveDate,
+/// }
+///
+/// impl Clean for Trip {
+///     fn clean(&self) -> Result<(), ValidationErrors> {
+///         if self.ends < self.starts {
+///             return Err(ValidationErrors::field("ends", "A trip ends after it starts."));
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// let day = |d| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
+/// let trip = Trip { id: 0, starts: day(3), ends: day(1) };
+/// assert_eq!(trip.validate().unwrap_err().get("ends"), ["A trip ends after it starts."]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`#[model(clean)]` asks for `impl Clean for {Self}`",
+    label = "`{Self}` does not implement `Clean`",
+    note = "write `impl Clean for {Self} {{ fn clean(&self) -> Result<(), ValidationErrors> {{ ... }} }}`, or remove `clean`"
+)]
+pub trait Clean {
+    /// What is wrong with the object as a whole: a message given as text
+    /// (`Err("...".into())`) belongs to no single field.
+    fn clean(&self) -> Result<(), ValidationErrors>;
+}
+
 /// A message that belongs to no single field (Django's `ValidationError`
 /// raised from `clean`): `Err("The end comes before the start.".into())`.
 impl From<&str> for ValidationErrors {

@@ -108,9 +108,9 @@ pub fn no_shouting(text: &str) -> Result<(), &'static str> {
     }
 }
 
-impl Comment {
+impl Clean for Comment {
     /// A comment does not begin with a link.
-    fn clean(&self) -> Result<(), orm_core::validation::ValidationErrors> {
+    fn clean(&self) -> Result<(), ValidationErrors> {
         if self.text.starts_with("http") {
             return Err("A comment may not begin with a link.".into());
         }

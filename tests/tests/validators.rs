@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use orm_core::prelude::*;
-use orm_core::validation::{ValidationErrors, NON_FIELD_ERRORS};
+use orm_core::validation::NON_FIELD_ERRORS;
 use orm_core::Error;
 use tests::backends::each_backend;
 
@@ -48,7 +48,7 @@ struct Event {
     ends: Option<NaiveDate>,
 }
 
-impl Event {
+impl Clean for Event {
     /// An event ends on or after its first day.
     fn clean(&self) -> Result<(), ValidationErrors> {
         match self.ends {

@@ -33,18 +33,35 @@ pub struct Article {
 /// One per user: a `OneToOne`, read back from the user. Karma is never
 /// negative; a nickname is taken whatever its case.
 #[derive(Model, Debug, Clone)]
-#[model(constraints(
-    karma_not_negative(check = "karma__gte=0"),
-    nickname_any_case(unique = ["Lower(nickname)"], condition = "posts__gt=0"),
-))]
+#[model(
+    constraints(
+        karma_not_negative(check = "karma__gte=0"),
+        nickname_any_case(unique = ["Lower(nickname)"], condition = "posts__gt=0"),
+    ),
+    clean,
+)]
 pub struct Profile {
     pub id: i64,
     #[field(on_delete = Cascade, related_name = "profile")]
     pub user: OneToOne<User>,
     pub karma: i64,
     pub posts: i64,
-    #[field(max_length = 30)]
+    #[field(max_length = 30, validators = [no_spaces])]
     pub nickname: String,
+}
+
+fn no_spaces(text: &str) -> Result<(), &'static str> {
+    if text.contains(' ') { Err("No spaces, please.") } else { Ok(()) }
+}
+
+/// Nobody has more karma than ten times their posts.
+impl Clean for Profile {
+    fn clean(&self) -> Result<(), ValidationErrors> {
+        if self.karma > self.posts * 10 {
+            return Err(ValidationErrors::field("karma", "More karma than posts allow."));
+        }
+        Ok(())
+    }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -84,6 +101,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if negative.validate().is_ok() || same_name.full_clean(&mut conn).is_ok() {
         return Err("a check or conditional unique constraint did not hold".into());
     }
+    let spaced = Profile { id: 0, user: ForeignKey::new(grace.id), karma: 90, posts: 1, nickname: "g g".into() };
+    let found = spaced.validate().err().map(|e| (e.get("nickname").len(), e.get("karma").len()));
+    if found != Some((1, 1)) {
+        return Err(format!("a validator or clean did not run: {found:?}").into());
+    }
     let keen = Profile::objects().filter(orm::query::F(Profile::KARMA).gt(orm::query::F(Profile::POSTS) * 2));
     let locked = orm::atomic(&mut conn, |conn| {
         keen.clone().select_for_update(orm::query::Lock::Wait).all(conn)
@@ -104,6 +126,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("per author: {per_author:?}, shouted: {shouted}");
     if per_author != [("ada".to_owned(), 1)] || shouted != 1 {
         return Err("values, annotate, Upper or ordering across the key went wrong".into());
+    }
+    // select_related along a chain, a prefetch, Count backwards, defer.
+    let chained = Profile::objects().select_related(Profile::USER).all(&mut conn)?;
+    let with_articles = User::objects()
+        .prefetch(Article::AUTHOR, Article::objects())
+        .all(&mut conn)?;
+    let counted: Vec<(String, i64)> = User::objects()
+        .values(&["username"])?
+        .annotate("n", orm::query::Agg::count("article"))?
+        .order_by(&["username"])?
+        .tuples(&mut conn)?;
+    let light = Article::objects().defer(&["content"])?.all(&mut conn)?;
+    println!("chained: {}, prefetched: {}, counted: {counted:?}", chained.len(), with_articles.len());
+    if counted != [("ada".to_owned(), 1), ("grace".to_owned(), 0)] || light[0].is_loaded("content") {
+        return Err("prefetch, Count backwards or defer went wrong".into());
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `__clean`: the field validators and the model's own `clean`, which
+//! `__extra_checks`: the field validators and the model's own `clean`, which
 //! validation runs after the schema's rules.
 
 use proc_macro2::TokenStream;
@@ -9,7 +9,7 @@ use super::*;
 
 impl<'a> Model<'a> {
     /// The validators of each field (on the value, skipped for `None`),
-    /// then `self.clean()` with `#[model(clean)]`; nothing without either.
+    /// then `Clean::clean` with `#[model(clean)]`; nothing without either.
     pub(super) fn clean_body(&self) -> TokenStream {
         let mut checks = TokenStream::new();
         for (_, f) in self.fields() {
@@ -44,10 +44,10 @@ impl<'a> Model<'a> {
             }
         }
         if let Some(clean) = self.cont.attrs.clean.get() {
-            let call = quote_spanned! {clean.span=> Self::clean(self)};
+            let call = quote_spanned! {clean.span=> <Self as __orm::Clean>::clean(self)};
             checks.extend(quote! {
                 if let ::core::result::Result::Err(found) = #call {
-                    errors.extend(::core::convert::Into::<__orm::ValidationErrors>::into(found));
+                    errors.extend(found);
                 }
             });
         }
@@ -55,7 +55,7 @@ impl<'a> Model<'a> {
             return TokenStream::new();
         }
         quote! {
-            fn __clean(&self, errors: &mut __orm::ValidationErrors) {
+            fn __extra_checks(&self, errors: &mut __orm::ValidationErrors) {
                 #checks
             }
         }
