@@ -71,6 +71,14 @@ pub struct ManyToManySchema {
 }
 
 impl ModelSchema {
+    /// The index of the first foreign key to the model labelled `label`,
+    /// other than field `not`: how a join model's keys are found.
+    pub fn key_to(&self, label: &str, not: Option<usize>) -> Option<usize> {
+        self.fields.iter().enumerate().position(|(i, f)| {
+            Some(i) != not && f.foreign_key.as_ref().is_some_and(|fk| fk.to == label)
+        })
+    }
+
     /// `app_label.Name`, the label used by migrations and permissions.
     pub fn label(&self) -> String {
         format!("{}.{}", self.app_label, self.name)

@@ -189,7 +189,7 @@ impl Project {
         let models = self.models();
         if let Some(problem) = models
             .iter()
-            .flat_map(|schema| orm_core::checks::problems(schema))
+            .flat_map(|schema| orm_core::checks::problems(schema, &models))
             .next()
         {
             return Err(Error::InvalidOperation(problem));

@@ -141,8 +141,12 @@ pub fn model_problems() -> Vec<String> {
             ));
         }
     }
-    for ops in orm_core::model::registered_models() {
-        problems.extend(orm_core::checks::problems((ops.schema)()));
+    let models: Vec<_> = orm_core::model::registered_models()
+        .iter()
+        .map(|ops| (ops.schema)())
+        .collect();
+    for schema in &models {
+        problems.extend(orm_core::checks::problems(schema, &models));
     }
     problems.extend(admin_path_problems());
     problems

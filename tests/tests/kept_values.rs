@@ -132,8 +132,8 @@ async fn the_sidebar_lists_are_kept_until_a_write() {
         let page = client.get(STORIES).await;
         assert_eq!(
             sidebar_of(&log.take()),
-            3,
-            "{kind}: a write ends the kept lists (authors, first and last date)"
+            2,
+            "{kind}: a write ends the kept lists (authors; first and last date in one)"
         );
         assert!(page.contains(&name), "{kind}: the new author is offered");
     })

@@ -195,11 +195,17 @@ fn makemigrations_makes_the_projects_join_model_only() {
     let club = &to.get("through_app", "Club").unwrap();
     assert_eq!(club.many_to_many[0].through, "through_app.Membership");
     // The checks run before makemigrations and at start-up find nothing.
-    for schema in schemas() {
+    let models = schemas();
+    for schema in &models {
         assert!(
-            orm_core::checks::problems(schema).is_empty(),
+            orm_core::checks::problems(schema, &models).is_empty(),
             "{}",
             schema.name
         );
     }
+    // Without its join model among them, the field is reported.
+    let without = [Person::schema(), Club::schema()];
+    let found = orm_core::checks::problems(Club::schema(), &without);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].contains("through_app.Membership"), "{found:?}");
 }

@@ -113,18 +113,12 @@ where
     fn keys() -> Result<(usize, usize)> {
         let join = J::schema();
         let key_to = |label: &str, not: Option<usize>| {
-            join.fields
-                .iter()
-                .enumerate()
-                .position(|(i, f)| {
-                    Some(i) != not && f.foreign_key.as_ref().is_some_and(|fk| fk.to == label)
-                })
-                .ok_or_else(|| Error::UnknownField {
-                    model: join.label(),
-                    field: format!(
-                        "a foreign key to {label} (the join model of a many-to-many field has one to each side)"
-                    ),
-                })
+            join.key_to(label, not).ok_or_else(|| Error::UnknownField {
+                model: join.label(),
+                field: format!(
+                    "a foreign key to {label} (the join model of a many-to-many field has one to each side)"
+                ),
+            })
         };
         let source = key_to(S::LABEL, None)?;
         let target = key_to(T::LABEL, Some(source))?;

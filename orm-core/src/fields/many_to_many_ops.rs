@@ -7,7 +7,7 @@ use crate::db::AnyConnection;
 use crate::error::Result;
 use crate::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
 use crate::registry::{find_model, ModelOps};
-use crate::schema::{FieldKind, ManyToManySchema, ModelSchema};
+use crate::schema::{ManyToManySchema, ModelSchema};
 use crate::value::Value;
 
 /// A many-to-many field and the models behind it.
@@ -32,19 +32,8 @@ impl ManyToManyOps {
         let through = by_label(&field.through)?;
         let target = by_label(&field.to)?;
         let join = (through.schema)();
-        let keys: Vec<(usize, &str)> = join
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.kind == FieldKind::ForeignKey)
-            .filter_map(|(i, f)| f.foreign_key.as_ref().map(|fk| (i, fk.to.as_ref())))
-            .collect();
-        let label = schema.label();
-        let from = keys.iter().find(|(_, to)| *to == label)?.0;
-        let to = keys
-            .iter()
-            .find(|(i, to)| *i != from && *to == field.to.as_ref())?
-            .0;
+        let from = join.key_to(&schema.label(), None)?;
+        let to = join.key_to(&field.to, Some(from))?;
         Some(ManyToManyOps {
             through,
             target,
