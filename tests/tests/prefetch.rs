@@ -96,7 +96,9 @@ fn nested_prefetch_takes_one_query_per_level() {
         );
         let (teams, statements) = capture_queries(conn, |conn| query.all(conn).unwrap());
         assert_eq!(statements.len(), 3, "{kind}: {statements:#?}");
-        let shape: Vec<(&str, Vec<(&str, Vec<&str>)>)> = teams
+        /// A team's name, and each member's name with their task titles.
+        type Shape<'a> = (&'a str, Vec<(&'a str, Vec<&'a str>)>);
+        let shape: Vec<Shape> = teams
             .iter()
             .map(|(team, members)| {
                 let members = members

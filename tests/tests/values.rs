@@ -279,7 +279,9 @@ fn aggregates_over_a_relation_backwards() {
         .unwrap();
         // Django's Writer.objects.values("name").annotate(volumes=Count("volume"), ...):
         // a key without related_name is named after its model.
-        let rows: Vec<(String, i64, Option<i64>, i64, Option<NaiveDate>)> = Writer::objects()
+        /// Name, volumes, pages, rated volumes, latest publication.
+        type Tally = (String, i64, Option<i64>, i64, Option<NaiveDate>);
+        let rows: Vec<Tally> = Writer::objects()
             .values(&["name"])
             .unwrap()
             .annotate("volumes", Agg::count("volume"))

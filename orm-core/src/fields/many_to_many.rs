@@ -97,8 +97,11 @@ pub trait Through: 'static {
 /// [`ManyToManyManager::add`] leaves at their defaults; rows with other
 /// values are saved as rows of `J`.
 pub struct CustomThrough<J, S, T> {
-    _marker: PhantomData<fn() -> (J, S, T)>,
+    _marker: PhantomData<Models<J, S, T>>,
 }
+
+/// The three models of a [`CustomThrough`], as a marker type.
+type Models<J, S, T> = fn() -> (J, S, T);
 
 impl<J, S, T> Through for CustomThrough<J, S, T>
 where
