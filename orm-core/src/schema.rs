@@ -71,6 +71,17 @@ pub struct ManyToManySchema {
 }
 
 impl ModelSchema {
+    /// Field `index`, or an error naming it (`#7`): an index from elsewhere
+    /// that this model lacks.
+    pub fn field_at(&self, index: usize) -> crate::Result<&FieldSchema> {
+        self.fields
+            .get(index)
+            .ok_or_else(|| crate::Error::UnknownField {
+                model: self.label(),
+                field: format!("#{index}"),
+            })
+    }
+
     /// The index of the first foreign key to the model labelled `label`,
     /// other than field `not`: how a join model's keys are found.
     pub fn key_to(&self, label: &str, not: Option<usize>) -> Option<usize> {

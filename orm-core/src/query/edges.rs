@@ -13,7 +13,7 @@ use super::sql::SqlCondition;
 use super::values::{Read, ValuesRow};
 use super::QuerySpec;
 use crate::db::{AnyConnection, MultiBackend};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::registry::ModelOps;
 use crate::value::Value;
 
@@ -27,13 +27,7 @@ pub fn field_edges(
     field: usize,
 ) -> Result<Option<(Value, Value)>> {
     let schema = (model.schema)();
-    let target = schema
-        .fields
-        .get(field)
-        .ok_or_else(|| Error::UnknownField {
-            model: schema.label(),
-            field: format!("#{field}"),
-        })?;
+    let target = schema.field_at(field)?;
     let statement = Edges {
         table: schema.table.to_string(),
         column: target.column.to_string(),

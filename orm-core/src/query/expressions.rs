@@ -514,16 +514,7 @@ impl ComputedUpdate {
         sets: Vec<(usize, Tree)>,
         condition: Option<SqlCondition>,
     ) -> Result<ComputedUpdate> {
-        let column = |index: usize| {
-            schema
-                .fields
-                .get(index)
-                .map(|f| f.column.to_string())
-                .ok_or_else(|| Error::UnknownField {
-                    model: schema.label(),
-                    field: format!("#{index}"),
-                })
-        };
+        let column = |index: usize| schema.field_at(index).map(|f| f.column.to_string());
         let columns = Columns::of(schema);
         let sets = sets
             .into_iter()

@@ -111,13 +111,7 @@ pub(crate) fn condition(
     path: &[String],
     test: &JsonTest,
 ) -> Result<SqlCondition> {
-    let f = schema
-        .fields
-        .get(field)
-        .ok_or_else(|| Error::UnknownField {
-            model: schema.label(),
-            field: format!("#{field}"),
-        })?;
+    let f = schema.field_at(field)?;
     if f.kind != FieldKind::Json {
         return Err(Error::InvalidLookup {
             field: f.name.to_string(),

@@ -117,10 +117,7 @@ pub(crate) struct Step<'m> {
 /// The step across field `index` of `model`: an error when the field is
 /// unknown or not a foreign key, or its target is not linked in.
 pub(crate) fn step(model: &ModelSchema, index: usize) -> Result<Step<'_>> {
-    let key = model.fields.get(index).ok_or_else(|| Error::UnknownField {
-        model: model.label(),
-        field: format!("#{index}"),
-    })?;
+    let key = model.field_at(index)?;
     let fk = key
         .foreign_key
         .as_ref()
@@ -207,13 +204,7 @@ fn related_value(
     } = step(schema, first)?;
     let alias = format!("r{depth}");
     let read = if rest.is_empty() {
-        let column = target
-            .fields
-            .get(field)
-            .ok_or_else(|| Error::UnknownField {
-                model: target.label(),
-                field: format!("#{field}"),
-            })?;
+        let column = target.field_at(field)?;
         Read::Column(column.column.to_string())
     } else {
         Read::Nested(Box::new(related_value(

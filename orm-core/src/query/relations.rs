@@ -22,13 +22,7 @@ use crate::value::FieldType;
 /// `q`, a condition on the target of the foreign key `field` of
 /// `schema`'s model, as a condition on that model.
 pub(crate) fn related_condition(schema: &ModelSchema, field: usize, q: &Q) -> Result<SqlCondition> {
-    let f = schema
-        .fields
-        .get(field)
-        .ok_or_else(|| Error::UnknownField {
-            model: schema.label(),
-            field: format!("#{field}"),
-        })?;
+    let f = schema.field_at(field)?;
     let fk = f.foreign_key.as_ref().ok_or_else(|| Error::InvalidLookup {
         field: f.name.to_string(),
         lookup: "a lookup across a relation (the field is not a foreign key)".to_owned(),
