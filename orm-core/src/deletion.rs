@@ -128,6 +128,7 @@ pub fn delete_cascading(
     if referencing_fields(&models, &label).is_empty()
         && spec.limit.is_none()
         && spec.offset.is_none()
+        && !crate::signals::dispatch::deletes_observed(&label)
     {
         return (model.delete)(conn, spec).map_err(|e| e.for_model(schema));
     }
@@ -155,9 +156,27 @@ pub fn execute(conn: &mut AnyConnection, plan: &DeletionPlan) -> Result<usize> {
     let mut deleted = 0;
     for (ops, pks) in plan.deletions.iter().rev() {
         let schema = (ops.schema)();
+        let label = schema.label();
+        let observed = crate::signals::dispatch::deletes_observed(&label);
         for chunk in pks.chunks(BATCH) {
             let spec = QuerySpec::for_pks(schema, chunk.to_vec());
+            if !observed {
+                deleted += (ops.delete)(conn, &spec)?;
+                continue;
+            }
+            // The objects themselves, for the handlers before and after.
+            let mut objects = (ops.values)(conn, &spec)?
+                .into_iter()
+                .map(|values| (ops.from_values)(values))
+                .collect::<Result<Vec<_>>>()?;
+            use crate::signals::dispatch::{send, When};
+            for object in &mut objects {
+                send(conn, &label, When::PreDelete, object.as_mut(), false)?;
+            }
             deleted += (ops.delete)(conn, &spec)?;
+            for object in &mut objects {
+                send(conn, &label, When::PostDelete, object.as_mut(), false)?;
+            }
         }
     }
     Ok(deleted)

@@ -52,6 +52,7 @@ pub mod query;
 mod registry;
 mod repr;
 pub mod schema;
+pub mod signals;
 pub mod sql_types;
 mod timestamps;
 pub mod validation;

@@ -252,32 +252,24 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
     /// Inserts the object when [`is_new`](Model::is_new), else updates its row
     /// (inserting it when no row has its primary key). Applies `auto_now`,
     /// `auto_now_add` and validation first; sets the primary key on insert.
+    /// With [signals](crate::signals) connected to the model, its
+    /// `pre_save` and `post_save` handlers run in one transaction with the
+    /// write.
     fn save(&mut self, conn: &mut AnyConnection) -> Result<()> {
-        let now = chrono::Utc::now();
-        let creating = self.is_new();
-        touch_timestamps(self, now, creating)?;
-        self.validate()?;
-        if creating {
-            return self
-                .__insert(conn, false)
-                .map_err(|e| e.for_model(Self::schema()));
-        }
-        let updated = self.__save(conn).map_err(|e| e.for_model(Self::schema()))?;
-        if updated == 0 {
-            touch_timestamps(self, now, true)?;
-            self.__insert(conn, true)
-                .map_err(|e| e.for_model(Self::schema()))?;
-        }
-        Ok(())
+        with_save_signals(self, conn, write_row)
     }
 
     /// Inserts the object as a new row, even when it has a primary key.
     fn insert(&mut self, conn: &mut AnyConnection) -> Result<()> {
-        touch_timestamps(self, chrono::Utc::now(), true)?;
-        self.validate()?;
-        let with_pk = !self.is_new();
-        self.__insert(conn, with_pk)
-            .map_err(|e| e.for_model(Self::schema()))
+        with_save_signals(self, conn, |object, conn| {
+            touch_timestamps(object, chrono::Utc::now(), true)?;
+            object.validate()?;
+            let with_pk = !object.is_new();
+            object
+                .__insert(conn, with_pk)
+                .map_err(|e| e.for_model(Self::schema()))?;
+            Ok(true)
+        })
     }
 
     /// Inserts many new objects in one transaction: timestamps, defaults and
@@ -409,6 +401,47 @@ pub trait Model: Sized + Clone + Send + Sync + 'static {
 
 /// Sets `auto_now` fields (always) and `auto_now_add` fields (on create) of
 /// `object` to `now`.
+/// Writes `object` as `save` does; whether its row was created.
+fn write_row<M: Model>(object: &mut M, conn: &mut AnyConnection) -> Result<bool> {
+    let now = chrono::Utc::now();
+    let creating = object.is_new();
+    touch_timestamps(object, now, creating)?;
+    object.validate()?;
+    if creating {
+        object
+            .__insert(conn, false)
+            .map_err(|e| e.for_model(M::schema()))?;
+        return Ok(true);
+    }
+    let updated = object.__save(conn).map_err(|e| e.for_model(M::schema()))?;
+    if updated == 0 {
+        touch_timestamps(object, now, true)?;
+        object
+            .__insert(conn, true)
+            .map_err(|e| e.for_model(M::schema()))?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// `write` of `object`, between its model's `pre_save` and `post_save`
+/// handlers in one transaction when it has any.
+fn with_save_signals<M: Model>(
+    object: &mut M,
+    conn: &mut AnyConnection,
+    write: impl FnOnce(&mut M, &mut AnyConnection) -> Result<bool>,
+) -> Result<()> {
+    use crate::signals::dispatch::{any_connected, send, When};
+    if !any_connected(M::LABEL) {
+        return write(object, conn).map(|_| ());
+    }
+    crate::db::atomic(conn, |conn| {
+        send(conn, M::LABEL, When::PreSave, object, false)?;
+        let created = write(object, conn)?;
+        send(conn, M::LABEL, When::PostSave, object, created)
+    })
+}
+
 pub(crate) fn touch_timestamps<M: Model>(
     object: &mut M,
     now: chrono::DateTime<chrono::Utc>,

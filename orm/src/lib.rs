@@ -53,7 +53,7 @@ pub mod startup;
 pub use admin::{self, AdminSite};
 pub use orm_contrib::{auth, sessions};
 pub use orm_core::{
-    atomic, backend, db, deletion, fields, model, model_admin, pagination, query, schema,
+    atomic, backend, db, deletion, fields, model, model_admin, pagination, query, schema, signals,
     sql_types, validation, value, views,
 };
 pub use orm_core::{

@@ -10,6 +10,7 @@ use crate::db::{atomic, AnyConnection};
 use crate::error::{Error, Result};
 use crate::model::{Model, ModelOps};
 use crate::query::{Condition, Lookup, Operand, QuerySpec, Q};
+use crate::signals::dispatch::{send_m2m_changed, M2mAction, M2mChanged};
 use crate::value::Value;
 
 /// A many-to-many field. It is not a column: it holds the related objects
@@ -250,14 +251,20 @@ impl<Th: Through> ManyToManyManager<Th> {
         self.saved()?;
         atomic(conn, |conn| {
             let existing = self.ids(conn)?;
-            let mut seen = existing.clone();
+            let mut added: Vec<i64> = Vec::new();
             for &id in ids {
-                if !seen.contains(&id) {
-                    seen.push(id);
-                    Th::link(self.owner, id)?.insert(conn)?;
+                if !existing.contains(&id) && !added.contains(&id) {
+                    added.push(id);
                 }
             }
-            Ok(())
+            if added.is_empty() {
+                return Ok(());
+            }
+            self.changed(conn, M2mAction::PreAdd, &added)?;
+            for &id in &added {
+                Th::link(self.owner, id)?.insert(conn)?;
+            }
+            self.changed(conn, M2mAction::PostAdd, &added)
         })
     }
 
@@ -270,15 +277,43 @@ impl<Th: Through> ManyToManyManager<Th> {
         let (_, target) = Th::keys()?;
         let mut spec = self.rows()?;
         spec.and(pointing(target, Lookup::In, ids_operand(ids)));
-        (ModelOps::of::<Th::Join>().delete)(conn, &spec)?;
-        Ok(())
+        atomic(conn, |conn| {
+            self.changed(conn, M2mAction::PreRemove, ids)?;
+            (ModelOps::of::<Th::Join>().delete)(conn, &spec)?;
+            self.changed(conn, M2mAction::PostRemove, ids)
+        })
     }
 
     /// Unrelates everything.
     pub fn clear(&self, conn: &mut AnyConnection) -> Result<()> {
         self.saved()?;
-        (ModelOps::of::<Th::Join>().delete)(conn, &self.rows()?)?;
-        Ok(())
+        let rows = self.rows()?;
+        atomic(conn, |conn| {
+            self.changed(conn, M2mAction::PreClear, &[])?;
+            (ModelOps::of::<Th::Join>().delete)(conn, &rows)?;
+            self.changed(conn, M2mAction::PostClear, &[])
+        })
+    }
+
+    /// Sends `m2m_changed` for the owner's field.
+    fn changed(&self, conn: &mut AnyConnection, action: M2mAction, targets: &[i64]) -> Result<()> {
+        let join = Th::Join::LABEL;
+        let field = Th::Source::schema()
+            .many_to_many
+            .iter()
+            .find(|m| m.through == join)
+            .map(|m| m.name.to_string())
+            .unwrap_or_default();
+        send_m2m_changed(
+            conn,
+            Th::Source::LABEL,
+            M2mChanged {
+                field,
+                action,
+                owner: self.owner,
+                targets: targets.to_vec(),
+            },
+        )
     }
 
     /// Makes exactly these objects related, adding and removing as needed.

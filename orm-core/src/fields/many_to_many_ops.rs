@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
 use crate::registry::{find_model, ModelOps};
 use crate::schema::{ManyToManySchema, ModelSchema};
+use crate::signals::dispatch::{send_m2m_changed, M2mAction, M2mChanged};
 use crate::value::Value;
 
 /// A many-to-many field and the models behind it.
@@ -82,17 +83,81 @@ impl ManyToManyOps {
             .collect())
     }
 
-    /// Links object `pk` to exactly `targets`.
+    /// Links object `pk` to exactly `targets`: the links no longer wanted
+    /// removed, the new ones added (a link kept keeps its row), with the
+    /// `m2m_changed` signals of each.
     pub fn set(&self, conn: &mut AnyConnection, pk: &Value, targets: &[Value]) -> Result<()> {
-        (self.through.delete)(conn, &self.rows_of(pk))?;
-        let join = (self.through.schema)();
+        let existing = self.linked(conn, pk)?;
+        let stale: Vec<Value> = existing
+            .iter()
+            .filter(|v| !targets.contains(v))
+            .cloned()
+            .collect();
+        let mut added: Vec<Value> = Vec::new();
         for target in targets {
-            let mut values = join.initial_values();
-            values[self.from] = pk.clone();
-            values[self.to] = target.clone();
-            (self.through.create)(conn, values)?;
+            if !existing.contains(target) && !added.contains(target) {
+                added.push(target.clone());
+            }
+        }
+        let join = (self.through.schema)();
+        if !stale.is_empty() {
+            self.changed(conn, pk, M2mAction::PreRemove, &stale)?;
+            let mut spec = self.rows_of(pk);
+            spec.and(Q::Condition(Condition {
+                field: self.to,
+                lookup: Lookup::In,
+                operand: Operand::Many(stale.clone()),
+            }));
+            (self.through.delete)(conn, &spec)?;
+            self.changed(conn, pk, M2mAction::PostRemove, &stale)?;
+        }
+        if !added.is_empty() {
+            self.changed(conn, pk, M2mAction::PreAdd, &added)?;
+            for target in &added {
+                let mut values = join.initial_values();
+                values[self.from] = pk.clone();
+                values[self.to] = target.clone();
+                (self.through.create)(conn, values)?;
+            }
+            self.changed(conn, pk, M2mAction::PostAdd, &added)?;
         }
         Ok(())
+    }
+
+    /// Sends `m2m_changed` for object `pk` of the model holding the field.
+    fn changed(
+        &self,
+        conn: &mut AnyConnection,
+        pk: &Value,
+        action: M2mAction,
+        targets: &[Value],
+    ) -> Result<()> {
+        let join = (self.through.schema)();
+        let Some(owner) = join.fields[self.from].foreign_key.as_ref().map(|fk| &fk.to) else {
+            return Ok(());
+        };
+        let through = join.label();
+        let field = owner
+            .split_once('.')
+            .and_then(|(app, name)| find_model(app, name))
+            .and_then(|ops| {
+                (ops.schema)()
+                    .many_to_many
+                    .iter()
+                    .find(|m| m.through == through)
+                    .map(|m| m.name.to_string())
+            })
+            .unwrap_or_default();
+        send_m2m_changed(
+            conn,
+            owner,
+            M2mChanged {
+                field,
+                action,
+                owner: pk.as_i64().unwrap_or_default(),
+                targets: targets.iter().filter_map(Value::as_i64).collect(),
+            },
+        )
     }
 
     /// How many of `targets` exist.
