@@ -44,6 +44,7 @@ pub mod body_deadline;
 mod commands;
 mod fixtures;
 pub mod hosts;
+pub mod mail;
 pub mod server;
 pub mod settings;
 mod site;

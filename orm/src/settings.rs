@@ -80,6 +80,11 @@ pub struct Settings {
     /// `MAX_CONNECTIONS` (default 512): connections served at once; more
     /// wait in the listen queue until one closes.
     pub max_connections: usize,
+    /// `EMAIL_BACKEND`, `EMAIL_HOST`, `EMAIL_PORT`, `EMAIL_HOST_USER`,
+    /// `EMAIL_HOST_PASSWORD`, `EMAIL_USE_TLS`, `EMAIL_USE_SSL`,
+    /// `EMAIL_TIMEOUT`, `EMAIL_FILE_PATH` and `DEFAULT_FROM_EMAIL`: how
+    /// [mail](crate::mail) is sent ([`Settings::mailer`]).
+    pub email: crate::mail::EmailSettings,
 }
 
 /// The settings file's keys: the settings' names in lower case. Unknown
@@ -98,6 +103,16 @@ struct FileSettings {
     header_read_timeout: Option<f64>,
     request_body_timeout: Option<f64>,
     max_connections: Option<i64>,
+    email_backend: Option<String>,
+    email_host: Option<String>,
+    email_port: Option<i64>,
+    email_host_user: Option<String>,
+    email_host_password: Option<String>,
+    email_use_tls: Option<bool>,
+    email_use_ssl: Option<bool>,
+    email_timeout: Option<f64>,
+    email_file_path: Option<String>,
+    default_from_email: Option<String>,
 }
 
 impl Settings {
@@ -125,7 +140,13 @@ impl Settings {
             header_read_timeout: Duration::from_secs(10),
             request_body_timeout: Duration::from_secs(30),
             max_connections: 512,
+            email: crate::mail::EmailSettings::default(),
         }
+    }
+
+    /// The mailer the `EMAIL_*` settings describe.
+    pub fn mailer(&self) -> Result<crate::mail::Mailer, crate::mail::MailError> {
+        crate::mail::Mailer::from_settings(&self.email)
     }
 
     /// The settings of `file` (a TOML file; `None` or a missing file: none)
@@ -150,6 +171,7 @@ impl Settings {
         var: impl Fn(&str) -> Option<String>,
     ) -> Result<Settings, SettingsError> {
         let mut s = Settings::defaults(String::new());
+        s.email = email_settings(&file, &var)?;
         if let Some(url) = var("DATABASE_URL").or(file.database_url) {
             s.database_url = url;
         }
@@ -270,6 +292,58 @@ impl Settings {
             }
         })
     }
+}
+
+/// The `EMAIL_*` settings: the environment, then the file, then Django's
+/// defaults.
+fn email_settings(
+    file: &FileSettings,
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<crate::mail::EmailSettings, SettingsError> {
+    use crate::mail::{EmailBackend, EmailSettings};
+    let mut email = EmailSettings::default();
+    let text = |name: &str, from_file: &Option<String>| var(name).or_else(|| from_file.clone());
+    if let Some(name) = text("EMAIL_BACKEND", &file.email_backend) {
+        email.backend = EmailBackend::parse(&name).ok_or_else(|| {
+            SettingsError::new(format!(
+                "EMAIL_BACKEND must be smtp, console, file or memory, not `{name}`"
+            ))
+        })?;
+    }
+    if let Some(host) = text("EMAIL_HOST", &file.email_host) {
+        email.host = host.trim().to_owned();
+    }
+    if let Some(port) = var("EMAIL_PORT").or(file.email_port.map(|p| p.to_string())) {
+        email.port = port.trim().parse().ok().filter(|p| *p > 0).ok_or_else(|| {
+            SettingsError::new(format!("EMAIL_PORT must be a port number, not `{port}`"))
+        })?;
+    }
+    email.user = text("EMAIL_HOST_USER", &file.email_host_user);
+    email.password = text("EMAIL_HOST_PASSWORD", &file.email_host_password);
+    let switch = |name: &str, from_file: Option<bool>| match var(name) {
+        Some(value) => flag(name, &value),
+        None => Ok(from_file.unwrap_or(false)),
+    };
+    email.use_tls = switch("EMAIL_USE_TLS", file.email_use_tls)?;
+    email.use_ssl = switch("EMAIL_USE_SSL", file.email_use_ssl)?;
+    if email.use_tls && email.use_ssl {
+        return Err(SettingsError::new(
+            "EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: STARTTLS or TLS from the start, not both",
+        ));
+    }
+    if let Some(value) = var("EMAIL_TIMEOUT").or(file.email_timeout.map(|t| t.to_string())) {
+        email.timeout = seconds("EMAIL_TIMEOUT", &value)?;
+    }
+    email.file_path = text("EMAIL_FILE_PATH", &file.email_file_path).map(PathBuf::from);
+    if email.backend == EmailBackend::File && email.file_path.is_none() {
+        return Err(SettingsError::new(
+            "EMAIL_BACKEND=file needs EMAIL_FILE_PATH, the folder the messages go in",
+        ));
+    }
+    if let Some(from) = text("DEFAULT_FROM_EMAIL", &file.default_from_email) {
+        email.default_from = from;
+    }
+    Ok(email)
 }
 
 /// A `Host` header's name without its port: `example.com:8000` →
@@ -404,6 +478,47 @@ mod tests {
         assert_eq!(s.database_url, "sqlite://b.db");
         assert_eq!(s.max_connections, 4);
         assert_eq!(s.allowed_hosts, ["localhost", "127.0.0.1", "[::1]"]);
+    }
+
+    #[test]
+    fn email_settings_from_the_file_and_the_environment() {
+        use crate::mail::EmailBackend;
+        let s = resolve(
+            "debug = true\nemail_host = \"mail.example.com\"\nemail_port = 587\nemail_use_tls = true",
+            &[("EMAIL_HOST_USER", "site"), ("EMAIL_HOST_PASSWORD", "pw"), ("SECRET_KEY", KEY)],
+        )
+        .unwrap();
+        assert_eq!(s.email.backend, EmailBackend::Smtp);
+        assert_eq!(
+            (s.email.host.as_str(), s.email.port),
+            ("mail.example.com", 587)
+        );
+        assert!(s.email.use_tls && !s.email.use_ssl);
+        assert_eq!(s.email.user.as_deref(), Some("site"));
+        assert_eq!(s.email.default_from, "webmaster@localhost");
+        for (vars, expected) in [
+            (
+                &[("EMAIL_BACKEND", "pigeon")][..],
+                "EMAIL_BACKEND must be smtp",
+            ),
+            (
+                &[("EMAIL_BACKEND", "file")][..],
+                "EMAIL_BACKEND=file needs EMAIL_FILE_PATH",
+            ),
+            (
+                &[("EMAIL_PORT", "x")][..],
+                "EMAIL_PORT must be a port number",
+            ),
+            (
+                &[("EMAIL_USE_TLS", "1"), ("EMAIL_USE_SSL", "1")][..],
+                "EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other",
+            ),
+        ] {
+            let mut vars = vars.to_vec();
+            vars.push(("SECRET_KEY", KEY));
+            let error = resolve("debug = true", &vars).unwrap_err();
+            assert!(error.to_string().starts_with(expected), "{error}");
+        }
     }
 
     #[test]
