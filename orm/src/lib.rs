@@ -50,6 +50,7 @@ pub mod settings;
 mod site;
 pub mod startproject;
 pub mod startup;
+pub mod urls;
 
 pub use admin::{self, AdminSite};
 pub use orm_contrib::{auth, sessions};

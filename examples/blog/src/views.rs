@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::Router;
 use orm::auth::User;
 use orm::prelude::*;
+use orm::urls::{Routes, Urls};
 use orm::views::{CursorListView, DetailView};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -21,14 +22,21 @@ const CSS: &str = include_str!("../static/blog.css");
 const CSP: &str = "default-src 'self'; style-src 'self'; img-src 'self' data:; \
     frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
-/// `/`, `/articles/<slug>/` and the stylesheet.
+/// What the pages share: the database, and the paths of the named routes.
+#[derive(Clone)]
+struct Pages {
+    db: Db,
+    urls: Urls,
+}
+
+/// `/` (`articles`), `/articles/<slug>/` (`article`) and the stylesheet.
 pub fn router(db: Db) -> Router {
-    let mut router = Router::new()
-        .route("/", get(article_list))
-        .route("/articles/{slug}/", get(article_detail))
-        .route("/static/blog.css", get(stylesheet))
-        .fallback(not_found)
-        .with_state(db);
+    let (router, urls) = Routes::new()
+        .route("articles", "/", get(article_list))
+        .route("article", "/articles/{slug}/", get(article_detail))
+        .route("stylesheet", "/static/blog.css", get(stylesheet))
+        .into_parts();
+    let mut router = router.fallback(not_found).with_state(Pages { db, urls });
     for (name, value) in [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_FRAME_OPTIONS, "DENY"),
@@ -62,7 +70,7 @@ struct ArticleView {
 }
 
 impl ArticleView {
-    fn new(article: &Article) -> ArticleView {
+    fn new(article: &Article, urls: &Urls) -> ArticleView {
         let author = article.author.get().map_or_else(String::new, display_name);
         let paragraphs: Vec<String> = article
             .content
@@ -73,7 +81,10 @@ impl ArticleView {
         let excerpt = excerpt(&article.content, 220);
         ArticleView {
             title: article.title.clone(),
-            url: format!("/articles/{}/", article.slug),
+            // A route the router above names: only a mistake there fails.
+            url: urls
+                .reverse("article", &[("slug", &article.slug)])
+                .unwrap_or_default(),
             author,
             date: article.published_date.format("%B %-d, %Y").to_string(),
             iso_date: article.published_date.to_rfc3339(),
@@ -124,8 +135,9 @@ struct ErrorTemplate {
     message: &'static str,
 }
 
-async fn article_list(State(db): State<Db>, RawQuery(query): RawQuery) -> Response {
+async fn article_list(State(pages): State<Pages>, RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
+    let Pages { db, urls } = pages;
     // Paged by cursor: every page is one indexed query, at any depth, and
     // no page counts the articles.
     let listed = db
@@ -137,7 +149,11 @@ async fn article_list(State(db): State<Db>, RawQuery(query): RawQuery) -> Respon
         .await;
     match listed {
         Ok(list) => page(&ListTemplate {
-            articles: list.objects.iter().map(ArticleView::new).collect(),
+            articles: list
+                .objects
+                .iter()
+                .map(|article| ArticleView::new(article, &urls))
+                .collect(),
             newer_url: list.previous_url,
             older_url: list.next_url,
         }),
@@ -145,7 +161,8 @@ async fn article_list(State(db): State<Db>, RawQuery(query): RawQuery) -> Respon
     }
 }
 
-async fn article_detail(State(db): State<Db>, Path(slug): Path<String>) -> Response {
+async fn article_detail(State(pages): State<Pages>, Path(slug): Path<String>) -> Response {
+    let Pages { db, urls } = pages;
     let found = db
         .run(move |conn| {
             DetailView::new(published())
@@ -155,7 +172,7 @@ async fn article_detail(State(db): State<Db>, Path(slug): Path<String>) -> Respo
         .await;
     match found {
         Ok(article) => page(&DetailTemplate {
-            article: ArticleView::new(&article),
+            article: ArticleView::new(&article, &urls),
         }),
         Err(error) => error_page(&error),
     }
