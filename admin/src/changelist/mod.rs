@@ -6,6 +6,7 @@
 mod columns;
 mod count;
 mod dates;
+pub(crate) mod export;
 mod filters;
 pub(crate) mod params;
 
@@ -234,6 +235,7 @@ impl ChangeList {
                 actions.push((action.name.to_owned(), action.description.to_owned()));
             }
         }
+        actions.extend(export::actions(model));
 
         let search_hidden = params
             .pairs()

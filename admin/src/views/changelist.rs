@@ -78,6 +78,10 @@ pub(crate) async fn action(
     } else {
         QuerySpec::for_pks(model.schema, selected)
     };
+    if action == changelist::export::CSV || action == changelist::export::JSON {
+        let db = staff.admin.db.clone();
+        return Ok(changelist::export::export(db, model, spec, &action));
+    }
     if action == "delete_selected" {
         if !perms.delete {
             return Err(AdminError::Forbidden);
