@@ -13,13 +13,42 @@ function actions() {
   const toggle = document.getElementById("action-toggle");
   const boxes = Array.from(document.querySelectorAll("input.action-select"));
   const counter = document.querySelector(".action-counter");
+  const across = document.querySelector("input.select-across");
+  // Shown only when the list has more rows than this page.
+  const question = document.querySelector(".actions .question");
+  const all = document.querySelector(".actions .all-selected");
+  const clear = document.querySelector(".actions .clear-selection");
   if (!boxes.length) return;
+  // Every row the list's filters keep, not only this page's: the server
+  // reads `select_across` and ignores the ticked boxes.
+  const selectAcross = (on) => {
+    if (across) across.value = on ? "1" : "0";
+    if (all) all.hidden = !on;
+    if (clear) clear.hidden = !on;
+    if (counter) counter.hidden = on;
+    if (question) question.hidden = true;
+  };
   const update = () => {
     const checked = boxes.filter((b) => b.checked).length;
     if (counter) counter.textContent = `${checked} of ${boxes.length} selected`;
     if (toggle) toggle.checked = checked === boxes.length;
     boxes.forEach((b) => b.closest("tr").classList.toggle("selected", b.checked));
+    selectAcross(false);
+    if (question) question.hidden = checked !== boxes.length;
   };
+  if (question) {
+    question.querySelector("a").addEventListener("click", (e) => {
+      e.preventDefault();
+      selectAcross(true);
+    });
+  }
+  if (clear) {
+    clear.querySelector("a").addEventListener("click", (e) => {
+      e.preventDefault();
+      boxes.forEach((b) => { b.checked = false; });
+      update();
+    });
+  }
   boxes.forEach((b) => b.addEventListener("change", update));
   if (toggle) {
     toggle.addEventListener("change", () => {

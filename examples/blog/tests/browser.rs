@@ -156,6 +156,30 @@ async fn index_and_changelist(b: &Browser) {
     assert_eq!(b.text(".paginator .this-page").await, "1");
     assert_eq!(b.texts(".paginator a").await, ["2"]);
     assert_eq!(b.text(".action-counter").await, "0 of 100 selected");
+    // The header box ticks this page; the link then takes every row.
+    b.find("#action-toggle")
+        .await
+        .click()
+        .await
+        .expect("tick the page");
+    assert_eq!(b.text(".action-counter").await, "100 of 100 selected");
+    let across = b.find(".actions .question a").await;
+    assert_eq!(text(&across).await, format!("Select all {SEEDED} articles"));
+    across.click().await.expect("select every article");
+    assert_eq!(
+        b.text(".actions .all-selected").await,
+        format!("All {SEEDED} articles selected")
+    );
+    assert_eq!(b.value("input.select-across").await, "1");
+    b.screenshot("03-changelist-select-across", &[View::Wide, View::Narrow])
+        .await;
+    b.find(".actions .clear-selection a")
+        .await
+        .click()
+        .await
+        .expect("clear the selection");
+    assert_eq!(b.value("input.select-across").await, "0");
+    assert_eq!(b.text(".action-counter").await, "0 of 100 selected");
     assert_eq!(
         b.texts(".filters summary").await,
         ["By is published", "By author", "By published date"]
