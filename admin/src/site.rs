@@ -23,6 +23,7 @@ pub struct AdminSite {
     db: Db,
     models: Vec<AdminOps>,
     site_header: String,
+    site_url: Option<String>,
     secret_key: Vec<u8>,
     secure_cookies: bool,
     trusted_proxies: TrustedProxies,
@@ -56,6 +57,7 @@ impl AdminSite {
             db,
             models,
             site_header: "Administration".to_owned(),
+            site_url: Some("/".to_owned()),
             secret_key: random_key(),
             secure_cookies: false,
             trusted_proxies: TrustedProxies::default(),
@@ -94,6 +96,13 @@ impl AdminSite {
     /// The title at the top of every page (default `Administration`).
     pub fn site_header(mut self, header: impl Into<String>) -> AdminSite {
         self.site_header = header.into();
+        self
+    }
+
+    /// Where the header's "View site" link goes (Django's `site_url`,
+    /// default `/`); `None` shows no link.
+    pub fn site_url(mut self, url: Option<&str>) -> AdminSite {
+        self.site_url = url.map(str::to_owned);
         self
     }
 
@@ -144,6 +153,7 @@ impl AdminSite {
             db: self.db,
             models,
             site_header: self.site_header,
+            site_url: self.site_url,
             secret_key: self.secret_key,
             secure_cookies: self.secure_cookies,
             trusted_proxies: self.trusted_proxies,
@@ -172,6 +182,8 @@ pub(crate) struct AdminInner {
     pub(crate) db: Db,
     pub(crate) models: Vec<AdminModel>,
     pub(crate) site_header: String,
+    /// The "View site" link.
+    pub(crate) site_url: Option<String>,
     pub(crate) secret_key: Vec<u8>,
     pub(crate) secure_cookies: bool,
     pub(crate) trusted_proxies: TrustedProxies,

@@ -1496,3 +1496,57 @@ async fn saving_unedited_times_keeps_their_fractions_of_a_second() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_marks_its_default_sort_and_says_when_nothing_matches() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let story = app.story("Marked", app.user_id(Role::Superuser));
+        Comment {
+            id: 0,
+            story: ForeignKey::new(story.id),
+            text: "Quiet".into(),
+        }
+        .save(&mut app.conn())
+        .unwrap();
+        let mut client = app.logged_in(Role::Superuser).await;
+        // `ordering = ["-story__title", "text"]`, both shown as columns.
+        let list = client.get("/admin/press/comment/").await;
+        list.expect(StatusCode::OK, kind.name());
+        assert!(
+            list.body
+                .contains(r#"class="sorted descending" aria-sort="descending""#),
+            "{kind}: the story's title column is marked"
+        );
+        assert!(
+            list.body
+                .contains(r#"class="sorted ascending" aria-sort="ascending""#),
+            "{kind}: and the text column after it"
+        );
+        assert!(list.body.contains(r#">View site</a>"#), "{kind}");
+
+        let none = client.get(&format!("{STORIES}?q=nothing-like-this")).await;
+        none.expect(StatusCode::OK, kind.name());
+        assert!(
+            none.text()
+                .contains("No stories match “nothing-like-this”."),
+            "{kind}: {}",
+            none.text()
+        );
+        assert!(
+            !none.body.contains(r#"name="action""#),
+            "{kind}: no action bar"
+        );
+        let filtered = client
+            .get(&format!(
+                "{STORIES}?is_published__exact=1&status__exact=review"
+            ))
+            .await;
+        assert!(
+            filtered.text().contains("No stories match these filters."),
+            "{kind}: {}",
+            filtered.text()
+        );
+    })
+    .await;
+}

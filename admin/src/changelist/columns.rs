@@ -217,6 +217,41 @@ pub(crate) fn requested_sort(columns: &[Column], params: &ListParams) -> Vec<(us
     sort
 }
 
+/// The admin's (or model's) ordering as column sorts, for the headers of a
+/// list sorted by default: the leading keys that are columns, so that the
+/// page marks the column it is sorted by (clicking it then reverses it).
+pub(crate) fn default_sort(
+    schema: &'static ModelSchema,
+    columns: &[Column],
+    default: &[&str],
+) -> Vec<(usize, bool)> {
+    let names: Vec<&str> = if default.is_empty() {
+        schema.ordering.iter().map(|s| s.as_ref()).collect()
+    } else {
+        default.to_vec()
+    };
+    let mut sort = Vec::new();
+    for name in names {
+        let (descending, name) = match name.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, name),
+        };
+        let Ok(across) = field_path(schema, name) else {
+            break;
+        };
+        let position = columns.iter().position(|c| match &c.source {
+            Source::Field(field) => across.path.is_empty() && *field == across.field,
+            Source::Across(path) => path.path == across.path && path.field == across.field,
+            _ => false,
+        });
+        match position {
+            Some(position) => sort.push((position, descending)),
+            None => break,
+        }
+    }
+    sort
+}
+
 /// The query's ordering: the requested sort, then the admin's (or model's)
 /// ordering, then the primary key, so pages never overlap.
 pub(crate) fn ordering(
@@ -286,6 +321,7 @@ pub(crate) struct Header {
 pub(crate) fn headers(
     columns: &[Column],
     sort: &[(usize, bool)],
+    marked: &[(usize, bool)],
     params: &ListParams,
 ) -> Vec<Header> {
     let encode = |keys: &[(usize, bool)]| -> Option<String> {
@@ -308,13 +344,15 @@ pub(crate) fn headers(
                     remove_url: None,
                 };
             }
-            let current = sort.iter().position(|(i, _)| *i == position);
+            // The links build on the requested sort; the marks show the
+            // sort in force (the default one when none was requested).
             let others: Vec<(usize, bool)> = sort
                 .iter()
                 .filter(|(i, _)| *i != position)
                 .copied()
                 .collect();
-            let descending_now = current.map(|c| sort[c].1);
+            let current = marked.iter().position(|(i, _)| *i == position);
+            let descending_now = current.map(|c| marked[c].1);
             let toggled = match (current, descending_now) {
                 (Some(0), Some(desc)) => !desc,
                 _ => false,
@@ -325,8 +363,12 @@ pub(crate) fn headers(
                 label: column.label.clone(),
                 sort_url: Some(params.with(ORDER, encode(&first).as_deref()).query()),
                 sorted: descending_now.map(|d| if d { "descending" } else { "ascending" }),
-                priority: current.filter(|_| sort.len() > 1).map(|c| c + 1),
-                remove_url: current.map(|_| params.with(ORDER, encode(&others).as_deref()).query()),
+                priority: current.filter(|_| marked.len() > 1).map(|c| c + 1),
+                // A default sort is not removed, only replaced.
+                remove_url: sort
+                    .iter()
+                    .any(|(i, _)| *i == position)
+                    .then(|| params.with(ORDER, encode(&others).as_deref()).query()),
             }
         })
         .collect()

@@ -260,7 +260,14 @@ impl ChangeList {
             searchable: !options.search_fields.is_empty(),
             search: params.get(SEARCH).unwrap_or("").to_owned(),
             search_hidden,
-            headers: columns::headers(&columns, &sort, params),
+            headers: {
+                let marked = if sort.is_empty() {
+                    columns::default_sort(schema, &columns, options.ordering)
+                } else {
+                    sort.clone()
+                };
+                columns::headers(&columns, &sort, &marked, params)
+            },
             rows,
             filters,
             dates,
