@@ -142,5 +142,31 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if counted != [("ada".to_owned(), 1), ("grace".to_owned(), 0)] || light[0].is_loaded("content") {
         return Err("prefetch, Count backwards or defer went wrong".into());
     }
+    // A signal, a mail to the memory outbox, a named route reversed.
+    orm::signals::post_save::<Article>(|_conn, article, created| {
+        println!("post_save {} created={created}", article.title);
+        Ok(())
+    });
+    let mut second = Article {
+        id: 0,
+        title: "Again".into(),
+        slug: "again".into(),
+        author: ForeignKey::new(ada.id),
+        content: "Second post.".into(),
+        published_date: Utc::now(),
+        updated_date: Utc::now(),
+        is_published: false,
+    };
+    second.save(&mut conn)?;
+    let (mailer, outbox) = orm::mail::Mailer::memory("site@example.com");
+    mailer.send(&orm::mail::Email::new("Welcome", "Hello.", ["ada@example.com"]))?;
+    let (_router, urls) = orm::urls::Routes::<()>::new()
+        .route("article", "/articles/{slug}/", axum::routing::get(|| async { "article" }))
+        .into_parts();
+    let path = urls.reverse("article", &[("slug", &second.slug)])?;
+    println!("outbox: {}, path: {path}", outbox.messages().len());
+    if outbox.messages().len() != 1 || path != "/articles/again/" {
+        return Err("mail or reverse went wrong".into());
+    }
     Ok(())
 }
