@@ -82,6 +82,16 @@ impl ModelSchema {
             })
     }
 
+    /// The name of the many-to-many field whose join model is labelled
+    /// `through` (empty when none is).
+    pub fn many_to_many_through(&self, through: &str) -> String {
+        self.many_to_many
+            .iter()
+            .find(|m| m.through == through)
+            .map(|m| m.name.to_string())
+            .unwrap_or_default()
+    }
+
     /// The index of the first foreign key to the model labelled `label`,
     /// other than field `not`: how a join model's keys are found.
     pub fn key_to(&self, label: &str, not: Option<usize>) -> Option<usize> {

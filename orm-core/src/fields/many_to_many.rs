@@ -297,13 +297,7 @@ impl<Th: Through> ManyToManyManager<Th> {
 
     /// Sends `m2m_changed` for the owner's field.
     fn changed(&self, conn: &mut AnyConnection, action: M2mAction, targets: &[i64]) -> Result<()> {
-        let join = Th::Join::LABEL;
-        let field = Th::Source::schema()
-            .many_to_many
-            .iter()
-            .find(|m| m.through == join)
-            .map(|m| m.name.to_string())
-            .unwrap_or_default();
+        let field = Th::Source::schema().many_to_many_through(Th::Join::LABEL);
         send_m2m_changed(
             conn,
             Th::Source::LABEL,

@@ -140,13 +140,7 @@ impl ManyToManyOps {
         let field = owner
             .split_once('.')
             .and_then(|(app, name)| find_model(app, name))
-            .and_then(|ops| {
-                (ops.schema)()
-                    .many_to_many
-                    .iter()
-                    .find(|m| m.through == through)
-                    .map(|m| m.name.to_string())
-            })
+            .map(|ops| (ops.schema)().many_to_many_through(&through))
             .unwrap_or_default();
         send_m2m_changed(
             conn,
