@@ -175,8 +175,13 @@ impl Page {
     /// order: the rows of a changelist.
     pub fn row_ids(&self, model_url: &str) -> Vec<i64> {
         let marker = format!("href=\"{model_url}");
+        // The rows' links, not a message's that names an object.
+        let table = self
+            .body
+            .find("id=\"result_list\"")
+            .map_or(self.body.as_str(), |at| &self.body[at..]);
         let mut ids: Vec<i64> = Vec::new();
-        for piece in self.body.split(&marker).skip(1) {
+        for piece in table.split(&marker).skip(1) {
             let Some((id, rest)) = piece.split_once('/') else {
                 continue;
             };

@@ -558,6 +558,19 @@ async fn validators_and_clean_are_shown_beside_the_form() {
             .await;
         assert!(page.status.is_redirection(), "{kind}: {}", page.status);
         assert_eq!(count::<Comment>(&app), 1, "{kind}");
+        // The success message links the object's name to its page.
+        let saved = Comment::objects().get(&mut app.conn()).unwrap();
+        let list = client.get("/admin/press/comment/").await;
+        assert!(
+            list.body.contains(&format!(
+                "The comment “<a href=\"/admin/press/comment/{}/change/\">Quiet</a>” was added successfully.",
+                saved.id
+            )),
+            "{kind}: {:?}",
+            list.messages()
+        );
+        assert_eq!(list.row_ids("/admin/press/comment/"), [saved.id], "{kind}");
+        assert!(list.body.contains(r#"aria-label="Select “Quiet”""#), "{kind}: the row's box");
     })
     .await;
 }

@@ -34,6 +34,8 @@ const FILTER_TARGETS: i64 = 100;
 pub(crate) struct Row {
     pub(crate) pk: String,
     pub(crate) cells: Vec<Cell>,
+    /// The checkbox's accessible name.
+    pub(crate) label: String,
 }
 
 /// A page link.
@@ -183,17 +185,20 @@ impl ChangeList {
                     .unwrap_or_default();
                 let change_url = (perms.view || perms.change)
                     .then(|| format!("{model_url}{}/change/", encode_pk(&pk)));
-                Row {
-                    cells: columns
-                        .iter()
-                        .zip(&across)
-                        .map(|(c, values)| {
-                            let value = values.as_ref().and_then(|v| v.get(n));
-                            columns::cell(schema, c, object, value, change_url.as_deref())
-                        })
-                        .collect(),
-                    pk,
-                }
+                let cells: Vec<Cell> = columns
+                    .iter()
+                    .zip(&across)
+                    .map(|(c, values)| {
+                        let value = values.as_ref().and_then(|v| v.get(n));
+                        columns::cell(schema, c, object, value, change_url.as_deref())
+                    })
+                    .collect();
+                // The row's checkbox is named after what its first cell shows.
+                let label = match cells.first() {
+                    Some(first) if !first.text.is_empty() => format!("Select “{}”", first.text),
+                    _ => format!("Select {} {pk}", schema.verbose_name),
+                };
+                Row { cells, pk, label }
             })
             .collect();
 

@@ -409,6 +409,7 @@ async fn submit(
             .await?
     };
     let model_url = staff.model_url(&model);
+    let model_url_for_link = model_url.clone();
     let noun = &model.schema.verbose_name;
     match outcome {
         Saved::Done { pk: saved_pk, repr } => {
@@ -431,7 +432,16 @@ async fn submit(
                     model_url,
                 )
             };
-            messages::add(&staff.session, Level::Success, text).await?;
+            // The object's name links to its change page.
+            let object_url = format!("{model_url_for_link}{}/change/", encode_pk(&saved_pk));
+            messages::add_linked(
+                &staff.session,
+                Level::Success,
+                text,
+                object_url,
+                format!("“{repr}”"),
+            )
+            .await?;
             Ok(Redirect::to(&target).into_response())
         }
         Saved::Invalid(state) => {
