@@ -55,6 +55,20 @@ pub(crate) struct Visitor {
     pub(crate) base: String,
     pub(crate) session: Session,
     pub(crate) csrf: String,
+    pub(crate) theme: &'static str,
+}
+
+/// The cookie the header's theme switch sets.
+const THEME_COOKIE: &str = "admin_theme";
+
+/// The theme chosen with the header's switch: `light`, `dark`, or empty
+/// for the system's preference (anything else in the cookie is ignored).
+fn theme(parts: &Parts) -> &'static str {
+    match crate::csrf::cookie(&parts.headers, THEME_COOKIE).as_deref() {
+        Some("light") => "light",
+        Some("dark") => "dark",
+        _ => "",
+    }
 }
 
 impl FromRequestParts<Admin> for Visitor {
@@ -81,6 +95,7 @@ impl FromRequestParts<Admin> for Visitor {
             base,
             session,
             csrf,
+            theme: theme(parts),
         })
     }
 }
@@ -89,14 +104,16 @@ impl Visitor {
     /// The page frame for someone not logged in.
     pub(crate) async fn layout(&self, title: impl Into<String>) -> Result<Layout, AdminError> {
         let messages = messages::take(&self.session).await?;
-        Ok(Layout::new(
+        let mut layout = Layout::new(
             &self.admin,
             &self.base,
             title.into(),
             None,
             &self.csrf,
             messages,
-        ))
+        );
+        layout.theme = self.theme;
+        Ok(layout)
     }
 }
 
@@ -107,6 +124,7 @@ pub(crate) struct Staff {
     pub(crate) base: String,
     pub(crate) session: Session,
     pub(crate) csrf: String,
+    pub(crate) theme: &'static str,
     pub(crate) user: User,
     pub(crate) perms: Granted,
 }
@@ -169,6 +187,7 @@ impl FromRequestParts<Admin> for Staff {
                     base: visitor.base,
                     session: visitor.session,
                     csrf: visitor.csrf,
+                    theme: visitor.theme,
                     user,
                     perms: granted,
                 })
@@ -227,6 +246,7 @@ impl Staff {
             messages,
         );
         layout.crumbs = crumbs;
+        layout.theme = self.theme;
         Ok(layout)
     }
 

@@ -55,6 +55,9 @@ pub(crate) struct Layout {
     pub(crate) crumbs: Vec<Crumb>,
     pub(crate) css_url: String,
     pub(crate) js_url: String,
+    /// `light` or `dark` when chosen with the header's switch; empty for
+    /// the system's preference.
+    pub(crate) theme: &'static str,
 }
 
 impl Layout {
@@ -77,6 +80,7 @@ impl Layout {
             crumbs: Vec::new(),
             css_url: format!("{base}/static/{}", *CSS_NAME),
             js_url: format!("{base}/static/{}", *JS_NAME),
+            theme: "",
         }
     }
 }

@@ -4,6 +4,7 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  themeToggle();
   actions();
   prepopulate();
   document.querySelectorAll(".autocomplete").forEach(autocomplete);
@@ -57,6 +58,34 @@ function actions() {
     });
   }
   update();
+}
+
+// The header's switch: the system's theme, light, dark, in turn, kept in
+// a cookie that the server reads to send the page in the chosen theme.
+function themeToggle() {
+  const button = document.querySelector(".theme-toggle");
+  if (!button) return;
+  const root = document.documentElement;
+  const names = { "": "auto", light: "light", dark: "dark" };
+  const next = { "": "light", light: "dark", dark: "" };
+  const show = () => {
+    const name = names[root.dataset.theme || ""];
+    button.textContent = `Theme: ${name}`;
+    button.setAttribute("aria-label", `Theme: ${name}. Switch theme`);
+  };
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const theme = next[root.dataset.theme || ""];
+    if (theme) {
+      root.dataset.theme = theme;
+      document.cookie = `admin_theme=${theme}; path=/; max-age=31536000; SameSite=Lax`;
+    } else {
+      delete root.dataset.theme;
+      document.cookie = "admin_theme=; path=/; max-age=0; SameSite=Lax";
+    }
+    show();
+  });
+  show();
 }
 
 // "Slug" from "Title": lower case, ASCII letters, digits and dashes.

@@ -133,6 +133,38 @@ async fn log_in(b: &Browser, password: &str) {
     assert_eq!(b.location().await, "/admin/");
 }
 
+/// The header's switch: light, then dark, kept in a cookie so that the
+/// next page comes in that theme from the server, then the system's again.
+async fn theme_switch(b: &Browser) {
+    let theme = || async {
+        b.find("html")
+            .await
+            .attr("data-theme")
+            .await
+            .expect("read data-theme")
+    };
+    let toggle = b.find(".user-tools .theme-toggle").await;
+    assert_eq!(text(&toggle).await, "Theme: auto");
+    toggle.click().await.expect("switch to light");
+    assert_eq!(theme().await.as_deref(), Some("light"));
+    b.find(".user-tools .theme-toggle")
+        .await
+        .click()
+        .await
+        .expect("switch to dark");
+    b.goto("/admin/").await;
+    assert_eq!(theme().await.as_deref(), Some("dark"), "served dark");
+    assert_eq!(b.text(".user-tools .theme-toggle").await, "Theme: dark");
+    b.screenshot("02-index-switched-dark", &[View::Wide]).await;
+    b.find(".user-tools .theme-toggle")
+        .await
+        .click()
+        .await
+        .expect("back to the system's");
+    b.goto("/admin/").await;
+    assert_eq!(theme().await, None, "the cookie is gone");
+}
+
 /// The index lists the apps and an empty "Recent actions"; its Articles
 /// link opens the first changelist page.
 async fn index_and_changelist(b: &Browser) {
@@ -142,6 +174,7 @@ async fn index_and_changelist(b: &Browser) {
     assert_eq!(b.text(".recent-actions h2").await, "Recent actions");
     assert_eq!(b.text(".recent-actions p").await, "None available");
     b.screenshot("02-index", ALL_VIEWS).await;
+    theme_switch(b).await;
 
     let link = b.find_text(".app th a", "Articles").await;
     b.click_and_load(&link).await;
