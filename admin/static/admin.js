@@ -5,6 +5,7 @@
 
 document.addEventListener("DOMContentLoaded", () => {
   themeToggle();
+  focusForm();
   actions();
   prepopulate();
   document.querySelectorAll(".autocomplete").forEach(autocomplete);
@@ -86,6 +87,23 @@ function themeToggle() {
     show();
   });
   show();
+}
+
+// After a failed submit, the first field in error; on an add page, the
+// first field to fill.
+function focusForm() {
+  const form = document.querySelector("form.model-form");
+  if (!form) return;
+  const invalid = form.querySelector("[aria-invalid=true]");
+  if (invalid) {
+    invalid.focus();
+    return;
+  }
+  if (!form.hasAttribute("data-adding")) return;
+  const first = form.querySelector(
+    ".form-row input:not([type=hidden]):not([readonly]), .form-row select, .form-row textarea",
+  );
+  if (first) first.focus();
 }
 
 // "Slug" from "Title": lower case, ASCII letters, digits and dashes.

@@ -227,6 +227,11 @@ async fn add_article(b: &Browser) -> String {
     assert_eq!(b.location().await, format!("{ARTICLES}add/"));
     assert_eq!(b.text("main h1").await, "Add article");
     assert_eq!(b.value("#id_slug").await, "");
+    assert_eq!(
+        focused(b).await.as_deref(),
+        Some("id_title"),
+        "the first field"
+    );
 
     let author = b.find("select#id_author").await;
     author
@@ -300,6 +305,17 @@ async fn edit_article(b: &Browser, change_url: &str) {
     assert_eq!(b.text(".page-head .object-repr").await, EDITED);
 }
 
+/// The id of the element that has the focus.
+async fn focused(b: &Browser) -> Option<String> {
+    until("admin.js to move the focus", || async move {
+        b.all(":focus").await.first().cloned()
+    })
+    .await
+    .attr("id")
+    .await
+    .expect("read the focused element's id")
+}
+
 /// An empty title: the form comes back with the error beside the field
 /// and every other value as it was typed; nothing is saved.
 async fn invalid_form(b: &Browser, change_url: &str) {
@@ -319,6 +335,11 @@ async fn invalid_form(b: &Browser, change_url: &str) {
         ["This field is required."]
     );
     assert_eq!(b.all(".errorlist li").await.len(), 1, "one error in all");
+    assert_eq!(
+        focused(b).await.as_deref(),
+        Some("id_title"),
+        "the field in error"
+    );
     let title = b.find("#id_title").await;
     assert_eq!(
         title
