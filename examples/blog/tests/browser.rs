@@ -218,6 +218,35 @@ async fn index_and_changelist(b: &Browser) {
         ["By is published", "By author", "By published date"]
     );
     b.screenshot("03-changelist", ALL_VIEWS).await;
+    // Narrow, the filters below the list are a button away, and the
+    // table says it scrolls.
+    let shown = |css: &'static str| async move {
+        b.find(css)
+            .await
+            .is_displayed()
+            .await
+            .expect("ask whether shown")
+    };
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 360, "height": 800, "deviceScaleFactor": 1, "mobile": true}),
+    )
+    .await;
+    until("the narrow page to show the button", || async move {
+        shown(".filters-jump a").await.then_some(())
+    })
+    .await;
+    assert_eq!(b.text(".filters-jump a").await, "Filters");
+    assert!(shown(".scroll-hint").await, "narrow: the hint");
+    b.cdp(
+        "Emulation.setDeviceMetricsOverride",
+        serde_json::json!({"width": 1440, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    )
+    .await;
+    until("the wide page to hide both", || async move {
+        (!shown(".scroll-hint").await && !shown(".filters-jump a").await).then_some(())
+    })
+    .await;
 }
 
 /// Adds an article: the author from the select, the slug filled by the
