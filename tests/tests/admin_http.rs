@@ -1002,6 +1002,10 @@ async fn date_hierarchy_drills_down() {
         let page = client.get(STORIES).await;
         assert!(page.contains("href=\"?published_at__year=2023\""), "{kind}");
         assert!(page.contains("href=\"?published_at__year=2024\""), "{kind}");
+        assert!(
+            page.contains(r#"<nav class="xfull date-hierarchy" aria-label="Published at">"#),
+            "{kind}: the drill-down names its field"
+        );
         let year = "?published_at__year=2023";
         let month = "?published_at__year=2023&published_at__month=3";
         let day = "?published_at__year=2023&published_at__month=3&published_at__day=10";

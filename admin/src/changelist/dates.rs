@@ -25,6 +25,8 @@ const MONTHS: [&str; 12] = [
 
 /// The drill-down links above the list.
 pub(crate) struct DateDrill {
+    /// The field drilled into, as the form labels it (`Published date`).
+    pub(crate) label: String,
     pub(crate) back: Option<(String, String)>,
     pub(crate) choices: Vec<(String, String)>,
 }
@@ -33,6 +35,7 @@ pub(crate) struct DateDrill {
 pub(crate) struct DateHierarchy {
     field: usize,
     name: String,
+    label: String,
     kind: FieldKind,
 }
 
@@ -43,6 +46,7 @@ impl DateHierarchy {
         matches!(kind, FieldKind::Date | FieldKind::DateTime).then(|| DateHierarchy {
             field,
             name: name.to_owned(),
+            label: crate::display::field_label(&schema.fields[field]),
             kind,
         })
     }
@@ -135,18 +139,21 @@ impl DateHierarchy {
         let (year, month, day) = self.selection(params);
         let Some((first, last)) = span else {
             return DateDrill {
+                label: self.label.clone(),
                 back: None,
                 choices: Vec::new(),
             };
         };
         match (year, month, day) {
             (None, _, _) => DateDrill {
+                label: self.label.clone(),
                 back: None,
                 choices: (first.year()..=last.year())
                     .map(|y| (y.to_string(), set(&[("year", y.to_string())])))
                     .collect(),
             },
             (Some(y), None, _) => DateDrill {
+                label: self.label.clone(),
                 back: Some(("‹ All dates".into(), set(&[]))),
                 choices: (1..=12u32)
                     .filter(|m| {
@@ -167,6 +174,7 @@ impl DateHierarchy {
                     .collect(),
             },
             (Some(y), Some(m), None) => DateDrill {
+                label: self.label.clone(),
                 back: Some((format!("‹ {y}"), set(&[("year", y.to_string())]))),
                 choices: (1..=31u32)
                     .filter_map(|d| NaiveDate::from_ymd_opt(y, m, d))
@@ -184,6 +192,7 @@ impl DateHierarchy {
                     .collect(),
             },
             (Some(y), Some(m), Some(_)) => DateDrill {
+                label: self.label.clone(),
                 back: Some((
                     format!("‹ {} {y}", MONTHS[m as usize - 1]),
                     set(&[("year", y.to_string()), ("month", m.to_string())]),
