@@ -26,8 +26,26 @@ pub(crate) enum Source {
 impl Source {
     /// Whether the column sorts (a field, here or across relations).
     fn sorts(&self) -> bool {
-        matches!(self, Source::Field(_) | Source::Across(_))
+        self.sort_key(false).is_some()
     }
+
+    /// The sort key of the column, when it sorts.
+    fn sort_key(&self, descending: bool) -> Option<OrderBy> {
+        match self {
+            Source::Field(field) => Some(OrderBy::new(*field, descending)),
+            Source::Across(across) => Some(OrderBy {
+                field: across.field,
+                descending,
+                path: across.path.clone(),
+            }),
+            Source::Repr | Source::Method(_) => None,
+        }
+    }
+}
+
+/// Whether two sort keys sort by the same field, whatever their direction.
+fn same_field(a: &OrderBy, b: &OrderBy) -> bool {
+    a.field == b.field && a.path == b.path
 }
 
 /// One column.
@@ -217,6 +235,30 @@ pub(crate) fn requested_sort(columns: &[Column], params: &ListParams) -> Vec<(us
     sort
 }
 
+/// The admin's ordering, or the model's when the admin sets none, as sort
+/// keys; `None` for a name that is no field.
+fn default_keys<'a>(
+    schema: &'static ModelSchema,
+    default: &'a [&'a str],
+) -> impl Iterator<Item = Option<OrderBy>> + 'a {
+    let names: Vec<&str> = if default.is_empty() {
+        schema.ordering.iter().map(|s| s.as_ref()).collect()
+    } else {
+        default.to_vec()
+    };
+    names.into_iter().map(move |name| {
+        let (descending, name) = match name.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, name),
+        };
+        field_path(schema, name).ok().map(|across| OrderBy {
+            field: across.field,
+            descending,
+            path: across.path,
+        })
+    })
+}
+
 /// The admin's (or model's) ordering as column sorts, for the headers of a
 /// list sorted by default: the leading keys that are columns, so that the
 /// page marks the column it is sorted by (clicking it then reverses it).
@@ -225,31 +267,17 @@ pub(crate) fn default_sort(
     columns: &[Column],
     default: &[&str],
 ) -> Vec<(usize, bool)> {
-    let names: Vec<&str> = if default.is_empty() {
-        schema.ordering.iter().map(|s| s.as_ref()).collect()
-    } else {
-        default.to_vec()
-    };
-    let mut sort = Vec::new();
-    for name in names {
-        let (descending, name) = match name.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, name),
-        };
-        let Ok(across) = field_path(schema, name) else {
-            break;
-        };
-        let position = columns.iter().position(|c| match &c.source {
-            Source::Field(field) => across.path.is_empty() && *field == across.field,
-            Source::Across(path) => path.path == across.path && path.field == across.field,
-            _ => false,
-        });
-        match position {
-            Some(position) => sort.push((position, descending)),
-            None => break,
-        }
-    }
-    sort
+    default_keys(schema, default)
+        .map_while(|key| {
+            let key = key?;
+            let position = columns.iter().position(|c| {
+                c.source
+                    .sort_key(false)
+                    .is_some_and(|own| same_field(&own, &key))
+            })?;
+            Some((position, key.descending))
+        })
+        .collect()
 }
 
 /// The query's ordering: the requested sort, then the admin's (or model's)
@@ -262,38 +290,11 @@ pub(crate) fn ordering(
 ) -> Vec<OrderBy> {
     let mut order: Vec<OrderBy> = sort
         .iter()
-        .filter_map(|(position, descending)| match &columns[*position].source {
-            Source::Field(field) => Some(OrderBy::new(*field, *descending)),
-            Source::Across(across) => Some(OrderBy {
-                field: across.field,
-                descending: *descending,
-                path: across.path.clone(),
-            }),
-            _ => None,
-        })
+        .filter_map(|(position, descending)| columns[*position].source.sort_key(*descending))
         .collect();
-    let defaults: Vec<&str> = if default.is_empty() {
-        schema.ordering.iter().map(|s| s.as_ref()).collect()
-    } else {
-        default.to_vec()
-    };
-    for name in defaults {
-        let (descending, name) = match name.strip_prefix('-') {
-            Some(rest) => (true, rest),
-            None => (false, name),
-        };
-        if let Ok(across) = field_path(schema, name) {
-            let key = OrderBy {
-                field: across.field,
-                descending,
-                path: across.path,
-            };
-            if !order
-                .iter()
-                .any(|o| o.field == key.field && o.path == key.path)
-            {
-                order.push(key);
-            }
+    for key in default_keys(schema, default).flatten() {
+        if !order.iter().any(|o| same_field(o, &key)) {
+            order.push(key);
         }
     }
     let mut spec = orm_core::query::QuerySpec {

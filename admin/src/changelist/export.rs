@@ -8,8 +8,9 @@ use axum::body::{Body, Bytes};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use http::header;
+use orm_core::fixtures::to_json_value;
 use orm_core::query::{Condition, Lookup, Operand, OrderBy, QuerySpec, Q};
-use orm_core::schema::FieldSchema;
+use orm_core::schema::{FieldSchema, ModelSchema};
 use orm_core::{Db, Value};
 
 use crate::form::{specs, Target};
@@ -122,43 +123,18 @@ impl Batches {
                 return Some((Err(std::io::Error::other(error.to_string())), self));
             }
         };
-        let fields: Vec<&FieldSchema> = self.columns.iter().map(|&i| &schema.fields[i]).collect();
-        let mut out = Vec::new();
-        if self.first {
-            if self.csv {
-                let names = fields.iter().map(|f| f.name.as_ref());
-                out.extend(csv_line(names));
-            } else {
-                out.push(b'[');
+        let out = if self.csv {
+            csv_rows(schema, &self.columns, self.first, &rows)
+        } else {
+            json_rows(schema, &self.columns, self.first, &rows)
+        };
+        let mut out = match out {
+            Ok(out) => out,
+            Err(error) => {
+                self.done = true;
+                return Some((Err(std::io::Error::other(error.to_string())), self));
             }
-        }
-        for row in &rows {
-            if self.csv {
-                let cells = self.columns.iter().map(|&i| {
-                    let value = row.get(i).cloned().unwrap_or(Value::Null);
-                    cell(&schema.fields[i], &value)
-                });
-                out.extend(csv_line(cells));
-            } else {
-                let object: serde_json::Map<String, serde_json::Value> = self
-                    .columns
-                    .iter()
-                    .map(|&i| {
-                        let value = row.get(i).cloned().unwrap_or(Value::Null);
-                        let field = &schema.fields[i];
-                        (
-                            field.name.to_string(),
-                            orm_core::fixtures::to_json_value(field, &value),
-                        )
-                    })
-                    .collect();
-                if !(self.first && out.len() == 1) {
-                    out.push(b',');
-                }
-                out.push(b'\n');
-                out.extend(serde_json::Value::Object(object).to_string().into_bytes());
-            }
-        }
+        };
         self.after = rows.last().and_then(|row| row.get(pk).cloned());
         self.first = false;
         if rows.len() < usize::try_from(BATCH).unwrap_or(usize::MAX) {
@@ -171,12 +147,57 @@ impl Batches {
     }
 }
 
-/// One CSV record, quoted as needed.
-fn csv_line<S: AsRef<[u8]>>(cells: impl IntoIterator<Item = S>) -> Vec<u8> {
+/// The CSV of a batch of rows (the header first with the first batch),
+/// quoted as needed.
+fn csv_rows(
+    schema: &ModelSchema,
+    columns: &[usize],
+    first: bool,
+    rows: &[Vec<Value>],
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    // Writing to memory cannot fail.
-    let _ = writer.write_record(cells);
-    writer.into_inner().unwrap_or_default()
+    if first {
+        writer.write_record(columns.iter().map(|&i| schema.fields[i].name.as_ref()))?;
+    }
+    for row in rows {
+        writer.write_record(
+            columns
+                .iter()
+                .map(|&i| cell(&schema.fields[i], row.get(i).unwrap_or(&Value::Null))),
+        )?;
+    }
+    Ok(writer.into_inner()?)
+}
+
+/// The JSON of a batch of rows, one object a line: the array's opening
+/// bracket with the first batch, a comma before every object but the
+/// array's first.
+fn json_rows(
+    schema: &ModelSchema,
+    columns: &[usize],
+    first: bool,
+    rows: &[Vec<Value>],
+) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut out = Vec::new();
+    if first {
+        out.push(b'[');
+    }
+    for (n, row) in rows.iter().enumerate() {
+        if !(first && n == 0) {
+            out.push(b',');
+        }
+        out.push(b'\n');
+        let object: serde_json::Map<String, serde_json::Value> = columns
+            .iter()
+            .map(|&i| {
+                let field = &schema.fields[i];
+                let value = row.get(i).unwrap_or(&Value::Null);
+                (field.name.to_string(), to_json_value(field, value))
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &object)?;
+    }
+    Ok(out)
 }
 
 /// A value as a CSV cell: text as it is, except that text a spreadsheet
@@ -189,7 +210,7 @@ fn cell(field: &FieldSchema, value: &Value) -> String {
             format!("'{text}")
         }
         Value::Text(text) => text.clone(),
-        other => match orm_core::fixtures::to_json_value(field, other) {
+        other => match to_json_value(field, other) {
             serde_json::Value::String(text) => text,
             json => json.to_string(),
         },
