@@ -151,12 +151,7 @@ impl<M: Model> Deferred<M> {
     /// The first matching object, if any.
     pub fn first(&self, conn: &mut AnyConnection) -> Result<Option<Partial<M>>> {
         let mut one = self.clone();
-        let mut spec = one.query.spec().clone();
-        if spec.order.is_empty() {
-            spec.order
-                .push(super::field::OrderBy::new(M::schema().pk_index(), false));
-        }
-        spec.limit = Some(1);
+        let spec = one.query.spec().first_row(M::schema());
         one.query = QuerySet::from_spec(spec);
         Ok(one.all(conn)?.pop())
     }

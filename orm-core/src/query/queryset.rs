@@ -283,11 +283,7 @@ impl<M: Model> QuerySet<M> {
     /// The first matching row in the query's ordering (by primary key when
     /// unordered).
     pub fn first(&self, conn: &mut AnyConnection) -> Result<Option<M>> {
-        let mut spec = self.spec.clone();
-        if spec.order.is_empty() {
-            spec.order.push(OrderBy::new(M::schema().pk_index(), false));
-        }
-        spec.limit = Some(1);
+        let spec = self.spec.first_row(M::schema());
         Ok(load::<M>(conn, &spec)?.pop())
     }
 

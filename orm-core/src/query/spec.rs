@@ -77,6 +77,17 @@ impl QuerySpec {
         }
     }
 
+    /// The query for its first row: in its ordering (by primary key when
+    /// it has none), one row.
+    pub fn first_row(&self, schema: &ModelSchema) -> QuerySpec {
+        let mut spec = self.clone();
+        if spec.order.is_empty() {
+            spec.order.push(OrderBy::new(schema.pk_index(), false));
+        }
+        spec.limit = Some(1);
+        spec
+    }
+
     /// This query with at most `limit` rows.
     pub fn limited(mut self, limit: i64) -> QuerySpec {
         self.limit = Some(limit);
