@@ -1,42 +1,168 @@
 //! Cross-site request forgery protection, as Django does it: a random token
 //! in a cookie that every form repeats, and an `Origin`/`Referer` check.
 //!
-//! The middleware runs before every admin handler: it gives the handler the
-//! token (for its forms) and refuses an unsafe request whose form or
-//! `X-CSRFToken` header does not repeat the cookie, with a 403 page.
+//! [`CsrfLayer`] runs before every admin handler, and before a project's
+//! own pages: it gives the handler the token ([`CsrfToken`], for its
+//! forms) and refuses an unsafe request whose form or `X-CSRFToken` header
+//! does not repeat the cookie, with a 403 page.
+//!
+//! ```
+//! use admin::csrf::{CsrfLayer, CsrfToken};
+//! use axum::routing::get;
+//!
+//! async fn form(token: CsrfToken) -> String {
+//!     format!("<form method=post>{}<button>Send</button></form>", token.input())
+//! }
+//!
+//! let app: axum::Router = axum::Router::new()
+//!     .route("/", get(form).post(|| async { "sent" }))
+//!     .layer(CsrfLayer::new(false, Default::default()));
+//! ```
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::{FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
+use futures_util::future::BoxFuture;
+use http::request::Parts;
 use http::uri::Authority;
 use http::{header, HeaderMap, HeaderValue, Method, Uri};
 use subtle::ConstantTimeEq;
 
-use crate::client_info::Scheme;
+use crate::client_info::{ClientInfo, Scheme, TrustedProxies};
 use crate::error::AdminError;
-use crate::site::Admin;
 
 /// The cookie holding the token.
-pub(crate) const COOKIE: &str = "csrftoken";
+pub const COOKIE: &str = "csrftoken";
 /// The form field repeating it.
-pub(crate) const FIELD: &str = "csrfmiddlewaretoken";
+pub const FIELD: &str = "csrfmiddlewaretoken";
 /// The header repeating it (for scripts).
-const HEADER: &str = "x-csrftoken";
+pub const HEADER: &str = "x-csrftoken";
 /// Largest request body read (Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`).
-pub(crate) const MAX_BODY: usize = 2_621_440;
+pub const MAX_BODY: usize = 2_621_440;
 
-/// The request's token, for the forms a handler renders.
+/// The request's token, for the forms a handler renders: an extractor, and
+/// a value for templates (`{{ csrf_token.input()|safe }}` writes the hidden
+/// input every form posts).
 #[derive(Clone, Debug)]
-pub(crate) struct CsrfToken(pub(crate) String);
+pub struct CsrfToken(pub(crate) String);
 
-/// Set on a response (at login) to replace the token with a new one.
+impl CsrfToken {
+    /// The token itself.
+    pub fn value(&self) -> &str {
+        &self.0
+    }
+
+    /// The hidden input a form posts it in:
+    /// `<input type="hidden" name="csrfmiddlewaretoken" value="...">` (the
+    /// token holds only URL-safe characters).
+    pub fn input(&self) -> String {
+        format!(r#"<input type="hidden" name="{FIELD}" value="{}">"#, self.0)
+    }
+}
+
+/// Taken from a request [`CsrfLayer`] protects; a 500 without the layer.
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = AdminError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AdminError> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| AdminError::Internal("the CSRF layer is missing".into()))
+    }
+}
+
+/// Put on a response (at login) to replace the token with a new one.
 #[derive(Clone, Debug)]
-pub(crate) struct RotateCsrfToken(pub(crate) String);
+pub struct RotateCsrfToken(pub(crate) String);
+
+impl RotateCsrfToken {
+    /// A new random token.
+    pub fn new() -> RotateCsrfToken {
+        RotateCsrfToken(new_token())
+    }
+}
+
+impl Default for RotateCsrfToken {
+    fn default() -> Self {
+        RotateCsrfToken::new()
+    }
+}
+
+/// The layer protecting every route under it.
+#[derive(Clone, Debug)]
+pub struct CsrfLayer {
+    config: Arc<Config>,
+}
+
+#[derive(Debug)]
+struct Config {
+    secure_cookies: bool,
+    trusted_proxies: TrustedProxies,
+}
+
+impl CsrfLayer {
+    /// `secure_cookies`: the cookie is `Secure`, and requests count as
+    /// HTTPS unless a trusted proxy says otherwise; `trusted_proxies`: the
+    /// proxies whose `Forwarded` headers name the client's scheme.
+    pub fn new(secure_cookies: bool, trusted_proxies: TrustedProxies) -> CsrfLayer {
+        CsrfLayer {
+            config: Arc::new(Config {
+                secure_cookies,
+                trusted_proxies,
+            }),
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for CsrfLayer {
+    type Service = Csrf<S>;
+
+    fn layer(&self, inner: S) -> Csrf<S> {
+        Csrf {
+            inner,
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// The service [`CsrfLayer`] wraps a route in.
+#[derive(Clone, Debug)]
+pub struct Csrf<S> {
+    inner: S,
+    config: Arc<Config>,
+}
+
+impl<S> tower::Service<Request> for Csrf<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // The clone that was polled ready serves this request.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let config = self.config.clone();
+        Box::pin(async move { Ok(protect(&config, request, inner).await) })
+    }
+}
 
 /// A new random token: 32 bytes, URL-safe base64.
-pub(crate) fn new_token() -> String {
+fn new_token() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -50,30 +176,44 @@ fn well_formed(token: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The middleware: checks unsafe requests, hands the token on, sets the
-/// cookie when the browser has none (or at login).
-pub(crate) async fn protect(State(admin): State<Admin>, request: Request, next: Next) -> Response {
+/// Checks unsafe requests, hands the token on, sets the cookie when the
+/// browser has none (or at login).
+async fn protect<S>(config: &Config, request: Request, mut inner: S) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+{
     let existing = cookie(request.headers(), COOKIE).filter(|t| well_formed(t));
     let token = existing.clone().unwrap_or_else(new_token);
     let mut request = request;
     if !is_safe(request.method()) {
-        let scheme = admin
-            .client_info(request.extensions(), request.headers())
-            .scheme;
+        let scheme = ClientInfo::of(
+            request.extensions(),
+            request.headers(),
+            &config.trusted_proxies,
+            config.secure_cookies,
+        )
+        .scheme;
         request = match check(request, existing.as_deref(), scheme).await {
             Ok(request) => request,
             Err(error) => return error.into_response(),
         };
     }
     request.extensions_mut().insert(CsrfToken(token.clone()));
-    let mut response = next.run(request).await;
+    let mut response = match inner.call(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
     let new = match response.extensions_mut().remove::<RotateCsrfToken>() {
         Some(RotateCsrfToken(rotated)) => Some(rotated),
         None if existing.is_none() => Some(token),
         None => None,
     };
     if let Some(value) = new {
-        let secure = if admin.secure_cookies { "; Secure" } else { "" };
+        let secure = if config.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        };
         let cookie = format!("{COOKIE}={value}; Path=/; Max-Age=31449600; SameSite=Lax{secure}");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);

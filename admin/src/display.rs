@@ -2,8 +2,10 @@
 //! label, labels capitalised.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use orm_core::schema::{FieldKind, FieldSchema, ModelSchema};
+use orm_core::schema::{FieldSchema, ModelSchema};
 use orm_core::Value;
+
+pub(crate) use orm_core::forms::{capitalize, decimal_text, field_label, input_text};
 
 /// A value as a list cell or read-only field shows it.
 pub(crate) fn value_text(field: &FieldSchema, value: &Value) -> String {
@@ -18,19 +20,6 @@ pub(crate) fn value_text(field: &FieldSchema, value: &Value) -> String {
         ),
         Value::Decimal(_) => decimal_text(field, value),
         other => field.display_value(other),
-    }
-}
-
-/// A decimal at its field's scale: `12.50` for two places. SQLite stores
-/// decimals as floating point, so `12.5` may come back as
-/// `12.4999999999999996`; shown as is, it could not even be saved again.
-fn decimal_text(field: &FieldSchema, value: &Value) -> String {
-    match (value, field.decimal_places) {
-        (Value::Decimal(decimal), Some(places)) => {
-            let places = i64::from(places);
-            decimal.round(places).with_scale(places).to_string()
-        }
-        (other, _) => other.to_string(),
     }
 }
 
@@ -54,23 +43,6 @@ pub(crate) fn datetime_text(at: &DateTime<Utc>) -> String {
     )
 }
 
-/// A value as a form input holds it (`2026-11-25T14:03:00` for a
-/// datetime-local input, the raw text otherwise).
-pub(crate) fn input_text(field: &FieldSchema, value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::DateTime(at) => at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        Value::Date(day) => day.format("%Y-%m-%d").to_string(),
-        Value::Time(time) => time.format("%H:%M:%S").to_string(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::Json(json) => serde_json::to_string_pretty(json).unwrap_or_default(),
-        Value::Binary(bytes) => bytes.iter().map(|b| format!("{b:02x}")).collect(),
-        Value::Decimal(_) => decimal_text(field, value),
-        other if field.kind == FieldKind::ForeignKey && other.as_i64() == Some(0) => String::new(),
-        other => other.to_string(),
-    }
-}
-
 /// The label of a field reached across foreign keys, the keys' names
 /// first: `story__author__username` is "Story author username". A name
 /// without `__` is the field's own label.
@@ -83,16 +55,6 @@ pub(crate) fn path_label(name: &str, field: &FieldSchema) -> String {
         )),
         None => field_label(field),
     }
-}
-
-/// `Published date` from a field's verbose name.
-pub(crate) fn field_label(field: &FieldSchema) -> String {
-    let name = if field.verbose_name.is_empty() {
-        field.name.replace('_', " ")
-    } else {
-        field.verbose_name.to_string()
-    };
-    capitalize(&name)
 }
 
 /// `Articles` from the model's plural verbose name.
@@ -110,15 +72,6 @@ pub(crate) fn method_label(name: &str) -> String {
     capitalize(&name.replace('_', " "))
 }
 
-/// The first letter upper-cased.
-pub(crate) fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// `Blog` from an app label.
 pub(crate) fn app_title(app_label: &str) -> String {
     capitalize(&app_label.replace('_', " "))
@@ -127,6 +80,7 @@ pub(crate) fn app_title(app_label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use orm_core::schema::FieldKind;
 
     #[test]
     fn dates_read_naturally() {

@@ -4,7 +4,7 @@
 ///
 /// Refuses absolute URLs, scheme-relative `//host` and `/\host` forms,
 /// control characters and anything that is not a plain path.
-pub(crate) fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
+pub fn safe_next<'a>(next: Option<&'a str>, fallback: &'a str) -> &'a str {
     match next {
         Some(next) if is_local_path(next) => next,
         _ => fallback,

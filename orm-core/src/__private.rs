@@ -16,6 +16,7 @@ pub use crate::error::{Error, Result};
 pub use crate::fields::choices::choices_max_length;
 pub use crate::fields::ManyToMany;
 pub use crate::fields::{Choices, ForeignKey};
+pub use crate::forms::Form;
 pub use crate::model::{Model, ModelOps, RegisteredModel};
 pub use crate::model_admin::{load_with_loaded_reprs, AdminModel, AdminOps, RegisteredAdmin};
 pub use crate::placeholder::placeholder;

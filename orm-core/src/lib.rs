@@ -43,6 +43,7 @@ mod error;
 mod field_values;
 pub mod fields;
 pub mod fixtures;
+pub mod forms;
 pub mod model;
 pub mod model_admin;
 pub mod pagination;
@@ -65,8 +66,9 @@ pub mod __private;
 pub use db::{atomic, AnyConnection, Db};
 pub use error::{database_message, Error, Result};
 pub use fields::{Choices, ForeignKey, OneToOne};
+pub use forms::Form;
 pub use model::{registered_models, Model, ModelOps};
-pub use orm_derive::{Choices, Model};
+pub use orm_derive::{Choices, Form, Model};
 pub use pagination::Page;
 pub use query::{Aggregate, Filter, QuerySet, Q};
 pub use value::{FieldType, Value};
@@ -105,11 +107,12 @@ pub fn drop_tables(conn: &mut AnyConnection, schemas: &[&schema::ModelSchema]) -
 pub mod prelude {
     pub use crate::db::{AnyConnection, Db};
     pub use crate::fields::{Choices, ForeignKey, ManyToMany, OneToOne};
+    pub use crate::forms::Form;
     pub use crate::model::Model;
     pub use crate::query::{Aggregate, Filter, QuerySet};
     pub use crate::validation::{Clean, ValidationErrors};
     pub use bigdecimal::BigDecimal;
     pub use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-    pub use orm_derive::{Choices, Model};
+    pub use orm_derive::{Choices, Form, Model};
     pub use uuid::Uuid;
 }

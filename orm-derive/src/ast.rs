@@ -135,7 +135,7 @@ impl<'a> Container<'a> {
 }
 
 impl<'a> Field<'a> {
-    fn from_ast(cx: &Ctxt, field: &'a syn::Field) -> Option<Field<'a>> {
+    pub(crate) fn from_ast(cx: &Ctxt, field: &'a syn::Field) -> Option<Field<'a>> {
         let ident = field.ident.as_ref()?;
         let attrs = attr::Field::from_ast(cx, field);
         let (nullable, inner) = match generic_arg(&field.ty, "Option") {

@@ -9,7 +9,9 @@ use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
 
 use crate::ctxt::Ctxt;
-use crate::symbol::{CHOICE, CHOICE_ATTRS, FIELD, FIELD_ATTRS, MODEL, MODEL_ATTRS, ON_DELETE};
+use crate::symbol::{
+    CHOICE, CHOICE_ATTRS, FIELD, FIELD_ATTRS, FORM, MODEL, MODEL_ATTRS, ON_DELETE,
+};
 
 pub(crate) use crate::items::{list_items, Spanned};
 
@@ -144,6 +146,28 @@ impl Container {
                     "auto_created" => parse_into(cx, &meta, &mut c.auto_created, flag),
                     "clean" => parse_into(cx, &meta, &mut c.clean, flag),
                     _ => unknown(cx, &meta, MODEL, &name, MODEL_ATTRS),
+                }
+            });
+            if let Err(err) = result {
+                cx.syn_error(err);
+            }
+        }
+        c
+    }
+}
+
+impl Container {
+    /// `#[form(...)]` of a `#[derive(Form)]` struct: only `clean`, read
+    /// into the slot a model's `#[model(clean)]` fills. The model's other
+    /// attributes stay empty.
+    pub(crate) fn from_form_ast(cx: &Ctxt, input: &syn::DeriveInput) -> Self {
+        let mut c = Container::from_ast(cx, input);
+        for attr in input.attrs.iter().filter(|a| a.path().is_ident(FORM)) {
+            let result = attr.parse_nested_meta(|meta| {
+                let name = path_name(&meta);
+                match name.as_str() {
+                    "clean" => parse_into(cx, &meta, &mut c.clean, flag),
+                    _ => unknown(cx, &meta, FORM, &name, &["clean"]),
                 }
             });
             if let Err(err) = result {

@@ -27,7 +27,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container) {
     admin_check::check(cx, cont);
 }
 
-fn check_field(cx: &Ctxt, f: &Field) {
+pub(crate) fn check_field(cx: &Ctxt, f: &Field) {
     let a = &f.attrs;
     let class = f.class;
     let is_string = class == TypeClass::String;

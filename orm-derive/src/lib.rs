@@ -58,6 +58,20 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     expand::derive_model_or_placeholder(&input).into()
 }
 
+/// Makes a struct a form of its own (`orm_core::forms::Form`): its fields
+/// are read from a submitted form and checked as a model's are, with the
+/// same field types and `#[field(...)]` checks (`max_length`, `email`,
+/// `choices`, `validators`, `default`, `blank`, `verbose_name`,
+/// `help_text`, ...); `#[form(clean)]` adds a check over the whole form
+/// (`impl Clean for ...`).
+#[proc_macro_derive(Form, attributes(form, field))]
+pub fn derive_form(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive_form(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 /// Makes a field-less enum storable as text choices.
 ///
 /// Each variant takes `#[choice(value = "...", label = "...")]`, both

@@ -2,6 +2,7 @@
 
 pub(crate) const MODEL: &str = "model";
 pub(crate) const FIELD: &str = "field";
+pub(crate) const FORM: &str = "form";
 pub(crate) const CHOICE: &str = "choice";
 pub(crate) const ADMIN: &str = "admin";
 

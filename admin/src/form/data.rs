@@ -1,89 +1,30 @@
-//! A submitted `application/x-www-form-urlencoded` body, decoded once.
+//! A submitted form as the admin's handlers take it: the shared
+//! [`orm_core::forms::FormData`], read from the request's body.
+
+use std::ops::Deref;
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 
 use crate::error::AdminError;
 
-/// The fields of a submitted form, in order; repeated names are kept.
+/// The fields of a submitted urlencoded form.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct FormData {
-    pairs: Vec<(String, String)>,
-    /// Names whose value was not UTF-8 (kept with U+FFFD in its place).
-    not_utf8: Vec<String>,
-}
-
-/// What a field holding bytes that are not UTF-8 is told.
-const NOT_UTF8: &str = "Enter valid text: what was sent is not UTF-8.";
+pub(crate) struct FormData(orm_core::forms::FormData);
 
 impl FormData {
-    /// Decodes a body. Invalid UTF-8 becomes U+FFFD, and the field it was
-    /// sent in is refused by [`FormData::one`].
+    /// Decodes a body (see [`orm_core::forms::FormData::parse`]).
+    #[cfg(test)]
     pub(crate) fn parse(body: &[u8]) -> FormData {
-        let mut not_utf8 = Vec::new();
-        let pairs = body
-            .split(|&b| b == b'&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (name, value) = match pair.iter().position(|&b| b == b'=') {
-                    Some(at) => (&pair[..at], &pair[at + 1..]),
-                    None => (pair, &b""[..]),
-                };
-                let (name, _) = decode(name);
-                let (value, valid) = decode(value);
-                if !valid {
-                    not_utf8.push(name.clone());
-                }
-                (name, value)
-            })
-            .collect();
-        FormData { pairs, not_utf8 }
-    }
-
-    /// Every value of `name`.
-    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
-        self.pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-
-    /// The value of `name`: `Ok(None)` when absent, an error when given
-    /// more than once.
-    pub(crate) fn one(&self, name: &str) -> Result<Option<&str>, String> {
-        if self.not_utf8.iter().any(|n| n == name) {
-            return Err(NOT_UTF8.to_owned());
-        }
-        match self.all(name).as_slice() {
-            [] => Ok(None),
-            [one] => Ok(Some(one)),
-            _ => Err("Enter a single value.".to_owned()),
-        }
-    }
-
-    /// The value of `name`, or `""`; the first when repeated.
-    pub(crate) fn text(&self, name: &str) -> &str {
-        self.all(name).first().copied().unwrap_or("")
-    }
-
-    /// Whether `name` was sent.
-    pub(crate) fn has(&self, name: &str) -> bool {
-        self.pairs.iter().any(|(k, _)| k == name)
+        FormData(orm_core::forms::FormData::parse(body))
     }
 }
 
-/// One name or value of a urlencoded body: `+` is a space, `%XX` a byte;
-/// the text, and whether the bytes were UTF-8.
-fn decode(raw: &[u8]) -> (String, bool) {
-    let spaced: Vec<u8> = raw
-        .iter()
-        .map(|&b| if b == b'+' { b' ' } else { b })
-        .collect();
-    let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
-    match String::from_utf8(bytes) {
-        Ok(text) => (text, true),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
+impl Deref for FormData {
+    type Target = orm_core::forms::FormData;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
 }
 
@@ -94,29 +35,6 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|_| AdminError::PayloadTooLarge)?;
-        Ok(FormData::parse(&bytes))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repeated_and_broken_input() {
-        let form = FormData::parse(b"a=1&b=2&a=3&c=%FF%00");
-        assert_eq!(form.all("a"), ["1", "3"]);
-        assert!(form.one("a").is_err());
-        assert_eq!(form.one("b"), Ok(Some("2")));
-        assert_eq!(form.one("x"), Ok(None));
-        assert_eq!(form.text("c"), "\u{FFFD}\u{0}");
-        assert!(form.one("c").is_err(), "not UTF-8");
-        assert!(form.has("b") && !form.has("x"));
-        let form = FormData::parse(b"q=a+b%2Bc&e=%C3%A9&raw=\xff&empty&=v");
-        assert_eq!(form.text("q"), "a b+c");
-        assert_eq!(form.one("e"), Ok(Some("\u{e9}")));
-        assert!(form.one("raw").is_err());
-        assert_eq!(form.one("empty"), Ok(Some("")));
-        assert_eq!(form.text(""), "v");
+        Ok(FormData(orm_core::forms::FormData::parse(&bytes)))
     }
 }

@@ -3,18 +3,18 @@
 //! each field that is wrong. What the user typed is always kept.
 
 mod data;
-mod widgets;
 
 use std::collections::HashMap;
 
+use orm_core::forms::{is_placeholder, read_field};
 use orm_core::model_admin::{find_admin, AdminOps};
-use orm_core::query::{parse_value, QuerySpec};
+use orm_core::query::QuerySpec;
 use orm_core::schema::{FieldKind, FieldSchema};
 use orm_core::validation::validate_values;
 use orm_core::{AnyConnection, Value};
 
 pub(crate) use data::FormData;
-pub(crate) use widgets::{SelectOption, Widget};
+pub(crate) use orm_core::forms::{SelectOption, Widget};
 
 use crate::display::{field_label, input_text, value_text};
 use crate::site::AdminModel;
@@ -184,17 +184,7 @@ impl FormState {
             let Target::Column(i) = spec.target else {
                 continue;
             };
-            let field = &model.schema.fields[i];
-            let placeholder = (field.kind.is_numeric()
-                || matches!(
-                    field.kind,
-                    FieldKind::Date | FieldKind::DateTime | FieldKind::Time | FieldKind::Uuid
-                ))
-                && field.default.is_none()
-                && !field.auto_now
-                && !field.auto_now_add
-                && !field.nullable;
-            if placeholder {
+            if is_placeholder(&model.schema.fields[i]) {
                 self.text.insert(spec.name, String::new());
             }
         }
@@ -251,24 +241,9 @@ pub(crate) fn bind(
         match spec.target {
             Target::Column(i) => {
                 let field = &schema.fields[i];
-                let raw = match form.one(spec.name) {
-                    Ok(raw) => raw,
-                    Err(message) => {
-                        state
-                            .text
-                            .insert(spec.name, form.text(spec.name).to_owned());
-                        state.error(Some(spec.name), message);
-                        failed.push(spec.name);
-                        continue;
-                    }
-                };
-                let text = if field.kind == FieldKind::Bool {
-                    if raw.is_some() { "true" } else { "false" }.to_owned()
-                } else {
-                    lf_line_endings(raw.unwrap_or(""))
-                };
-                state.text.insert(spec.name, text.clone());
-                match parse_field(field, &text) {
+                let read = read_field(field, form, spec.name);
+                state.text.insert(spec.name, read.text);
+                match read.value {
                     // A value the form shows as it was sent keeps what is
                     // stored: saving unchanged writes nothing new.
                     Ok(value) if differs(field, &value, &base[i]) => {
@@ -339,16 +314,6 @@ pub(crate) fn bind(
     }
 }
 
-/// Text with every line ending as `\n`: browsers send a textarea's lines
-/// ending in `\r\n`, which saving unchanged must not write back.
-fn lf_line_endings(text: &str) -> String {
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_owned()
-    }
-}
-
 /// Whether a submitted value differs from the stored one. Decimals and
 /// times are compared as the form showed them: decimals at their field's
 /// scale (SQLite hands back `12.5` as `12.4999999999999996`), times and
@@ -360,42 +325,6 @@ fn differs(field: &FieldSchema, new: &Value, old: &Value) -> bool {
         | (Value::Time(_), Value::Time(_)) => input_text(field, new) != input_text(field, old),
         _ => new != old,
     }
-}
-
-/// A field's text to its value: text is trimmed (as Django's forms do),
-/// empty is `""`, `NULL` or "required".
-fn parse_field(field: &FieldSchema, text: &str) -> Result<Value, String> {
-    let trimmed = text.trim();
-    if field.kind == FieldKind::Bool {
-        return Ok(Value::Bool(trimmed == "true"));
-    }
-    if trimmed.is_empty() {
-        if field.is_required() || (field.kind == FieldKind::ForeignKey && !field.nullable) {
-            return Err("This field is required.".to_owned());
-        }
-        if field.nullable {
-            return Ok(Value::Null);
-        }
-        if field.kind.is_text() {
-            return Ok(Value::Text(String::new()));
-        }
-        return Err("This field is required.".to_owned());
-    }
-    let text = if field.kind == FieldKind::Text {
-        text
-    } else {
-        trimmed
-    };
-    let value = parse_value(field, text)?;
-    if let (Some(max), Value::Text(s)) = (field.max_length, &value) {
-        let length = s.chars().count();
-        if length > max as usize {
-            return Err(format!(
-                "Ensure this value has at most {max} characters (it has {length})."
-            ));
-        }
-    }
-    Ok(value)
 }
 
 /// Checks that every foreign key and many-to-many choice names an existing

@@ -7,7 +7,7 @@ use orm_contrib::auth::authenticate;
 use serde::Deserialize;
 
 use crate::context::Visitor;
-use crate::csrf::{new_token, RotateCsrfToken};
+use crate::csrf::RotateCsrfToken;
 use crate::error::AdminError;
 use crate::form::FormData;
 use crate::login_throttle::Verdict;
@@ -94,9 +94,7 @@ pub(crate) async fn submit(
     let fallback = format!("{}/", visitor.base);
     let target = safe_next(Some(next.as_str()).filter(|n| !n.is_empty()), &fallback).to_owned();
     let mut response = Redirect::to(&target).into_response();
-    response
-        .extensions_mut()
-        .insert(RotateCsrfToken(new_token()));
+    response.extensions_mut().insert(RotateCsrfToken::new());
     Ok(response)
 }
 
@@ -105,8 +103,6 @@ pub(crate) async fn logout(visitor: Visitor) -> Result<Response, AdminError> {
     session_auth::logout(&visitor.session).await?;
     let layout = visitor.layout("Logged out").await?;
     let mut response = render(&LoggedOutTemplate { layout })?;
-    response
-        .extensions_mut()
-        .insert(RotateCsrfToken(new_token()));
+    response.extensions_mut().insert(RotateCsrfToken::new());
     Ok(response)
 }

@@ -15,29 +15,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{any, get, post};
 use axum::{middleware, Router};
 use http::Method;
-use orm_contrib::sessions::DbSessionStore;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::error::AdminError;
 use crate::site::Admin;
 use crate::{assets, context, csrf, headers};
 
-/// Sessions last two weeks from the last request, as Django's.
-const SESSION_DAYS: i64 = 14;
-
 pub(crate) fn router(admin: Admin) -> Router {
-    let sessions = SessionManagerLayer::new(
-        DbSessionStore::new(admin.db.clone()).with_access(admin.kept.access.clone()),
-    )
-    .with_name(orm_contrib::auth::session::SESSION_COOKIE)
-    .with_http_only(true)
-    .with_same_site(SameSite::Lax)
-    .with_secure(admin.secure_cookies)
-    .with_path("/")
-    .with_expiry(Expiry::OnInactivity(
-        tower_sessions::cookie::time::Duration::days(SESSION_DAYS),
-    ));
+    let sessions = crate::session_layer::session_layer(
+        admin.db.clone(),
+        admin.kept.access.clone(),
+        admin.secure_cookies,
+    );
     let at = |path: &str| format!("{}{path}", admin.path);
     let mut router = Router::new()
         .route(&at("/"), get(index::index))
@@ -86,7 +74,10 @@ pub(crate) fn router(admin: Admin) -> Router {
         router = router.route(&admin.path, any(fallback));
     }
     let mut router = router
-        .layer(middleware::from_fn_with_state(admin.clone(), csrf::protect))
+        .layer(csrf::CsrfLayer::new(
+            admin.secure_cookies,
+            admin.trusted_proxies.clone(),
+        ))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             admin.clone(),

@@ -2,6 +2,9 @@
 
 mod clean;
 mod columns;
+mod form;
+
+pub(crate) use form::derive_form;
 
 use columns::field_consts;
 mod joins;

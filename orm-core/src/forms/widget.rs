@@ -1,62 +1,85 @@
 //! The input each field kind gets, with the attributes browsers check
 //! (`maxlength`, `required`, `step`, `min`, `max`).
 
-use orm_core::schema::{FieldKind, FieldSchema};
+use crate::schema::{FieldKind, FieldSchema};
 
 /// An `<option>`.
-pub(crate) struct SelectOption {
-    pub(crate) value: String,
-    pub(crate) label: String,
-    pub(crate) selected: bool,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectOption {
+    /// What is submitted.
+    pub value: String,
+    /// What is shown.
+    pub label: String,
+    /// Whether it is chosen.
+    pub selected: bool,
 }
 
 /// How a field is edited (or shown, when read-only).
-pub(crate) enum Widget {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Widget {
+    /// An `<input>` of a type browsers check.
     Input {
+        /// `text`, `number`, `email`, `url`, `date`, `time`, `datetime-local`.
         input_type: &'static str,
+        /// What it holds.
         value: String,
+        /// Most characters.
         maxlength: Option<u32>,
+        /// The `step` of a number or time.
         step: Option<String>,
+        /// The smallest number.
         min: Option<String>,
+        /// The largest number.
         max: Option<String>,
         /// Ids of the inputs this one is filled from while typing.
         prepopulate_from: String,
     },
+    /// A `<textarea>`.
     TextArea {
+        /// What it holds.
         value: String,
     },
+    /// A checkbox.
     Checkbox {
+        /// Whether it is ticked.
         checked: bool,
     },
+    /// A `<select>`.
     Select {
+        /// Its options, in order.
         options: Vec<SelectOption>,
+        /// Whether several may be chosen.
         multiple: bool,
     },
     /// A foreign key typed as an id, with the current target's text and a
     /// link to look one up.
     RawId {
+        /// The key typed.
         value: String,
+        /// The target's text.
         repr: String,
+        /// Where to look a target up.
         lookup_url: Option<String>,
     },
     /// A foreign key chosen by searching its target as you type.
     Autocomplete {
+        /// The key chosen.
         value: String,
+        /// The target's text.
         repr: String,
+        /// The search's URL.
         source_url: String,
     },
+    /// A value shown, not edited.
     ReadOnly {
+        /// The value as shown.
         text: String,
     },
 }
 
 impl Widget {
     /// The input for a plain (not foreign-key, not choices) field.
-    pub(crate) fn for_field(
-        field: &FieldSchema,
-        value: String,
-        prepopulate_from: String,
-    ) -> Widget {
+    pub fn for_field(field: &FieldSchema, value: String, prepopulate_from: String) -> Widget {
         let input = |input_type, step: Option<&str>, min: Option<String>, max: Option<String>| {
             Widget::Input {
                 input_type,
@@ -135,7 +158,7 @@ impl Widget {
     /// A `<select>` of a field's choices, with an empty choice where the
     /// field may be left empty or has no default to start from (Django's
     /// `include_blank`): a field with a default refuses the empty value.
-    pub(crate) fn choices(field: &FieldSchema, value: &str) -> Widget {
+    pub fn choices(field: &FieldSchema, value: &str) -> Widget {
         let mut options = Vec::new();
         if field.blank || field.nullable || field.default.is_none() || value.is_empty() {
             options.push(SelectOption {
@@ -159,7 +182,7 @@ impl Widget {
 
     /// Whether the template should print a `<label for>` pointing at an
     /// input (read-only text and checkbox groups have none).
-    pub(crate) fn labelled(&self) -> bool {
+    pub fn labelled(&self) -> bool {
         !matches!(self, Widget::ReadOnly { .. })
     }
 }
