@@ -68,14 +68,16 @@ impl FromStr for TrustedProxies {
 
 /// The scheme a request came in with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Scheme {
+pub enum Scheme {
+    /// `http`.
     Http,
+    /// `https`.
     Https,
 }
 
 impl Scheme {
     /// The port a URL of this scheme means when it names none.
-    pub(crate) fn default_port(self) -> u16 {
+    pub fn default_port(self) -> u16 {
         match self {
             Scheme::Http => 80,
             Scheme::Https => 443,
@@ -83,7 +85,7 @@ impl Scheme {
     }
 
     /// `http` or `https`, in any case.
-    pub(crate) fn parse(text: &str) -> Option<Scheme> {
+    pub fn parse(text: &str) -> Option<Scheme> {
         match text.trim().to_ascii_lowercase().as_str() {
             "http" => Some(Scheme::Http),
             "https" => Some(Scheme::Https),
@@ -94,19 +96,19 @@ impl Scheme {
 
 /// The client behind a request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct ClientInfo {
+pub struct ClientInfo {
     /// The client's address; `None` when the server was not given the
     /// connection's (a router called without `ConnectInfo`).
-    pub(crate) address: Option<IpAddr>,
+    pub address: Option<IpAddr>,
     /// The scheme the client used.
-    pub(crate) scheme: Scheme,
+    pub scheme: Scheme,
 }
 
 impl ClientInfo {
     /// Reads the client of a request. `secure` is the scheme to assume
     /// without a trusted proxy's word: HTTPS for a site that marks its
     /// cookies `Secure` (so it says it is served over HTTPS), HTTP otherwise.
-    pub(crate) fn of(
+    pub fn of(
         extensions: &Extensions,
         headers: &HeaderMap,
         trusted: &TrustedProxies,

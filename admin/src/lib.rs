@@ -41,7 +41,7 @@ mod fuzz_tests;
 mod headers;
 mod history;
 mod kept;
-mod login_throttle;
+pub mod login_throttle;
 pub mod messages;
 mod permissions;
 pub mod safe_next;
@@ -51,7 +51,7 @@ mod templates;
 mod users;
 mod views;
 
-pub use client_info::{InvalidProxy, TrustedProxies};
+pub use client_info::{ClientInfo, InvalidProxy, Scheme, TrustedProxies};
 pub use error::AdminError;
 pub use history::{ActionFlag, LogEntry};
 pub use session_layer::session_layer;

@@ -37,16 +37,19 @@ const MAX_KEYS: usize = 10_000;
 
 /// What to do with a password attempt.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Verdict {
+pub enum Verdict {
     /// Check the password, after waiting this long.
-    Try { wait: Duration },
+    Try {
+        /// How long.
+        wait: Duration,
+    },
     /// Refuse without checking the password.
     Refuse,
 }
 
 /// Recent password failures, by username and client address.
 #[derive(Default)]
-pub(crate) struct LoginThrottle {
+pub struct LoginThrottle {
     failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
 }
 
@@ -59,17 +62,17 @@ enum Key {
 
 impl LoginThrottle {
     /// What to do with an attempt for `username` from `address`.
-    pub(crate) fn verdict(&self, username: &str, address: Option<IpAddr>) -> Verdict {
+    pub fn verdict(&self, username: &str, address: Option<IpAddr>) -> Verdict {
         self.verdict_at(username, address, Instant::now())
     }
 
     /// Records a failed attempt.
-    pub(crate) fn failed(&self, username: &str, address: Option<IpAddr>) {
+    pub fn failed(&self, username: &str, address: Option<IpAddr>) {
         self.failed_at(username, address, Instant::now());
     }
 
     /// Forgets the username's failures after its password was given right.
-    pub(crate) fn succeeded(&self, username: &str, address: Option<IpAddr>) {
+    pub fn succeeded(&self, username: &str, address: Option<IpAddr>) {
         if let Ok(mut failures) = self.failures.lock() {
             let user = user_key(username);
             failures.remove(&Key::Pair(user.clone(), address));

@@ -40,9 +40,11 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod accounts;
 pub mod body_deadline;
 mod commands;
 mod fixtures;
+pub mod forms;
 pub mod hosts;
 pub mod mail;
 pub mod server;
@@ -51,12 +53,13 @@ mod site;
 pub mod startproject;
 pub mod startup;
 pub mod urls;
+pub mod views;
 
-pub use admin::{self, AdminSite};
+pub use admin::{self, csrf, messages, AdminSite};
 pub use orm_contrib::{auth, sessions};
 pub use orm_core::{
     atomic, backend, db, deletion, fields, model, model_admin, pagination, query, schema, signals,
-    sql_types, validation, value, views,
+    sql_types, validation, value,
 };
 pub use orm_core::{
     create_tables, AnyConnection, Choices, Db, Error, FieldType, Filter, ForeignKey, Model, Page,

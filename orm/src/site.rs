@@ -13,6 +13,7 @@ use orm_migrations::{MigrationSource, Outcome, Project};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::trace::TraceLayer;
 
+use crate::accounts::Accounts;
 use crate::commands::{self, BuiltinCommand, Parsed, UserCommands};
 use crate::hosts::AllowedHostsLayer;
 use crate::settings::Settings;
@@ -21,6 +22,8 @@ use crate::settings::Settings;
 type PagesFn = Box<dyn Fn(Db) -> Router + Send + Sync>;
 /// Configures the admin beyond its defaults.
 type AdminFn = Box<dyn Fn(AdminSite) -> AdminSite + Send + Sync>;
+/// Configures the account pages beyond their defaults.
+type AccountsFn = Box<dyn Fn(Accounts) -> Accounts + Send + Sync>;
 
 /// A project: its name, its apps' migrations, its pages, its admin and its
 /// own commands. [`main`](Site::main) is its `manage.py`.
@@ -33,6 +36,7 @@ pub struct Site {
     migrations: Vec<MigrationSource>,
     pages: Vec<PagesFn>,
     admin: Vec<AdminFn>,
+    accounts: Vec<AccountsFn>,
     admin_header: String,
     settings_file: Option<PathBuf>,
     commands: Vec<UserCommands>,
@@ -61,6 +65,7 @@ impl Site {
             migrations: Vec::new(),
             pages: Vec::new(),
             admin: Vec::new(),
+            accounts: Vec::new(),
             settings_file: Some(PathBuf::from("settings.toml")),
             commands: Vec::new(),
         }
@@ -76,6 +81,17 @@ impl Site {
     /// merged beside the admin.
     pub fn pages(mut self, pages: impl Fn(Db) -> Router + Send + Sync + 'static) -> Site {
         self.pages.push(Box::new(pages));
+        self
+    }
+
+    /// Configures the account pages (`/accounts/login/` and the others,
+    /// see [`accounts`](crate::accounts)): their path, where logging in
+    /// leads, their HTML.
+    pub fn accounts(
+        mut self,
+        configure: impl Fn(Accounts) -> Accounts + Send + Sync + 'static,
+    ) -> Site {
+        self.accounts.push(Box::new(configure));
         self
     }
 
@@ -142,9 +158,10 @@ impl Site {
         Settings::load(self.settings_file.as_deref())
     }
 
-    /// The whole site on `db`: the project's pages, the admin at `/admin/`,
-    /// the host check, request logging, compression (gzip or brotli, as the
-    /// client accepts) and the body deadline.
+    /// The whole site on `db`: the project's pages and the account pages
+    /// (with sessions, CSRF protection and the user extractors), the admin
+    /// at `/admin/`, the host check, request logging, compression (gzip or
+    /// brotli, as the client accepts) and the body deadline.
     pub fn router(&self, db: Db, settings: &Settings) -> Router {
         let mut site = AdminSite::new(db.clone())
             .site_header(self.admin_header.clone())
@@ -154,11 +171,22 @@ impl Site {
         for configure in &self.admin {
             site = configure(site);
         }
-        let mut router = Router::new();
+        let mut accounts = Accounts::new(db.clone(), &settings.secret_key)
+            .secure_cookies(settings.secure_cookies)
+            .trusted_proxies(settings.trusted_proxies.clone());
+        match settings.mailer() {
+            Ok(mailer) => accounts = accounts.mailer(mailer),
+            Err(error) => tracing::warn!(%error, "no mailer: password reset emails are not sent"),
+        }
+        for configure in &self.accounts {
+            accounts = configure(accounts);
+        }
+        let mut router = accounts.routes();
         for pages in &self.pages {
             router = router.merge(pages(db.clone()));
         }
-        router
+        accounts
+            .layer(router)
             .merge(admin::router(site))
             .layer(middleware::from_fn_with_state(
                 settings.request_body_timeout,

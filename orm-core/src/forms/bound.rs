@@ -24,6 +24,8 @@ pub struct BoundForm<T> {
     errors: ValidationErrors,
     /// Choices of foreign keys, loaded by a model form: `(key, text)`.
     pub(crate) key_choices: Vec<(usize, Vec<(String, String)>)>,
+    /// Fields shown as password inputs, never holding what was typed.
+    secret: Vec<usize>,
     bound: bool,
     pub(crate) cleaned: Option<T>,
     _gives: PhantomData<fn() -> T>,
@@ -69,6 +71,7 @@ impl<T> BoundForm<T> {
             values,
             errors: ValidationErrors::new(),
             key_choices: Vec::new(),
+            secret: Vec::new(),
             bound: false,
             cleaned: None,
             _gives: PhantomData,
@@ -110,6 +113,17 @@ impl<T> BoundForm<T> {
             }
         }
         form
+    }
+
+    /// Shows these fields as password inputs, which never send back what
+    /// was typed (Django's `PasswordInput`).
+    pub fn password(mut self, names: &[&str]) -> Self {
+        for name in names {
+            if let Some(index) = self.schema.field_index(name) {
+                self.secret.push(index);
+            }
+        }
+        self
     }
 
     /// Adds a message beside the field `name` (above the form for `None`,
@@ -177,7 +191,8 @@ impl<T> BoundForm<T> {
         self.cleaned.as_ref().filter(|_| self.errors.is_empty())
     }
 
-    /// What the input of field `name` holds.
+    /// What the input of field `name` holds (what was typed, for a
+    /// password input too: it is only not shown).
     pub fn text(&self, name: &str) -> &str {
         self.schema
             .field_index(name)
@@ -204,6 +219,15 @@ impl<T> BoundForm<T> {
         let field = &self.schema.fields[index];
         let text = self.text[index].clone();
         let widget = match self.key_choices.iter().find(|(i, _)| *i == index) {
+            _ if self.secret.contains(&index) => Widget::Input {
+                input_type: "password",
+                value: String::new(),
+                maxlength: field.max_length,
+                step: None,
+                min: None,
+                max: None,
+                prepopulate_from: String::new(),
+            },
             Some((_, rows)) => key_select(field, rows, &text),
             None if !field.choices.is_empty() => Widget::choices(field, &text),
             None => Widget::for_field(field, text, String::new()),
