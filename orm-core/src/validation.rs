@@ -117,7 +117,7 @@ impl std::error::Error for ValidationErrors {}
 /// assert_eq!(trip.validate().unwrap_err().get("ends"), ["A trip ends after it starts."]);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "`#[model(clean)]` asks for `impl Clean for {Self}`",
+    message = "`clean` (in `#[model(clean)]` or `#[form(clean)]`) asks for `impl Clean for {Self}`",
     label = "`{Self}` does not implement `Clean`",
     note = "write `impl Clean for {Self} {{ fn clean(&self) -> Result<(), ValidationErrors> {{ ... }} }}`, or remove `clean`"
 )]

@@ -86,6 +86,13 @@ pub fn parse_field(field: &FieldSchema, text: &str) -> Result<Value, String> {
         trimmed
     };
     let value = parse_value(field, text)?;
+    if let Value::Text(s) = &value {
+        if !field.choices.is_empty() && !field.choices.iter().any(|c| c.value == *s) {
+            return Err(format!(
+                "Select a valid choice. {s} is not one of the available choices."
+            ));
+        }
+    }
     if let (Some(max), Value::Text(s)) = (field.max_length, &value) {
         let length = s.chars().count();
         if length > max as usize {
