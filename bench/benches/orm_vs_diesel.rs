@@ -98,6 +98,7 @@ mod schema {
             published_date -> Timestamp,
             updated_date -> Timestamp,
             is_published -> Bool,
+            comment_count -> Integer,
         }
     }
 
@@ -125,6 +126,7 @@ struct ArticleRow {
     published_date: NaiveDateTime,
     updated_date: NaiveDateTime,
     is_published: bool,
+    comment_count: i32,
 }
 
 /// A user row, as a diesel user loads it.
@@ -156,6 +158,7 @@ struct NewArticle {
     published_date: NaiveDateTime,
     updated_date: NaiveDateTime,
     is_published: bool,
+    comment_count: i32,
 }
 
 diesel::define_sql_function! {
@@ -451,6 +454,7 @@ fn new_article(
         published_date: date,
         updated_date: date,
         is_published: published,
+        comment_count: 0,
     }
 }
 
@@ -465,6 +469,7 @@ fn orm_article(row: &NewArticle) -> Article {
         published_date: row.published_date.and_utc(),
         updated_date: row.updated_date.and_utc(),
         is_published: row.is_published,
+        comment_count: row.comment_count,
     }
 }
 
@@ -977,6 +982,7 @@ fn update_each(backend: &mut Backend) -> Case {
             published_date: row.published_date,
             updated_date: row.updated_date,
             is_published: row.is_published,
+            comment_count: row.comment_count,
         };
         (row.id, new)
     })

@@ -29,6 +29,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestDb {
     /// The handle tests use.
     pub db: Db,
+    /// Its URL, for a process of the test's own (a server it starts).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -125,10 +127,12 @@ pub fn blank(kind: BackendKind, base_url: Option<&str>, options: PoolOptions) ->
         (BackendKind::Sqlite, _) => {
             let path = std::env::temp_dir().join(format!("{name}.sqlite3"));
             let _ = std::fs::remove_file(&path);
-            let db = Db::open_with(&format!("sqlite://{}", path.display()), options)
+            let url = format!("sqlite://{}", path.display());
+            let db = Db::open_with(&url, options)
                 .unwrap_or_else(|e| panic!("cannot open SQLite at {}: {e}", path.display()));
             TestDb {
                 db,
+                url,
                 cleanup: Cleanup::File(path),
             }
         }
@@ -156,6 +160,7 @@ fn server_database(kind: BackendKind, base: &str, name: &str, options: PoolOptio
         .unwrap_or_else(|e| panic!("cannot open the test database {name}: {e}"));
     TestDb {
         db,
+        url,
         cleanup: Cleanup::Database {
             admin_url: base.to_owned(),
             name: name.to_owned(),

@@ -175,7 +175,12 @@ impl Site {
             .secure_cookies(settings.secure_cookies)
             .trusted_proxies(settings.trusted_proxies.clone());
         match settings.mailer() {
-            Ok(mailer) => accounts = accounts.mailer(mailer),
+            Ok(mailer) => {
+                if crate::mail::site_mailer().is_none() {
+                    crate::mail::set_site_mailer(mailer.clone());
+                }
+                accounts = accounts.mailer(mailer);
+            }
             Err(error) => tracing::warn!(%error, "no mailer: password reset emails are not sent"),
         }
         for configure in &self.accounts {

@@ -4,6 +4,7 @@
 
 pub mod models;
 pub mod seed;
+pub mod signals;
 pub mod views;
 
 /// The blog: its migrations, its public pages beside the admin, its
@@ -11,9 +12,11 @@ pub mod views;
 /// `seed` command.
 pub fn site() -> orm::Site {
     link_models();
+    signals::connect();
     orm::Site::new("blog")
         .migrations(orm::embed_migrations!("blog"))
         .pages(views::router)
+        .accounts(|accounts| accounts.pages(views::BlogAccountPages))
         .admin_header("Blog administration")
         .settings_file(concat!(env!("CARGO_MANIFEST_DIR"), "/settings.toml"))
         .command(seed::SeedCommand::run)
@@ -27,5 +30,6 @@ pub fn migrate(db: &orm::Db, out: &mut dyn std::io::Write) -> Result<(), orm::mi
 /// Names the models so the linker keeps them in the registry.
 pub fn link_models() {
     let _ = <models::Article as orm::Model>::schema();
+    let _ = <models::Comment as orm::Model>::schema();
     let _ = <orm::admin::LogEntry as orm::Model>::schema();
 }

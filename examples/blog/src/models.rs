@@ -1,4 +1,5 @@
-//! The blog's models: the seed's `Article`.
+//! The blog's models: the seed's `Article`, and readers' comments on
+//! it, moderated in the admin.
 
 use orm::auth::User;
 use orm::prelude::*;
@@ -50,6 +51,9 @@ pub struct Article {
     /// Shown on the public pages.
     #[field(default = false)]
     pub is_published: bool,
+    /// How many approved comments it has: kept by the comments' signals.
+    #[field(default = 0, editable = false)]
+    pub comment_count: i32,
 }
 
 /// Admin action: marks the selected articles published.
@@ -60,4 +64,61 @@ pub fn publish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm::Re
 /// Admin action: takes the selected articles off the public pages.
 pub fn unpublish(conn: &mut AnyConnection, articles: QuerySet<Article>) -> orm::Result<usize> {
     articles.update(conn, vec![Article::IS_PUBLISHED.set(false)])
+}
+
+/// A reader's comment on an article: shown once a moderator approves it.
+#[derive(Model, Debug, Clone, serde::Serialize)]
+#[model(ordering = ["created"], display = "Comment by {name}")]
+#[admin(
+    list_display = ["name", "article", "created", "is_approved"],
+    list_filter = ["is_approved", "created"],
+    search_fields = ["name", "body"],
+    raw_id_fields = ["article"],
+    readonly_fields = ["created"],
+    actions = [approve],
+)]
+pub struct Comment {
+    /// Row id.
+    pub id: i64,
+    /// What it is about.
+    #[field(on_delete = Cascade, related_name = "comments")]
+    pub article: ForeignKey<Article>,
+    /// The reader's name, as shown.
+    #[field(max_length = 80)]
+    pub name: String,
+    /// Where the reader may be reached; never shown.
+    #[field(email)]
+    pub email: String,
+    /// What they wrote: at most 3,000 characters.
+    #[field(text, validators = [at_most_3000_characters])]
+    pub body: String,
+    /// When it was posted.
+    #[field(auto_now_add)]
+    pub created: DateTime<Utc>,
+    /// Shown on the article's page.
+    #[field(default = false)]
+    pub is_approved: bool,
+}
+
+/// A comment's length check (text columns have no length of their own).
+fn at_most_3000_characters(body: &String) -> Result<(), String> {
+    let length = body.chars().count();
+    if length > 3000 {
+        return Err(format!(
+            "Ensure this value has at most 3000 characters (it has {length})."
+        ));
+    }
+    Ok(())
+}
+
+/// Admin action: approves the selected comments, each saved (so that the
+/// articles' counts follow, through the signals).
+pub fn approve(conn: &mut AnyConnection, comments: QuerySet<Comment>) -> orm::Result<usize> {
+    let mut approved = 0;
+    for mut comment in comments.filter(Comment::IS_APPROVED.eq(false)).all(conn)? {
+        comment.is_approved = true;
+        comment.save(conn)?;
+        approved += 1;
+    }
+    Ok(approved)
 }

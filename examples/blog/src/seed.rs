@@ -181,6 +181,7 @@ fn article(i: usize, run_id: i64, author: i64) -> Article {
         published_date: Utc::now(),
         updated_date: Utc::now(),
         is_published: !i.is_multiple_of(10),
+        comment_count: 0,
     }
 }
 

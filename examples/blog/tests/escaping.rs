@@ -41,6 +41,7 @@ async fn payloads_are_shown_escaped_on_the_public_pages() {
                 published_date: Utc::now(),
                 updated_date: Utc::now(),
                 is_published: true,
+                comment_count: 0,
             };
             article.save(&mut conn).unwrap();
         }

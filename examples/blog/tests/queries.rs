@@ -48,6 +48,7 @@ fn add_articles(conn: &mut AnyConnection, n: usize, round: usize) -> Vec<User> {
             published_date: Utc::now(),
             updated_date: Utc::now(),
             is_published: true,
+            comment_count: 0,
         })
         .collect();
     Article::bulk_create(conn, &mut articles).unwrap();

@@ -352,11 +352,8 @@ pub(super) async fn password_reset(visit: Visit, body: Bytes) -> Result<Response
             tracing::warn!("a password reset was asked for, but the site has no mailer");
             continue;
         };
-        let sent = tokio::task::spawn_blocking(move || mailer.send(&email)).await;
-        match sent {
-            Ok(Ok(())) => {}
-            Ok(Err(error)) => tracing::error!(%error, "the password reset email failed"),
-            Err(error) => tracing::error!(%error, "the password reset email task failed"),
+        if let Err(error) = mailer.send_async(email).await {
+            tracing::error!(%error, "the password reset email failed");
         }
     }
     Ok(Redirect::to(&visit.at("/password_reset/done/")).into_response())

@@ -24,7 +24,7 @@
 mod backends;
 mod settings;
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use settings::{EmailBackend, EmailSettings};
 
@@ -188,4 +188,39 @@ impl Mailer {
             .await
             .map_err(|e| MailError::Send(e.to_string()))?
     }
+}
+
+/// The site's mailer, for code that has no handle on it (a signal handler,
+/// a task): Django's `send_mail` reads the settings the same way.
+static SITE_MAILER: RwLock<Option<Mailer>> = RwLock::new(None);
+
+/// Makes `mailer` the site's: [`Site::router`](crate::Site::router) does,
+/// with the mailer of the settings (tests may put a memory mailer in its
+/// place).
+pub fn set_site_mailer(mailer: Mailer) {
+    if let Ok(mut site) = SITE_MAILER.write() {
+        *site = Some(mailer);
+    }
+}
+
+/// The site's mailer, once the site has one.
+pub fn site_mailer() -> Option<Mailer> {
+    SITE_MAILER.read().ok().and_then(|site| site.clone())
+}
+
+/// Sends `email` through the site's mailer (see [`set_site_mailer`]).
+///
+/// ```
+/// use orm::mail::{send_mail, set_site_mailer, Email, Mailer};
+///
+/// let (mailer, outbox) = Mailer::memory("site@example.com");
+/// set_site_mailer(mailer);
+/// send_mail(&Email::new("Hi", "Hello.", ["ada@example.com"]))?;
+/// assert_eq!(outbox.messages().len(), 1);
+/// # Ok::<(), orm::mail::MailError>(())
+/// ```
+pub fn send_mail(email: &Email) -> Result<(), MailError> {
+    site_mailer()
+        .ok_or_else(|| MailError::Settings("the site has no mailer yet".into()))?
+        .send(email)
 }

@@ -210,6 +210,18 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Turns off the browser's own checks of the page's forms (`required`,
+    /// `type=email`...), so that what the server says is what is tested.
+    pub(crate) async fn without_form_checks(&self) {
+        self.client
+            .execute(
+                "document.querySelectorAll('form').forEach(f => f.noValidate = true);",
+                vec![],
+            )
+            .await
+            .expect("turn off the form checks");
+    }
+
     /// Clicks `element` and waits for the page it leads to to load.
     pub(crate) async fn click_and_load(&self, element: &Element) {
         self.client

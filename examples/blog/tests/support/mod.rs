@@ -62,12 +62,18 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 /// `target/screenshots/`, next to the build's profile folders (so it
 /// follows `CARGO_TARGET_DIR`), emptied of the last run's PNGs.
 pub(crate) fn screenshot_dir() -> PathBuf {
+    screenshots_in("screenshots")
+}
+
+/// `target/<folder>/` (`screenshots/site` for the public site's test),
+/// emptied of the last run's PNGs.
+pub(crate) fn screenshots_in(folder: &str) -> PathBuf {
     let exe = Path::new(env!("CARGO_BIN_EXE_blog"));
     let target = exe
         .parent()
         .and_then(Path::parent)
         .expect("the blog binary lives in target/<profile>/");
-    let dir = target.join("screenshots");
+    let dir = target.join(folder);
     std::fs::create_dir_all(&dir).expect("create target/screenshots/");
     for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
         if entry.path().extension().is_some_and(|ext| ext == "png") {

@@ -1,0 +1,67 @@
+//! Readers' comments: the form under an article, and posting it. A posted
+//! comment waits for a moderator (in the admin); the article's author
+//! hears of it by email (see `crate::signals`).
+
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use orm::forms::ModelForm;
+use orm::prelude::*;
+use orm::views::{CreateView, DetailView, Edited, Submitted};
+
+use super::articles::show;
+use super::frame::Visitor;
+use super::PageError;
+use crate::models::{Article, Comment};
+
+/// The fields a reader fills in.
+pub(crate) fn comment_form() -> orm::Result<ModelForm<Comment>> {
+    ModelForm::fields(&["name", "email", "body"])
+}
+
+/// A new comment on `article`, before the form: unapproved.
+pub(crate) fn new_comment(article: i64, name: &str, email: &str) -> Comment {
+    Comment {
+        id: 0,
+        article: ForeignKey::new(article),
+        name: name.to_owned(),
+        email: email.to_owned(),
+        body: String::new(),
+        created: chrono::Utc::now(),
+        is_approved: false,
+    }
+}
+
+/// `POST /articles/<slug>/comments/`: saved and back to the article with
+/// a message, or the article's page again with the form's messages and
+/// what was typed.
+pub(super) async fn post(
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    submitted: Submitted,
+) -> Result<Response, PageError> {
+    let lookup = slug.clone();
+    let article = visitor
+        .pages
+        .db
+        .run(move |conn| {
+            DetailView::new(Article::objects().filter(Article::IS_PUBLISHED.eq(true)))
+                .by_field("slug")
+                .get(conn, &lookup)
+        })
+        .await?;
+    let view = CreateView::new(comment_form()?).initial(new_comment(article.id, "", ""));
+    match view.run(&visitor.pages.db, submitted).await? {
+        Edited::Done(_) => {
+            visitor
+                .messages
+                .success("Thank you! Your comment will appear once a moderator approves it.")
+                .await?;
+            let url = visitor
+                .pages
+                .urls
+                .reverse("article", &[("slug", &article.slug)])?;
+            Ok(Redirect::to(&format!("{url}#comments")).into_response())
+        }
+        Edited::Show(form) => show(visitor, slug, Some(form)).await,
+    }
+}
