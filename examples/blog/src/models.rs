@@ -90,7 +90,7 @@ pub struct Comment {
     #[field(email)]
     pub email: String,
     /// What they wrote: at most 3,000 characters.
-    #[field(text, validators = [at_most_3000_characters])]
+    #[field(text, verbose_name = "comment", validators = [at_most_3000_characters])]
     pub body: String,
     /// When it was posted.
     #[field(auto_now_add)]

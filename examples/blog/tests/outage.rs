@@ -307,7 +307,7 @@ fn outage(backend: &str, server: &mut Server, stop: impl FnOnce(), start: impl F
     let home = admin.get("/").unwrap();
     let article = links(&home.body, "/articles/")
         .into_iter()
-        .next()
+        .find(|link| link != "/articles/new/")
         .expect("a published article on /");
     let list = admin.get("/admin/blog/article/").unwrap();
     let change = links(&list.body, "/admin/blog/article/")
