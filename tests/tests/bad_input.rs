@@ -451,3 +451,139 @@ async fn a_second_admin_saving_an_old_form_does_not_overwrite_the_first() {
     })
     .await;
 }
+
+/// A project's own page adding gadgets through `CreateView` and changing
+/// them through `UpdateView`: the same form engine as the admin's, behind
+/// the site's CSRF layer.
+mod own_pages {
+    use axum::extract::{Path, State};
+    use axum::response::{Html, IntoResponse, Redirect, Response};
+    use axum::routing::get;
+    use axum::Router;
+    use orm::forms::{as_html, ModelForm};
+    use orm::views::{CreateView, Edited, Submitted, UpdateView};
+    use orm_core::prelude::*;
+    use tests::admin_models::Gadget;
+
+    fn shown(edited: orm::Result<Edited<Gadget>>) -> Response {
+        match edited {
+            Ok(Edited::Show(form)) => {
+                Html(format!("<form>{}</form>", as_html(&form))).into_response()
+            }
+            Ok(Edited::Done(gadget)) => {
+                Redirect::to(&format!("/gadgets/{}/", gadget.id)).into_response()
+            }
+            Err(error) => {
+                (http::StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response()
+            }
+        }
+    }
+
+    async fn add(State(db): State<Db>, submitted: Submitted) -> Response {
+        shown(CreateView::new(ModelForm::new()).run(&db, submitted).await)
+    }
+
+    async fn change(State(db): State<Db>, Path(id): Path<i64>, submitted: Submitted) -> Response {
+        let found = db
+            .run(move |conn| Gadget::objects().filter(Gadget::ID.eq(id)).get(conn))
+            .await;
+        match found {
+            Ok(gadget) => shown(
+                UpdateView::new(ModelForm::new())
+                    .run(&db, gadget, submitted)
+                    .await,
+            ),
+            Err(error) => (http::StatusCode::NOT_FOUND, error.to_string()).into_response(),
+        }
+    }
+
+    pub(super) fn site() -> orm::Site {
+        orm::Site::new("own_pages").pages(|db| {
+            Router::new()
+                .route("/gadgets/new/", get(add).post(add))
+                .route("/gadgets/{id}/", get(change).post(change))
+                .with_state(db)
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_projects_own_forms_refuse_the_same_bad_values() {
+    orm_test::each_database(&own_pages::site(), |site| async move {
+        let kind = site.kind;
+        orm_core::create_tables(&mut site.conn(), &[Gadget::schema()]).unwrap();
+        let owner = site.create_user("owner").id;
+        let mut client = site.client();
+        let add = "/gadgets/new/";
+        let valid = gadget_form(owner);
+        let page = submit(&mut client, add, &valid).await;
+        assert!(
+            page.status.is_redirection(),
+            "{kind}: {}\n{}",
+            page.status,
+            page.text()
+        );
+        let change = page.location().to_owned();
+        let read = || {
+            Gadget::objects()
+                .order_by([Gadget::ID.asc()])
+                .all(&mut site.conn())
+                .unwrap()
+                .iter()
+                .map(Model::values)
+                .collect::<Vec<_>>()
+        };
+        let before = read();
+        let mut tried = 0;
+        for (field, values) in bad_values() {
+            for value in values {
+                for path in [add, change.as_str()] {
+                    let what = format!("{kind}: own page {path} {field}={value:?}");
+                    let page = submit(&mut client, path, &with(&valid, field, &value)).await;
+                    assert_refused(&page, field, &value, &what);
+                    tried += 1;
+                }
+            }
+        }
+        let token = client.cookie("csrftoken").unwrap();
+        let encoded: String = valid
+            .iter()
+            .filter(|(k, _)| *k != "name")
+            .map(|(k, v)| {
+                let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
+                format!("&{k}={v}")
+            })
+            .collect();
+        for name in [
+            &b"W\xffdget"[..],
+            b"W%FFdget",
+            b"%C3%28",
+            b"First&name=Second",
+        ] {
+            let mut body = format!("csrfmiddlewaretoken={token}{encoded}&name=").into_bytes();
+            body.extend_from_slice(name);
+            let page = client.post(add).body(body).send().await;
+            let what = format!(
+                "{kind}: own page, name bytes {:?}",
+                String::from_utf8_lossy(name)
+            );
+            assert_eq!(page.status, StatusCode::OK, "{what}");
+            assert!(!page.field_errors("name").is_empty(), "{what}: message");
+            tried += 1;
+        }
+        let huge = vec![b'x'; 10 * 1024 * 1024];
+        let page = client.post(add).body(huge).send().await;
+        assert!(
+            page.status.is_client_error(),
+            "{kind}: a 10 MB body: {}",
+            page.status
+        );
+        assert_eq!(
+            read(),
+            before,
+            "{kind}: nothing written by {tried} bad forms"
+        );
+        println!("{kind}: own pages refused {tried} bad forms, database unchanged");
+    })
+    .await;
+}

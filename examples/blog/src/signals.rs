@@ -32,12 +32,10 @@ fn recount(conn: &mut AnyConnection, article: i64) -> orm::Result<()> {
     let approved = Comment::objects()
         .filter(Comment::ARTICLE.eq(article) & Comment::IS_APPROVED.eq(true))
         .count(conn)?;
-    Article::objects()
-        .filter(Article::ID.eq(article))
-        .update(
-            conn,
-            vec![Article::COMMENT_COUNT.set(i32::try_from(approved).unwrap_or(i32::MAX))],
-        )?;
+    Article::objects().filter(Article::ID.eq(article)).update(
+        conn,
+        vec![Article::COMMENT_COUNT.set(i32::try_from(approved).unwrap_or(i32::MAX))],
+    )?;
     Ok(())
 }
 

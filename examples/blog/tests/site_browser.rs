@@ -124,7 +124,12 @@ fn mails(folder: &Path) -> Vec<String> {
         .filter_map(|entry| {
             let modified = entry.metadata().ok()?.modified().ok()?;
             let text = std::fs::read_to_string(entry.path()).ok()?;
-            Some((modified, text.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")))
+            Some((
+                modified,
+                text.replace("=\r\n", "")
+                    .replace("=\n", "")
+                    .replace("=3D", "="),
+            ))
         })
         .collect();
     found.sort();
@@ -146,7 +151,10 @@ async fn submit(b: &Browser, form: &str) {
 async fn reset_password(b: &Browser, mail: &Path, views: &[View]) {
     b.goto("/").await;
     b.follow(".account a").await;
-    assert!(b.location().await.starts_with("/accounts/login/"), "the login page");
+    assert!(
+        b.location().await.starts_with("/accounts/login/"),
+        "the login page"
+    );
     b.screenshot("01-login", views).await;
     b.follow("main a[href='/accounts/password_reset/']").await;
     fill(b, "#id_email", READER_EMAIL).await;
@@ -166,7 +174,10 @@ async fn reset_password(b: &Browser, mail: &Path, views: &[View]) {
         .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_owned()))
         .expect("a link with a path");
     b.goto(&path).await;
-    assert!(b.location().await.ends_with("/set-password/"), "the token left the address");
+    assert!(
+        b.location().await.ends_with("/set-password/"),
+        "the token left the address"
+    );
     fill(b, "#id_new_password1", NEW_PASSWORD).await;
     fill(b, "#id_new_password2", "something else").await;
     submit(b, "form.form").await;
@@ -192,14 +203,20 @@ async fn log_in(b: &Browser, views: &[View]) {
     fill(b, "#id_password", "wrong").await;
     submit(b, "form.form").await;
     assert!(
-        b.text(".errorlist.nonfield").await.contains("correct username and password"),
+        b.text(".errorlist.nonfield")
+            .await
+            .contains("correct username and password"),
         "a wrong password"
     );
     assert_eq!(b.value("#id_username").await, READER, "kept");
     b.screenshot("03-login-refused", views).await;
     fill(b, "#id_password", NEW_PASSWORD).await;
     submit(b, "form.form").await;
-    assert_eq!(b.location().await, "/articles/new/", "back to where the reader was going");
+    assert_eq!(
+        b.location().await,
+        "/articles/new/",
+        "back to where the reader was going"
+    );
     assert_eq!(b.text(".account .who").await, READER);
 }
 
@@ -207,18 +224,31 @@ async fn log_in(b: &Browser, views: &[View]) {
 async fn write_article(b: &Browser, views: &[View]) -> String {
     b.without_form_checks().await;
     submit(b, "main form.form").await;
-    assert_eq!(b.text("#id_title_errors li").await, "This field is required.");
-    assert_eq!(b.text("#id_slug_errors li").await, "This field is required.");
+    assert_eq!(
+        b.text("#id_title_errors li").await,
+        "This field is required."
+    );
+    assert_eq!(
+        b.text("#id_slug_errors li").await,
+        "This field is required."
+    );
     fill(b, "#id_title", TITLE).await;
     fill(b, "#id_slug", "not a slug").await;
     fill(b, "#id_content", "First paragraph.\n\nSecond paragraph.").await;
     b.without_form_checks().await;
     submit(b, "main form.form").await;
-    assert!(b.text("#id_slug_errors li").await.contains("slug"), "a bad slug");
+    assert!(
+        b.text("#id_slug_errors li").await.contains("slug"),
+        "a bad slug"
+    );
     assert_eq!(b.value("#id_title").await, TITLE, "kept");
     b.screenshot("04-write-errors", views).await;
     fill(b, "#id_slug", SLUG).await;
-    b.find("#id_is_published").await.click().await.expect("tick published");
+    b.find("#id_is_published")
+        .await
+        .click()
+        .await
+        .expect("tick published");
     submit(b, "main form.form").await;
     let url = format!("/articles/{SLUG}/");
     assert_eq!(b.location().await, url);
@@ -259,11 +289,21 @@ async fn comment(b: &Browser, article_url: &str, mail: &Path, views: &[View]) {
     assert_eq!(b.value("#id_name").await, READER, "the reader's name");
     b.without_form_checks().await;
     submit(b, "#comments form").await;
-    assert_eq!(b.text("#id_body_errors li").await, "This field is required.");
+    assert_eq!(
+        b.text("#id_body_errors li").await,
+        "This field is required."
+    );
     fill(b, "#id_body", "A comment from the browser.").await;
     submit(b, "#comments form").await;
-    assert!(b.text(".messages .success").await.contains("once a moderator approves it"));
-    assert_eq!(b.text("#comments-heading").await, "0 comments", "not approved yet");
+    assert!(b
+        .text(".messages .success")
+        .await
+        .contains("once a moderator approves it"));
+    assert_eq!(
+        b.text("#comments-heading").await,
+        "0 comments",
+        "not approved yet"
+    );
     b.screenshot("06-commented", views).await;
     until("the new-comment email", || async move {
         mails(mail)
@@ -295,6 +335,9 @@ async fn moderate(b: &Browser, article_url: &str, admin_password: &str, views: &
     b.follow("button[name=index]").await;
     b.goto(article_url).await;
     assert_eq!(b.text("#comments-heading").await, "1 comment");
-    assert_eq!(b.text(".comment p:not(.meta)").await, "A comment from the browser.");
+    assert_eq!(
+        b.text(".comment p:not(.meta)").await,
+        "A comment from the browser."
+    );
     b.screenshot("07-comment-approved", views).await;
 }

@@ -54,7 +54,10 @@ impl AccountPages for BlogAccountPages {
             action: &page.page.urls.login,
             next: &page.next,
             button: "Log in",
-            links: vec![(page.page.urls.password_reset.clone(), "Forgotten your password?")],
+            links: vec![(
+                page.page.urls.password_reset.clone(),
+                "Forgotten your password?",
+            )],
             ..AccountTemplate::new(&page.page, "")
         }
         .render()
@@ -68,7 +71,10 @@ impl AccountPages for BlogAccountPages {
         .render()
     }
 
-    fn password_change(&self, page: &FormPage<orm::accounts::PasswordChangeForm>) -> Result<String, askama::Error> {
+    fn password_change(
+        &self,
+        page: &FormPage<orm::accounts::PasswordChangeForm>,
+    ) -> Result<String, askama::Error> {
         AccountTemplate {
             form: Some(as_html(&page.form)),
             action: &page.page.urls.password_change,
@@ -90,7 +96,10 @@ impl AccountPages for BlogAccountPages {
         .render()
     }
 
-    fn password_reset(&self, page: &FormPage<orm::accounts::PasswordResetForm>) -> Result<String, askama::Error> {
+    fn password_reset(
+        &self,
+        page: &FormPage<orm::accounts::PasswordResetForm>,
+    ) -> Result<String, askama::Error> {
         AccountTemplate {
             form: Some(as_html(&page.form)),
             action: &page.page.urls.password_reset,

@@ -108,7 +108,10 @@ struct DetailTemplate {
 }
 
 /// `/`.
-pub(super) async fn list(visitor: Visitor, RawQuery(query): RawQuery) -> Result<Response, PageError> {
+pub(super) async fn list(
+    visitor: Visitor,
+    RawQuery(query): RawQuery,
+) -> Result<Response, PageError> {
     let query = query.unwrap_or_default();
     // Paged by cursor: every page is one indexed query, at any depth, and
     // no page counts the articles.
@@ -135,7 +138,10 @@ pub(super) async fn list(visitor: Visitor, RawQuery(query): RawQuery) -> Result<
 }
 
 /// `/articles/<slug>/`.
-pub(super) async fn detail(visitor: Visitor, Path(slug): Path<String>) -> Result<Response, PageError> {
+pub(super) async fn detail(
+    visitor: Visitor,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
     show(visitor, slug, None).await
 }
 

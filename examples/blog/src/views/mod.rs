@@ -40,7 +40,11 @@ pub(crate) struct Pages {
 pub fn router(db: Db) -> Router {
     let (router, urls) = Routes::new()
         .route("articles", "/", get(articles::list))
-        .route("article_new", "/articles/new/", get(writing::new).post(writing::new))
+        .route(
+            "article_new",
+            "/articles/new/",
+            get(writing::new).post(writing::new),
+        )
         .route("article", "/articles/{slug}/", get(articles::detail))
         .route(
             "article_edit",
@@ -189,7 +193,7 @@ fn error_response(status: StatusCode, title: &'static str, message: &'static str
         title,
         message,
     }
-        .render()
-        .unwrap_or_else(|_| message.to_owned());
+    .render()
+    .unwrap_or_else(|_| message.to_owned());
     (status, Html(body)).into_response()
 }

@@ -86,7 +86,11 @@ pub(super) async fn edit(
     let article = visitor
         .pages
         .db
-        .run(move |conn| Article::objects().filter(Article::SLUG.eq(slug.as_str())).get(conn))
+        .run(move |conn| {
+            Article::objects()
+                .filter(Article::SLUG.eq(slug.as_str()))
+                .get(conn)
+        })
         .await?;
     if article.author.id() != me.user.id {
         return Err(PageError::Forbidden);
