@@ -64,6 +64,37 @@ impl Clean for Profile {
     }
 }
 
+/// A form of its own, with a check over the whole form.
+#[derive(Form, Debug)]
+#[form(clean)]
+pub struct Contact {
+    #[field(max_length = 100)]
+    pub subject: String,
+    #[field(email)]
+    pub sender: String,
+    #[field(text, blank)]
+    pub message: String,
+}
+
+impl Clean for Contact {
+    fn clean(&self) -> Result<(), ValidationErrors> {
+        if self.message.contains("http") {
+            return Err("No links, please.".into());
+        }
+        Ok(())
+    }
+}
+
+/// A page for logged-in users only, with a form posting the CSRF token.
+async fn me(
+    orm::accounts::LoginRequired(access): orm::accounts::LoginRequired,
+    token: orm::csrf::CsrfToken,
+    messages: orm::messages::Messages,
+) -> String {
+    let _ = messages.info("Hello again.").await;
+    format!("<form method=post>{}{}</form>", token.input(), access.user.username)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = orm::db::DatabaseUrl::parse("sqlite://:memory:")?;
     let mut conn = AnyConnection::open(&url)?;
@@ -168,5 +199,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if outbox.messages().len() != 1 || path != "/articles/again/" {
         return Err("mail or reverse went wrong".into());
     }
+    // Forms: a form of its own, a ModelForm saving an article, the pages
+    // of a site with its accounts.
+    use orm::forms::{Form, FormData, ModelForm};
+    let refused = Contact::bind(&FormData::parse(b"subject=Hi&sender=nobody&message=see+http"));
+    let contact = Contact::bind(&FormData::parse(b"subject=Hi&sender=a%40b.example&message=Hello"))
+        .into_valid()
+        .map_err(|form| format!("{:?}", form.errors()))?;
+    let form = ModelForm::<Article>::fields(&["title", "slug", "author", "content"])?;
+    let body = format!("title=Third&slug=third&author={}&content=Hi", ada.id);
+    let saved = form.bind(&mut conn, None, &FormData::parse(body.as_bytes()))?.save(&mut conn)?;
+    let html = orm::forms::as_html(&refused);
+    println!("contact from {}, article saved: {}", contact.sender, saved.is_ok());
+    if refused.errors().get("sender").len() != 1 || saved.is_err() || !html.contains("id_sender_errors") {
+        return Err("a form or a model form went wrong".into());
+    }
+    let site = orm::Site::new("fresh")
+        .pages(|_db| axum::Router::new().route("/me/", axum::routing::get(me)))
+        .accounts(|accounts| accounts.login_redirect("/me/"));
+    let db = orm::Db::open("sqlite://:memory:")?;
+    let _app: axum::Router = site.router(db, &orm::Settings::for_tests("a fresh crate's secret key, long enough"));
     Ok(())
 }
