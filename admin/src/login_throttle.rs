@@ -11,7 +11,7 @@
 //!   failure up to [`MAX_DELAY`]. The account is slowed down, never
 //!   locked: its owner, from their own address, still gets in.
 //!
-//! The client address is the one [`crate::client_info`] reads, through the
+//! The client address is the one [`ClientInfo`](crate::ClientInfo) reads, through the
 //! trusted proxies only, so a forged `X-Forwarded-For` neither escapes the
 //! per-address limit nor pins it on someone else.
 
@@ -21,17 +21,17 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Failures allowed for one username from one address within [`WINDOW`].
-const PER_PAIR: usize = 5;
+pub const PER_PAIR: usize = 5;
 /// Failures allowed from one address within [`WINDOW`].
-const PER_ADDRESS: usize = 20;
+pub const PER_ADDRESS: usize = 20;
 /// Failures of one username (from any address) before its attempts wait.
-const SLOW_AFTER: usize = 5;
+pub const SLOW_AFTER: usize = 5;
 /// The wait after [`SLOW_AFTER`] failures; it doubles with each one more.
-const FIRST_DELAY: Duration = Duration::from_millis(250);
+pub const FIRST_DELAY: Duration = Duration::from_millis(250);
 /// The longest wait.
-const MAX_DELAY: Duration = Duration::from_secs(8);
+pub const MAX_DELAY: Duration = Duration::from_secs(8);
 /// How long a failure counts.
-const WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Keys kept before old ones are swept.
 const MAX_KEYS: usize = 10_000;
 

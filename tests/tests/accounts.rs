@@ -293,7 +293,7 @@ async fn a_forgotten_password_is_reset_by_email_once() {
                 .await;
             page.expect_redirect("/accounts/password_reset/done/", "a known address");
             let link = link_in(&outbox);
-            assert_eq!(outbox.messages()[0].to, [ada.email.clone()]);
+            assert_eq!(outbox.messages()[0].to, std::slice::from_ref(&ada.email));
 
             let mut stranger = site.client();
             let page = stranger.get(&link).await;

@@ -11,7 +11,7 @@ use orm_core::prelude::*;
 use tests::backends::each_backend;
 use tests::models::{Article, Author};
 
-fn no_links(text: &String) -> Result<(), String> {
+fn no_links(text: &str) -> Result<(), String> {
     if text.contains("http") {
         Err("No links, please.".into())
     } else {

@@ -101,7 +101,7 @@ pub struct Comment {
 }
 
 /// A comment's length check (text columns have no length of their own).
-fn at_most_3000_characters(body: &String) -> Result<(), String> {
+fn at_most_3000_characters(body: &str) -> Result<(), String> {
     let length = body.chars().count();
     if length > 3000 {
         return Err(format!(

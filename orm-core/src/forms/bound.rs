@@ -179,6 +179,8 @@ impl<T> BoundForm<T> {
 
     /// The cleaned value when the form is valid, else the form itself, to
     /// show again with its messages and every value as typed.
+    // The form is the error on purpose: it goes back to the page whole.
+    #[allow(clippy::result_large_err)]
     pub fn into_valid(self) -> Result<T, Self> {
         match self.cleaned {
             Some(value) if self.bound && self.errors.is_empty() => Ok(value),

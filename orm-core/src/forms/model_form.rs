@@ -233,6 +233,8 @@ impl<M: Model> BoundForm<M> {
     /// key set. A form that is not valid, or that the database refuses (a
     /// value another row holds, a check constraint), comes back as
     /// `Ok(Err(form))` with the message beside its field and nothing saved.
+    // The form is the error on purpose: it goes back to the page whole.
+    #[allow(clippy::result_large_err)]
     pub fn save(self, conn: &mut AnyConnection) -> Result<std::result::Result<M, Self>> {
         let mut form = self;
         let Some(mut object) = form.cleaned.take().filter(|_| form.errors().is_empty()) else {

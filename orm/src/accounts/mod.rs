@@ -7,7 +7,8 @@
 //! A [`Site`](crate::Site) serves them beside the project's pages, with
 //! sessions, CSRF protection and messages for every page; the pages'
 //! HTML comes from [`AccountPages`], which a project may override page by
-//! page with [`Site::account_pages`](crate::Site::account_pages).
+//! page: `Site::accounts(|a| a.pages(MyPages))` (see
+//! [`Site::accounts`](crate::Site::accounts)).
 //!
 //! | path | page |
 //! |---|---|

@@ -10,7 +10,7 @@ use orm::prelude::*;
 use orm::urls::Urls;
 use orm::views::{CursorListView, DetailView};
 
-use super::comments::{comment_form, new_comment};
+use super::comment_form::{comment_form, new_comment};
 use super::frame::{Frame, Visitor};
 use super::{page, PageError};
 use crate::models::{Article, Comment};

@@ -4,32 +4,14 @@
 
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use orm::forms::ModelForm;
 use orm::prelude::*;
 use orm::views::{CreateView, DetailView, Edited, Submitted};
 
 use super::articles::show;
+use super::comment_form::{comment_form, new_comment};
 use super::frame::Visitor;
 use super::PageError;
-use crate::models::{Article, Comment};
-
-/// The fields a reader fills in.
-pub(crate) fn comment_form() -> orm::Result<ModelForm<Comment>> {
-    ModelForm::fields(&["name", "email", "body"])
-}
-
-/// A new comment on `article`, before the form: unapproved.
-pub(crate) fn new_comment(article: i64, name: &str, email: &str) -> Comment {
-    Comment {
-        id: 0,
-        article: ForeignKey::new(article),
-        name: name.to_owned(),
-        email: email.to_owned(),
-        body: String::new(),
-        created: chrono::Utc::now(),
-        is_approved: false,
-    }
-}
+use crate::models::Article;
 
 /// `POST /articles/<slug>/comments/`: saved and back to the article with
 /// a message, or the article's page again with the form's messages and

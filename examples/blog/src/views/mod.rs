@@ -6,6 +6,7 @@
 
 mod account_pages;
 mod articles;
+mod comment_form;
 mod comments;
 mod frame;
 mod writing;

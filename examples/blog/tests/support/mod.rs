@@ -1,6 +1,9 @@
 //! The browser test's machinery: chromedriver behind a guard that stops it
 //! when dropped, and a thin WebDriver wrapper that waits instead of
 //! sleeping. The blog runs through `common::server`, as in the other tests.
+//!
+//! Each browser test uses a different part of this module.
+#![allow(dead_code)]
 
 pub(crate) mod browser;
 pub(crate) mod processes;
