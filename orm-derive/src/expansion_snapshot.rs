@@ -3,10 +3,13 @@
 //! generated code is data (the table, the schema, one match from field to
 //! column, the row conversions); logic belongs in orm-core.
 
-/// Most lines the formatted expansion may have: 40 % of the 3,429 lines it
-/// had while the derive carried its own copy of diesel's table expansion
-/// and per-field query code.
+/// Most lines the formatted expansion of the 8-field `Article` may have:
+/// 40 % of the 3,429 lines it had while the derive carried its own copy of
+/// diesel's table expansion and per-field query code.
 const LINE_BUDGET: usize = 1_371;
+/// What each field past those 8 may add (one field costs about 30 lines:
+/// its handle, its column, its schema entry, its conversions).
+const LINES_PER_FIELD: usize = 35;
 
 const ARTICLE: &str = include_str!("../../examples/blog/src/models.rs");
 
@@ -36,8 +39,13 @@ fn article_expansion_matches_its_snapshot() {
 #[test]
 fn article_expansion_stays_within_its_line_budget() {
     let lines = expansion().lines().count();
+    let fields = match &article().data {
+        syn::Data::Struct(s) => s.fields.len(),
+        _ => 0,
+    };
+    let budget = LINE_BUDGET + fields.saturating_sub(8) * LINES_PER_FIELD;
     assert!(
-        lines <= LINE_BUDGET,
-        "the expansion of Article has {lines} lines, over the budget of {LINE_BUDGET}"
+        lines <= budget,
+        "the expansion of Article ({fields} fields) has {lines} lines, over the budget of {budget}"
     );
 }

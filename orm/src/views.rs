@@ -18,6 +18,7 @@
 //!     pub id: i64,
 //!     #[field(max_length = 100)]
 //!     pub title: String,
+//!     #[field(on_delete = Cascade)]
 //!     pub owner: ForeignKey<orm::auth::User>,
 //! }
 //!

@@ -41,3 +41,9 @@ DROP INDEX "blog_article_fts";
 -- Create constraint title_not_blank on article
 ALTER TABLE "blog_article" DROP CONSTRAINT "title_not_blank";
 
+-- blog.0006_comments
+-- Add field comment_count to article
+ALTER TABLE "blog_article" DROP COLUMN "comment_count" CASCADE;
+-- Create model Comment
+DROP TABLE "blog_comment";
+

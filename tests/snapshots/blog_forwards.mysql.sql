@@ -54,3 +54,11 @@ SET SESSION innodb_ft_enable_stopword = @orm_stopwords;
 -- Create constraint title_not_blank on article
 ALTER TABLE `blog_article` ADD CONSTRAINT `title_not_blank` CHECK (NOT (`title` = ''));
 
+-- blog.0006_comments
+-- Create model Comment
+CREATE TABLE `blog_comment` (`id` bigint NOT NULL PRIMARY KEY AUTO_INCREMENT, `article_id` bigint NOT NULL, `name` varchar(80) NOT NULL, `email` varchar(254) NOT NULL, `body` longtext NOT NULL, `created` datetime(6) NOT NULL, `is_approved` bool NOT NULL, CONSTRAINT `blog_comment_article_id_fk_blog_article` FOREIGN KEY (`article_id`) REFERENCES `blog_article` (`id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX `blog_comment_article_id_idx` ON `blog_comment` (`article_id`);
+-- Add field comment_count to article
+ALTER TABLE `blog_article` ADD COLUMN `comment_count` integer NOT NULL DEFAULT 0;
+ALTER TABLE `blog_article` ALTER COLUMN `comment_count` DROP DEFAULT;
+

@@ -67,3 +67,10 @@ CREATE TRIGGER "blog_article_fts_delete" AFTER DELETE ON "blog_article" BEGIN IN
 CREATE TRIGGER "blog_article_fts_update" AFTER UPDATE OF "id", "title", "content" ON "blog_article" BEGIN INSERT INTO "blog_article_fts" ("blog_article_fts", rowid, "title", "content") VALUES ('delete', old."id", old."title", old."content"); INSERT INTO "blog_article_fts" (rowid, "title", "content") VALUES (new."id", new."title", new."content"); END;
 INSERT INTO "blog_article_fts" ("blog_article_fts") VALUES ('rebuild');
 
+-- blog.0006_comments
+-- Create model Comment
+CREATE TABLE "blog_comment" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "article_id" bigint NOT NULL, "name" varchar(80) NOT NULL, "email" varchar(254) NOT NULL, "body" text NOT NULL, "created" datetime NOT NULL, "is_approved" boolean NOT NULL, CONSTRAINT "blog_comment_article_id_fk_blog_article" FOREIGN KEY ("article_id") REFERENCES "blog_article" ("id"));
+CREATE INDEX "blog_comment_article_id_idx" ON "blog_comment" ("article_id");
+-- Add field comment_count to article
+ALTER TABLE "blog_article" ADD COLUMN "comment_count" integer NOT NULL DEFAULT 0;
+
