@@ -35,6 +35,7 @@ use subtle::ConstantTimeEq;
 
 use crate::client_info::{ClientInfo, Scheme, TrustedProxies};
 use crate::error::AdminError;
+use crate::form_body::{is_multipart, read_form, SubmittedForm, UploadLimits};
 
 /// The cookie holding the token.
 pub const COOKIE: &str = "csrftoken";
@@ -101,10 +102,11 @@ pub struct CsrfLayer {
     config: Arc<Config>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Config {
     secure_cookies: bool,
     trusted_proxies: TrustedProxies,
+    upload_limits: UploadLimits,
 }
 
 impl CsrfLayer {
@@ -116,8 +118,16 @@ impl CsrfLayer {
             config: Arc::new(Config {
                 secure_cookies,
                 trusted_proxies,
+                upload_limits: UploadLimits::default(),
             }),
         }
+    }
+
+    /// How large a multipart form and its files may be (default
+    /// [`UploadLimits::default`]).
+    pub fn upload_limits(mut self, limits: UploadLimits) -> CsrfLayer {
+        Arc::make_mut(&mut self.config).upload_limits = limits;
+        self
     }
 }
 
@@ -193,7 +203,7 @@ where
             config.secure_cookies,
         )
         .scheme;
-        request = match check(request, existing.as_deref(), scheme).await {
+        request = match check(request, existing.as_deref(), scheme, config.upload_limits).await {
             Ok(request) => request,
             Err(error) => return error.into_response(),
         };
@@ -233,6 +243,7 @@ async fn check(
     request: Request,
     cookie: Option<&str>,
     scheme: Scheme,
+    limits: UploadLimits,
 ) -> Result<Request, AdminError> {
     check_origin(request.headers(), scheme)?;
     let Some(cookie) = cookie else {
@@ -243,21 +254,31 @@ async fn check(
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, MAX_BODY)
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let most = if is_multipart(content_type.as_deref()) {
+        limits.body
+    } else {
+        MAX_BODY
+    };
+    let (mut parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, most)
         .await
         .map_err(|_| AdminError::PayloadTooLarge)?;
-    let submitted = header_token.or_else(|| {
-        form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == FIELD)
-            .map(|(_, value)| value.into_owned())
-    });
+    let form = read_form(content_type.as_deref(), bytes.clone(), limits).await?;
+    let submitted =
+        header_token.or_else(|| form.all(FIELD).first().map(|value| (*value).to_owned()));
     let Some(submitted) = submitted else {
         return Err(AdminError::Csrf("CSRF token missing."));
     };
     if !bool::from(submitted.as_bytes().ct_eq(cookie.as_bytes())) {
         return Err(AdminError::Csrf("CSRF token incorrect."));
     }
+    // The handlers take the form from here, without reading it again.
+    parts.extensions.insert(SubmittedForm(form));
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 

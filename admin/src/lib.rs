@@ -36,6 +36,7 @@ pub mod csrf;
 mod display;
 mod error;
 mod form;
+pub mod form_body;
 #[cfg(test)]
 mod fuzz_tests;
 mod headers;

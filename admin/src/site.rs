@@ -26,6 +26,7 @@ pub struct AdminSite {
     site_url: Option<String>,
     secret_key: Vec<u8>,
     secure_cookies: bool,
+    upload_limits: crate::form_body::UploadLimits,
     trusted_proxies: TrustedProxies,
     path: String,
 }
@@ -60,6 +61,7 @@ impl AdminSite {
             site_url: Some("/".to_owned()),
             secret_key: random_key(),
             secure_cookies: false,
+            upload_limits: crate::form_body::UploadLimits::default(),
             trusted_proxies: TrustedProxies::default(),
             path: "/admin".to_owned(),
         }
@@ -114,6 +116,12 @@ impl AdminSite {
         self
     }
 
+    /// How large the admin's forms and their files may be.
+    pub fn upload_limits(mut self, limits: crate::form_body::UploadLimits) -> AdminSite {
+        self.upload_limits = limits;
+        self
+    }
+
     /// Marks the session and CSRF cookies `Secure` (sent over HTTPS only).
     /// Turn it on when the site is served over HTTPS.
     pub fn secure_cookies(mut self, secure: bool) -> AdminSite {
@@ -156,6 +164,7 @@ impl AdminSite {
             site_url: self.site_url,
             secret_key: self.secret_key,
             secure_cookies: self.secure_cookies,
+            upload_limits: self.upload_limits,
             trusted_proxies: self.trusted_proxies,
             path: self.path,
             throttle: LoginThrottle::default(),
@@ -186,6 +195,7 @@ pub(crate) struct AdminInner {
     pub(crate) site_url: Option<String>,
     pub(crate) secret_key: Vec<u8>,
     pub(crate) secure_cookies: bool,
+    pub(crate) upload_limits: crate::form_body::UploadLimits,
     pub(crate) trusted_proxies: TrustedProxies,
     /// The mount path, without a trailing slash (`/admin`).
     pub(crate) path: String,

@@ -86,7 +86,9 @@ impl FieldSchema {
             | FieldKind::Text
             | FieldKind::Slug
             | FieldKind::Email
-            | FieldKind::Url => Value::Text(String::new()),
+            | FieldKind::Url
+            | FieldKind::File
+            | FieldKind::Image => Value::Text(String::new()),
         }
     }
 }

@@ -55,6 +55,7 @@ mod repr;
 pub mod schema;
 pub mod signals;
 pub mod sql_types;
+pub mod storage;
 mod timestamps;
 pub mod validation;
 pub mod value;

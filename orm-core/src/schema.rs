@@ -296,6 +296,10 @@ pub enum FieldKind {
     Email,
     /// `String` holding a URL
     Url,
+    /// `String` holding the name of an uploaded file in the site's storage
+    File,
+    /// `String` holding the name of an uploaded image in the site's storage
+    Image,
     /// Arbitrary-precision decimal (`numeric`)
     Decimal,
     /// `DateTime<Utc>`
@@ -319,8 +323,19 @@ impl FieldKind {
     pub fn is_text(self) -> bool {
         matches!(
             self,
-            FieldKind::Char | FieldKind::Text | FieldKind::Slug | FieldKind::Email | FieldKind::Url
+            FieldKind::Char
+                | FieldKind::Text
+                | FieldKind::Slug
+                | FieldKind::Email
+                | FieldKind::Url
+                | FieldKind::File
+                | FieldKind::Image
         )
+    }
+
+    /// Whether values of this kind name an uploaded file.
+    pub fn is_upload(self) -> bool {
+        matches!(self, FieldKind::File | FieldKind::Image)
     }
 
     /// Whether values of this kind are numbers.
@@ -351,6 +366,8 @@ impl FieldKind {
             FieldKind::Slug => "Slug",
             FieldKind::Email => "Email",
             FieldKind::Url => "Url",
+            FieldKind::File => "File",
+            FieldKind::Image => "Image",
             FieldKind::Decimal => "Decimal",
             FieldKind::DateTime => "DateTime",
             FieldKind::Date => "Date",
@@ -369,7 +386,7 @@ impl FieldKind {
 }
 
 /// Every field kind, for iteration.
-pub const ALL_KINDS: [FieldKind; 19] = [
+pub const ALL_KINDS: [FieldKind; 21] = [
     FieldKind::Bool,
     FieldKind::SmallInt,
     FieldKind::Integer,
@@ -381,6 +398,8 @@ pub const ALL_KINDS: [FieldKind; 19] = [
     FieldKind::Slug,
     FieldKind::Email,
     FieldKind::Url,
+    FieldKind::File,
+    FieldKind::Image,
     FieldKind::Decimal,
     FieldKind::DateTime,
     FieldKind::Date,

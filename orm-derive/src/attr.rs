@@ -186,6 +186,10 @@ pub(crate) struct Field {
     pub(crate) slug: Attr<()>,
     pub(crate) email: Attr<()>,
     pub(crate) url: Attr<()>,
+    /// `file`: the column holds an uploaded file's name.
+    pub(crate) file: Attr<()>,
+    /// `image`: the same, for an image (checked to be one).
+    pub(crate) image: Attr<()>,
     pub(crate) unique: Attr<()>,
     pub(crate) index: Attr<()>,
     pub(crate) default: Attr<DefaultLit>,
@@ -217,6 +221,8 @@ impl Field {
             slug: Attr::none(scope, "slug"),
             email: Attr::none(scope, "email"),
             url: Attr::none(scope, "url"),
+            file: Attr::none(scope, "file"),
+            image: Attr::none(scope, "image"),
             unique: Attr::none(scope, "unique"),
             index: Attr::none(scope, "index"),
             default: Attr::none(scope, "default"),
@@ -244,6 +250,8 @@ impl Field {
                     "slug" => parse_into(cx, &meta, &mut f.slug, flag),
                     "email" => parse_into(cx, &meta, &mut f.email, flag),
                     "url" => parse_into(cx, &meta, &mut f.url, flag),
+                    "file" => parse_into(cx, &meta, &mut f.file, flag),
+                    "image" => parse_into(cx, &meta, &mut f.image, flag),
                     "unique" => parse_into(cx, &meta, &mut f.unique, flag),
                     "index" => parse_into(cx, &meta, &mut f.index, flag),
                     "auto_now" => parse_into(cx, &meta, &mut f.auto_now, flag),

@@ -179,6 +179,8 @@ fn check_kind(cx: &Ctxt, f: &Field) {
         ("slug", a.slug.span()),
         ("email", a.email.span()),
         ("url", a.url.span()),
+        ("file", a.file.span()),
+        ("image", a.image.span()),
     ];
     let mut seen_kind: Option<&str> = None;
     for (name, span) in kinds {
@@ -708,6 +710,8 @@ fn check_many_to_many(cx: &Ctxt, f: &Field) {
         ("slug", a.slug.span()),
         ("email", a.email.span()),
         ("url", a.url.span()),
+        ("file", a.file.span()),
+        ("image", a.image.span()),
         ("unique", a.unique.span()),
         ("index", a.index.span()),
         ("default", a.default.span()),

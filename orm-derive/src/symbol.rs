@@ -29,6 +29,8 @@ pub(crate) const FIELD_ATTRS: &[&str] = &[
     "slug",
     "email",
     "url",
+    "file",
+    "image",
     "unique",
     "index",
     "default",

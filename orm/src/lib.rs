@@ -59,7 +59,7 @@ pub use admin::{self, csrf, messages, AdminSite};
 pub use orm_contrib::{auth, sessions};
 pub use orm_core::{
     atomic, backend, db, deletion, fields, model, model_admin, pagination, query, schema, signals,
-    sql_types, validation, value,
+    sql_types, storage, validation, value,
 };
 pub use orm_core::{
     create_tables, AnyConnection, Choices, Db, Error, FieldType, Filter, ForeignKey, Model, Page,

@@ -85,6 +85,18 @@ pub struct Settings {
     /// `EMAIL_TIMEOUT`, `EMAIL_FILE_PATH` and `DEFAULT_FROM_EMAIL`: how
     /// [mail](crate::mail) is sent ([`Settings::mailer`]).
     pub email: crate::mail::EmailSettings,
+    /// `MEDIA_ROOT` (default `media`): the folder uploaded files are
+    /// stored in.
+    pub media_root: PathBuf,
+    /// `MEDIA_URL` (default `/media/`): where they are served (by the site
+    /// itself with `DEBUG` on; by the web server in front of it otherwise).
+    pub media_url: String,
+    /// `FILE_UPLOAD_MAX_SIZE` (bytes, default 2621440, 2.5 MB): the largest
+    /// file a form accepts; a larger one is refused beside its field.
+    pub file_upload_max_size: usize,
+    /// `DATA_UPLOAD_MAX_SIZE` (bytes, default 33554432, 32 MB): the largest
+    /// multipart body read; a larger one is answered 413.
+    pub data_upload_max_size: usize,
 }
 
 /// The settings file's keys: the settings' names in lower case. Unknown
@@ -113,6 +125,10 @@ struct FileSettings {
     email_timeout: Option<f64>,
     email_file_path: Option<String>,
     default_from_email: Option<String>,
+    media_root: Option<String>,
+    media_url: Option<String>,
+    file_upload_max_size: Option<i64>,
+    data_upload_max_size: Option<i64>,
 }
 
 impl Settings {
@@ -141,6 +157,18 @@ impl Settings {
             request_body_timeout: Duration::from_secs(30),
             max_connections: 512,
             email: crate::mail::EmailSettings::default(),
+            media_root: PathBuf::from("media"),
+            media_url: "/media/".to_owned(),
+            file_upload_max_size: 2_621_440,
+            data_upload_max_size: 32 * 1024 * 1024,
+        }
+    }
+
+    /// The upload limits of the site's forms.
+    pub fn upload_limits(&self) -> admin::form_body::UploadLimits {
+        admin::form_body::UploadLimits {
+            file: self.file_upload_max_size,
+            body: self.data_upload_max_size.max(self.file_upload_max_size),
         }
     }
 
@@ -254,6 +282,42 @@ impl Settings {
                         "MAX_CONNECTIONS must be a whole number above 0, not `{value}`"
                     ))
                 })?;
+        }
+        if let Some(root) = var("MEDIA_ROOT").or(file.media_root.clone()) {
+            s.media_root = PathBuf::from(root);
+        }
+        if let Some(url) = var("MEDIA_URL").or(file.media_url.clone()) {
+            if !url.starts_with('/') || !url.ends_with('/') || url.len() < 3 {
+                return Err(SettingsError::new(format!(
+                    "MEDIA_URL must be a path starting and ending with `/`, such as /media/, not `{url}`"
+                )));
+            }
+            s.media_url = url;
+        }
+        for (name, from_file, slot) in [
+            (
+                "FILE_UPLOAD_MAX_SIZE",
+                file.file_upload_max_size,
+                &mut s.file_upload_max_size,
+            ),
+            (
+                "DATA_UPLOAD_MAX_SIZE",
+                file.data_upload_max_size,
+                &mut s.data_upload_max_size,
+            ),
+        ] {
+            if let Some(value) = var(name).or(from_file.map(|n| n.to_string())) {
+                *slot = value
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        SettingsError::new(format!(
+                            "{name} must be a number of bytes above 0, not `{value}`"
+                        ))
+                    })?;
+            }
         }
         s.secret_key = match var("SECRET_KEY").or(file.secret_key) {
             Some(key) if key.len() < 32 => {

@@ -40,6 +40,7 @@ pub struct Site {
     admin_header: String,
     settings_file: Option<PathBuf>,
     commands: Vec<UserCommands>,
+    storage: Option<Arc<dyn orm_core::storage::Storage>>,
 }
 
 impl std::fmt::Debug for Site {
@@ -68,6 +69,7 @@ impl Site {
             accounts: Vec::new(),
             settings_file: Some(PathBuf::from("settings.toml")),
             commands: Vec::new(),
+            storage: None,
         }
     }
 
@@ -92,6 +94,13 @@ impl Site {
         configure: impl Fn(Accounts) -> Accounts + Send + Sync + 'static,
     ) -> Site {
         self.accounts.push(Box::new(configure));
+        self
+    }
+
+    /// Stores uploaded files in `storage` rather than in the folder of
+    /// `MEDIA_ROOT` (see [`orm_core::storage`]).
+    pub fn storage(mut self, storage: impl orm_core::storage::Storage) -> Site {
+        self.storage = Some(Arc::new(storage));
         self
     }
 
@@ -163,7 +172,17 @@ impl Site {
     /// at `/admin/`, the host check, request logging, compression (gzip or
     /// brotli, as the client accepts) and the body deadline.
     pub fn router(&self, db: Db, settings: &Settings) -> Router {
+        match &self.storage {
+            Some(storage) => orm_core::storage::set_default_storage(SharedStorage(storage.clone())),
+            None => {
+                orm_core::storage::set_default_storage(orm_core::storage::FileSystemStorage::new(
+                    &settings.media_root,
+                    &settings.media_url,
+                ))
+            }
+        }
         let mut site = AdminSite::new(db.clone())
+            .upload_limits(settings.upload_limits())
             .site_header(self.admin_header.clone())
             .secret_key(&settings.secret_key)
             .secure_cookies(settings.secure_cookies)
@@ -172,6 +191,7 @@ impl Site {
             site = configure(site);
         }
         let mut accounts = Accounts::new(db.clone(), &settings.secret_key)
+            .upload_limits(settings.upload_limits())
             .secure_cookies(settings.secure_cookies)
             .trusted_proxies(settings.trusted_proxies.clone());
         match settings.mailer() {
@@ -189,6 +209,15 @@ impl Site {
         let mut router = accounts.routes();
         for pages in &self.pages {
             router = router.merge(pages(db.clone()));
+        }
+        if settings.debug && self.storage.is_none() {
+            // Uploaded files, served by the site itself on a development
+            // machine only (a public site's web server serves MEDIA_ROOT).
+            let prefix = settings.media_url.trim_end_matches('/');
+            router = router.nest_service(
+                prefix,
+                tower_http::services::ServeDir::new(&settings.media_root),
+            );
         }
         accounts
             .layer(router)
@@ -323,4 +352,29 @@ fn start_app(name: &str, project: Option<&std::path::Path>) -> Result<(), String
         "then add models to src/{name}/models.rs and run `cargo run -- makemigrations {name}`."
     );
     Ok(())
+}
+
+/// A storage the site was given, shared as the default one.
+struct SharedStorage(Arc<dyn orm_core::storage::Storage>);
+
+impl orm_core::storage::Storage for SharedStorage {
+    fn save(&self, name: &str, content: &[u8]) -> std::io::Result<String> {
+        self.0.save(name, content)
+    }
+
+    fn open(&self, name: &str) -> std::io::Result<Vec<u8>> {
+        self.0.open(name)
+    }
+
+    fn delete(&self, name: &str) -> std::io::Result<()> {
+        self.0.delete(name)
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        self.0.exists(name)
+    }
+
+    fn url(&self, name: &str) -> String {
+        self.0.url(name)
+    }
 }

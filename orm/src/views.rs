@@ -40,6 +40,7 @@
 //! }
 //! ```
 
+use admin::form_body::{read_form, SubmittedForm, UploadLimits};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
@@ -52,7 +53,8 @@ use orm_core::{Db, Error, FieldType, Model, ModelOps, Result};
 pub use orm_core::views::*;
 
 /// A request as an editing view reads it: `None` for a page asked for
-/// (GET, HEAD), the submitted form for a POST (urlencoded).
+/// (GET, HEAD), the submitted form for a POST (urlencoded, or multipart
+/// with its files).
 #[derive(Debug, Clone)]
 pub struct Submitted(pub Option<FormData>);
 
@@ -64,7 +66,7 @@ impl IntoResponse for SubmissionRejected {
     fn into_response(self) -> Response {
         (
             StatusCode::PAYLOAD_TOO_LARGE,
-            "The submitted form is too large.",
+            "The submitted form is too large, or could not be read.",
         )
             .into_response()
     }
@@ -80,10 +82,22 @@ impl<S: Send + Sync> FromRequest<S> for Submitted {
         if matches!(*request.method(), Method::GET | Method::HEAD) {
             return Ok(Submitted(None));
         }
+        // Read already by the CSRF layer, files and all.
+        if let Some(SubmittedForm(form)) = request.extensions().get::<SubmittedForm>() {
+            return Ok(Submitted(Some(form.clone())));
+        }
+        let content_type = request
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = Bytes::from_request(request, state)
             .await
             .map_err(|_| SubmissionRejected)?;
-        Ok(Submitted(Some(FormData::parse(&body))))
+        read_form(content_type.as_deref(), body, UploadLimits::default())
+            .await
+            .map(|form| Submitted(Some(form)))
+            .map_err(|_| SubmissionRejected)
     }
 }
 

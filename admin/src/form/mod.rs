@@ -6,7 +6,7 @@ mod data;
 
 use std::collections::HashMap;
 
-use orm_core::forms::{is_placeholder, read_field};
+use orm_core::forms::{is_placeholder, read_field, read_upload, Upload};
 use orm_core::model_admin::{find_admin, AdminOps};
 use orm_core::query::QuerySpec;
 use orm_core::schema::{FieldKind, FieldSchema};
@@ -220,6 +220,8 @@ pub(crate) struct Bound {
     pub(crate) state: FormState,
     /// Labels of the fields whose value differs from `base`.
     pub(crate) changed: Vec<String>,
+    /// Files chosen in file fields: stored before the row is written.
+    pub(crate) uploads: Vec<(usize, orm_core::forms::UploadedFile)>,
 }
 
 /// Reads the submitted form over `base` (the object's current values, or
@@ -237,8 +239,34 @@ pub(crate) fn bind(
     let mut many_to_many = Vec::new();
     let mut changed = Vec::new();
     let mut failed: Vec<&str> = Vec::new();
+    let mut uploads = Vec::new();
     for spec in specs.iter().filter(|s| !s.readonly) {
         match spec.target {
+            Target::Column(i) if schema.fields[i].kind.is_upload() => {
+                let field = &schema.fields[i];
+                match read_upload(field, form, spec.name) {
+                    Ok(Upload::Keep) => {}
+                    Ok(Upload::Clear) => {
+                        values[i] = if field.nullable {
+                            Value::Null
+                        } else {
+                            Value::Text(String::new())
+                        };
+                        if differs(field, &values[i], &base[i]) {
+                            changed.push(field_label(field).to_lowercase());
+                        }
+                    }
+                    Ok(Upload::New(file)) => {
+                        values[i] = Value::Text(file.filename.clone());
+                        changed.push(field_label(field).to_lowercase());
+                        uploads.push((i, file));
+                    }
+                    Err(message) => {
+                        state.error(Some(spec.name), message);
+                        failed.push(spec.name);
+                    }
+                }
+            }
             Target::Column(i) => {
                 let field = &schema.fields[i];
                 let read = read_field(field, form, spec.name);
@@ -311,6 +339,46 @@ pub(crate) fn bind(
         many_to_many,
         state,
         changed,
+        uploads,
+    }
+}
+
+/// Stores the files chosen in the form and puts their names in its values;
+/// the names stored. When the storage refuses one, those stored before it
+/// are deleted and the field gets the message (`Err`).
+pub(crate) fn store_uploads(
+    schema: &'static orm_core::schema::ModelSchema,
+    bound: &mut Bound,
+) -> Result<Vec<String>, ()> {
+    let storage = orm_core::storage::default_storage();
+    let mut stored = Vec::new();
+    for (index, file) in std::mem::take(&mut bound.uploads) {
+        let field = &schema.fields[index];
+        let name = orm_core::storage::upload_name(schema, &field.name, &file.filename);
+        match storage.save(&name, &file.content) {
+            Ok(name) => {
+                bound.values[index] = Value::Text(name.clone());
+                stored.push(name);
+            }
+            Err(error) => {
+                tracing::error!(%error, "storing an upload failed");
+                delete_stored(&stored);
+                bound.state.error(
+                    Some(&field.name),
+                    "The file could not be stored. Please try again.",
+                );
+                return Err(());
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// Deletes files stored for a write that did not happen.
+pub(crate) fn delete_stored(names: &[String]) {
+    let storage = orm_core::storage::default_storage();
+    for name in names {
+        let _ = storage.delete(name);
     }
 }
 
@@ -622,4 +690,6 @@ pub(crate) struct FormPage {
     pub(crate) version: Option<String>,
     /// The form to set a user's password (users only).
     pub(crate) password_url: Option<String>,
+    /// Whether it has a file input (sent as `multipart/form-data`).
+    pub(crate) multipart: bool,
 }

@@ -161,6 +161,11 @@ async fn show(
             .filter(|_| model.label == "auth.User" && frame.can_save)
             .map(|url| format!("{url}password/")),
         history_url: object_url.map(|url| format!("{url}history/")),
+        multipart: model
+            .schema
+            .fields
+            .iter()
+            .any(|f| f.kind.is_upload() && f.editable),
         version: state.version.clone(),
         changelist_url: model_url,
     };
@@ -301,6 +306,9 @@ fn save(
     if !bound.state.is_valid() {
         return Ok(Saved::Invalid(bound.state));
     }
+    let Ok(stored) = form::store_uploads(model.schema, &mut bound) else {
+        return Ok(Saved::Invalid(bound.state));
+    };
     let adding = pk.is_none();
     let user_id = editor.id;
     let result = orm_core::atomic(conn, |conn| {
@@ -344,6 +352,10 @@ fn save(
         record(conn, user_id, model, &pk.to_string(), &repr, flag, message)?;
         Ok((pk.to_string(), repr))
     });
+    if result.is_err() {
+        // Nothing was written: no file is left behind for it.
+        form::delete_stored(&stored);
+    }
     match result {
         Ok((pk, repr)) => Ok(Saved::Done { pk, repr }),
         Err(Error::NotFound { .. }) if !adding => Ok(Saved::Gone),

@@ -74,10 +74,10 @@ pub(crate) fn router(admin: Admin) -> Router {
         router = router.route(&admin.path, any(fallback));
     }
     let mut router = router
-        .layer(csrf::CsrfLayer::new(
-            admin.secure_cookies,
-            admin.trusted_proxies.clone(),
-        ))
+        .layer(
+            csrf::CsrfLayer::new(admin.secure_cookies, admin.trusted_proxies.clone())
+                .upload_limits(admin.upload_limits),
+        )
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             admin.clone(),

@@ -138,7 +138,12 @@ pub fn column_type(field: &FieldSchema, backend: BackendKind) -> String {
         FieldKind::BigInt | FieldKind::ForeignKey => "bigint".to_owned(),
         FieldKind::Float => per_backend(backend, "real", "real", "float"),
         FieldKind::Double => "double precision".to_owned(),
-        FieldKind::Char | FieldKind::Slug | FieldKind::Email | FieldKind::Url => {
+        FieldKind::Char
+        | FieldKind::Slug
+        | FieldKind::Email
+        | FieldKind::Url
+        | FieldKind::File
+        | FieldKind::Image => {
             format!(
                 "varchar({})",
                 field.max_length.unwrap_or(DEFAULT_MAX_LENGTH)

@@ -8,7 +8,10 @@ use crate::schema::{FieldKind, FieldSchema, ModelSchema};
 use crate::validation::{validate_values, ValidationErrors, NON_FIELD_ERRORS};
 use crate::Value;
 
-use super::{field_label, input_text, read_field, FormData, SelectOption, Widget};
+use super::{
+    field_label, input_text, read_field, read_upload, FormData, SelectOption, Upload, UploadedFile,
+    Widget,
+};
 
 /// A form, empty or as submitted. `T` is what it gives once valid: a
 /// [`Form`](super::Form) struct, or the model of a
@@ -26,6 +29,8 @@ pub struct BoundForm<T> {
     pub(crate) key_choices: Vec<(usize, Vec<(String, String)>)>,
     /// Fields shown as password inputs, never holding what was typed.
     secret: Vec<usize>,
+    /// Files chosen in file fields, stored when the form is saved.
+    pub(crate) uploads: Vec<(usize, UploadedFile)>,
     bound: bool,
     pub(crate) cleaned: Option<T>,
     _gives: PhantomData<fn() -> T>,
@@ -72,6 +77,7 @@ impl<T> BoundForm<T> {
             errors: ValidationErrors::new(),
             key_choices: Vec::new(),
             secret: Vec::new(),
+            uploads: Vec::new(),
             bound: false,
             cleaned: None,
             _gives: PhantomData,
@@ -92,6 +98,30 @@ impl<T> BoundForm<T> {
         let mut failed = Vec::new();
         for &index in &form.shown {
             let field = &schema.fields[index];
+            if field.kind.is_upload() {
+                match read_upload(field, data, &field.name) {
+                    Ok(Upload::Keep) => {}
+                    Ok(Upload::Clear) => {
+                        form.values[index] = if field.nullable {
+                            Value::Null
+                        } else {
+                            Value::Text(String::new())
+                        };
+                        form.text[index] = String::new();
+                    }
+                    Ok(Upload::New(file)) => {
+                        // The name it will be stored under is only known
+                        // once it is: the browser's name stands in.
+                        form.values[index] = Value::Text(file.filename.clone());
+                        form.uploads.push((index, file));
+                    }
+                    Err(message) => {
+                        form.errors.add(field.name.to_string(), message);
+                        failed.push(index);
+                    }
+                }
+                continue;
+            }
             let read = read_field(field, data, &field.name);
             form.text[index] = read.text;
             match read.value {
@@ -157,6 +187,23 @@ impl<T> BoundForm<T> {
             .any(|&i| self.schema.fields[i].name == name)
     }
 
+    /// The files chosen in the form's file fields, by field name (a
+    /// [`ModelForm`](super::ModelForm) stores them when it saves; a form
+    /// of one's own does with them what it needs).
+    pub fn uploads(&self) -> impl Iterator<Item = (&str, &UploadedFile)> {
+        self.uploads
+            .iter()
+            .map(|(index, file)| (&*self.schema.fields[*index].name, file))
+    }
+
+    /// Whether the form has a file field (its `<form>` then needs
+    /// `enctype="multipart/form-data"`).
+    pub fn is_multipart(&self) -> bool {
+        self.shown
+            .iter()
+            .any(|&i| self.schema.fields[i].kind.is_upload())
+    }
+
     /// Whether the form was submitted (Django's `is_bound`).
     pub fn is_bound(&self) -> bool {
         self.bound
@@ -219,6 +266,9 @@ impl<T> BoundForm<T> {
 
     fn bound_field(&self, index: usize) -> BoundField {
         let field = &self.schema.fields[index];
+        // A file field shows the stored file: one chosen but not stored
+        // (the form had other mistakes) must be chosen again, as browsers
+        // never fill a file input.
         let text = self.text[index].clone();
         let widget = match self.key_choices.iter().find(|(i, _)| *i == index) {
             _ if self.secret.contains(&index) => Widget::Input {

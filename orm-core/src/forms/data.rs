@@ -15,6 +15,23 @@ pub struct FormData {
     pairs: Vec<(String, String)>,
     /// Names whose value was not UTF-8 (kept with U+FFFD in its place).
     not_utf8: Vec<String>,
+    /// Files of a multipart form, by field name.
+    files: Vec<(String, UploadedFile)>,
+}
+
+/// A file sent with a multipart form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UploadedFile {
+    /// The name the browser gave it (not to be trusted as a path).
+    pub filename: String,
+    /// The type the browser claimed (not to be trusted either).
+    pub content_type: String,
+    /// Its bytes (none when it was over the limit).
+    pub content: Vec<u8>,
+    /// Its size in bytes, as received.
+    pub size: usize,
+    /// The limit it went over, when it did: its bytes were not kept.
+    pub limit_exceeded: Option<usize>,
 }
 
 /// What a field holding bytes that are not UTF-8 is told.
@@ -41,7 +58,45 @@ impl FormData {
                 (name, value)
             })
             .collect();
-        FormData { pairs, not_utf8 }
+        FormData {
+            pairs,
+            not_utf8,
+            files: Vec::new(),
+        }
+    }
+
+    /// A form from fields read elsewhere (a multipart body): `(name,
+    /// value)` pairs, the names whose value was not UTF-8, and the files.
+    pub fn from_parts(
+        pairs: Vec<(String, String)>,
+        not_utf8: Vec<String>,
+        files: Vec<(String, UploadedFile)>,
+    ) -> FormData {
+        FormData {
+            pairs,
+            not_utf8,
+            files,
+        }
+    }
+
+    /// The file sent as `name`, when one was chosen: `Err` when the field
+    /// was sent more than once.
+    pub fn file(&self, name: &str) -> Result<Option<&UploadedFile>, String> {
+        let mut sent = self
+            .files
+            .iter()
+            .filter(|(n, f)| n == name && !(f.filename.is_empty() && f.size == 0))
+            .map(|(_, f)| f);
+        match (sent.next(), sent.next()) {
+            (None, _) => Ok(None),
+            (Some(file), None) => Ok(Some(file)),
+            (Some(_), Some(_)) => Err("Send a single file.".to_owned()),
+        }
+    }
+
+    /// Every file sent, by field name.
+    pub fn files(&self) -> &[(String, UploadedFile)] {
+        &self.files
     }
 
     /// Every value of `name`.

@@ -36,13 +36,15 @@ mod data;
 mod model_form;
 mod read;
 mod text;
+mod upload;
 mod widget;
 
 pub use bound::{is_placeholder, BoundField, BoundForm};
-pub use data::FormData;
+pub use data::{FormData, UploadedFile};
 pub use model_form::ModelForm;
 pub use read::{lf_line_endings, parse_field, read_field, Read};
 pub use text::{capitalize, decimal_text, field_label, input_text};
+pub use upload::{clear_name, image_size, read_upload, Upload};
 pub use widget::{SelectOption, Widget};
 
 use crate::schema::ModelSchema;

@@ -241,7 +241,19 @@ impl<M: Model> BoundForm<M> {
             return Ok(Err(form));
         };
         let schema = M::schema();
-        match object.save(conn) {
+        let stored = match store_uploads(&mut form, &mut object) {
+            Ok(stored) => stored,
+            Err(()) => return Ok(Err(form)),
+        };
+        let saved = object.save(conn);
+        if saved.is_err() {
+            // Nothing saved: no file is left behind for it.
+            let storage = crate::storage::default_storage();
+            for name in &stored {
+                let _ = storage.delete(name);
+            }
+        }
+        match saved {
             Ok(()) => Ok(Ok(object)),
             Err(Error::Validation(errors)) => {
                 form.add_errors(errors);
@@ -266,4 +278,44 @@ impl<M: Model> BoundForm<M> {
             Err(other) => Err(other),
         }
     }
+}
+
+/// Stores the files chosen in the form and puts their names in the
+/// object; the names stored, or `Err` (the form has the message) when the
+/// storage refused one (those stored before it are deleted again).
+fn store_uploads<M: Model>(
+    form: &mut BoundForm<M>,
+    object: &mut M,
+) -> std::result::Result<Vec<String>, ()> {
+    let schema = M::schema();
+    let storage = crate::storage::default_storage();
+    let mut stored = Vec::new();
+    for (index, file) in std::mem::take(&mut form.uploads) {
+        let field = &schema.fields[index];
+        let name = crate::storage::upload_name(schema, &field.name, &file.filename);
+        let saved = storage
+            .save(&name, &file.content)
+            .map_err(|e| e.to_string())
+            .and_then(|name| {
+                object
+                    .set_field_value(index, crate::Value::Text(name.clone()))
+                    .map(|()| name)
+                    .map_err(|e| e.to_string())
+            });
+        match saved {
+            Ok(name) => stored.push(name),
+            Err(error) => {
+                tracing::error!(%error, "storing an upload failed");
+                for name in &stored {
+                    let _ = storage.delete(name);
+                }
+                form.add_error(
+                    Some(&field.name),
+                    "The file could not be stored. Please try again.",
+                );
+                return Err(());
+            }
+        }
+    }
+    Ok(stored)
 }

@@ -70,6 +70,18 @@ pub enum Widget {
         /// The search's URL.
         source_url: String,
     },
+    /// A file input, with a link to the current file and a box to clear
+    /// it.
+    File {
+        /// The current file's name (empty: none).
+        current: String,
+        /// Where the current file is served.
+        url: String,
+        /// Whether the field may be left without a file (the clear box).
+        clearable: bool,
+        /// The input's `accept` (`image/*` for an image).
+        accept: &'static str,
+    },
     /// A value shown, not edited.
     ReadOnly {
         /// The value as shown.
@@ -92,6 +104,23 @@ impl Widget {
             }
         };
         match field.kind {
+            FieldKind::File | FieldKind::Image => {
+                let url = if value.is_empty() {
+                    String::new()
+                } else {
+                    crate::storage::default_storage().url(&value)
+                };
+                Widget::File {
+                    current: value,
+                    url,
+                    clearable: !field.is_required(),
+                    accept: if field.kind == FieldKind::Image {
+                        "image/*"
+                    } else {
+                        ""
+                    },
+                }
+            }
             FieldKind::Bool => Widget::Checkbox {
                 checked: value == "true",
             },

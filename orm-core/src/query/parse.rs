@@ -26,9 +26,13 @@ pub fn parse_value(field: &FieldSchema, text: &str) -> Result<Value, String> {
     }
     let invalid = |what: &str| format!("Enter a valid {what}.");
     match field.kind {
-        FieldKind::Char | FieldKind::Text | FieldKind::Slug | FieldKind::Email | FieldKind::Url => {
-            Ok(Value::Text(text.to_owned()))
-        }
+        FieldKind::Char
+        | FieldKind::Text
+        | FieldKind::Slug
+        | FieldKind::Email
+        | FieldKind::Url
+        | FieldKind::File
+        | FieldKind::Image => Ok(Value::Text(text.to_owned())),
         _ if trimmed.is_empty() => Err("This field is required.".to_owned()),
         FieldKind::Bool => match trimmed.to_ascii_lowercase().as_str() {
             "true" | "on" | "1" | "yes" | "t" => Ok(Value::Bool(true)),

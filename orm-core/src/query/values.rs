@@ -596,7 +596,9 @@ impl Read {
             | FieldKind::Text
             | FieldKind::Slug
             | FieldKind::Email
-            | FieldKind::Url => Read::Text,
+            | FieldKind::Url
+            | FieldKind::File
+            | FieldKind::Image => Read::Text,
             FieldKind::Decimal => Read::Decimal,
             FieldKind::DateTime => Read::DateTime,
             FieldKind::Date => Read::Date,

@@ -161,6 +161,8 @@ impl<'a> Model<'a> {
             TypeClass::String if a.slug.is_set() => quote!(__orm::FieldKind::Slug),
             TypeClass::String if a.email.is_set() => quote!(__orm::FieldKind::Email),
             TypeClass::String if a.url.is_set() => quote!(__orm::FieldKind::Url),
+            TypeClass::String if a.file.is_set() => quote!(__orm::FieldKind::File),
+            TypeClass::String if a.image.is_set() => quote!(__orm::FieldKind::Image),
             TypeClass::String if a.max_length.is_set() || a.choices.is_set() => {
                 quote!(__orm::FieldKind::Char)
             }
@@ -180,6 +182,8 @@ impl<'a> Model<'a> {
                     Some(254)
                 } else if a.url.is_set() {
                     Some(200)
+                } else if a.file.is_set() || a.image.is_set() {
+                    Some(100)
                 } else {
                     longest_choice
                 };

@@ -31,6 +31,7 @@ mod views;
 
 use std::sync::Arc;
 
+use admin::form_body::UploadLimits;
 use admin::login_throttle::LoginThrottle;
 use admin::TrustedProxies;
 use axum::extract::FromRequestParts;
@@ -114,6 +115,7 @@ struct Inner {
     throttle: Arc<LoginThrottle>,
     secure_cookies: bool,
     trusted_proxies: TrustedProxies,
+    upload_limits: UploadLimits,
 }
 
 impl std::fmt::Debug for Accounts {
@@ -142,6 +144,7 @@ impl Accounts {
             throttle: Arc::new(LoginThrottle::default()),
             secure_cookies: false,
             trusted_proxies: TrustedProxies::default(),
+            upload_limits: UploadLimits::default(),
         }))
     }
 
@@ -189,6 +192,12 @@ impl Accounts {
     /// The proxies whose `Forwarded` headers name the client.
     pub fn trusted_proxies(self, proxies: TrustedProxies) -> Accounts {
         self.with(|inner| inner.trusted_proxies = proxies)
+    }
+
+    /// How large the forms of the pages under [`layer`](Accounts::layer)
+    /// and their files may be.
+    pub fn upload_limits(self, limits: UploadLimits) -> Accounts {
+        self.with(|inner| inner.upload_limits = limits)
     }
 
     /// The login page's URL, coming back to `next` afterwards.
@@ -244,10 +253,10 @@ impl Accounts {
     pub fn layer(&self, router: Router) -> Router {
         router
             .layer(Extension(self.clone()))
-            .layer(admin::csrf::CsrfLayer::new(
-                self.0.secure_cookies,
-                self.0.trusted_proxies.clone(),
-            ))
+            .layer(
+                admin::csrf::CsrfLayer::new(self.0.secure_cookies, self.0.trusted_proxies.clone())
+                    .upload_limits(self.0.upload_limits),
+            )
             .layer(admin::session_layer(
                 self.0.db.clone(),
                 self.0.access.clone(),
