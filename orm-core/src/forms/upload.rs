@@ -77,15 +77,21 @@ pub fn read_upload(field: &FieldSchema, data: &FormData, name: &str) -> Result<U
     Ok(Upload::New(file.clone()))
 }
 
-/// An image's width and height, when the bytes are a PNG, JPEG, GIF or
-/// WebP image (read from its header, whatever its name claims).
+/// An image's width and height, when the bytes are a whole PNG, JPEG, GIF
+/// or WebP image, whatever its name claims: decoded to the end (a header
+/// alone does not pass), within 10,000 pixels a side and 256 MB of memory
+/// (a small file that unpacks into a huge picture does not pass either).
 pub fn image_size(content: &[u8]) -> Option<(u32, u32)> {
-    image::ImageReader::new(std::io::Cursor::new(content))
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(10_000);
+    limits.max_image_height = Some(10_000);
+    limits.max_alloc = Some(256 * 1024 * 1024);
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(content))
         .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
-        .filter(|(w, h)| *w > 0 && *h > 0)
+        .ok()?;
+    reader.limits(limits);
+    let decoded = reader.decode().ok()?;
+    Some((decoded.width(), decoded.height())).filter(|(w, h)| *w > 0 && *h > 0)
 }
 
 /// `2.5 MB`, `300 KB`, `12 bytes`.
