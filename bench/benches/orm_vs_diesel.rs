@@ -99,6 +99,7 @@ mod schema {
             updated_date -> Timestamp,
             is_published -> Bool,
             comment_count -> Integer,
+            cover -> Text,
         }
     }
 
@@ -127,6 +128,7 @@ struct ArticleRow {
     updated_date: NaiveDateTime,
     is_published: bool,
     comment_count: i32,
+    cover: String,
 }
 
 /// A user row, as a diesel user loads it.
@@ -159,6 +161,7 @@ struct NewArticle {
     updated_date: NaiveDateTime,
     is_published: bool,
     comment_count: i32,
+    cover: String,
 }
 
 diesel::define_sql_function! {
@@ -455,6 +458,7 @@ fn new_article(
         updated_date: date,
         is_published: published,
         comment_count: 0,
+        cover: String::new(),
     }
 }
 
@@ -470,6 +474,7 @@ fn orm_article(row: &NewArticle) -> Article {
         updated_date: row.updated_date.and_utc(),
         is_published: row.is_published,
         comment_count: row.comment_count,
+        cover: row.cover.clone(),
     }
 }
 
@@ -983,6 +988,7 @@ fn update_each(backend: &mut Backend) -> Case {
             updated_date: row.updated_date,
             is_published: row.is_published,
             comment_count: row.comment_count,
+            cover: row.cover,
         };
         (row.id, new)
     })

@@ -54,6 +54,9 @@ pub struct Article {
     /// How many approved comments it has: kept by the comments' signals.
     #[field(default = 0, editable = false)]
     pub comment_count: i32,
+    /// A picture shown above the article (a name in the site's storage).
+    #[field(image, blank, default = "", verbose_name = "cover image")]
+    pub cover: String,
 }
 
 /// Admin action: marks the selected articles published.

@@ -182,6 +182,7 @@ fn article(i: usize, run_id: i64, author: i64) -> Article {
         updated_date: Utc::now(),
         is_published: !i.is_multiple_of(10),
         comment_count: 0,
+        cover: String::new(),
     }
 }
 

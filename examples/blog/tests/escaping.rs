@@ -42,6 +42,7 @@ async fn payloads_are_shown_escaped_on_the_public_pages() {
                 updated_date: Utc::now(),
                 is_published: true,
                 comment_count: 0,
+                cover: String::new(),
             };
             article.save(&mut conn).unwrap();
         }

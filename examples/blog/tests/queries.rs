@@ -49,6 +49,7 @@ fn add_articles(conn: &mut AnyConnection, n: usize, round: usize) -> Vec<User> {
             updated_date: Utc::now(),
             is_published: true,
             comment_count: 0,
+            cover: String::new(),
         })
         .collect();
     Article::bulk_create(conn, &mut articles).unwrap();

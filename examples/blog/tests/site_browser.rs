@@ -221,7 +221,27 @@ async fn log_in(b: &Browser, views: &[View]) {
 }
 
 /// Writes an article: empty first (the messages), then complete.
+/// A 1×1 PNG, and a text file that claims to be one, in a folder of the
+/// test's, for the file input.
+fn pictures() -> (tempfile::TempDir, String, String) {
+    const PNG: &[u8] = &[
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44,
+        0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F,
+        0x15, 0xC4, 0x89, 0x00, 0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00,
+        0x01, 0x00, 0x00, 0x05, 0x00, 0x01, 0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49,
+        0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+    ];
+    let dir = tempfile::tempdir().expect("a folder for the pictures");
+    let real = dir.path().join("cover.png");
+    let fake = dir.path().join("fake.png");
+    std::fs::write(&real, PNG).expect("write the picture");
+    std::fs::write(&fake, b"not a picture at all").expect("write the fake");
+    let path = |p: std::path::PathBuf| p.display().to_string();
+    (dir, path(real), path(fake))
+}
+
 async fn write_article(b: &Browser, views: &[View]) -> String {
+    let (_pictures, real, fake) = pictures();
     b.without_form_checks().await;
     submit(b, "main form.form").await;
     assert_eq!(
@@ -235,15 +255,31 @@ async fn write_article(b: &Browser, views: &[View]) -> String {
     fill(b, "#id_title", TITLE).await;
     fill(b, "#id_slug", "not a slug").await;
     fill(b, "#id_content", "First paragraph.\n\nSecond paragraph.").await;
+    b.find("#id_cover")
+        .await
+        .send_keys(&fake)
+        .await
+        .expect("choose a file");
     b.without_form_checks().await;
     submit(b, "main form.form").await;
     assert!(
         b.text("#id_slug_errors li").await.contains("slug"),
         "a bad slug"
     );
+    assert!(
+        b.text("#id_cover_errors li")
+            .await
+            .starts_with("Upload a valid image"),
+        "a file that is not the image it claims"
+    );
     assert_eq!(b.value("#id_title").await, TITLE, "kept");
     b.screenshot("04-write-errors", views).await;
     fill(b, "#id_slug", SLUG).await;
+    b.find("#id_cover")
+        .await
+        .send_keys(&real)
+        .await
+        .expect("choose the picture");
     b.find("#id_is_published")
         .await
         .click()
@@ -254,6 +290,15 @@ async fn write_article(b: &Browser, views: &[View]) -> String {
     assert_eq!(b.location().await, url);
     assert!(b.text(".messages .success").await.contains("was saved"));
     assert_eq!(b.text(".post h1").await, TITLE, "escaped, shown as typed");
+    b.find("img.cover").await;
+    let loaded = until("the cover to load", || async {
+        let width = b
+            .eval("document.querySelector('img.cover').naturalWidth")
+            .await;
+        (width.as_u64() != Some(0)).then_some(width)
+    })
+    .await;
+    assert_eq!(loaded, 1, "the picture is served from the media folder");
     b.screenshot("05-article-written", views).await;
     url
 }

@@ -32,6 +32,8 @@ pub(crate) struct ArticleView {
     paragraphs: Vec<String>,
     excerpt: String,
     comment_count: i32,
+    /// The cover image's URL, if it has one.
+    cover_url: Option<String>,
 }
 
 impl ArticleView {
@@ -49,6 +51,8 @@ impl ArticleView {
             paragraphs: paragraphs(&article.content),
             excerpt: excerpt(&article.content, 220),
             comment_count: article.comment_count,
+            cover_url: (!article.cover.is_empty())
+                .then(|| orm::storage::default_storage().url(&article.cover)),
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::models::Article;
 
 /// The fields an author fills in.
 fn article_form() -> orm::Result<ModelForm<Article>> {
-    ModelForm::fields(&["title", "slug", "content", "is_published"])
+    ModelForm::fields(&["title", "slug", "content", "cover", "is_published"])
 }
 
 #[derive(Template)]
@@ -63,6 +63,7 @@ pub(super) async fn new(
         updated_date: now,
         is_published: false,
         comment_count: 0,
+        cover: String::new(),
     };
     let view = CreateView::new(article_form()?).initial(start);
     match view.run(&visitor.pages.db, submitted).await? {

@@ -210,6 +210,14 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The value of the JavaScript `expression` on the current page.
+    pub(crate) async fn eval(&self, expression: &str) -> Value {
+        self.client
+            .execute(&format!("return {expression};"), vec![])
+            .await
+            .unwrap_or_else(|e| panic!("evaluate {expression}: {e}"))
+    }
+
     /// Turns off the browser's own checks of the page's forms (`required`,
     /// `type=email`...), so that what the server says is what is tested.
     pub(crate) async fn without_form_checks(&self) {
