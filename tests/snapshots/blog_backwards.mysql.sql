@@ -47,3 +47,7 @@ ALTER TABLE `blog_article` DROP COLUMN `comment_count`;
 -- Create model Comment
 DROP TABLE `blog_comment`;
 
+-- blog.0007_article_cover
+-- Add field cover to article
+ALTER TABLE `blog_article` DROP COLUMN `cover`;
+

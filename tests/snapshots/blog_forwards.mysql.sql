@@ -62,3 +62,8 @@ CREATE INDEX `blog_comment_article_id_idx` ON `blog_comment` (`article_id`);
 ALTER TABLE `blog_article` ADD COLUMN `comment_count` integer NOT NULL DEFAULT 0;
 ALTER TABLE `blog_article` ALTER COLUMN `comment_count` DROP DEFAULT;
 
+-- blog.0007_article_cover
+-- Add field cover to article
+ALTER TABLE `blog_article` ADD COLUMN `cover` varchar(100) NOT NULL DEFAULT '';
+ALTER TABLE `blog_article` ALTER COLUMN `cover` DROP DEFAULT;
+

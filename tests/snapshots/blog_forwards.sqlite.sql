@@ -74,3 +74,7 @@ CREATE INDEX "blog_comment_article_id_idx" ON "blog_comment" ("article_id");
 -- Add field comment_count to article
 ALTER TABLE "blog_article" ADD COLUMN "comment_count" integer NOT NULL DEFAULT 0;
 
+-- blog.0007_article_cover
+-- Add field cover to article
+ALTER TABLE "blog_article" ADD COLUMN "cover" varchar(100) NOT NULL DEFAULT '';
+
