@@ -64,6 +64,14 @@ impl Clean for Profile {
     }
 }
 
+/// A picture, uploaded through a form into the site's storage.
+#[derive(Model, Debug, Clone)]
+pub struct Photo {
+    pub id: i64,
+    #[field(image)]
+    pub picture: String,
+}
+
 /// A form of its own, with a check over the whole form.
 #[derive(Form, Debug)]
 #[form(clean)]
@@ -213,6 +221,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("contact from {}, article saved: {}", contact.sender, saved.is_ok());
     if refused.errors().get("sender").len() != 1 || saved.is_err() || !html.contains("id_sender_errors") {
         return Err("a form or a model form went wrong".into());
+    }
+    // An upload that is no image is refused; a folder storage keeps files.
+    let fake = orm::forms::UploadedFile {
+        filename: "cat.png".into(),
+        content: b"meow".to_vec(),
+        size: 4,
+        ..Default::default()
+    };
+    let sent = FormData::from_parts(vec![], vec![], vec![("picture".into(), fake)]);
+    let photo_form = ModelForm::<Photo>::new().bind(&mut conn, None, &sent)?;
+    let stored = orm::storage::FileSystemStorage::new(std::env::temp_dir().join("fresh-media"), "/media/");
+    let name = orm::storage::Storage::save(&stored, "fresh/a.txt", b"kept")?;
+    println!("photo refused: {:?}, stored as {name}", photo_form.errors().get("picture"));
+    if photo_form.is_valid() || orm::storage::Storage::open(&stored, &name)? != b"kept" {
+        return Err("an upload check or the storage went wrong".into());
     }
     let site = orm::Site::new("fresh")
         .pages(|_db| axum::Router::new().route("/me/", axum::routing::get(me)))
