@@ -223,24 +223,6 @@ pub fn upload_name(schema: &crate::schema::ModelSchema, field: &str, filename: &
     format!("{app}/{field}/{filename}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_stay_inside_the_folder() {
-        assert_eq!(clean_name("../../etc/passwd"), "etc/passwd");
-        assert_eq!(clean_name("/abs/.hidden/x y.png"), "abs/hidden/x_y.png");
-        assert_eq!(clean_name("a\\b/../c"), "a/b/c");
-        assert_eq!(clean_name("..."), "");
-        let storage = FileSystemStorage::new("/tmp/never", "/m");
-        assert!(storage.path("../x").is_err());
-        assert_eq!(storage.url("a b/c.png"), "/m/a%20b/c.png");
-        let suffixed = with_suffix("covers/photo.png");
-        assert!(suffixed.starts_with("covers/photo_") && suffixed.ends_with(".png"));
-    }
-}
-
 /// Deletes the files of model `M`'s file fields when an object is deleted,
 /// once the delete has committed (Django leaves them; this is the opt-in).
 /// Connect it once at start-up:
@@ -277,4 +259,22 @@ pub fn delete_files_with<M: crate::Model>() {
         }
         Ok(())
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_stay_inside_the_folder() {
+        assert_eq!(clean_name("../../etc/passwd"), "etc/passwd");
+        assert_eq!(clean_name("/abs/.hidden/x y.png"), "abs/hidden/x_y.png");
+        assert_eq!(clean_name("a\\b/../c"), "a/b/c");
+        assert_eq!(clean_name("..."), "");
+        let storage = FileSystemStorage::new("/tmp/never", "/m");
+        assert!(storage.path("../x").is_err());
+        assert_eq!(storage.url("a b/c.png"), "/m/a%20b/c.png");
+        let suffixed = with_suffix("covers/photo.png");
+        assert!(suffixed.starts_with("covers/photo_") && suffixed.ends_with(".png"));
+    }
 }
