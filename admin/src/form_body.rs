@@ -35,6 +35,27 @@ impl Default for UploadLimits {
 #[derive(Debug, Clone)]
 pub struct SubmittedForm(pub FormData);
 
+/// The form of `request`: as the CSRF layer read it, else read from its
+/// body (urlencoded or multipart, within the default limits).
+pub async fn form_of<S: Send + Sync>(
+    request: axum::extract::Request,
+    state: &S,
+) -> Result<FormData, AdminError> {
+    use axum::extract::FromRequest as _;
+    if let Some(SubmittedForm(form)) = request.extensions().get::<SubmittedForm>() {
+        return Ok(form.clone());
+    }
+    let content_type = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = Bytes::from_request(request, state)
+        .await
+        .map_err(|_| AdminError::PayloadTooLarge)?;
+    read_form(content_type.as_deref(), body, UploadLimits::default()).await
+}
+
 /// Whether the `Content-Type` is `multipart/form-data`.
 pub fn is_multipart(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {

@@ -40,8 +40,7 @@
 //! }
 //! ```
 
-use admin::form_body::{read_form, SubmittedForm, UploadLimits};
-use axum::body::Bytes;
+use admin::form_body::form_of;
 use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use http::{Method, StatusCode};
@@ -83,18 +82,7 @@ impl<S: Send + Sync> FromRequest<S> for Submitted {
             return Ok(Submitted(None));
         }
         // Read already by the CSRF layer, files and all.
-        if let Some(SubmittedForm(form)) = request.extensions().get::<SubmittedForm>() {
-            return Ok(Submitted(Some(form.clone())));
-        }
-        let content_type = request
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| SubmissionRejected)?;
-        read_form(content_type.as_deref(), body, UploadLimits::default())
+        form_of(request, state)
             .await
             .map(|form| Submitted(Some(form)))
             .map_err(|_| SubmissionRejected)

@@ -3,11 +3,10 @@
 
 use std::ops::Deref;
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 
 use crate::error::AdminError;
-use crate::form_body::{read_form, SubmittedForm, UploadLimits};
+use crate::form_body::form_of;
 
 /// The fields of a submitted urlencoded form.
 #[derive(Debug, Clone, Default)]
@@ -33,18 +32,6 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = AdminError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, AdminError> {
-        if let Some(SubmittedForm(form)) = request.extensions().get::<SubmittedForm>() {
-            return Ok(FormData(form.clone()));
-        }
-        let content_type = request
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AdminError::PayloadTooLarge)?;
-        let form = read_form(content_type.as_deref(), bytes, UploadLimits::default()).await?;
-        Ok(FormData(form))
+        form_of(request, state).await.map(FormData)
     }
 }

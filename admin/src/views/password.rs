@@ -5,7 +5,6 @@ use http::{Extensions, HeaderMap, StatusCode};
 use orm_contrib::auth::password::{acheck_password, amake_password};
 use orm_contrib::auth::validators::{password_help_texts, validate_password};
 use orm_contrib::auth::User;
-use orm_core::Model;
 
 use crate::context::Staff;
 use crate::error::AdminError;
@@ -123,11 +122,7 @@ pub(crate) async fn submit(
     staff
         .admin
         .db
-        .run(move |conn| {
-            User::objects()
-                .filter(User::ID.eq(id))
-                .update(conn, vec![User::PASSWORD.set(hash.clone())])
-        })
+        .run(move |conn| User::store_password(conn, id, &hash))
         .await?;
     session_auth::update_hash(&staff.session, &staff.admin.secret_key, &user).await?;
     Ok(Redirect::to(&format!("{}/password_change/done/", staff.base)).into_response())

@@ -117,9 +117,7 @@ pub(crate) async fn submit(
         .db
         .run(move |conn| {
             orm_core::atomic(conn, |conn| {
-                User::objects()
-                    .filter(User::ID.eq(pk))
-                    .update(conn, vec![User::PASSWORD.set(hash.clone())])?;
+                User::store_password(conn, pk, &hash)?;
                 crate::history::record(
                     conn,
                     user_id,

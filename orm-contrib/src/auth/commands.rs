@@ -154,9 +154,7 @@ pub fn changepassword(
     let password = new_password(&user, input, out)?;
     user.set_password(&password)
         .map_err(|e| Error::Command(e.to_string()))?;
-    User::objects()
-        .filter(User::ID.eq(user.id))
-        .update(&mut conn, vec![User::PASSWORD.set(user.password.clone())])?;
+    User::store_password(&mut conn, user.id, &user.password)?;
     let _ = writeln!(out, "Password changed successfully for user '{username}'");
     Ok(())
 }

@@ -267,15 +267,23 @@ pub fn check_password_and_upgrade(
     }
     if needs_rehash(&user.password) {
         let new_hash = make_password(raw)?;
-        User::objects()
-            .filter(User::ID.eq(user.id))
-            .update(conn, vec![User::PASSWORD.set(new_hash.clone())])?;
+        User::store_password(conn, user.id, &new_hash)?;
         user.password = new_hash;
     }
     Ok(true)
 }
 
 impl User {
+    /// Writes `hash` as the password of the user with id `id`, and nothing
+    /// else of the row (a form's other fields, or another request's
+    /// changes, are not overwritten). Returns the rows written (0: no such
+    /// user).
+    pub fn store_password(conn: &mut AnyConnection, id: i64, hash: &str) -> orm_core::Result<usize> {
+        User::objects()
+            .filter(User::ID.eq(id))
+            .update(conn, vec![User::PASSWORD.set(hash.to_owned())])
+    }
+
     /// Hashes `raw` with the current parameters into `password`. The user is
     /// not saved.
     pub fn set_password(&mut self, raw: &str) -> Result<(), PasswordError> {

@@ -279,11 +279,7 @@ async fn save_password(
     accounts
         .0
         .db
-        .run(move |conn| {
-            User::objects()
-                .filter(User::ID.eq(id))
-                .update(conn, vec![User::PASSWORD.set(hash.clone())])
-        })
+        .run(move |conn| User::store_password(conn, id, &hash))
         .await?;
     Ok(user)
 }
