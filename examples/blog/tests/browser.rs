@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use common::server::Server;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
-use support::browser::{text, until, Browser, View, ALL_VIEWS};
+use support::browser::{run_scenario, text, until, Browser, View, ALL_VIEWS};
 use support::processes::Driver;
 
 /// The Article changelist.
@@ -60,26 +60,12 @@ fn admin_in_chromium() {
     runtime.block_on(async {
         let browser =
             Browser::connect(&driver.url, &tools.chromium, &blog.base, shots.clone()).await;
-        // The scenario runs in its own task so that, when it panics, the
-        // session is still closed (and Chromium stopped) before we re-panic.
-        let mut task = tokio::spawn(scenario(browser.clone(), blog.password.clone()));
-        let outcome = tokio::time::timeout(SCENARIO_LIMIT, &mut task).await;
-        if outcome.is_err() {
-            task.abort();
-        }
-        if !matches!(outcome, Ok(Ok(()))) {
-            browser.failure_screenshot().await;
-        }
-        browser.close().await;
-        match outcome {
-            Ok(Ok(())) => {}
-            // The panic's message was printed when it happened.
-            Ok(Err(join)) => match join.try_into_panic() {
-                Ok(panic) => std::panic::resume_unwind(panic),
-                Err(join) => panic!("the scenario did not finish: {join}"),
-            },
-            Err(_) => panic!("the scenario took over {SCENARIO_LIMIT:?}"),
-        }
+        run_scenario(
+            browser.clone(),
+            scenario(browser, blog.password.clone()),
+            SCENARIO_LIMIT,
+        )
+        .await;
     });
     eprintln!(
         "browser test passed in {:.1} s; screenshots in {}",

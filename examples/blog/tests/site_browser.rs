@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use common::server::Server;
 use fantoccini::elements::Element;
-use support::browser::{until, Browser, View, ALL_VIEWS};
+use support::browser::{run_scenario, until, Browser, View, ALL_VIEWS};
 use support::processes::Driver;
 use tests::backends::{blank, configured};
 
@@ -65,23 +65,7 @@ fn the_public_site_in_chromium() {
                 mail.path().to_owned(),
                 first_run,
             );
-            let mut task = tokio::spawn(scenario);
-            let outcome = tokio::time::timeout(LIMIT, &mut task).await;
-            if outcome.is_err() {
-                task.abort();
-            }
-            if !matches!(outcome, Ok(Ok(()))) {
-                browser.failure_screenshot().await;
-            }
-            browser.close().await;
-            match outcome {
-                Ok(Ok(())) => {}
-                Ok(Err(join)) => match join.try_into_panic() {
-                    Ok(panic) => std::panic::resume_unwind(panic),
-                    Err(join) => panic!("{kind}: the scenario did not finish: {join}"),
-                },
-                Err(_) => panic!("{kind}: the scenario took over {LIMIT:?}"),
-            }
+            run_scenario(browser, scenario, LIMIT).await;
         });
         eprintln!(
             "{kind}: the public site passed in {:.1} s",

@@ -278,7 +278,11 @@ impl User {
     /// else of the row (a form's other fields, or another request's
     /// changes, are not overwritten). Returns the rows written (0: no such
     /// user).
-    pub fn store_password(conn: &mut AnyConnection, id: i64, hash: &str) -> orm_core::Result<usize> {
+    pub fn store_password(
+        conn: &mut AnyConnection,
+        id: i64,
+        hash: &str,
+    ) -> orm_core::Result<usize> {
         User::objects()
             .filter(User::ID.eq(id))
             .update(conn, vec![User::PASSWORD.set(hash.to_owned())])

@@ -447,3 +447,30 @@ impl WebDriverCompatibleCommand for Cdp {
         (http::Method::POST, Some(body.to_string()))
     }
 }
+
+/// Runs `scenario` on `browser` within `limit`: in a task of its own, so
+/// that when it panics or hangs a screenshot is taken and the session (and
+/// Chromium) is closed before the panic goes on.
+pub(crate) async fn run_scenario<F>(browser: Browser, scenario: F, limit: Duration)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut task = tokio::spawn(scenario);
+    let outcome = tokio::time::timeout(limit, &mut task).await;
+    if outcome.is_err() {
+        task.abort();
+    }
+    if !matches!(outcome, Ok(Ok(()))) {
+        browser.failure_screenshot().await;
+    }
+    browser.close().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        // The panic's message was printed when it happened.
+        Ok(Err(join)) => match join.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(join) => panic!("the scenario did not finish: {join}"),
+        },
+        Err(_) => panic!("the scenario took over {limit:?}"),
+    }
+}
