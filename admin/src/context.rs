@@ -18,6 +18,26 @@ use crate::site::{Admin, AdminModel};
 use crate::templates::{Crumb, Layout};
 use orm_contrib::auth::session as session_auth;
 
+/// Who an error page is for, when the request came from a logged-in staff
+/// user: the error-page middleware puts an empty one on the request, the
+/// staff extractor fills it, and the page then keeps the header's links
+/// (the user's name, the password change, log out) and the breadcrumbs.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ErrorFrame(Arc<std::sync::Mutex<Option<(String, String)>>>);
+
+impl ErrorFrame {
+    fn fill(&self, name: String, csrf: String) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some((name, csrf));
+        }
+    }
+
+    /// The user's name and the CSRF token, when filled.
+    pub(crate) fn taken(&self) -> Option<(String, String)> {
+        self.0.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
 /// The path the admin is mounted at, without a trailing slash (`/admin`).
 #[derive(Clone, Debug)]
 pub(crate) struct Base(pub(crate) String);
@@ -182,6 +202,9 @@ impl FromRequestParts<Admin> for Staff {
                     && session_auth::hash_matches(&admin.secret_key, &known.user, &hash) =>
             {
                 let Access { user, granted } = Arc::unwrap_or_clone(known);
+                if let Some(frame) = parts.extensions.get::<ErrorFrame>() {
+                    frame.fill(display_name(&user), visitor.csrf.clone());
+                }
                 Ok(Staff {
                     admin: visitor.admin,
                     base: visitor.base,
@@ -232,11 +255,7 @@ impl Staff {
         crumbs: Vec<Crumb>,
     ) -> Result<Layout, AdminError> {
         let messages: Vec<Message> = messages::take(&self.session).await?;
-        let name = if self.user.first_name.is_empty() {
-            self.user.username.clone()
-        } else {
-            self.user.first_name.clone()
-        };
+        let name = display_name(&self.user);
         let mut layout = Layout::new(
             &self.admin,
             &self.base,
@@ -256,5 +275,14 @@ impl Staff {
             "{}/{}/{}/",
             self.base, model.schema.app_label, model.model_name
         )
+    }
+}
+
+/// How the header greets a user: their first name, else their username.
+fn display_name(user: &User) -> String {
+    if user.first_name.is_empty() {
+        user.username.clone()
+    } else {
+        user.first_name.clone()
     }
 }

@@ -6,10 +6,10 @@ use axum::response::{IntoResponse, Response};
 use http::{header, HeaderName, HeaderValue};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::context::Base;
+use crate::context::{Base, ErrorFrame};
 use crate::error::ErrorPage;
 use crate::site::Admin;
-use crate::templates::{render, ErrorTemplate, Layout};
+use crate::templates::{render, Crumb, ErrorTemplate, Layout};
 
 /// The policy the admin's pages satisfy: nothing inline, nothing from
 /// elsewhere, never in a frame.
@@ -44,7 +44,7 @@ pub(crate) fn layers() -> Vec<SetResponseHeaderLayer<HeaderValue>> {
 /// headers.
 pub(crate) async fn error_pages(
     State(admin): State<Admin>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let base = request
@@ -52,11 +52,30 @@ pub(crate) async fn error_pages(
         .get::<Base>()
         .map(|b| b.0.clone())
         .unwrap_or_default();
+    let frame = ErrorFrame::default();
+    request.extensions_mut().insert(frame.clone());
     let mut response = next.run(request).await;
     let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
         return response;
     };
-    let layout = Layout::new(&admin, &base, page.title.to_owned(), None, "", Vec::new());
+    // A logged-in user keeps the header's links and a way home.
+    let (user, csrf) = frame
+        .taken()
+        .map_or((None, String::new()), |(name, csrf)| (Some(name), csrf));
+    let mut layout = Layout::new(
+        &admin,
+        &base,
+        page.title.to_owned(),
+        user,
+        &csrf,
+        Vec::new(),
+    );
+    if layout.user.is_some() {
+        layout.crumbs = vec![
+            Crumb::link("Home", format!("{base}/")),
+            Crumb::here(page.title),
+        ];
+    }
     let template = ErrorTemplate {
         layout,
         heading: page.title.to_owned(),

@@ -369,7 +369,24 @@ async fn unknown_apps_models_and_objects_are_404_pages() {
             let page = client.get(&path).await;
             page.expect(StatusCode::NOT_FOUND, &what)
                 .assert_security_headers(&what);
+            // The page keeps the header's links and a breadcrumb home.
+            if !path.contains("/static/") {
+                assert!(
+                    page.contains("Welcome, <strong>root</strong>")
+                        && page.contains("/admin/logout/")
+                        && page.contains(r#"<nav class="breadcrumbs""#),
+                    "{what}: the navigation is kept\n{}",
+                    page.body
+                );
+            }
         }
+        let mut anonymous = app.client();
+        let page = anonymous.get("/admin/press/story/1/nope/").await;
+        assert!(
+            page.status == StatusCode::NOT_FOUND && !page.contains("Welcome,"),
+            "{kind}: an anonymous 404 names nobody: {}",
+            page.status
+        );
         let page = client.get(&format!("{STORIES}999999/change/")).await;
         assert!(
             page.text()

@@ -16,6 +16,7 @@ use axum::routing::{any, get, post};
 use axum::{middleware, Router};
 use http::Method;
 
+use crate::context::{NotStaff, Staff};
 use crate::error::AdminError;
 use crate::site::Admin;
 use crate::{assets, context, csrf, headers};
@@ -69,7 +70,9 @@ pub(crate) fn router(admin: Admin) -> Router {
         .route(&at("/{app}/{model}"), any(fallback))
         .route(&at("/{app}/{model}/{id}"), any(fallback))
         .route(&at("/{app}/{model}/{id}/{page}"), any(fallback))
-        .route(&at("/{app}/{model}/{id}/{page}/"), any(fallback));
+        .route(&at("/{app}/{model}/{id}/{page}/"), any(fallback))
+        // Anything deeper under the admin.
+        .route(&at("/{app}/{model}/{id}/{page}/{*rest}"), any(fallback));
     if !admin.path.is_empty() {
         router = router.route(&admin.path, any(fallback));
     }
@@ -96,7 +99,12 @@ pub(crate) fn router(admin: Admin) -> Router {
 
 /// A path under the admin without its final slash is redirected to it
 /// (Django's `APPEND_SLASH`); anything else is a 404 page.
-async fn fallback(method: Method, OriginalUri(uri): OriginalUri) -> Response {
+async fn fallback(
+    method: Method,
+    OriginalUri(uri): OriginalUri,
+    // Read for the 404 page's header (the user's links), when logged in.
+    _staff: Result<Staff, NotStaff>,
+) -> Response {
     let path = uri.path();
     if method == Method::GET && !path.ends_with('/') && !path.contains("//") {
         let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
