@@ -245,6 +245,8 @@ pub(crate) struct AdminModel {
     pub(crate) ops: ModelOps,
     /// Its rows as the changelist and forms show them.
     pub(crate) rows: RowsFn,
+    /// Its rows counted by a field's values (the filters' counts).
+    pub(crate) facets: orm_core::model_admin::FacetsFn,
     pub(crate) schema: &'static ModelSchema,
     pub(crate) options: &'static AdminOptions,
     /// Lower-case name, as in URLs: `article`.
@@ -259,6 +261,7 @@ impl AdminModel {
         AdminModel {
             ops: admin.model,
             rows: admin.rows,
+            facets: admin.facets,
             schema,
             options: (admin.options)(),
             model_name: schema.model_name(),

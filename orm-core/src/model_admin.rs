@@ -213,6 +213,39 @@ pub struct AdminOps {
     pub rows: RowsFn,
     /// The matching rows' keys and texts, for a choice among them.
     pub choices: ChoicesFn,
+    /// How many matching rows hold each value of a field (by name, across
+    /// keys too): a filter's counts.
+    pub facets: FacetsFn,
+}
+
+/// The matching rows counted by the values of one field: `(value, rows)`.
+pub type FacetsFn = fn(&mut AnyConnection, &QuerySpec, &str) -> Result<Vec<(Value, i64)>>;
+
+/// [`FacetsFn`] of model `M`: one grouped count, in no particular order.
+fn facets_of<M: Model>(
+    conn: &mut AnyConnection,
+    spec: &QuerySpec,
+    name: &str,
+) -> Result<Vec<(Value, i64)>> {
+    let spec = QuerySpec {
+        order: Vec::new(),
+        limit: None,
+        offset: None,
+        ..spec.clone()
+    };
+    let rows = crate::query::QuerySet::<M>::from_spec(spec)
+        .values(&[name])?
+        .annotate("n", crate::query::Agg::count_rows())?
+        .all(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut values = row.into_values().into_iter();
+            let value = values.next().unwrap_or(Value::Null);
+            let count = values.next().and_then(|n| n.as_i64()).unwrap_or(0);
+            (value, count)
+        })
+        .collect())
 }
 
 impl std::fmt::Debug for AdminOps {
@@ -229,6 +262,7 @@ impl AdminOps {
             options: M::admin_options,
             rows: rows_of::<M>,
             choices: M::__choices,
+            facets: facets_of::<M>,
         }
     }
 

@@ -1567,3 +1567,50 @@ async fn the_list_marks_its_default_sort_and_says_when_nothing_matches() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filter_choices_show_counts_on_request() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let root = app.user_id(Role::Superuser);
+        let editor = app.user_id(Role::Editor);
+        for (title, author, published) in
+            [("A", root, true), ("B", root, false), ("C", editor, true)]
+        {
+            let mut story = app.story(title, author);
+            story.is_published = published;
+            story.save(&mut app.conn()).unwrap();
+        }
+        let mut client = app.logged_in(Role::Superuser).await;
+        let plain = client.get(STORIES).await;
+        assert!(
+            plain.contains("Show counts") && !plain.contains("facet-count"),
+            "{kind}: off by default"
+        );
+        let page = client.get(&format!("{STORIES}?_facets=True")).await;
+        page.expect(StatusCode::OK, &format!("{kind}: counts"));
+        let text = page.text();
+        for expected in [
+            "Yes (2)",
+            "No (1)",
+            "Today (3)",
+            "root (2)",
+            "editor (1)",
+            "Hide counts",
+        ] {
+            assert!(text.contains(expected), "{kind}: {expected}\n{text}");
+        }
+        // Each filter counts with the others applied, not with its own.
+        let page = client
+            .get(&format!("{STORIES}?_facets=True&is_published__exact=1"))
+            .await;
+        let text = page.text();
+        for expected in ["Yes (2)", "No (1)", "root (1)", "editor (1)", "Today (2)"] {
+            assert!(
+                text.contains(expected),
+                "{kind}: filtered: {expected}\n{text}"
+            );
+        }
+    })
+    .await;
+}

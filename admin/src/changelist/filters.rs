@@ -20,7 +20,12 @@ pub(crate) struct FilterChoice {
     pub(crate) label: String,
     pub(crate) url: String,
     pub(crate) selected: bool,
+    /// How many rows it selects, when counts are shown.
+    pub(crate) count: Option<i64>,
 }
+
+/// The rows each choice of a filter selects: `(its parameters, rows)`.
+pub(crate) type Facets = Vec<(Vec<(String, String)>, i64)>;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -106,9 +111,78 @@ impl FieldFilter {
             .collect()
     }
 
+    /// The start of its parameters' keys: `author__`.
+    pub(crate) fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The field's name (or path), as `list_filter` names it.
+    fn name(&self) -> &str {
+        self.prefix.trim_end_matches("__")
+    }
+
+    /// How many of the rows `spec` selects (every other filter, the
+    /// search and the drill-down applied) each choice would show: one
+    /// grouped count, or one count per date range.
+    pub(crate) fn facets(
+        &self,
+        conn: &mut orm_core::AnyConnection,
+        model: &crate::site::AdminModel,
+        spec: &orm_core::query::QuerySpec,
+    ) -> orm_core::Result<Facets> {
+        let key = |lookup: &str| format!("{}{lookup}", self.prefix);
+        if self.kind == Kind::Date {
+            let mut out = Vec::new();
+            let mut ranges: Vec<Vec<(String, String)>> = date_ranges(Utc::now().date_naive())
+                .into_iter()
+                .map(|(_, from, to)| {
+                    vec![(key("gte"), from.to_string()), (key("lt"), to.to_string())]
+                })
+                .collect();
+            if self.field.nullable {
+                ranges.push(vec![(key("isnull"), "True".into())]);
+                ranges.push(vec![(key("isnull"), "False".into())]);
+            }
+            for pairs in ranges {
+                let mut narrowed = spec.clone();
+                for (k, v) in &pairs {
+                    let lookup = k.strip_prefix(self.prefix.as_str()).unwrap_or(k);
+                    narrowed.and(q_from_text(
+                        model.schema,
+                        &format!("{}{lookup}", self.prefix),
+                        v,
+                    )?);
+                }
+                out.push((pairs, (model.ops.count)(conn, &narrowed)?));
+            }
+            return Ok(out);
+        }
+        let counted = (model.facets)(conn, spec, self.name())?;
+        Ok(counted
+            .into_iter()
+            .map(|(value, rows)| {
+                let pair = match (&value, self.kind) {
+                    (orm_core::Value::Null, _) => (key("isnull"), "True".to_owned()),
+                    (orm_core::Value::Bool(flag), _) => {
+                        (key("exact"), if *flag { "1" } else { "0" }.to_owned())
+                    }
+                    (other, Kind::ForeignKey) => (key("id__exact"), other.to_string()),
+                    (other, _) => (key("exact"), other.to_string()),
+                };
+                (vec![pair], rows)
+            })
+            .collect())
+    }
+
     /// The sidebar group. `targets` are the `(pk, text)` of the foreign-key
-    /// target's rows, for a foreign-key filter.
-    pub(crate) fn group(&self, params: &ListParams, targets: &[(String, String)]) -> FilterGroup {
+    /// target's rows, for a foreign-key filter; `facets`, when counts are
+    /// shown, how many rows each choice selects.
+    pub(crate) fn group(
+        &self,
+        params: &ListParams,
+        targets: &[(String, String)],
+        facets: Option<&Facets>,
+    ) -> FilterGroup {
         let mut options: Vec<(String, Vec<(String, String)>)> = Vec::new();
         let key = |lookup: &str| format!("{}{lookup}", self.prefix);
         match self.kind {
@@ -161,10 +235,19 @@ impl FieldFilter {
         };
         // The other parameters, serialised once for every choice's link.
         let others = params.replace_prefix(&self.prefix, &[]);
+        let count_of = |set: &[(String, String)]| {
+            facets.map(|facets| {
+                facets
+                    .iter()
+                    .find(|(pairs, _)| same_pairs(pairs, set))
+                    .map_or(0, |(_, rows)| *rows)
+            })
+        };
         let mut choices = vec![FilterChoice {
             label: all_label.into(),
             url: others.query(),
             selected: current.is_empty(),
+            count: None,
         }];
         for (label, set) in options {
             let selected = same_pairs(&current, &set);
@@ -172,6 +255,7 @@ impl FieldFilter {
                 label,
                 url: others.query_with(&set),
                 selected,
+                count: count_of(&set),
             });
         }
         FilterGroup {

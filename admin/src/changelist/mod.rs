@@ -25,7 +25,7 @@ use count::{count_rows, exact_count, Known, RowCount};
 use dates::{date_of, DateDrill, DateHierarchy};
 use filters::FieldFilter;
 pub(crate) use filters::FilterGroup;
-use params::{ListParams, ORDER, PAGE, SEARCH};
+use params::{ListParams, FACETS, ORDER, PAGE, SEARCH};
 
 /// Most targets listed in a foreign-key filter.
 const FILTER_TARGETS: i64 = 100;
@@ -58,6 +58,10 @@ pub(crate) struct ChangeList {
     pub(crate) headers: Vec<Header>,
     pub(crate) rows: Vec<Row>,
     pub(crate) filters: Vec<FilterGroup>,
+    /// Whether the filters show their counts, and the link that toggles
+    /// them.
+    pub(crate) counts_shown: bool,
+    pub(crate) counts_url: String,
     pub(crate) dates: Option<DateDrill>,
     /// `(name, description)` of each action offered.
     pub(crate) actions: Vec<(String, String)>,
@@ -76,7 +80,7 @@ pub(crate) fn parse_params(model: &AdminModel, query: &str) -> ListParams {
     let filters = field_filters(model);
     let hierarchy = hierarchy(model);
     ListParams::parse(query, |key| {
-        matches!(key, PAGE | SEARCH | ORDER)
+        matches!(key, PAGE | SEARCH | ORDER | FACETS)
             || filters.iter().any(|f| f.accepts(key))
             || hierarchy.as_ref().is_some_and(|h| h.accepts(key))
     })
@@ -203,8 +207,16 @@ impl ChangeList {
             .collect();
 
         // The sidebar's lists change only with writes, like the count.
+        let show_counts = params.get(FACETS).is_some();
         let mut filters = Vec::new();
         for filter in field_filters(model) {
+            // Counted with every other filter applied, not this one's own.
+            let facets = if show_counts {
+                let others = params.replace_prefix(filter.prefix(), &[]);
+                Some(filter.facets(conn, model, &self::filter(model, &others))?)
+            } else {
+                None
+            };
             let targets = match filter.target().and_then(|label| {
                 let (app, name) = label.split_once('.')?;
                 find_admin(app, name)
@@ -214,7 +226,7 @@ impl ChangeList {
                     .get_or_compute(&target.schema().label(), || filter_choices(conn, &target))?,
                 None => Vec::new(),
             };
-            filters.push(filter.group(params, &targets));
+            filters.push(filter.group(params, &targets, facets.as_ref()));
         }
 
         let dates = match hierarchy(model) {
@@ -253,7 +265,16 @@ impl ChangeList {
             .pairs()
             .iter()
             .any(|(k, _)| !matches!(k.as_str(), PAGE | SEARCH | ORDER));
+        let counts_url = if show_counts {
+            params.replace_prefix(FACETS, &[]).query()
+        } else {
+            params
+                .replace_prefix(FACETS, &[(FACETS.to_owned(), "True".to_owned())])
+                .query()
+        };
         Ok(ChangeList {
+            counts_shown: show_counts,
+            counts_url,
             title: format!(
                 "Select {} to {}",
                 schema.verbose_name,

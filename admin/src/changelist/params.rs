@@ -9,6 +9,8 @@ pub(crate) const SEARCH: &str = "q";
 /// The sort columns, Django's `o`: `2.-1` sorts by column 2, then column 1
 /// descending (positions in `list_display`, from 1).
 pub(crate) const ORDER: &str = "o";
+/// Shows how many rows each filter choice selects, Django's `_facets`.
+pub(crate) const FACETS: &str = "_facets";
 
 /// The changelist parameters of one request, in their original order.
 #[derive(Debug, Clone, Default, PartialEq)]
