@@ -76,6 +76,9 @@ pub struct AdminOptions {
     pub date_hierarchy: Option<&'static str>,
     /// Fields filled from others while typing: `(slug, ["title"])`.
     pub prepopulated_fields: &'static [(&'static str, &'static [&'static str])],
+    /// `fieldsets`: the change form in sections (empty: one section of
+    /// every field).
+    pub fieldsets: &'static [Fieldset],
     /// Bulk actions offered on the changelist besides "Delete selected".
     pub actions: &'static [AdminAction],
 }
@@ -98,6 +101,7 @@ impl AdminOptions {
         autocomplete_fields: &[],
         date_hierarchy: None,
         prepopulated_fields: &[],
+        fieldsets: &[],
         actions: &[],
     };
 }
@@ -216,6 +220,17 @@ pub struct AdminOps {
     /// How many matching rows hold each value of a field (by name, across
     /// keys too): a filter's counts.
     pub facets: FacetsFn,
+}
+
+/// A section of the change form (Django's `fieldsets` entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fieldset {
+    /// Its heading; empty for none.
+    pub name: &'static str,
+    /// Its fields, in order.
+    pub fields: &'static [&'static str],
+    /// Shown folded, to be opened (Django's `collapse` class).
+    pub collapse: bool,
 }
 
 /// The matching rows counted by the values of one field: `(value, rows)`.

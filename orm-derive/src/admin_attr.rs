@@ -28,6 +28,15 @@ pub(crate) type Names = Vec<Spanned<String>>;
 /// A field filled from others: `slug = ["title"]`.
 pub(crate) type Prepopulated = (Spanned<String>, Names);
 
+/// A section of the change form: `("Publishing", ["status"], "collapse")`.
+pub(crate) struct Fieldset {
+    /// Its heading (empty: none).
+    pub(crate) name: String,
+    pub(crate) fields: Names,
+    /// Shown folded, to be opened.
+    pub(crate) collapse: bool,
+}
+
 /// The options of `#[admin(...)]`.
 pub(crate) struct Admin {
     /// Whether the struct carries `#[admin]` at all.
@@ -47,6 +56,7 @@ pub(crate) struct Admin {
     pub(crate) date_hierarchy: Attr<String>,
     pub(crate) prepopulated_fields: Attr<Vec<Prepopulated>>,
     pub(crate) actions: Attr<Vec<syn::Path>>,
+    pub(crate) fieldsets: Attr<Vec<Fieldset>>,
 }
 
 impl Admin {
@@ -70,6 +80,7 @@ impl Admin {
             autocomplete_fields: Attr::none(scope, "autocomplete_fields"),
             date_hierarchy: Attr::none(scope, "date_hierarchy"),
             prepopulated_fields: Attr::none(scope, "prepopulated_fields"),
+            fieldsets: Attr::none(scope, "fieldsets"),
             actions: Attr::none(scope, "actions"),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(ADMIN)) {
@@ -107,6 +118,7 @@ impl Admin {
                         parse_into(cx, &meta, &mut a.prepopulated_fields, prepopulated)
                     }
                     "actions" => parse_into(cx, &meta, &mut a.actions, actions),
+                    "fieldsets" => parse_into(cx, &meta, &mut a.fieldsets, fieldsets),
                     _ => unknown(cx, &meta, ADMIN, &name, ADMIN_ATTRS),
                 }
             });
@@ -150,6 +162,70 @@ fn names(meta: &ParseNestedMeta, what: &str) -> syn::Result<(Names, Span)> {
         .map(|e| crate::items::quoted(e, what, &usage))
         .collect::<syn::Result<_>>()?;
     Ok((names, meta.path.span()))
+}
+
+/// `fieldsets = [("", ["title", "slug"]), ("Publishing", ["status"], "collapse")]`.
+fn fieldsets(meta: &ParseNestedMeta) -> syn::Result<(Vec<Fieldset>, Span)> {
+    let usage = "`fieldsets = [(\"\", [\"title\"]), (\"Advanced\", [\"status\"], \"collapse\")]`";
+    let expr = value_expr(meta, usage)?;
+    let syn::Expr::Array(array) = &expr else {
+        return Err(syn::Error::new_spanned(
+            &expr,
+            format!("expected a list of sections: {usage}"),
+        ));
+    };
+    let mut sets = Vec::new();
+    for element in &array.elems {
+        let syn::Expr::Tuple(tuple) = element else {
+            return Err(syn::Error::new_spanned(
+                element,
+                format!("expected a section, `(\"heading\", [\"field\", ...])`: {usage}"),
+            ));
+        };
+        let parts: Vec<&syn::Expr> = tuple.elems.iter().collect();
+        let text = |e: &syn::Expr| match e {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Some(s.value()),
+            _ => None,
+        };
+        let (Some(name), Some(syn::Expr::Array(list))) =
+            (parts.first().and_then(|e| text(e)), parts.get(1).copied())
+        else {
+            return Err(syn::Error::new_spanned(
+                tuple,
+                format!("expected `(\"heading\", [\"field\", ...])`, the heading \"\" for none: {usage}"),
+            ));
+        };
+        let collapse = match parts.get(2) {
+            None => false,
+            Some(e) if text(e).as_deref() == Some("collapse") => true,
+            Some(e) => {
+                return Err(syn::Error::new_spanned(
+                    e,
+                    "a section's third part can only be \"collapse\" (shown folded)",
+                ))
+            }
+        };
+        if parts.len() > 3 {
+            return Err(syn::Error::new_spanned(
+                tuple,
+                "a section has at most three parts",
+            ));
+        }
+        let fields = list
+            .elems
+            .iter()
+            .map(|e| crate::items::quoted(e, "a field name", usage))
+            .collect::<syn::Result<_>>()?;
+        sets.push(Fieldset {
+            name,
+            fields,
+            collapse,
+        });
+    }
+    Ok((sets, meta.path.span()))
 }
 
 fn fields(meta: &ParseNestedMeta) -> syn::Result<(Names, Span)> {

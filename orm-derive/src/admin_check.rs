@@ -292,6 +292,29 @@ impl<'c, 'a> Checker<'c, 'a> {
                 }
             }
         }
+        if let Some(sets) = admin.fieldsets.get() {
+            let mut seen: Vec<&str> = Vec::new();
+            for item in sets.value.iter().flat_map(|set| set.fields.iter()) {
+                if let Target::Unknown = self.target(&item.value) {
+                    self.unknown("fieldsets", item, true);
+                } else if seen.contains(&item.value.as_str()) {
+                    self.cx.error_at(
+                        item.span,
+                        format!(
+                            "`fieldsets` shows `{}` twice\nhelp: keep it in one section",
+                            item.value
+                        ),
+                    );
+                }
+                seen.push(&item.value);
+            }
+            if let Some(span) = admin.fields.span() {
+                self.cx.error_at(
+                    span,
+                    "`fields` and `fieldsets` cannot both be given\nhelp: the sections of `fieldsets` list the form's fields",
+                );
+            }
+        }
         if let (Some(_), Some(span)) = (admin.fields.span(), admin.exclude.span()) {
             self.cx.error_at(
                 span,

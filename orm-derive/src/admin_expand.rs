@@ -157,6 +157,15 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
         });
         quote!(prepopulated_fields: &[#(#pairs),*],)
     });
+    let fieldsets = admin.fieldsets.get().map(|sets| {
+        let sets = sets.value.iter().map(|set| {
+            let name = &set.name;
+            let fields = set.fields.iter().map(|f| &f.value);
+            let collapse = set.collapse;
+            quote!(#orm::model_admin::Fieldset { name: #name, fields: &[#(#fields),*], collapse: #collapse })
+        });
+        quote!(fieldsets: &[#(#sets),*],)
+    });
     let actions = admin.actions.get().map(|actions| {
         let actions = actions.value.iter().map(|path| action(cont, orm, path));
         quote!(actions: &[#(#actions),*],)
@@ -169,6 +178,7 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
             #estimate_count_above
             #date_hierarchy
             #prepopulated
+            #fieldsets
             #actions
             ..#options::DEFAULT
         };

@@ -67,6 +67,7 @@ pub(crate) const ADMIN_ATTRS: &[&str] = &[
     "date_hierarchy",
     "prepopulated_fields",
     "actions",
+    "fieldsets",
 ];
 
 /// Choice attributes, for the "unknown attribute" help line.

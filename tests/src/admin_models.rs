@@ -158,7 +158,16 @@ impl std::fmt::Display for Note {
 /// One field of every kind the form edits.
 #[derive(Model, Debug, Clone)]
 #[model(app_label = "press")]
-#[admin(list_display = ["name", "count", "price"], autocomplete_fields = ["owner"])]
+#[admin(
+    list_display = ["name", "count", "price"],
+    autocomplete_fields = ["owner"],
+    fieldsets = [
+        ("", ["name", "notes", "email", "website", "code", "owner"]),
+        ("Numbers", ["flag", "small", "count", "big", "ratio", "price", "maybe_count"]),
+        ("When", ["day", "time", "at", "maybe_day"]),
+        ("Other", ["uuid", "data", "status"], "collapse"),
+    ]
+)]
 pub struct Gadget {
     pub id: i64,
     #[field(max_length = 50)]

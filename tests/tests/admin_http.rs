@@ -1614,3 +1614,42 @@ async fn filter_choices_show_counts_on_request() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fieldsets_group_the_form_and_open_a_folded_section_with_an_error() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let mut client = app.logged_in(Role::Superuser).await;
+        let page = client.get("/admin/press/gadget/add/").await;
+        page.expect(StatusCode::OK, &format!("{kind}: add form"));
+        let body = &page.body;
+        let at = |needle: &str| {
+            body.find(needle)
+                .unwrap_or_else(|| panic!("{kind}: {needle}"))
+        };
+        assert!(at(r#"<legend class="section-heading">Numbers</legend>"#) < at(r#"name="small""#));
+        assert!(at(r#"name="small""#) < at(r#"<legend class="section-heading">When</legend>"#));
+        assert!(
+            body.contains(r#"<details class="module section"><summary>Other</summary>"#),
+            "{kind}: folded"
+        );
+        assert!(
+            at("<summary>Other</summary>") < at(r#"name="uuid""#),
+            "{kind}"
+        );
+        // A mistake in the folded section shows it open.
+        let page = client
+            .post_form(
+                "/admin/press/gadget/add/",
+                &[("name", "x"), ("uuid", "not-a-uuid")],
+            )
+            .await;
+        assert!(
+            page.body
+                .contains(r#"<details class="module section" open><summary>Other</summary>"#),
+            "{kind}: opened for its error"
+        );
+        assert!(!page.field_errors("uuid").is_empty(), "{kind}");
+    })
+    .await;
+}

@@ -67,7 +67,14 @@ pub(crate) fn specs(model: &AdminModel, view_only: bool) -> Vec<Spec> {
             readonly: readonly(name),
         })
     };
-    let names: Vec<&'static str> = if options.fields.is_empty() {
+    let in_sections: Vec<&'static str> = options
+        .fieldsets
+        .iter()
+        .flat_map(|set| set.fields.iter().copied())
+        .collect();
+    let names: Vec<&'static str> = if !in_sections.is_empty() {
+        in_sections
+    } else if options.fields.is_empty() {
         let mut names: Vec<&'static str> = Vec::new();
         for field in schema.fields.iter() {
             let name: &'static str = static_name(schema, &field.name);
@@ -674,11 +681,57 @@ fn foreign_key_widget(
     })
 }
 
+/// A section of the form: its heading (empty: none), whether it starts
+/// folded, its fields.
+pub(crate) struct Section {
+    pub(crate) name: String,
+    pub(crate) collapse: bool,
+    pub(crate) fields: Vec<FormField>,
+}
+
+impl Section {
+    /// Whether one of its fields has a message (a folded section with one
+    /// is shown open).
+    pub(crate) fn has_errors(&self) -> bool {
+        self.fields.iter().any(|f| !f.errors.is_empty())
+    }
+}
+
+/// The form's fields in the model's `fieldsets`, or in one section.
+pub(crate) fn sections(model: &AdminModel, fields: Vec<FormField>) -> Vec<Section> {
+    let sets = model.options.fieldsets;
+    if sets.is_empty() {
+        return vec![Section {
+            name: String::new(),
+            collapse: false,
+            fields,
+        }];
+    }
+    let mut fields: Vec<Option<FormField>> = fields.into_iter().map(Some).collect();
+    sets.iter()
+        .map(|set| Section {
+            name: set.name.to_owned(),
+            collapse: set.collapse,
+            fields: set
+                .fields
+                .iter()
+                .filter_map(|name| {
+                    fields
+                        .iter_mut()
+                        .find(|f| f.as_ref().is_some_and(|f| f.name == *name))
+                        .and_then(Option::take)
+                })
+                .collect(),
+        })
+        .filter(|section| !section.fields.is_empty())
+        .collect()
+}
+
 /// Everything `change_form.html` shows.
 pub(crate) struct FormPage {
     pub(crate) heading: String,
     pub(crate) repr: Option<String>,
-    pub(crate) fields: Vec<FormField>,
+    pub(crate) sections: Vec<Section>,
     pub(crate) error_count: usize,
     pub(crate) non_field_errors: Vec<String>,
     pub(crate) can_save: bool,

@@ -26,6 +26,10 @@ use orm::prelude::*;
     prepopulated_fields(slug = ["title"]),
     readonly_fields = ["published_date", "updated_date"],
     actions = [publish, unpublish],
+    fieldsets = [
+        ("", ["title", "slug", "author", "content", "cover"]),
+        ("Publishing", ["is_published", "published_date", "updated_date", "comment_count"]),
+    ],
 )]
 pub struct Article {
     /// Row id.
