@@ -149,7 +149,7 @@ async fn show(
         repr: frame.repr,
         error_count: state.error_count(),
         non_field_errors: state.non_field.clone(),
-        sections: form::sections(&model, fields),
+        sections: form::sections(model, fields),
         can_save: frame.can_save,
         can_add_another: frame.can_add,
         delete_url: object_url
