@@ -79,6 +79,9 @@ pub struct AdminOptions {
     /// `fieldsets`: the change form in sections (empty: one section of
     /// every field).
     pub fieldsets: &'static [Fieldset],
+    /// `save_as`: the change form offers "Save as new", which adds a copy
+    /// (Django's `save_as`).
+    pub save_as: bool,
     /// Bulk actions offered on the changelist besides "Delete selected".
     pub actions: &'static [AdminAction],
 }
@@ -102,6 +105,7 @@ impl AdminOptions {
         date_hierarchy: None,
         prepopulated_fields: &[],
         fieldsets: &[],
+        save_as: false,
         actions: &[],
     };
 }

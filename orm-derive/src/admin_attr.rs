@@ -18,7 +18,7 @@ use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned as _;
 
-use crate::attr::{parse_into, path_name, string, unknown, value_expr, Attr, Spanned};
+use crate::attr::{flag, parse_into, path_name, string, unknown, value_expr, Attr, Spanned};
 use crate::ctxt::Ctxt;
 use crate::symbol::{ADMIN, ADMIN_ATTRS};
 
@@ -57,6 +57,8 @@ pub(crate) struct Admin {
     pub(crate) prepopulated_fields: Attr<Vec<Prepopulated>>,
     pub(crate) actions: Attr<Vec<syn::Path>>,
     pub(crate) fieldsets: Attr<Vec<Fieldset>>,
+    /// `save_as`: the change form saves a copy as a new object on request.
+    pub(crate) save_as: Attr<()>,
 }
 
 impl Admin {
@@ -81,6 +83,7 @@ impl Admin {
             date_hierarchy: Attr::none(scope, "date_hierarchy"),
             prepopulated_fields: Attr::none(scope, "prepopulated_fields"),
             fieldsets: Attr::none(scope, "fieldsets"),
+            save_as: Attr::none(scope, "save_as"),
             actions: Attr::none(scope, "actions"),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(ADMIN)) {
@@ -119,6 +122,7 @@ impl Admin {
                     }
                     "actions" => parse_into(cx, &meta, &mut a.actions, actions),
                     "fieldsets" => parse_into(cx, &meta, &mut a.fieldsets, fieldsets),
+                    "save_as" => parse_into(cx, &meta, &mut a.save_as, flag),
                     _ => unknown(cx, &meta, ADMIN, &name, ADMIN_ATTRS),
                 }
             });

@@ -166,6 +166,7 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
         });
         quote!(fieldsets: &[#(#sets),*],)
     });
+    let save_as = admin.save_as.is_set().then(|| quote!(save_as: true,));
     let actions = admin.actions.get().map(|actions| {
         let actions = actions.value.iter().map(|path| action(cont, orm, path));
         quote!(actions: &[#(#actions),*],)
@@ -179,6 +180,7 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
             #date_hierarchy
             #prepopulated
             #fieldsets
+            #save_as
             #actions
             ..#options::DEFAULT
         };

@@ -395,7 +395,7 @@ pub(crate) fn value_expr(meta: &ParseNestedMeta, usage: &str) -> syn::Result<syn
     meta.value()?.parse()
 }
 
-fn flag(meta: &ParseNestedMeta) -> syn::Result<((), Span)> {
+pub(crate) fn flag(meta: &ParseNestedMeta) -> syn::Result<((), Span)> {
     if meta.input.peek(syn::Token![=]) || meta.input.peek(syn::token::Paren) {
         let name = path_name(meta);
         return Err(syn::Error::new(

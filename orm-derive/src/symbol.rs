@@ -68,6 +68,7 @@ pub(crate) const ADMIN_ATTRS: &[&str] = &[
     "prepopulated_fields",
     "actions",
     "fieldsets",
+    "save_as",
 ];
 
 /// Choice attributes, for the "unknown attribute" help line.

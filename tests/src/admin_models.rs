@@ -139,7 +139,8 @@ impl std::fmt::Display for Comment {
     search_fields = ["text"],
     list_filter = ["story"],
     estimate_count_above = 20,
-    list_per_page = 10
+    list_per_page = 10,
+    save_as
 )]
 pub struct Note {
     pub id: i64,

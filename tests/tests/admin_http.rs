@@ -1653,3 +1653,67 @@ async fn fieldsets_group_the_form_and_open_a_folded_section_with_an_error() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn save_as_new_adds_a_copy_and_leaves_the_original() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let root = app.user_id(Role::Superuser);
+        let story = app.story("Copied", root);
+        let mut note = tests::admin_models::Note {
+            id: 0,
+            story: ForeignKey::new(story.id),
+            text: "First".into(),
+        };
+        note.save(&mut app.conn()).unwrap();
+        let mut client = app.logged_in(Role::Superuser).await;
+        let url = format!("/admin/press/note/{}/change/", note.id);
+        let page = client.get(&url).await;
+        assert!(
+            page.has_button("_saveasnew") && !page.has_button("_addanother"),
+            "{kind}"
+        );
+        let story_id = story.id.to_string();
+        // The same text again breaks the notes' unique constraint: the form
+        // comes back, now posting to the add page.
+        let page = client
+            .post_form(
+                &url,
+                &[("story", &story_id), ("text", "first"), ("_saveasnew", "1")],
+            )
+            .await;
+        page.expect(StatusCode::OK, &format!("{kind}: refused copy"));
+        assert!(
+            page.contains(r#"action="/admin/press/note/add/""#),
+            "{kind}: {}",
+            page.text()
+        );
+        let page = client
+            .post_form(
+                &url,
+                &[
+                    ("story", &story_id),
+                    ("text", "Second"),
+                    ("_saveasnew", "1"),
+                ],
+            )
+            .await;
+        assert!(page.status.is_redirection(), "{kind}: {}", page.status);
+        let notes = tests::admin_models::Note::objects()
+            .order_by([tests::admin_models::Note::ID.asc()])
+            .all(&mut app.conn())
+            .unwrap();
+        let texts: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["First", "Second"],
+            "{kind}: the original is unchanged"
+        );
+        assert_eq!(
+            page.location(),
+            format!("/admin/press/note/{}/change/", notes[1].id),
+            "{kind}: on to the copy"
+        );
+    })
+    .await;
+}

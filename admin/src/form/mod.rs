@@ -736,6 +736,10 @@ pub(crate) struct FormPage {
     pub(crate) non_field_errors: Vec<String>,
     pub(crate) can_save: bool,
     pub(crate) can_add_another: bool,
+    /// "Save as new" (the model's `save_as`), on a change form.
+    pub(crate) can_save_as_new: bool,
+    /// Where the form posts, when not to its own page.
+    pub(crate) action: Option<String>,
     pub(crate) delete_url: Option<String>,
     pub(crate) history_url: Option<String>,
     pub(crate) changelist_url: String,

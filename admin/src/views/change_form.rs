@@ -82,6 +82,9 @@ struct Frame {
     can_delete: bool,
     pk: Option<String>,
     repr: Option<String>,
+    /// Where the form posts, when not to its own page: a copy ("Save as
+    /// new") shown again with its messages goes on to the add page.
+    action: Option<String>,
 }
 
 async fn show(
@@ -151,7 +154,9 @@ async fn show(
         non_field_errors: state.non_field.clone(),
         sections: form::sections(model, fields),
         can_save: frame.can_save,
-        can_add_another: frame.can_add,
+        can_add_another: frame.can_add && !(model.options.save_as && !frame.adding),
+        can_save_as_new: model.options.save_as && !frame.adding && frame.can_save && frame.can_add,
+        action: frame.action,
         delete_url: object_url
             .as_ref()
             .filter(|_| frame.can_delete)
@@ -191,6 +196,7 @@ pub(crate) async fn add_page(
         can_delete: false,
         pk: None,
         repr: None,
+        action: None,
     };
     show(&staff, &model, specs, state, frame).await
 }
@@ -230,6 +236,7 @@ pub(crate) async fn change_page(
         can_delete: perms.delete,
         pk: Some(pk.to_string()),
         repr: Some(repr),
+        action: None,
     };
     show(&staff, &model, specs, state, frame).await
 }
@@ -426,7 +433,7 @@ async fn submit(
     match outcome {
         Saved::Done { pk: saved_pk, repr } => {
             let verb = if pk.is_none() { "added" } else { "changed" };
-            let (text, target) = if form.has("_continue") {
+            let (text, target) = if form.has("_continue") || form.has("_saveasnew") {
                 (
                     format!(
                         "The {noun} “{repr}” was {verb} successfully. You may edit it again below."
@@ -477,6 +484,7 @@ async fn submit(
                 }
                 None => None,
             };
+            let copying = pk.is_none() && form.has("_saveasnew");
             let frame = Frame {
                 adding: pk.is_none(),
                 can_save: true,
@@ -484,6 +492,7 @@ async fn submit(
                 can_delete: perms.delete && pk.is_some(),
                 pk: pk.as_ref().map(Value::to_string),
                 repr,
+                action: copying.then(|| format!("{model_url}add/")),
             };
             show(&staff, &model, specs, state, frame).await
         }
@@ -522,5 +531,10 @@ pub(crate) async fn change_submit(
     let model = staff.model(&app, &model_name)?;
     staff.require(&model, |p| p.change)?;
     let pk = parse_pk(&model, &id)?;
+    if model.options.save_as && form.has("_saveasnew") {
+        // A copy: added as a new object, the original left as it was.
+        staff.require(&model, |p| p.add)?;
+        return submit(staff, model, None, id, form).await;
+    }
     submit(staff, model, Some(pk), id, form).await
 }
