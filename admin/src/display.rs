@@ -72,6 +72,42 @@ pub(crate) fn method_label(name: &str) -> String {
     capitalize(&name.replace('_', " "))
 }
 
+/// The object's address on the site from the model's `view_on_site`
+/// template: each `{field}` is its value, percent-encoded as a path part;
+/// `{{` and `}}` are braces.
+pub(crate) fn site_link(template: &str, schema: &ModelSchema, values: &[Value]) -> String {
+    const PART: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let mut out = String::new();
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let name: String = chars.by_ref().take_while(|c| *c != '}').collect();
+                let text = schema
+                    .field_index(name.trim())
+                    .and_then(|i| Some((&schema.fields[i], values.get(i)?)))
+                    .map(|(field, value)| input_text(field, value))
+                    .unwrap_or_default();
+                out.extend(percent_encoding::utf8_percent_encode(&text, PART));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// `Blog` from an app label.
 pub(crate) fn app_title(app_label: &str) -> String {
     capitalize(&app_label.replace('_', " "))

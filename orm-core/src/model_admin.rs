@@ -82,6 +82,9 @@ pub struct AdminOptions {
     /// `save_as`: the change form offers "Save as new", which adds a copy
     /// (Django's `save_as`).
     pub save_as: bool,
+    /// `view_on_site`: the object's address on the site, fields in braces
+    /// (`/articles/{slug}/`); the change form links to it.
+    pub view_on_site: Option<&'static str>,
     /// Bulk actions offered on the changelist besides "Delete selected".
     pub actions: &'static [AdminAction],
 }
@@ -106,6 +109,7 @@ impl AdminOptions {
         prepopulated_fields: &[],
         fieldsets: &[],
         save_as: false,
+        view_on_site: None,
         actions: &[],
     };
 }

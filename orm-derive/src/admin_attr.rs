@@ -59,6 +59,8 @@ pub(crate) struct Admin {
     pub(crate) fieldsets: Attr<Vec<Fieldset>>,
     /// `save_as`: the change form saves a copy as a new object on request.
     pub(crate) save_as: Attr<()>,
+    /// `view_on_site = "/articles/{slug}/"`: the object's page on the site.
+    pub(crate) view_on_site: Attr<String>,
 }
 
 impl Admin {
@@ -84,6 +86,7 @@ impl Admin {
             prepopulated_fields: Attr::none(scope, "prepopulated_fields"),
             fieldsets: Attr::none(scope, "fieldsets"),
             save_as: Attr::none(scope, "save_as"),
+            view_on_site: Attr::none(scope, "view_on_site"),
             actions: Attr::none(scope, "actions"),
         };
         for attr in input.attrs.iter().filter(|a| a.path().is_ident(ADMIN)) {
@@ -123,6 +126,7 @@ impl Admin {
                     "actions" => parse_into(cx, &meta, &mut a.actions, actions),
                     "fieldsets" => parse_into(cx, &meta, &mut a.fieldsets, fieldsets),
                     "save_as" => parse_into(cx, &meta, &mut a.save_as, flag),
+                    "view_on_site" => parse_into(cx, &meta, &mut a.view_on_site, string),
                     _ => unknown(cx, &meta, ADMIN, &name, ADMIN_ATTRS),
                 }
             });

@@ -36,6 +36,7 @@ pub(crate) fn check(cx: &Ctxt, cont: &Container) {
     check.foreign_key_inputs();
     check.date_hierarchy();
     check.prepopulated_fields();
+    check.view_on_site();
     check.actions();
 }
 
@@ -409,6 +410,39 @@ impl<'c, 'a> Checker<'c, 'a> {
                 );
             }
         });
+    }
+
+    /// `view_on_site`: a path on the site, with fields of the model in
+    /// braces.
+    fn view_on_site(&self) {
+        let Some(url) = self.cont.admin.view_on_site.get() else {
+            return;
+        };
+        if !url.value.starts_with('/') && !url.value.starts_with("http") {
+            self.cx.error_at(
+                url.value_span,
+                "`view_on_site` is the object's address on the site\nhelp: write a path such as \"/articles/{slug}/\"",
+            );
+        }
+        match crate::display::placeholders(&url.value) {
+            Err(message) => self
+                .cx
+                .error_at(url.value_span, format!("`view_on_site`: {message}")),
+            Ok(names) => {
+                for name in names {
+                    if !matches!(self.target(&name), Target::Column(_)) {
+                        let names: Vec<String> = self.cont.fields.iter().map(Field::name).collect();
+                        self.cx.error_at(
+                            url.value_span,
+                            format!(
+                                "`view_on_site` names unknown field `{name}`\nhelp: the fields are: {}",
+                                names.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn prepopulated_fields(&self) {

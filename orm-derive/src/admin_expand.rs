@@ -167,6 +167,10 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
         quote!(fieldsets: &[#(#sets),*],)
     });
     let save_as = admin.save_as.is_set().then(|| quote!(save_as: true,));
+    let view_on_site = admin
+        .view_on_site
+        .value()
+        .map(|url| quote!(view_on_site: Some(#url),));
     let actions = admin.actions.get().map(|actions| {
         let actions = actions.value.iter().map(|path| action(cont, orm, path));
         quote!(actions: &[#(#actions),*],)
@@ -181,6 +185,7 @@ fn options_static(cont: &Container, orm: &TokenStream) -> Option<TokenStream> {
             #prepopulated
             #fieldsets
             #save_as
+            #view_on_site
             #actions
             ..#options::DEFAULT
         };

@@ -69,6 +69,7 @@ pub(crate) const ADMIN_ATTRS: &[&str] = &[
     "actions",
     "fieldsets",
     "save_as",
+    "view_on_site",
 ];
 
 /// Choice attributes, for the "unknown attribute" help line.

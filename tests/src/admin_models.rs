@@ -29,6 +29,7 @@ pub enum StoryStatus {
     prepopulated_fields(slug = ["title"]),
     readonly_fields = ["published_at"],
     actions = [publish],
+    view_on_site = "/stories/{slug}/",
     list_per_page = 100,
 )]
 pub struct Story {

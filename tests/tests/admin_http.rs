@@ -1717,3 +1717,24 @@ async fn save_as_new_adds_a_copy_and_leaves_the_original() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn view_on_site_links_a_change_form_to_the_objects_page() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let story = app.story("On the site", app.user_id(Role::Superuser));
+        let mut client = app.logged_in(Role::Superuser).await;
+        let page = client.get(&format!("{STORIES}{}/change/", story.id)).await;
+        let link = format!(
+            r#"<a href="/stories/{}/" class="button viewsitelink">View on site</a>"#,
+            story.slug
+        );
+        assert!(page.contains(&link), "{kind}: {}", page.text());
+        let add = client.get(&format!("{STORIES}add/")).await;
+        assert!(
+            !add.contains("View on site"),
+            "{kind}: not before it exists"
+        );
+    })
+    .await;
+}

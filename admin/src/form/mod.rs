@@ -740,6 +740,8 @@ pub(crate) struct FormPage {
     pub(crate) can_save_as_new: bool,
     /// Where the form posts, when not to its own page.
     pub(crate) action: Option<String>,
+    /// The object's page on the site, for a "View on site" link.
+    pub(crate) site_link: Option<String>,
     pub(crate) delete_url: Option<String>,
     pub(crate) history_url: Option<String>,
     pub(crate) changelist_url: String,

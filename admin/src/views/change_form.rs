@@ -85,6 +85,8 @@ struct Frame {
     /// Where the form posts, when not to its own page: a copy ("Save as
     /// new") shown again with its messages goes on to the add page.
     action: Option<String>,
+    /// The object's page on the site (`view_on_site`).
+    site_link: Option<String>,
 }
 
 async fn show(
@@ -157,6 +159,7 @@ async fn show(
         can_add_another: frame.can_add && !(model.options.save_as && !frame.adding),
         can_save_as_new: model.options.save_as && !frame.adding && frame.can_save && frame.can_add,
         action: frame.action,
+        site_link: frame.site_link,
         delete_url: object_url
             .as_ref()
             .filter(|_| frame.can_delete)
@@ -197,6 +200,7 @@ pub(crate) async fn add_page(
         pk: None,
         repr: None,
         action: None,
+        site_link: None,
     };
     show(&staff, &model, specs, state, frame).await
 }
@@ -237,6 +241,10 @@ pub(crate) async fn change_page(
         pk: Some(pk.to_string()),
         repr: Some(repr),
         action: None,
+        site_link: model
+            .options
+            .view_on_site
+            .map(|template| crate::display::site_link(template, model.schema, &values)),
     };
     show(&staff, &model, specs, state, frame).await
 }
@@ -493,6 +501,7 @@ async fn submit(
                 pk: pk.as_ref().map(Value::to_string),
                 repr,
                 action: copying.then(|| format!("{model_url}add/")),
+                site_link: None,
             };
             show(&staff, &model, specs, state, frame).await
         }

@@ -26,6 +26,7 @@ use orm::prelude::*;
     prepopulated_fields(slug = ["title"]),
     readonly_fields = ["published_date", "updated_date"],
     actions = [publish, unpublish],
+    view_on_site = "/articles/{slug}/",
     fieldsets = [
         ("", ["title", "slug", "author", "content", "cover"]),
         ("Publishing", ["is_published", "published_date", "updated_date", "comment_count"]),
