@@ -156,7 +156,8 @@ async fn show(
         non_field_errors: state.non_field.clone(),
         sections: form::sections(model, fields),
         can_save: frame.can_save,
-        can_add_another: frame.can_add && !(model.options.save_as && !frame.adding),
+        // With `save_as`, a change form offers "Save as new" in its place.
+        can_add_another: frame.can_add && (frame.adding || !model.options.save_as),
         can_save_as_new: model.options.save_as && !frame.adding && frame.can_save && frame.can_add,
         action: frame.action,
         site_link: frame.site_link,
