@@ -23,6 +23,8 @@ pub struct AdminSite {
     db: Db,
     models: Vec<AdminOps>,
     site_header: String,
+    site_title: Option<String>,
+    index_title: String,
     site_url: Option<String>,
     secret_key: Vec<u8>,
     secure_cookies: bool,
@@ -58,6 +60,8 @@ impl AdminSite {
             db,
             models,
             site_header: "Administration".to_owned(),
+            site_title: None,
+            index_title: "Site administration".to_owned(),
             site_url: Some("/".to_owned()),
             secret_key: random_key(),
             secure_cookies: false,
@@ -98,6 +102,20 @@ impl AdminSite {
     /// The title at the top of every page (default `Administration`).
     pub fn site_header(mut self, header: impl Into<String>) -> AdminSite {
         self.site_header = header.into();
+        self
+    }
+
+    /// What ends every page's `<title>` (Django's `site_title`; default
+    /// the [`site_header`](AdminSite::site_header)).
+    pub fn site_title(mut self, title: impl Into<String>) -> AdminSite {
+        self.site_title = Some(title.into());
+        self
+    }
+
+    /// The index page's heading (Django's `index_title`, default `Site
+    /// administration`).
+    pub fn index_title(mut self, title: impl Into<String>) -> AdminSite {
+        self.index_title = title.into();
         self
     }
 
@@ -160,6 +178,8 @@ impl AdminSite {
             kept: Kept::new(&self.db),
             db: self.db,
             models,
+            site_title: self.site_title.unwrap_or_else(|| self.site_header.clone()),
+            index_title: self.index_title,
             site_header: self.site_header,
             site_url: self.site_url,
             secret_key: self.secret_key,
@@ -191,6 +211,8 @@ pub(crate) struct AdminInner {
     pub(crate) db: Db,
     pub(crate) models: Vec<AdminModel>,
     pub(crate) site_header: String,
+    pub(crate) site_title: String,
+    pub(crate) index_title: String,
     /// The "View site" link.
     pub(crate) site_url: Option<String>,
     pub(crate) secret_key: Vec<u8>,

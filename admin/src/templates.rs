@@ -47,6 +47,7 @@ impl Crumb {
 pub(crate) struct Layout {
     pub(crate) base: String,
     pub(crate) site_header: String,
+    pub(crate) site_title: String,
     pub(crate) site_url: Option<String>,
     pub(crate) title: String,
     pub(crate) user: Option<String>,
@@ -72,6 +73,7 @@ impl Layout {
         Layout {
             base: base.to_owned(),
             site_header: admin.site_header.clone(),
+            site_title: admin.site_title.clone(),
             site_url: admin.site_url.clone(),
             title,
             user,

@@ -1738,3 +1738,38 @@ async fn view_on_site_links_a_change_form_to_the_objects_page() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_site_names_its_title_and_index_heading() {
+    each_app(|app| async move {
+        let kind = app.kind;
+        let site = admin::AdminSite::new(app.db.clone())
+            .secret_key(tests::admin_app::SECRET_KEY)
+            .site_header("Press desk")
+            .site_title("Press")
+            .index_title("Today's desk");
+        let root = orm_contrib::auth::User::objects()
+            .filter(orm_contrib::auth::User::ID.eq(app.user_id(Role::Superuser)))
+            .get(&mut app.conn())
+            .unwrap();
+        let mut client = Client::new(admin::router(site))
+            .with_sessions(app.db.clone(), tests::admin_app::SECRET_KEY);
+        client.force_login(&root).await;
+        let page = client.get("/admin/").await;
+        page.expect(StatusCode::OK, &format!("{kind}: index"));
+        let title = page
+            .body
+            .split("<title>")
+            .nth(1)
+            .and_then(|rest| rest.split("</title>").next())
+            .map(unescape);
+        assert_eq!(title.as_deref(), Some("Today's desk | Press"), "{kind}");
+        assert!(
+            page.contains("<h1>Today&#x27;s desk</h1>")
+                || unescape(&page.body).contains("<h1>Today's desk</h1>"),
+            "{kind}: the heading"
+        );
+        assert!(page.contains("Press desk"), "{kind}: the header");
+    })
+    .await;
+}

@@ -51,7 +51,9 @@ pub(crate) async fn index(staff: Staff) -> Result<Response, AdminError> {
             }
         })
         .collect();
-    let layout = staff.layout("Site administration", Vec::new()).await?;
+    let layout = staff
+        .layout(staff.admin.index_title.clone(), Vec::new())
+        .await?;
     render(&IndexTemplate {
         layout,
         apps,
