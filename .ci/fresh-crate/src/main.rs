@@ -10,7 +10,10 @@ use orm::prelude::*;
 #[admin(
     list_display = ["title", "author__username", "published_date"],
     search_fields = ["@title", "@content"],
-    ordering = ["author__username"]
+    ordering = ["author__username"],
+    fieldsets = [("", ["title", "slug", "author", "content"]), ("Publishing", ["is_published"], "collapse")],
+    save_as,
+    view_on_site = "/articles/{slug}/",
 )]
 pub struct Article {
     pub id: i64,
