@@ -176,32 +176,16 @@ impl FromRequestParts<Admin> for Staff {
     async fn from_request_parts(parts: &mut Parts, admin: &Admin) -> Result<Self, NotStaff> {
         let visitor = Visitor::from_request_parts(parts, admin).await?;
         let to_login = || NotStaff::Login(login_url(&visitor.base, &original_path(parts)));
-        let logged_in = session_auth::logged_in(&visitor.session)
-            .await
-            .map_err(AdminError::from)?;
-        let Some((id, hash)) = logged_in else {
-            return Err(to_login());
-        };
         // Read by the session store with the session; one statement
         // otherwise (a write since, or the time to live passed).
-        let session_key = visitor
-            .session
-            .id()
-            .map(|id| id.to_string())
-            .unwrap_or_default();
-        let loaded = admin
+        let access = admin
             .kept
             .access
-            .for_session(&admin.db, &session_key, id)
+            .logged_in(&admin.db, &visitor.session, &admin.secret_key)
             .await
             .map_err(AdminError::from)?;
-        match loaded {
-            Some(known)
-                if known.user.is_active
-                    && known.user.is_staff
-                    && session_auth::hash_matches(&admin.secret_key, &known.user, &hash) =>
-            {
-                let Access { user, granted } = Arc::unwrap_or_clone(known);
+        match access {
+            Some(Access { user, granted }) if user.is_staff => {
                 if let Some(frame) = parts.extensions.get::<ErrorFrame>() {
                     frame.fill(display_name(&user), visitor.csrf.clone());
                 }
@@ -215,7 +199,9 @@ impl FromRequestParts<Admin> for Staff {
                     perms: granted,
                 })
             }
-            _ => {
+            None => Err(to_login()),
+            // Logged in, but not staff: the session ends, as Django's.
+            Some(_) => {
                 session_auth::logout(&visitor.session)
                     .await
                     .map_err(AdminError::from)?;

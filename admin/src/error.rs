@@ -53,6 +53,15 @@ impl From<tower_sessions::session::Error> for AdminError {
     }
 }
 
+impl From<orm_contrib::auth::SessionAccessError> for AdminError {
+    fn from(error: orm_contrib::auth::SessionAccessError) -> AdminError {
+        match error {
+            orm_contrib::auth::SessionAccessError::Session(e) => e.into(),
+            orm_contrib::auth::SessionAccessError::Database(e) => e.into(),
+        }
+    }
+}
+
 /// What the error-page middleware renders: put on the response by
 /// [`AdminError::into_response`].
 #[derive(Clone, Debug)]

@@ -43,6 +43,17 @@ impl Granted {
     }
 }
 
+/// Why the user of a session could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionAccessError {
+    /// The session store failed.
+    #[error(transparent)]
+    Session(#[from] tower_sessions::session::Error),
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] orm_core::Error),
+}
+
 /// A user and the permissions they hold, as [`load`](Access::load) reads
 /// them.
 #[derive(Debug, Clone)]
@@ -206,6 +217,35 @@ impl KeptAccess {
         match handed {
             Some(access) if access.user.id == id => Ok(Some(access)),
             _ => self.load(db, id).await,
+        }
+    }
+
+    /// The active user logged in on `session` with the password they
+    /// logged in with, and their permissions (Django's `get_user`): read
+    /// as [`for_session`](KeptAccess::for_session) reads it. A session
+    /// that no longer fits (the user deleted or deactivated, the password
+    /// changed, another secret key) is ended, and nobody is logged in.
+    pub async fn logged_in(
+        &self,
+        db: &Db,
+        session: &tower_sessions::Session,
+        secret_key: &[u8],
+    ) -> std::result::Result<Option<Access>, SessionAccessError> {
+        let Some((id, hash)) = super::session::logged_in(session).await? else {
+            return Ok(None);
+        };
+        let key = session.id().map(|id| id.to_string()).unwrap_or_default();
+        match self.for_session(db, &key, id).await? {
+            Some(access)
+                if access.user.is_active
+                    && super::session::hash_matches(secret_key, &access.user, &hash) =>
+            {
+                Ok(Some(Arc::unwrap_or_clone(access)))
+            }
+            _ => {
+                super::session::logout(session).await?;
+                Ok(None)
+            }
         }
     }
 

@@ -19,7 +19,7 @@ pub mod validators;
 
 use orm_migrations::{embed_migrations, MigrationSource};
 
-pub use access::{Access, Granted, KeptAccess};
+pub use access::{Access, Granted, KeptAccess, SessionAccessError};
 pub use authenticate::authenticate;
 #[cfg(feature = "cli")]
 pub use cli::AuthCommand;

@@ -71,6 +71,9 @@ pub enum AccountsError {
     /// A template failed.
     #[error(transparent)]
     Render(#[from] askama::Error),
+    /// The session's user could not be read.
+    #[error(transparent)]
+    SessionAccess(#[from] orm_contrib::auth::SessionAccessError),
     /// Hashing the new password failed.
     #[error(transparent)]
     Password(#[from] orm_contrib::auth::PasswordError),
@@ -78,7 +81,12 @@ pub enum AccountsError {
 
 impl IntoResponse for AccountsError {
     fn into_response(self) -> Response {
-        let unavailable = matches!(&self, AccountsError::Database(e) if e.is_unavailable());
+        let unavailable = matches!(
+            &self,
+            AccountsError::Database(e)
+                | AccountsError::SessionAccess(orm_contrib::auth::SessionAccessError::Database(e))
+                if e.is_unavailable()
+        );
         if unavailable {
             tracing::warn!(error = %self, "account page: database unavailable");
             return (

@@ -3,16 +3,13 @@
 //! (Django's `request.user`, `LoginRequiredMixin` and
 //! `PermissionRequiredMixin`).
 
-use std::marker::PhantomData;
-use std::sync::Arc;
-
 use axum::extract::{FromRequestParts, OriginalUri};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::request::Parts;
 use http::StatusCode;
-use orm_contrib::auth::session as session_auth;
 use orm_contrib::auth::{Access, User};
 use orm_core::Model;
+use std::marker::PhantomData;
 use tower_sessions::Session;
 
 use super::{Accounts, AccountsError};
@@ -78,27 +75,11 @@ pub(crate) async fn logged_in(
     accounts: &Accounts,
     session: &Session,
 ) -> Result<Option<Access>, AccountsError> {
-    let Some((id, hash)) = session_auth::logged_in(session).await? else {
-        return Ok(None);
-    };
-    let key = session.id().map(|id| id.to_string()).unwrap_or_default();
-    let loaded = accounts
-        .0
+    let inner = &accounts.0;
+    Ok(inner
         .access
-        .for_session(&accounts.0.db, &key, id)
-        .await?;
-    match loaded {
-        Some(access)
-            if access.user.is_active
-                && session_auth::hash_matches(&accounts.0.secret_key, &access.user, &hash) =>
-        {
-            Ok(Some(Arc::unwrap_or_clone(access)))
-        }
-        _ => {
-            session_auth::logout(session).await?;
-            Ok(None)
-        }
-    }
+        .logged_in(&inner.db, session, &inner.secret_key)
+        .await?)
 }
 
 /// A logged-in, active user: a handler taking it is only run for one; a
