@@ -6,7 +6,7 @@ mod data;
 
 use std::collections::HashMap;
 
-use orm_core::forms::{is_placeholder, read_field, read_upload, Upload};
+use orm_core::forms::{is_placeholder, read_field, read_upload};
 use orm_core::model_admin::{find_admin, AdminOps};
 use orm_core::query::QuerySpec;
 use orm_core::schema::{FieldKind, FieldSchema};
@@ -252,21 +252,15 @@ pub(crate) fn bind(
             Target::Column(i) if schema.fields[i].kind.is_upload() => {
                 let field = &schema.fields[i];
                 match read_upload(field, form, spec.name) {
-                    Ok(Upload::Keep) => {}
-                    Ok(Upload::Clear) => {
-                        values[i] = if field.nullable {
-                            Value::Null
-                        } else {
-                            Value::Text(String::new())
-                        };
-                        if differs(field, &values[i], &base[i]) {
-                            changed.push(field_label(field).to_lowercase());
+                    Ok(upload) => {
+                        if let Some((value, file)) = upload.into_value(field) {
+                            // A new file is a change even under the same name.
+                            if file.is_some() || differs(field, &value, &base[i]) {
+                                changed.push(field_label(field).to_lowercase());
+                            }
+                            values[i] = value;
+                            uploads.extend(file.map(|file| (i, file)));
                         }
-                    }
-                    Ok(Upload::New(file)) => {
-                        values[i] = Value::Text(file.filename.clone());
-                        changed.push(field_label(field).to_lowercase());
-                        uploads.push((i, file));
                     }
                     Err(message) => {
                         state.error(Some(spec.name), message);
@@ -351,41 +345,26 @@ pub(crate) fn bind(
 }
 
 /// Stores the files chosen in the form and puts their names in its values;
-/// the names stored. When the storage refuses one, those stored before it
-/// are deleted and the field gets the message (`Err`).
+/// what was stored, to discard if the write fails. When the storage
+/// refuses one, the field gets the message (`Err`) and nothing stays stored.
 pub(crate) fn store_uploads(
     schema: &'static orm_core::schema::ModelSchema,
     bound: &mut Bound,
-) -> Result<Vec<String>, ()> {
-    let storage = orm_core::storage::default_storage();
-    let mut stored = Vec::new();
-    for (index, file) in std::mem::take(&mut bound.uploads) {
-        let field = &schema.fields[index];
-        let name = orm_core::storage::upload_name(schema, &field.name, &file.filename);
-        match storage.save(&name, &file.content) {
-            Ok(name) => {
-                bound.values[index] = Value::Text(name.clone());
-                stored.push(name);
+) -> Result<Vec<(usize, String)>, ()> {
+    match orm_core::forms::store_uploads(schema, std::mem::take(&mut bound.uploads)) {
+        Ok(stored) => {
+            for (index, name) in &stored {
+                bound.values[*index] = Value::Text(name.clone());
             }
-            Err(error) => {
-                tracing::error!(%error, "storing an upload failed");
-                delete_stored(&stored);
-                bound.state.error(
-                    Some(&field.name),
-                    "The file could not be stored. Please try again.",
-                );
-                return Err(());
-            }
+            Ok(stored)
         }
-    }
-    Ok(stored)
-}
-
-/// Deletes files stored for a write that did not happen.
-pub(crate) fn delete_stored(names: &[String]) {
-    let storage = orm_core::storage::default_storage();
-    for name in names {
-        let _ = storage.delete(name);
+        Err(index) => {
+            bound.state.error(
+                Some(&schema.fields[index].name),
+                orm_core::forms::NOT_STORED,
+            );
+            Err(())
+        }
     }
 }
 

@@ -370,7 +370,7 @@ fn save(
     });
     if result.is_err() {
         // Nothing was written: no file is left behind for it.
-        form::delete_stored(&stored);
+        orm_core::forms::discard_stored(&stored);
     }
     match result {
         Ok((pk, repr)) => Ok(Saved::Done { pk, repr }),

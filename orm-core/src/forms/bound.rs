@@ -9,8 +9,7 @@ use crate::validation::{validate_values, ValidationErrors, NON_FIELD_ERRORS};
 use crate::Value;
 
 use super::{
-    field_label, input_text, read_field, read_upload, FormData, SelectOption, Upload, UploadedFile,
-    Widget,
+    field_label, input_text, read_field, read_upload, FormData, SelectOption, UploadedFile, Widget,
 };
 
 /// A form, empty or as submitted. `T` is what it gives once valid: a
@@ -100,20 +99,16 @@ impl<T> BoundForm<T> {
             let field = &schema.fields[index];
             if field.kind.is_upload() {
                 match read_upload(field, data, &field.name) {
-                    Ok(Upload::Keep) => {}
-                    Ok(Upload::Clear) => {
-                        form.values[index] = if field.nullable {
-                            Value::Null
-                        } else {
-                            Value::Text(String::new())
-                        };
-                        form.text[index] = String::new();
-                    }
-                    Ok(Upload::New(file)) => {
-                        // The name it will be stored under is only known
-                        // once it is: the browser's name stands in.
-                        form.values[index] = Value::Text(file.filename.clone());
-                        form.uploads.push((index, file));
+                    Ok(upload) => {
+                        if let Some((value, file)) = upload.into_value(field) {
+                            if file.is_none() {
+                                form.text[index] = String::new();
+                            }
+                            form.values[index] = value;
+                            // The name it will be stored under is only
+                            // known once it is: the browser's stands in.
+                            form.uploads.extend(file.map(|file| (index, file)));
+                        }
                     }
                     Err(message) => {
                         form.errors.add(field.name.to_string(), message);

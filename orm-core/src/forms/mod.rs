@@ -44,7 +44,9 @@ pub use data::{FormData, UploadedFile};
 pub use model_form::ModelForm;
 pub use read::{lf_line_endings, parse_field, read_field, Read};
 pub use text::{capitalize, decimal_text, field_label, input_text};
-pub use upload::{clear_name, image_size, read_upload, Upload};
+pub use upload::{
+    clear_name, discard_stored, image_size, read_upload, store_uploads, Upload, NOT_STORED,
+};
 pub use widget::{SelectOption, Widget};
 
 use crate::schema::ModelSchema;

@@ -11,7 +11,7 @@ use crate::query::QuerySpec;
 use crate::registry::find_model;
 use crate::schema::{FieldKind, ModelSchema};
 
-use super::{field_label, BoundForm, FormData};
+use super::{discard_stored, field_label, store_uploads, BoundForm, FormData, NOT_STORED};
 
 /// Most targets a foreign key's `<select>` lists.
 const KEY_CHOICES: i64 = 500;
@@ -241,17 +241,27 @@ impl<M: Model> BoundForm<M> {
             return Ok(Err(form));
         };
         let schema = M::schema();
-        let stored = match store_uploads(&mut form, &mut object) {
+        let stored = match store_uploads(schema, std::mem::take(&mut form.uploads)) {
             Ok(stored) => stored,
-            Err(()) => return Ok(Err(form)),
+            Err(index) => {
+                form.add_error(Some(&schema.fields[index].name), NOT_STORED);
+                return Ok(Err(form));
+            }
         };
+        for (index, name) in &stored {
+            if object
+                .set_field_value(*index, crate::Value::Text(name.clone()))
+                .is_err()
+            {
+                discard_stored(&stored);
+                form.add_error(Some(&schema.fields[*index].name), NOT_STORED);
+                return Ok(Err(form));
+            }
+        }
         let saved = object.save(conn);
         if saved.is_err() {
             // Nothing saved: no file is left behind for it.
-            let storage = crate::storage::default_storage();
-            for name in &stored {
-                let _ = storage.delete(name);
-            }
+            discard_stored(&stored);
         }
         match saved {
             Ok(()) => Ok(Ok(object)),
@@ -278,44 +288,4 @@ impl<M: Model> BoundForm<M> {
             Err(other) => Err(other),
         }
     }
-}
-
-/// Stores the files chosen in the form and puts their names in the
-/// object; the names stored, or `Err` (the form has the message) when the
-/// storage refused one (those stored before it are deleted again).
-fn store_uploads<M: Model>(
-    form: &mut BoundForm<M>,
-    object: &mut M,
-) -> std::result::Result<Vec<String>, ()> {
-    let schema = M::schema();
-    let storage = crate::storage::default_storage();
-    let mut stored = Vec::new();
-    for (index, file) in std::mem::take(&mut form.uploads) {
-        let field = &schema.fields[index];
-        let name = crate::storage::upload_name(schema, &field.name, &file.filename);
-        let saved = storage
-            .save(&name, &file.content)
-            .map_err(|e| e.to_string())
-            .and_then(|name| {
-                object
-                    .set_field_value(index, crate::Value::Text(name.clone()))
-                    .map(|()| name)
-                    .map_err(|e| e.to_string())
-            });
-        match saved {
-            Ok(name) => stored.push(name),
-            Err(error) => {
-                tracing::error!(%error, "storing an upload failed");
-                for name in &stored {
-                    let _ = storage.delete(name);
-                }
-                form.add_error(
-                    Some(&field.name),
-                    "The file could not be stored. Please try again.",
-                );
-                return Err(());
-            }
-        }
-    }
-    Ok(stored)
 }

@@ -2,7 +2,8 @@
 //! its size and, for an image, that it is one), the box that clears the
 //! current file, or nothing (the current file stays).
 
-use crate::schema::{FieldKind, FieldSchema};
+use crate::schema::{FieldKind, FieldSchema, ModelSchema};
+use crate::Value;
 
 use super::{FormData, UploadedFile};
 
@@ -15,6 +16,56 @@ pub enum Upload {
     Clear,
     /// Store this new file.
     New(UploadedFile),
+}
+
+impl Upload {
+    /// What it does to `field`'s value: `None` keeps it; else the new
+    /// value (empty, or the chosen file's name until it is stored) and the
+    /// file to store.
+    pub fn into_value(self, field: &FieldSchema) -> Option<(Value, Option<UploadedFile>)> {
+        match self {
+            Upload::Keep => None,
+            Upload::Clear if field.nullable => Some((Value::Null, None)),
+            Upload::Clear => Some((Value::Text(String::new()), None)),
+            Upload::New(file) => Some((Value::Text(file.filename.clone()), Some(file))),
+        }
+    }
+}
+
+/// The message beside a file field whose file the storage refused.
+pub const NOT_STORED: &str = "The file could not be stored. Please try again.";
+
+/// Stores the files chosen in a form over `schema`, `(field index, file)`,
+/// in the site's storage, each as `<app>/<field>/<name>`: `(field index,
+/// name stored under)` each. When the storage refuses one, the files
+/// stored before it are deleted again and `Err` names the field's index.
+pub fn store_uploads(
+    schema: &ModelSchema,
+    uploads: Vec<(usize, UploadedFile)>,
+) -> Result<Vec<(usize, String)>, usize> {
+    let storage = crate::storage::default_storage();
+    let mut stored = Vec::new();
+    for (index, file) in uploads {
+        let name = crate::storage::upload_name(schema, &schema.fields[index].name, &file.filename);
+        match storage.save(&name, &file.content) {
+            Ok(name) => stored.push((index, name)),
+            Err(error) => {
+                tracing::error!(%error, "storing an upload failed");
+                discard_stored(&stored);
+                return Err(index);
+            }
+        }
+    }
+    Ok(stored)
+}
+
+/// Deletes the files [`store_uploads`] stored for a write that did not
+/// happen.
+pub fn discard_stored(stored: &[(usize, String)]) {
+    let storage = crate::storage::default_storage();
+    for (_, name) in stored {
+        let _ = storage.delete(name);
+    }
 }
 
 /// The name of the box that clears field `name`'s current file.
