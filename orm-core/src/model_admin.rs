@@ -293,6 +293,49 @@ impl AdminOps {
     pub fn schema(&self) -> &'static crate::schema::ModelSchema {
         (self.model.schema)()
     }
+
+    /// `(key, text)` of the model's first `limit` rows in its default
+    /// order, reading only the key and the columns of its text where it
+    /// can: the choices of a `<select>`.
+    pub fn choice_rows(
+        &self,
+        conn: &mut AnyConnection,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>> {
+        let spec = QuerySpec {
+            order: QuerySpec::default_order(self.schema()),
+            limit: Some(limit),
+            ..QuerySpec::default()
+        };
+        Ok((self.choices)(conn, &spec)?
+            .into_iter()
+            .map(|(key, text)| (key.to_string(), text))
+            .collect())
+    }
+}
+
+/// The admin operations of a foreign key's target, by the field's schema.
+pub fn key_target(field: &crate::schema::FieldSchema) -> Option<AdminOps> {
+    let (app, model) = field.foreign_key.as_ref()?.to.split_once('.')?;
+    find_admin(app, model)
+}
+
+/// The message beside a foreign key that names no row (Django's).
+pub const INVALID_CHOICE: &str =
+    "Select a valid choice. That choice is not one of the available choices.";
+
+/// Whether `value` of foreign key `field` names a row of its target (also
+/// when it is NULL, or the target is not known).
+pub fn names_a_row(
+    conn: &mut AnyConnection,
+    field: &crate::schema::FieldSchema,
+    value: &Value,
+) -> Result<bool> {
+    let Some(target) = key_target(field).filter(|_| !value.is_null()) else {
+        return Ok(true);
+    };
+    let spec = QuerySpec::for_pk(target.schema(), value.clone());
+    Ok((target.model.count)(conn, &spec)? > 0)
 }
 
 /// One model's admin operations; the derive submits one per model.

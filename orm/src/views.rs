@@ -146,21 +146,29 @@ impl<M: Model + Clone + Send + 'static> CreateView<M> {
     pub async fn run(&self, db: &Db, submitted: Submitted) -> Result<Edited<M>> {
         let form = self.form.clone();
         let initial = self.initial.clone();
-        db.run(move |conn| {
-            let Some(data) = &submitted.0 else {
-                return Ok(Edited::Show(match &initial {
-                    Some(object) => form.initial(conn, object)?,
-                    None => form.empty(conn)?,
-                }));
-            };
-            let bound = form.bind(conn, initial.as_ref(), data)?;
-            Ok(match bound.save(conn)? {
-                Ok(saved) => Edited::Done(saved),
-                Err(form) => Edited::Show(form),
-            })
-        })
-        .await
+        db.run(move |conn| edit(conn, &form, initial.as_ref(), &submitted))
+            .await
     }
+}
+
+/// A model form's page: shown over `object` (empty without one), or
+/// bound to the submitted form and saved when valid.
+fn edit<M: Model>(
+    conn: &mut orm_core::AnyConnection,
+    form: &ModelForm<M>,
+    object: Option<&M>,
+    submitted: &Submitted,
+) -> Result<Edited<M>> {
+    let Some(data) = &submitted.0 else {
+        return Ok(Edited::Show(match object {
+            Some(object) => form.initial(conn, object)?,
+            None => form.empty(conn)?,
+        }));
+    };
+    Ok(match form.bind(conn, object, data)?.save(conn)? {
+        Ok(saved) => Edited::Done(saved),
+        Err(form) => Edited::Show(form),
+    })
 }
 
 /// Changing an object through a [`ModelForm`] (Django's `UpdateView`).
@@ -178,17 +186,8 @@ impl<M: Model + Clone + Send + 'static> UpdateView<M> {
     /// Shows `object`'s form, or saves the changes to it.
     pub async fn run(&self, db: &Db, object: M, submitted: Submitted) -> Result<Edited<M>> {
         let form = self.form.clone();
-        db.run(move |conn| {
-            let Some(data) = &submitted.0 else {
-                return Ok(Edited::Show(form.initial(conn, &object)?));
-            };
-            let bound = form.bind(conn, Some(&object), data)?;
-            Ok(match bound.save(conn)? {
-                Ok(saved) => Edited::Done(saved),
-                Err(form) => Edited::Show(form),
-            })
-        })
-        .await
+        db.run(move |conn| edit(conn, &form, Some(&object), &submitted))
+            .await
     }
 }
 

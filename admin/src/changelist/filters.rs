@@ -133,25 +133,10 @@ impl FieldFilter {
         let key = |lookup: &str| format!("{}{lookup}", self.prefix);
         if self.kind == Kind::Date {
             let mut out = Vec::new();
-            let mut ranges: Vec<Vec<(String, String)>> = date_ranges(Utc::now().date_naive())
-                .into_iter()
-                .map(|(_, from, to)| {
-                    vec![(key("gte"), from.to_string()), (key("lt"), to.to_string())]
-                })
-                .collect();
-            if self.field.nullable {
-                ranges.push(vec![(key("isnull"), "True".into())]);
-                ranges.push(vec![(key("isnull"), "False".into())]);
-            }
-            for pairs in ranges {
+            for (_, pairs) in self.options(&[]) {
                 let mut narrowed = spec.clone();
                 for (k, v) in &pairs {
-                    let lookup = k.strip_prefix(self.prefix.as_str()).unwrap_or(k);
-                    narrowed.and(q_from_text(
-                        model.schema,
-                        &format!("{}{lookup}", self.prefix),
-                        v,
-                    )?);
+                    narrowed.and(q_from_text(model.schema, k, v)?);
                 }
                 out.push((pairs, (model.ops.count)(conn, &narrowed)?));
             }
@@ -174,15 +159,9 @@ impl FieldFilter {
             .collect())
     }
 
-    /// The sidebar group. `targets` are the `(pk, text)` of the foreign-key
-    /// target's rows, for a foreign-key filter; `facets`, when counts are
-    /// shown, how many rows each choice selects.
-    pub(crate) fn group(
-        &self,
-        params: &ListParams,
-        targets: &[(String, String)],
-        facets: Option<&Facets>,
-    ) -> FilterGroup {
+    /// Each choice of the group but "All": its label and its parameters.
+    /// `targets` are the `(pk, text)` of a foreign key's target rows.
+    fn options(&self, targets: &[(String, String)]) -> Vec<(String, Vec<(String, String)>)> {
         let mut options: Vec<(String, Vec<(String, String)>)> = Vec::new();
         let key = |lookup: &str| format!("{}{lookup}", self.prefix);
         match self.kind {
@@ -222,6 +201,19 @@ impl FieldFilter {
                 options.push((some.into(), vec![(key("isnull"), "False".into())]));
             }
         }
+        options
+    }
+
+    /// The sidebar group. `targets` are the `(pk, text)` of the foreign-key
+    /// target's rows, for a foreign-key filter; `facets`, when counts are
+    /// shown, how many rows each choice selects.
+    pub(crate) fn group(
+        &self,
+        params: &ListParams,
+        targets: &[(String, String)],
+        facets: Option<&Facets>,
+    ) -> FilterGroup {
+        let options = self.options(targets);
         let current: Vec<(String, String)> = params
             .pairs()
             .iter()

@@ -7,7 +7,7 @@ mod data;
 use std::collections::HashMap;
 
 use orm_core::forms::{is_placeholder, read_field, read_upload};
-use orm_core::model_admin::{find_admin, AdminOps};
+use orm_core::model_admin::{find_admin, names_a_row, AdminOps, INVALID_CHOICE};
 use orm_core::query::QuerySpec;
 use orm_core::schema::{FieldKind, FieldSchema};
 use orm_core::validation::validate_values;
@@ -389,25 +389,14 @@ pub(crate) fn check_targets(
     specs: &[Spec],
     bound: &mut Bound,
 ) -> orm_core::Result<()> {
-    const INVALID: &str = "Select a valid choice. That choice is not one of the available choices.";
     for spec in specs.iter().filter(|s| !s.readonly) {
         if bound.state.errors.contains_key(spec.name) {
             continue;
         }
         match spec.target {
             Target::Column(i) => {
-                let field = &model.schema.fields[i];
-                let Some(target) = field.foreign_key.as_ref().and_then(|fk| by_label(&fk.to))
-                else {
-                    continue;
-                };
-                let value = &bound.values[i];
-                if value.is_null() {
-                    continue;
-                }
-                let spec_q = QuerySpec::for_pk(target.schema(), value.clone());
-                if (target.model.count)(conn, &spec_q)? == 0 {
-                    bound.state.error(Some(spec.name), INVALID);
+                if !names_a_row(conn, &model.schema.fields[i], &bound.values[i])? {
+                    bound.state.error(Some(spec.name), INVALID_CHOICE);
                 }
             }
             Target::ManyToMany(m) => {
@@ -424,7 +413,7 @@ pub(crate) fn check_targets(
                 unique.sort_by_key(|v| v.as_i64());
                 unique.dedup();
                 if field.existing(conn, &unique)? != unique.len() as i64 {
-                    bound.state.error(Some(spec.name), INVALID);
+                    bound.state.error(Some(spec.name), INVALID_CHOICE);
                 }
             }
         }
@@ -519,7 +508,7 @@ pub(crate) fn fields(
                 });
                 let widget = match by_label(&field.to) {
                     Some(target) => {
-                        let rows = target_rows(conn, target, MULTIPLE_SELECT_LIMIT)?;
+                        let rows = target.choice_rows(conn, MULTIPLE_SELECT_LIMIT)?;
                         if spec.readonly {
                             let names: Vec<String> = rows
                                 .into_iter()
@@ -568,24 +557,6 @@ pub(crate) fn fields(
         });
     }
     Ok(out)
-}
-
-/// `(pk, text)` of a model's rows in its default order, at most `limit`,
-/// reading only the key and the columns of its text where it can.
-fn target_rows(
-    conn: &mut AnyConnection,
-    target: AdminOps,
-    limit: i64,
-) -> orm_core::Result<Vec<(String, String)>> {
-    let spec = QuerySpec {
-        order: QuerySpec::default_order(target.schema()),
-        limit: Some(limit),
-        ..QuerySpec::default()
-    };
-    Ok((target.choices)(conn, &spec)?
-        .into_iter()
-        .map(|(pk, text)| (pk.to_string(), text))
-        .collect())
 }
 
 fn foreign_key_widget(
@@ -640,7 +611,7 @@ fn foreign_key_widget(
     if model.options.raw_id_fields.contains(&name) {
         return raw_id(conn, value.clone());
     }
-    let rows = target_rows(conn, target, SELECT_LIMIT + 1)?;
+    let rows = target.choice_rows(conn, SELECT_LIMIT + 1)?;
     if rows.len() as i64 > SELECT_LIMIT {
         return autocomplete(conn, value.clone());
     }

@@ -6,9 +6,7 @@ use std::marker::PhantomData;
 use crate::db::AnyConnection;
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::model_admin::find_admin;
-use crate::query::QuerySpec;
-use crate::registry::find_model;
+use crate::model_admin::{key_target, names_a_row, INVALID_CHOICE};
 use crate::schema::{FieldKind, ModelSchema};
 
 use super::{discard_stored, field_label, store_uploads, BoundForm, FormData, NOT_STORED};
@@ -166,24 +164,14 @@ impl<M: Model> ModelForm<M> {
     /// Every shown foreign key that is set names an existing row (Django's
     /// "Select a valid choice").
     fn check_keys(&self, conn: &mut AnyConnection, form: &mut BoundForm<M>) -> Result<()> {
-        const INVALID: &str =
-            "Select a valid choice. That choice is not one of the available choices.";
         let schema = M::schema();
         for &index in &self.shown {
             let field = &schema.fields[index];
-            let Some(fk) = field.foreign_key.as_ref() else {
-                continue;
-            };
-            let value = &form.values[index];
-            if value.is_null() || !form.errors().get(&field.name).is_empty() {
+            if field.foreign_key.is_none() || !form.errors().get(&field.name).is_empty() {
                 continue;
             }
-            let Some(target) = fk.to.split_once('.').and_then(|(a, m)| find_model(a, m)) else {
-                continue;
-            };
-            let spec = QuerySpec::for_pk((target.schema)(), value.clone());
-            if (target.count)(conn, &spec)? == 0 {
-                form.add_error(Some(&field.name), INVALID);
+            if !names_a_row(conn, field, &form.values[index])? {
+                form.add_error(Some(&field.name), INVALID_CHOICE);
             }
         }
         Ok(())
@@ -198,24 +186,10 @@ impl<M: Model> ModelForm<M> {
             if field.kind != FieldKind::ForeignKey {
                 continue;
             }
-            let Some(target) = field
-                .foreign_key
-                .as_ref()
-                .and_then(|fk| fk.to.split_once('.'))
-                .and_then(|(app, model)| find_admin(app, model))
-            else {
-                continue;
-            };
-            let spec = QuerySpec {
-                order: QuerySpec::default_order(target.schema()),
-                limit: Some(KEY_CHOICES),
-                ..QuerySpec::default()
-            };
-            let rows = (target.choices)(conn, &spec)?
-                .into_iter()
-                .map(|(key, text)| (key.to_string(), text))
-                .collect();
-            form.key_choices.push((index, rows));
+            if let Some(target) = key_target(field) {
+                form.key_choices
+                    .push((index, target.choice_rows(conn, KEY_CHOICES)?));
+            }
         }
         Ok(())
     }
