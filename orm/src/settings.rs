@@ -270,38 +270,23 @@ impl Settings {
             file.request_body_timeout,
             s.request_body_timeout,
         )?;
-        let connections = var("MAX_CONNECTIONS").or(file.max_connections.map(|n| n.to_string()));
-        if let Some(value) = connections {
-            s.max_connections = value
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n > 0)
-                .ok_or_else(|| {
-                    SettingsError::new(format!(
-                        "MAX_CONNECTIONS must be a whole number above 0, not `{value}`"
-                    ))
-                })?;
-        }
-        if let Some(root) = var("MEDIA_ROOT").or(file.media_root.clone()) {
-            s.media_root = PathBuf::from(root);
-        }
-        if let Some(url) = var("MEDIA_URL").or(file.media_url.clone()) {
-            if !url.starts_with('/') || !url.ends_with('/') || url.len() < 3 {
-                return Err(SettingsError::new(format!(
-                    "MEDIA_URL must be a path starting and ending with `/`, such as /media/, not `{url}`"
-                )));
-            }
-            s.media_url = url;
-        }
-        for (name, from_file, slot) in [
+        // Counts above 0: `what` they count, for the message.
+        for (name, what, from_file, slot) in [
+            (
+                "MAX_CONNECTIONS",
+                "a whole number",
+                file.max_connections,
+                &mut s.max_connections,
+            ),
             (
                 "FILE_UPLOAD_MAX_SIZE",
+                "a number of bytes",
                 file.file_upload_max_size,
                 &mut s.file_upload_max_size,
             ),
             (
                 "DATA_UPLOAD_MAX_SIZE",
+                "a number of bytes",
                 file.data_upload_max_size,
                 &mut s.data_upload_max_size,
             ),
@@ -313,11 +298,20 @@ impl Settings {
                     .ok()
                     .filter(|n| *n > 0)
                     .ok_or_else(|| {
-                        SettingsError::new(format!(
-                            "{name} must be a number of bytes above 0, not `{value}`"
-                        ))
+                        SettingsError::new(format!("{name} must be {what} above 0, not `{value}`"))
                     })?;
             }
+        }
+        if let Some(root) = var("MEDIA_ROOT").or(file.media_root) {
+            s.media_root = PathBuf::from(root);
+        }
+        if let Some(url) = var("MEDIA_URL").or(file.media_url) {
+            if !url.starts_with('/') || !url.ends_with('/') || url.len() < 3 {
+                return Err(SettingsError::new(format!(
+                    "MEDIA_URL must be a path starting and ending with `/`, such as /media/, not `{url}`"
+                )));
+            }
+            s.media_url = url;
         }
         s.secret_key = match var("SECRET_KEY").or(file.secret_key) {
             Some(key) if key.len() < 32 => {
