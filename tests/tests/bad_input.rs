@@ -164,6 +164,18 @@ fn with(form: &[(&'static str, String)], field: &str, value: &str) -> Vec<(&'sta
         .collect()
 }
 
+/// The form's fields but `left_out`, urlencoded, each after a `&`: the
+/// rest of a body written by hand.
+fn encoded_without(form: &[(&'static str, String)], left_out: &str) -> String {
+    form.iter()
+        .filter(|(k, _)| *k != left_out)
+        .map(|(k, v)| {
+            let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            format!("&{k}={v}")
+        })
+        .collect()
+}
+
 async fn submit(
     client: &mut Client,
     path: &str,
@@ -262,14 +274,7 @@ async fn bodies_that_are_not_utf8_or_repeat_fields_are_refused_or_read_once() {
         let mut client = app.logged_in(Role::Superuser).await;
         let token = client.cookie("csrftoken").unwrap();
         let add = format!("{GADGETS}add/");
-        let encoded: String = gadget_form(owner)
-            .iter()
-            .filter(|(k, _)| *k != "name")
-            .map(|(k, v)| {
-                let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                format!("&{k}={v}")
-            })
-            .collect();
+        let encoded = encoded_without(&gadget_form(owner), "name");
 
         // Bytes that are not UTF-8, raw and percent-encoded.
         for name in [&b"W\xffdget"[..], b"W%FFdget", b"%C3%28", b"%00"] {
@@ -546,14 +551,7 @@ async fn a_projects_own_forms_refuse_the_same_bad_values() {
             }
         }
         let token = client.cookie("csrftoken").unwrap();
-        let encoded: String = valid
-            .iter()
-            .filter(|(k, _)| *k != "name")
-            .map(|(k, v)| {
-                let v: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                format!("&{k}={v}")
-            })
-            .collect();
+        let encoded = encoded_without(&valid, "name");
         for name in [
             &b"W\xffdget"[..],
             b"W%FFdget",
